@@ -1,0 +1,33 @@
+package io.certferry.core.deploy;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A deploy, verify or read of a target failed. The message says what went wrong and what to fix,
+ * and never contains a token or key.
+ */
+public class DeployException extends Exception {
+  private static final long serialVersionUID = 1L;
+  private final boolean retryable;
+  private final Duration retryAfter;
+
+  public DeployException(String message) { this(message, true, null, null); }
+
+  public DeployException(String message, Throwable cause) { this(message, true, null, cause); }
+
+  /**
+   * @param retryable false when retrying cannot help until the configuration changes (bad token,
+   *     unknown id, name not covered); the agent still retries, but on its slowest schedule
+   * @param retryAfter when the far side said when to come back
+   */
+  public DeployException(String message, boolean retryable, Duration retryAfter, Throwable cause) {
+    super(message, cause);
+    this.retryable = retryable;
+    this.retryAfter = retryAfter;
+  }
+
+  public boolean isRetryable() { return retryable; }
+
+  public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+}

@@ -1,0 +1,40 @@
+package io.certferry.core.deploy;
+
+import io.certferry.core.CertificateBundle;
+
+import java.util.Optional;
+
+/**
+ * One place a certificate is served: a load balancer, a CDN endpoint, a site, a web server.
+ * Implementations come from providers through {@link io.certferry.core.ProviderFactory}.
+ */
+public interface DeployTarget {
+  /** The id from config, e.g. {@code do-lb-main}; unique per certificate. */
+  String id();
+
+  /**
+   * SHA-256 (lower-case hex) of the leaf this target serves or uses now, when it can tell cheaply
+   * (one API call or one handshake). Empty when unknown: the deployer then deploys.
+   */
+  Optional<String> deployedFingerprint() throws DeployException;
+
+  /**
+   * Puts the bundle in place. Idempotent: running it twice, or again after a crash half-way,
+   * converges without duplicates or leftovers.
+   */
+  DeployReceipt deploy(CertificateBundle bundle) throws DeployException;
+
+  /**
+   * Proves the target serves the bundle; by default compares {@link #deployedFingerprint()}.
+   * Targets with a public endpoint override this with a TLS handshake ({@link TlsProbe}).
+   */
+  default VerifyResult verify(CertificateBundle bundle) throws DeployException {
+    Optional<String> now = deployedFingerprint();
+    if (now.isEmpty()) {
+      return VerifyResult.skipped("target " + id() + " cannot tell what it serves");
+    }
+    return now.get().equals(bundle.sha256())
+        ? VerifyResult.ok("target " + id() + " uses " + bundle.sha256())
+        : VerifyResult.mismatch(bundle.sha256(), now.get(), "target " + id() + " still uses " + now.get());
+  }
+}

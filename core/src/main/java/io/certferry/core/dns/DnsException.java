@@ -1,0 +1,10 @@
+package io.certferry.core.dns;
+
+/** A DNS provider could not create or delete a record; the message says what to fix and holds no secret. */
+public class DnsException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public DnsException(String message) { super(message); }
+
+  public DnsException(String message, Throwable cause) { super(message, cause); }
+}

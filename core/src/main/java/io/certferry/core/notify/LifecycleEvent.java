@@ -1,0 +1,41 @@
+package io.certferry.core.notify;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Something that happened to a certificate or one of its targets. One stream of these feeds logs,
+ * metrics and notifications. Never carries a key or a token.
+ */
+public record LifecycleEvent(Type type, Instant at, String certificate, Optional<String> target, String message,
+                             Map<String, String> details) {
+  public LifecycleEvent {
+    target = target == null ? Optional.empty() : target;
+    details = Map.copyOf(details);
+  }
+
+  public enum Type {
+    ISSUED(Severity.INFO), RENEWED(Severity.INFO), IMPORTED(Severity.INFO), DEPLOYED(Severity.INFO),
+    VERIFIED(Severity.INFO), VERIFY_FAILED(Severity.ERROR), DEPLOY_FAILED(Severity.ERROR),
+    RENEWAL_FAILED(Severity.ERROR), RATE_LIMITED(Severity.WARNING), EXPIRING(Severity.WARNING),
+    EXPIRED(Severity.CRITICAL), ARI_WINDOW_MOVED(Severity.WARNING), REVOKED(Severity.WARNING),
+    RECOVERED(Severity.INFO);
+
+    private final Severity severity;
+
+    Type(Severity severity) { this.severity = severity; }
+
+    public Severity severity() { return severity; }
+  }
+
+  public enum Severity { INFO, WARNING, ERROR, CRITICAL }
+
+  public static LifecycleEvent of(Type type, Instant at, String certificate, String message) {
+    return new LifecycleEvent(type, at, certificate, Optional.empty(), message, Map.of());
+  }
+
+  public static LifecycleEvent forTarget(Type type, Instant at, String certificate, String target, String message) {
+    return new LifecycleEvent(type, at, certificate, Optional.of(target), message, Map.of());
+  }
+}

@@ -1,0 +1,9 @@
+package io.certferry.core.notify;
+
+/** Tells a human (or a system) about a {@link LifecycleEvent}. Implementations must not throw. */
+public interface Notifier {
+  void notify(LifecycleEvent event);
+
+  /** Writes events through SLF4J at a level that matches their severity. */
+  Notifier LOG = new LogNotifier();
+}

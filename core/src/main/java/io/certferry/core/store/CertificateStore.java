@@ -1,0 +1,82 @@
+package io.certferry.core.store;
+
+import io.certferry.core.CertificateBundle;
+
+import java.net.URI;
+import java.security.PrivateKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where Certferry keeps everything: lineages of certificate versions with a current pointer,
+ * what each target holds, renewal state, ACME accounts and the local CA.
+ *
+ * <p>Implementations make every write atomic (a crash leaves the old or the new state, never a
+ * mix), never rewrite a version, keep private keys unreadable by others, and never put key material
+ * into exceptions. Reads of metadata ({@link #current}, {@link #versions}) do not parse keys.
+ * The default is {@link FileStore}.
+ */
+public interface CertificateStore {
+  /** Names of all lineages, sorted. */
+  List<String> names();
+
+  Optional<LineageSpec> spec(String name);
+
+  void saveSpec(LineageSpec spec);
+
+  /** Metadata of the current version, read without parsing certificates or keys. */
+  Optional<StoredVersion> current(String name);
+
+  /** Metadata of every version, oldest first. */
+  List<StoredVersion> versions(String name);
+
+  /** The full bundle of one version, key included. */
+  CertificateBundle load(String name, int version);
+
+  default Optional<CertificateBundle> currentBundle(String name) {
+    return current(name).map(v -> load(name, v.number()));
+  }
+
+  /**
+   * Writes the bundle as a new version and makes it current, both atomically. Returns the metadata
+   * written. {@code source} is {@code acme}, {@code imported} or {@code local}; {@code details} holds
+   * issuer facts worth keeping (certificate URL for revocation, ARI id, order URL).
+   */
+  StoredVersion addVersion(String name, CertificateBundle bundle, String source, java.util.Map<String, String> details);
+
+  /** The key kept by {@code certferry csr} until the certificate for it is imported. */
+  Optional<PrivateKey> pendingKey(String name);
+
+  void savePendingKey(String name, PrivateKey key);
+
+  void clearPendingKey(String name);
+
+  Deployments deployments(String name);
+
+  void saveDeployments(String name, Deployments deployments);
+
+  LineageState state(String name);
+
+  void saveState(String name, LineageState state);
+
+  /**
+   * Takes the lineage's lock, held across processes until closed; blocks up to the store's lock
+   * timeout, then throws {@link StoreException} naming the lineage.
+   */
+  Lock lock(String name);
+
+  Optional<StoredAccount> account(URI directory, String accountName);
+
+  void saveAccount(StoredAccount account);
+
+  /** The local CA's certificate and key, if one was created. */
+  Optional<LocalCaMaterial> localCa();
+
+  void saveLocalCa(LocalCaMaterial ca);
+
+  /** An exclusive lock on one lineage. */
+  interface Lock extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  */
 public final class Http01WebrootSolver implements ChallengeSolver {
   private final Path webroot;
+  private final java.util.Set<Path> createdDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Http01WebrootSolver(Path webroot) {
     this.webroot = webroot;
@@ -36,11 +37,17 @@ public final class Http01WebrootSolver implements ChallengeSolver {
     Path dir = webroot.resolve(".well-known").resolve("acme-challenge");
     Path file = dir.resolve(challenge.token());
     try {
-      boolean createdWellKnown = !Files.exists(dir.getParent());
-      boolean createdDir = !Files.exists(dir);
-      Files.createDirectories(dir);
+      synchronized (this) {
+        if (!Files.exists(dir.getParent())) {
+          createdDirs.add(dir.getParent());
+        }
+        if (!Files.exists(dir)) {
+          createdDirs.add(dir);
+        }
+        Files.createDirectories(dir);
+      }
       writeAtomically(file, challenge.keyAuthorization());
-      return p -> remove(file, createdDir ? dir : null, createdWellKnown ? dir.getParent() : null, p);
+      return p -> remove(file, dir, p);
     } catch (IOException e) {
       throw new IssueException("http-01: cannot write " + file + " (" + e.getMessage() + "); check the webroot's permissions", e);
     }
@@ -65,24 +72,27 @@ public final class Http01WebrootSolver implements ChallengeSolver {
     }
   }
 
-  private static void remove(Path file, Path createdDir, Path createdWellKnown, Consumer<String> progress) {
+  /** Removes the file, then the folders this solver created once they are empty (other orders may still use them). */
+  private synchronized void remove(Path file, Path dir, Consumer<String> progress) {
     try {
       Files.deleteIfExists(file);
-      deleteIfEmpty(createdDir);
-      deleteIfEmpty(createdWellKnown);
+      if (createdDirs.contains(dir) && deleteIfEmpty(dir)) {
+        createdDirs.remove(dir);
+      }
+      if (createdDirs.contains(dir.getParent()) && !Files.exists(dir) && deleteIfEmpty(dir.getParent())) {
+        createdDirs.remove(dir.getParent());
+      }
     } catch (IOException e) {
       progress.accept("http-01: could not remove " + file + ": " + e.getMessage());
     }
   }
 
-  private static void deleteIfEmpty(Path dir) throws IOException {
-    if (dir == null) {
-      return;
-    }
+  private static boolean deleteIfEmpty(Path dir) throws IOException {
     try (var entries = Files.list(dir)) {
-      if (entries.findAny().isEmpty()) {
-        Files.deleteIfExists(dir);
+      if (entries.findAny().isPresent()) {
+        return false;
       }
     }
+    return Files.deleteIfExists(dir);
   }
 }

@@ -32,7 +32,9 @@ public final class DnsimpleDnsProvider implements DnsProvider {
   private final boolean confirmDistribution;
   private final Clock clock;
   private final Sleeper sleeper;
+  /** Records this instance created and has not deleted yet, and those it has deleted. */
   private final Set<Long> created = ConcurrentHashMap.newKeySet();
+  private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
 
   DnsimpleDnsProvider(DnsimpleClient client, boolean confirmDistribution, Clock clock, Sleeper sleeper) {
     this.client = client;
@@ -69,6 +71,9 @@ public final class DnsimpleDnsProvider implements DnsProvider {
   @Override
   public void delete(DnsRecordHandle handle) throws DnsException {
     long id = recordId(handle);
+    if (deleted.contains(id)) {
+      return;
+    }
     if (!created.contains(id)) {
       throw new DnsException("dnsimple: refusing to delete record " + handle.recordId() + " of zone " + handle.zone()
           + ": this run did not create it (Certferry deletes only its own challenge records)");
@@ -76,7 +81,7 @@ public final class DnsimpleDnsProvider implements DnsProvider {
     try {
       var current = client.record(handle.zone(), id);
       if (current.isEmpty()) {
-        created.remove(id);
+        forget(id);
         return;
       }
       ZoneRecord rec = current.get();
@@ -86,7 +91,7 @@ public final class DnsimpleDnsProvider implements DnsProvider {
             + "\" now); left it untouched");
       }
       client.deleteRecord(handle.zone(), id);
-      created.remove(id);
+      forget(id);
     } catch (IOException e) {
       throw new DnsException(describe(e, "deleting record " + id + " of zone " + handle.zone()), e);
     }
@@ -137,10 +142,15 @@ public final class DnsimpleDnsProvider implements DnsProvider {
     try {
       long id = recordId(handle);
       client.deleteRecord(handle.zone(), id);
-      created.remove(id);
+      forget(id);
     } catch (IOException | DnsException ignored) {
       // The caller gets the original failure; a leftover TXT record with a 60 s TTL does no harm.
     }
+  }
+
+  private void forget(long id) {
+    deleted.add(id);
+    created.remove(id);
   }
 
   private static long recordId(DnsRecordHandle handle) throws DnsException {

@@ -25,8 +25,12 @@ public final class DnsimpleDnsProviderFactory implements ProviderFactory {
 
   @Override
   public DnsimpleDnsProvider create(JsonNode settings, Secrets secrets) {
+    return create(settings, secrets, Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  /** As {@link #create(JsonNode, Secrets)}, with the time source the distribution wait uses. */
+  DnsimpleDnsProvider create(JsonNode settings, Secrets secrets, Clock clock, Sleeper sleeper) {
     DnsimpleSettings s = DnsimpleSettings.parse(settings);
-    return new DnsimpleDnsProvider(DnsimpleClients.create(s, secrets), s.confirmDistribution(), Clock.systemUTC(),
-        Sleeper.SYSTEM);
+    return new DnsimpleDnsProvider(DnsimpleClients.create(s, secrets), s.confirmDistribution(), clock, sleeper);
   }
 }

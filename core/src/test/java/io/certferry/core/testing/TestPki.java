@@ -105,6 +105,15 @@ public final class TestPki {
       return new Ca(cert, kp, path());
     }
 
+    /** An intermediate CA without a path length limit, which may itself issue CAs. */
+    public Ca intermediateWithoutPathLimit(String commonName) {
+      KeyPair kp = KeyType.EC_P256.generate();
+      Instant now = Instant.now();
+      X509Certificate cert = sign(new X500Name("CN=" + commonName + ",O=Certferry Test"), keyPair.getPrivate(),
+          subject(), kp, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1825)), UNLIMITED, List.of(), certificate);
+      return new Ca(cert, kp, path());
+    }
+
     /**
      * A cross-certificate: {@code other}'s name and key, issued by this CA (like "USERTrust RSA
      * Certification Authority" cross-signed by "AAA Certificate Services").

@@ -23,6 +23,7 @@ class DnsimpleCertificateSourceTest {
   private final TestPki.Ca root = TestPki.root("Test Root CA");
   private final TestPki.Ca issuing = root.intermediate("Test Issuing CA");
   private final CertificateBundle bought = issuing.leaf(List.of("www.example.com", "example.com"));
+  private final FakeTime time = new FakeTime();
   private FakeDnsimple fake;
   private DnsimpleTestServer dnsimple;
   private DnsimpleCertificateSource source;
@@ -34,7 +35,8 @@ class DnsimpleCertificateSourceTest {
         List.of(pem(issuing.certificate())), pem(root.certificate()), keyPem(bought)));
     fake.certificate(102, new FakeDnsimple.Cert("example.com", "submitted", "", List.of(), null, ""));
     dnsimple = new DnsimpleTestServer(fake);
-    source = new DnsimpleCertificateSourceFactory().create(dnsimple.settings(null), DnsimpleTestServer.secrets());
+    source = new DnsimpleCertificateSourceFactory().create(dnsimple.settings(null), DnsimpleTestServer.secrets(), time,
+        time);
   }
 
   @AfterEach

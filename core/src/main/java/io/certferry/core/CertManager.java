@@ -335,7 +335,11 @@ public final class CertManager implements AutoCloseable {
     return missing(have, want).isEmpty();
   }
 
-  static List<String> missing(List<String> have, List<String> want) {
+  /**
+   * The wanted names a certificate with names {@code have} does not cover, in order (a wildcard
+   * covers exactly one label: {@code *.example.org} covers {@code www.example.org}, not {@code example.org}).
+   */
+  public static List<String> missing(List<String> have, List<String> want) {
     List<String> out = new ArrayList<>();
     for (String w : want) {
       String n = w.toLowerCase(Locale.ROOT);

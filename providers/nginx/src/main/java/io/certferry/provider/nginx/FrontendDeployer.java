@@ -65,8 +65,14 @@ final class FrontendDeployer {
           && oldKey.isPresent() && Arrays.equals(oldKey.get(), Pem.privateKey(bundle.privateKey()))) {
         return FrontendOutcome.unchanged(f.name(), newSha, f.certificatePath() + " on " + host.describe() + " already holds it");
       }
-      keepPrevious(host, oldCert, oldKey);
-    } catch (IOException e) {
+      if (oldCert.flatMap(Pem::firstCertificateSha256).filter(newSha::equals).isPresent()) {
+        // A run that stopped half-way left the new pair live: the pair to fall back to is in .prev, keep it.
+        oldCert = host.read(f.previousCertificatePath()).or(() -> live(host, f.certificatePath()));
+        oldKey = host.read(f.previousKeyPath()).or(() -> live(host, f.keyPath()));
+      } else {
+        keepPrevious(host, oldCert, oldKey);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
       return FrontendOutcome.failed(f.name(), Optional.empty(), "could not read or keep the previous certificate on "
           + host.describe() + ": " + e.getMessage() + "; nothing was changed", true);
     }
@@ -86,6 +92,14 @@ final class FrontendDeployer {
       return FrontendOutcome.updated(f.name(), newSha, how);
     } catch (StepFailedException | IOException | RuntimeException e) {
       return rollback(host, e.getMessage(), oldCert, oldKey, oldSha, names);
+    }
+  }
+
+  private static Optional<byte[]> live(Host host, String path) {
+    try {
+      return host.read(path);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

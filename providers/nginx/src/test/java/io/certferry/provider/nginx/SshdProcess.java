@@ -1,5 +1,6 @@
 package io.certferry.provider.nginx;
 
+import io.certferry.core.testing.RequiredTools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,9 +33,7 @@ final class SshdProcess implements AutoCloseable {
   }
 
   static SshdProcess start(Path dir) throws IOException, InterruptedException {
-    Tools.require(SSHD, "openssh-server");
-    Tools.require(KEYGEN, "openssh-client");
-    Tools.require(SFTP_SERVER, "openssh-sftp-server");
+    RequiredTools.requireAll(SSHD, KEYGEN, SFTP_SERVER);
     Files.createDirectories(dir);
     Path privsep = Path.of("/run/sshd"); // sshd refuses to start without its privilege separation folder
     if (!Files.isDirectory(privsep)) {

@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deploys to one nginx frontend: keep the previous pair, write the new one atomically, test, reload,
  * prove by handshake; on any failure put the previous pair back, reload and prove that.
  */
 final class FrontendDeployer {
+  private static final Logger LOG = LoggerFactory.getLogger(FrontendDeployer.class);
   private static final int MAX_OUTPUT = 2000;
 
   private final Frontend f;
@@ -91,6 +94,7 @@ final class FrontendDeployer {
       String how = f.address().map(a -> "proven by handshake to " + a).orElse("reloaded (no address to prove it)");
       return FrontendOutcome.updated(f.name(), newSha, how);
     } catch (StepFailedException | IOException | RuntimeException e) {
+      LOG.debug("frontend {}: rolling back after: {}", f.name(), e.getMessage());
       return rollback(host, e.getMessage(), oldCert, oldKey, oldSha, names);
     }
   }
@@ -158,6 +162,7 @@ final class FrontendDeployer {
 
   private void step(Host host, String step, String command) throws IOException, StepFailedException {
     CommandResult r = host.run(command, f.commandTimeout());
+    LOG.debug("frontend {}: {} `{}` exited {}", f.name(), step, command, r.exitStatus());
     if (!r.succeeded()) {
       throw new StepFailedException(step + " `" + command + "` on " + host.describe() + " failed (exit "
           + r.exitStatus() + "): " + clip(r.output()));

@@ -94,8 +94,8 @@ class NginxTargetFactoryTest {
     List<String> errors = new NginxTargetFactory().validate(s);
 
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("id is missing"));
-    assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].certificatePath 'tls/fullchain.pem' must be an absolute file path"));
-    assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].keyPath is missing"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("nginx target: certificatePath 'tls/fullchain.pem' must be an absolute file path"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains(": keyPath is missing"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("keyMode 0644 lets every user").contains("use 0600"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("certificateMode 644 must be an octal mode in quotes"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("unknown setting reloadComand"));
@@ -110,6 +110,8 @@ class NginxTargetFactoryTest {
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].ssh.keyPassphrase must be a secret reference"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[1].owner 'bad owner' is not a user/group name"));
     assertThat(errors).allSatisfy(e -> assertThat(e).doesNotContain("hunter2").startsWith("nginx target"));
+    assertThat(errors).as("a shared setting's problem is reported once, not per frontend")
+        .filteredOn(e -> e.contains("certificatePath 'tls")).hasSize(1);
     assertThatThrownBy(() -> new NginxTargetFactory().create(s, ref -> "x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id is missing");
   }

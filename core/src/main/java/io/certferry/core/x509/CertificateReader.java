@@ -79,7 +79,8 @@ public final class CertificateReader {
       }
       byte[] der = block.der().orElseThrow(() -> damaged(source, number, "its base64 text is broken"));
       try {
-        List<X509Certificate> decoded = decode(der);
+        // openssl's TRUSTED CERTIFICATE is a certificate followed by its trust settings: take the certificate
+        List<X509Certificate> decoded = block.label().equals("TRUSTED CERTIFICATE") ? List.of(decodeOne(der)) : decode(der);
         if (decoded.isEmpty()) {
           throw new InputRejectedException(source + ": the PKCS#7 block at line " + block.line()
               + " holds no certificates; download the certificate bundle again");
@@ -104,6 +105,10 @@ public final class CertificateReader {
       out.add((X509Certificate) c);
     }
     return out;
+  }
+
+  private static X509Certificate decodeOne(byte[] der) throws CertificateException {
+    return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
   }
 
   private static InputRejectedException damaged(String source, int number, String why) {

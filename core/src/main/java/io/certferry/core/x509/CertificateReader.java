@@ -79,9 +79,9 @@ public final class CertificateReader {
       }
       byte[] der = block.der().orElseThrow(() -> damaged(source, number, "its base64 text is broken"));
       try {
-        // One certificate per block (openssl's TRUSTED CERTIFICATE adds trust settings after it, which are ignored);
-        // the single-certificate decoder is the JDK's fast path.
-        List<X509Certificate> decoded = kind == ContentKind.CERTIFICATE ? List.of(decodeOne(der)) : decode(der);
+        // A CERTIFICATE block holds one certificate (openssl's TRUSTED CERTIFICATE adds trust settings after it, which
+        // are ignored); some CAs label a PKCS#7 bundle CERTIFICATE, which decode() also accepts.
+        List<X509Certificate> decoded = decode(der);
         if (decoded.isEmpty()) {
           throw new InputRejectedException(source + ": the PKCS#7 block at line " + block.line()
               + " holds no certificates; download the certificate bundle again");

@@ -56,8 +56,8 @@ final class DigitalOceanCdnTarget implements DeployTarget {
           + "; add the name to the certificate or fix the target's customDomain", false, null, null);
     }
     String lineage = DigitalOceanCertificates.lineage(settings.lineage(), bundle);
+    JsonNode endpoint = api.cdnEndpoint(settings.endpointId()); // first: an unknown id must not leave an upload behind
     DigitalOceanCertificates.Uploaded cert = certificates.findOrUpload(lineage, bundle);
-    JsonNode endpoint = api.cdnEndpoint(settings.endpointId());
     boolean changed = !cert.id().equals(endpoint.path("certificate_id").asText())
         || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText());
     if (changed) {

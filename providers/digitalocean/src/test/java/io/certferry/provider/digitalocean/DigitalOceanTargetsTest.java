@@ -200,7 +200,7 @@ class DigitalOceanTargetsTest {
     long deletes = fake.count("DELETE /v2/certificates/" + oldCertId);
     assertThat(deletes).isBetween(3L, 10L);
 
-    fake.releaseLag = 0;
+    fake.lagOver();
     DeployReceipt later = target(lbSettings(), TOKEN).deploy(bundle);
     assertThat(later.summary()).contains("old certificates deleted: certferry-mastodon-1f2e");
     assertThat(fake.certificates).doesNotContainKey(oldCertId);

@@ -67,7 +67,7 @@ final class DigitalOceanCdnTarget implements DeployTarget {
       }
       api.updateCdnEndpoint(settings.endpointId(), body);
     }
-    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert.id());
+    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert);
     String summary = "CDN endpoint " + settings.endpointId() + " (" + settings.customDomain() + ") "
         + (changed ? "now uses" : "already uses") + " certificate " + cert.name()
         + (cert.created() ? " (uploaded)" : "") + cleanup.summary();

@@ -72,7 +72,7 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget {
       api.updateLoadBalancer(settings.loadBalancerId(), LoadBalancerUpdate.body(lb, settings.entryPorts(), cert.id()));
       awaitActive();
     }
-    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert.id());
+    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert);
     String summary = (changed ? "load balancer " + settings.loadBalancerId() + " now uses certificate " + cert.name()
         : "load balancer " + settings.loadBalancerId() + " already uses certificate " + cert.name())
         + (cert.created() ? " (uploaded)" : "") + cleanup.summary();

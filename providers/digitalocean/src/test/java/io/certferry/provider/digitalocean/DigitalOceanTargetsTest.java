@@ -160,7 +160,10 @@ class DigitalOceanTargetsTest {
     assertThat(target.deployedFingerprint()).contains(bundle.sha256());
     assertThat(fake.calls.subList(before, fake.calls.size())).containsExactly("GET /v2/load_balancers/" + LB_ID);
 
+    int beforeDeploy = fake.calls.size();
     DeployReceipt again = target.deploy(bundle);
+    assertThat(fake.calls.subList(beforeDeploy, fake.calls.size()))
+        .containsExactly("GET /v2/load_balancers/" + LB_ID, "GET /v2/certificates");
     assertThat(again.changed()).isFalse();
     assertThat(again.summary()).contains("already uses");
     assertThat(fake.count("POST /v2/certificates")).isEqualTo(1);

@@ -18,8 +18,8 @@ class CertificateStateTest {
     Duration life = Duration.ofDays(90);
     assertThat(at(life, Duration.ofDays(59))).isEqualTo(CertificateState.VALID);        // 31 days left > 30
     assertThat(at(life, Duration.ofDays(61))).isEqualTo(CertificateState.RENEWAL_DUE);  // 29 days left < 1/3
-    assertThat(at(life, Duration.ofDays(82))).isEqualTo(CertificateState.RENEWAL_DUE);  // 8 days left
-    assertThat(at(life, Duration.ofDays(84))).isEqualTo(CertificateState.EXPIRING);     // 6 days left < 7
+    assertThat(at(life, Duration.ofDays(80))).isEqualTo(CertificateState.RENEWAL_DUE);  // 10 days left
+    assertThat(at(life, Duration.ofDays(82))).isEqualTo(CertificateState.EXPIRING);     // 8 days left < 9 (a tenth)
     assertThat(at(life, Duration.ofDays(90))).isEqualTo(CertificateState.EXPIRED);
   }
 
@@ -28,8 +28,8 @@ class CertificateStateTest {
     Duration life = Duration.ofDays(6); // Let's Encrypt's short-lived profile: under 7 days from the start
     assertThat(at(life, Duration.ZERO)).isEqualTo(CertificateState.EXPIRING);
     Duration year = Duration.ofDays(365);
-    assertThat(at(year, Duration.ofDays(365 - 36))).isEqualTo(CertificateState.RENEWAL_DUE); // 36 days left
-    assertThat(at(year, Duration.ofDays(365 - 35))).isEqualTo(CertificateState.EXPIRING);    // 35 < 36.5
+    assertThat(at(year, Duration.ofDays(365 - 37))).isEqualTo(CertificateState.RENEWAL_DUE); // 37 days left
+    assertThat(at(year, Duration.ofDays(365 - 36))).isEqualTo(CertificateState.EXPIRING);    // 36 < 36.5
   }
 
   @Test

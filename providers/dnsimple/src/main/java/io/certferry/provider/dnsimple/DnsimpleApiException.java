@@ -15,6 +15,11 @@ public final class DnsimpleApiException extends IOException {
     this.status = status;
   }
 
-  /** The HTTP status DNSimple answered with. */
+  DnsimpleApiException(int status, String message, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+  }
+
+  /** The HTTP status DNSimple answered with; 0 when no answer came (network failure after retries). */
   public int status() { return status; }
 }

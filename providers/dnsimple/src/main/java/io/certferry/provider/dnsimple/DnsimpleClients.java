@@ -1,13 +1,23 @@
 package io.certferry.provider.dnsimple;
 
 import io.certferry.core.Secrets;
+import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.Sleeper;
 
-/** Builds a {@link DnsimpleClient} from settings: the one place the token is resolved and the transport chosen. */
+import java.time.Clock;
+
+/** Builds a {@link DnsimpleClient} from settings: the one place the token is resolved and the HTTP layer set up. */
 final class DnsimpleClients {
   private DnsimpleClients() {}
 
-  static DnsimpleClient create(DnsimpleSettings settings, Secrets secrets) {
-    String token = secrets.resolve(settings.tokenReference());
-    return new DnsimpleClient(new OkHttpDnsimpleTransport(settings.baseUrl(), token), settings.account());
+  static DnsimpleClient create(DnsimpleSettings settings, Secrets secrets, Clock clock, Sleeper sleeper) {
+    HttpApi api = HttpApi.builder()
+        .baseUrl(settings.baseUrl())
+        .bearerToken(secrets.resolve(settings.tokenReference()))
+        .userAgent("certferry-dnsimple/0.1")
+        .clock(clock)
+        .sleeper(sleeper)
+        .build();
+    return new DnsimpleClient(api, settings.account());
   }
 }

@@ -3,6 +3,7 @@ package io.certferry.provider.dnsimple;
 import io.certferry.core.dns.DnsException;
 import io.certferry.core.dns.DnsProvider;
 import io.certferry.core.dns.DnsRecordHandle;
+import io.certferry.core.http.Sleeper;
 import io.certferry.provider.dnsimple.DnsimpleApi.Zone;
 import io.certferry.provider.dnsimple.DnsimpleApi.ZoneRecord;
 
@@ -163,10 +164,7 @@ public final class DnsimpleDnsProvider implements DnsProvider {
   }
 
   private static String describe(IOException e, String action) {
-    if (e instanceof DnsimpleApiException) {
-      return "dnsimple: " + e.getMessage();
-    }
-    return "dnsimple: network failure while " + action + " (" + e.getMessage() + "); check connectivity to"
-        + " DNSimple and retry";
+    return e instanceof DnsimpleApiException ? "dnsimple: " + e.getMessage()
+        : "dnsimple: failure while " + action + " (" + e.getMessage() + ")";
   }
 }

@@ -43,11 +43,15 @@ public final class PlannedRenewalTiming implements RenewalTiming {
   @Override
   public Decision decide(LineageSpec spec, StoredVersion current, LineageState state, Instant now) {
     RenewalPlanner planner = RenewalPlanner.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).random(random).build();
-    RenewalCandidate candidate = RenewalCandidate.of(spec.name(), store.load(spec.name(), current.number()).leaf());
+    Optional<RenewalInfoSource> ari = renewalInfo.apply(spec);
+    // The leaf (for its ARI id) is parsed only when the CA offers ARI; otherwise metadata suffices.
+    RenewalCandidate candidate = ari.isPresent()
+        ? RenewalCandidate.of(spec.name(), store.load(spec.name(), current.number()).leaf())
+        : new RenewalCandidate(spec.name(), current.notBefore(), current.notAfter(), Optional.empty());
     RenewalPolicy policy = RenewalPolicy.fromOptions(spec.options());
     RenewalDecision d;
     try {
-      d = planner.decide(candidate, policy, state, renewalInfo.apply(spec), false);
+      d = planner.decide(candidate, policy, state, ari, false);
     } catch (InterruptedException e) {
       // The interface cannot throw it: keep the flag for the caller's next blocking step, decide without ARI.
       Thread.currentThread().interrupt();

@@ -190,13 +190,13 @@ public final class CertManager implements AutoCloseable {
             error = Optional.of(e.getMessage());
           }
         }
-      } else if (needsNew && issuer.isEmpty()) {
+      } else if (needsNew && issuer.isEmpty() && (current.isEmpty() || !covered)) {
+        // An imported certificate merely due for replacement is not a failure: expiry alerts cover it.
         error = Optional.of(current.isEmpty()
             ? "no certificate stored yet; import one with: certferry import --name " + mc.name() + " --cert FILE --key FILE"
-            : (!covered ? "the stored certificate does not cover " + missing(current.get().domains(), mc.domains())
-                + "; import one that does"
-                : "the certificate is due for replacement; import its successor with: certferry import --name " + mc.name()));
-      } else {
+            : "the stored certificate does not cover " + missing(current.get().domains(), mc.domains())
+                + "; import one that does with: certferry import --name " + mc.name());
+      } else if (!needsNew) {
         state = clearIssueFailure(state);
       }
       Optional<Instant> renewAt = Optional.empty();
@@ -335,7 +335,11 @@ public final class CertManager implements AutoCloseable {
     return missing(have, want).isEmpty();
   }
 
-  static List<String> missing(List<String> have, List<String> want) {
+  /**
+   * The wanted names a certificate with names {@code have} does not cover, in order (a wildcard
+   * covers exactly one label: {@code *.example.org} covers {@code www.example.org}, not {@code example.org}).
+   */
+  public static List<String> missing(List<String> have, List<String> want) {
     List<String> out = new ArrayList<>();
     for (String w : want) {
       String n = w.toLowerCase(Locale.ROOT);

@@ -69,7 +69,9 @@ public final class RenewalPlanner {
     } else {
       planned = fromRule(rule, state, "");
     }
-    return hold(planned, cert, now, force);
+    // An order may only name the certificate it replaces when the CA implements ARI (acme4j refuses otherwise).
+    Optional<String> replaces = ari.isPresent() ? cert.ariCertificateId() : Optional.empty();
+    return hold(planned, replaces, now, force);
   }
 
   private Planned ari(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state, RenewalInfoSource source,
@@ -144,7 +146,7 @@ public final class RenewalPlanner {
   }
 
   /** Rate limits and failure backoff hold back a due renewal; forcing skips the backoff, never the CA's limit. */
-  private static RenewalDecision hold(Planned p, RenewalCandidate cert, Instant now, boolean force) {
+  private static RenewalDecision hold(Planned p, Optional<String> replaces, Instant now, boolean force) {
     boolean due = !p.renewAt().isAfter(now);
     Instant at = p.renewAt();
     String reason = p.reason();
@@ -158,7 +160,7 @@ public final class RenewalPlanner {
       at = s.nextAttempt();
       reason += "; retrying after " + s.failedAttempts() + " failed attempt(s) at " + minute(at);
     }
-    return new RenewalDecision(due, at, reason, p.source(), cert.ariCertificateId(), p.moved(), p.explanation(), s);
+    return new RenewalDecision(due, at, reason, p.source(), replaces, p.moved(), p.explanation(), s);
   }
 
   private Instant pick(Instant start, Instant end) {

@@ -199,6 +199,7 @@ class RenewalPlannerTest {
     assertThat(withSource.reason()).startsWith("no ARI id");
     assertThat(noSource.reason()).isEqualTo("a third of the 90-day lifetime left on 2026-11-30");
     assertThat(noSource.state()).isEqualTo(LineageState.empty());
+    assertThat(noSource.replaces()).as("no replaces without ARI at the CA").isEmpty();
   }
 
   @Test

@@ -33,6 +33,7 @@ import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeProtocolException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 
@@ -111,7 +112,7 @@ public final class AcmeIssuer implements Issuer {
       LineageState next = backoff.rateLimited(store.state(request.lineage()), e.getRetryAfter(), msg);
       store.saveState(request.lineage(), next);
       throw new IssueException(msg + "; no new order before " + next.noOrderBefore(), next.noOrderBefore(), e);
-    } catch (AcmeException | IssueException e) {
+    } catch (AcmeException | IssueException | AcmeProtocolException e) {
       String msg = e instanceof AcmeServerException s ? describe(s.getProblem()) : e.getMessage();
       if (orderPlaced[0]) {
         LineageState next = backoff.failed(store.state(request.lineage()), msg);
@@ -127,7 +128,13 @@ public final class AcmeIssuer implements Issuer {
       throws AcmeException, IssueException, InterruptedException {
     OrderBuilder ob = login.newOrder().domains(request.domains());
     request.profile().ifPresent(ob::profile);
-    request.replaces().ifPresent(ob::replaces);
+    if (request.replaces().isPresent()) {
+      if (accounts.supportsRenewalInfo()) {
+        ob.replaces(request.replaces().get());
+      } else {
+        progress.accept("the CA has no renewal information (ARI); ordering without 'replaces'");
+      }
+    }
     orderPlaced[0] = true;
     Order order = ob.create();
     progress.accept("order " + order.getLocation() + " for " + String.join(", ", request.domains()));

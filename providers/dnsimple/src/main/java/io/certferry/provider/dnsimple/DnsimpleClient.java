@@ -104,6 +104,23 @@ public final class DnsimpleClient {
             + "; add the zone at DNSimple or check `account`", new TypeReference<Data<ZoneRecord>>() {}).data();
   }
 
+  /** The TXT records named {@code name} (relative) in the zone, every page. */
+  public List<ZoneRecord> txtRecords(String zone, String name) throws DnsimpleApiException {
+    long acct = accountId();
+    List<ZoneRecord> all = new ArrayList<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      Page<ZoneRecord> p = call(ApiRequest.get(RECORDS, acct, zone).query("name", name).query("type", "TXT")
+              .query("page", page).query("per_page", PER_PAGE).build(),
+          "listing TXT records \"" + name + "\" of zone " + zone,
+          "zone " + zone + " was not found in DNSimple account " + acct, new TypeReference<Page<ZoneRecord>>() {});
+      all.addAll(p.data() == null ? List.of() : p.data());
+      if (p.pagination() == null || !p.pagination().hasNext()) {
+        break;
+      }
+    }
+    return all;
+  }
+
   /** The record with this id, or empty when it no longer exists. */
   public Optional<ZoneRecord> record(String zone, long id) throws DnsimpleApiException {
     long acct = accountId();

@@ -144,7 +144,21 @@ public final class CertManager implements AutoCloseable {
     Optional<StoredVersion> current = safely(() -> store.current(mc.name()));
     return new Pass(new CertificateStatus(mc.name(), mc.source(), mc.domains(),
         current.map(v -> stateOf(v, Optional.empty(), clock.instant())).orElse("missing"), current,
-        Optional.empty(), false, List.of(), Optional.of(msg)), List.of(clock.instant().plus(issueBackoff.base())));
+        Optional.empty(), false, recordedTargets(mc, current), Optional.of(msg)),
+        List.of(clock.instant().plus(issueBackoff.base())));
+  }
+
+  /** Targets as deployments.json last recorded them (when this pass could not look). */
+  private List<TargetStatus> recordedTargets(ManagedCertificate mc, Optional<StoredVersion> current) {
+    Deployments d;
+    try {
+      d = store.deployments(mc.name());
+    } catch (RuntimeException e) {
+      d = Deployments.empty();
+    }
+    Deployments known = d;
+    String sha = current.map(StoredVersion::sha256).orElse(null);
+    return mc.targets().stream().map(t -> targetStatus(t.id(), known.target(t.id()), sha)).toList();
   }
 
   private static <T> Optional<T> safely(java.util.function.Supplier<Optional<T>> s) {
@@ -165,7 +179,7 @@ public final class CertManager implements AutoCloseable {
     Optional<StoredVersion> current = safely(() -> store.current(mc.name()));
     return new Pass(new CertificateStatus(mc.name(), mc.source(), mc.domains(),
         current.map(v -> stateOf(v, Optional.empty(), clock.instant())).orElse("missing"), current,
-        Optional.empty(), false, List.of(), Optional.of("skipped: shutting down")), List.of());
+        Optional.empty(), false, recordedTargets(mc, current), Optional.of("skipped: shutting down")), List.of());
   }
 
   private Pass reconcileOne(ManagedCertificate mc) throws InterruptedException {

@@ -59,7 +59,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     AgentConfig c = loaded.get();
     Clock clock = Clock.systemUTC();
-    FileStore store = FileStore.open(c.store() != null ? c.store() : global.storeDir());
+    FileStore store = openStore(c.store() != null ? c.store() : global.storeDir());
     AgentMetrics metrics = new AgentMetrics();
     AgentState state = new AgentState();
     CertManager manager = AgentAssembly.build(c, ConfigLoader.withInstalledProviders(secrets), store, secrets, clock,
@@ -84,6 +84,15 @@ public final class RunCommand implements Callable<Integer> {
     LOG.info("agent started: {} certificate(s) from {}, store {}", c.certificates().size(), config, store.root());
     loop.run();
     return ExitCodes.DONE;
+  }
+
+  /** Opens the store, creating its folder (0700) on first use so the quick start runs from a clean checkout. */
+  static FileStore openStore(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    }
+    return FileStore.open(dir);
   }
 
   /** SIGTERM: finish the step in hand (bounded), close, exit 0 (a shutdown hook's exit would be 143). */

@@ -40,7 +40,8 @@ class NginxTargetFactoryTest {
         + " 'ssh': {'user': 'certferry', 'keyFile': '/etc/certferry/ssh/id_ed25519', 'knownHosts': '/etc/certferry/ssh/known_hosts'},"
         + " 'frontends': ["
         + "   {'name': 'web1', 'ssh': {'host': 'web1.example.org'}, 'address': 'web1.example.org:443'},"
-        + "   {'ssh': {'host': 'web2.example.org', 'port': 2222}, 'address': '[2001:db8::2]:443', 'reloadCommand': 'systemctl reload nginx'}"
+        + "   {'ssh': {'host': 'web2.example.org', 'port': 2222}, 'address': '[2001:db8::2]:443', 'reloadCommand': 'systemctl reload nginx'},"
+        + "   {'name': 'here', 'ssh': null}"
         + " ]}");
     assertThat(new NginxTargetFactory().validate(s)).isEmpty();
 
@@ -63,6 +64,8 @@ class NginxTargetFactoryTest {
     assertThat(web1.certificateSpec().mode()).isEqualTo(0644);
     assertThat(web1.serverNames()).containsExactly("example.org", "www.example.org");
     assertThat(web1.proveTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.frontends().get(2).ssh()).as("ssh: null makes a frontend local").isEmpty();
+    assertThat(t.frontends().get(2).keySpec().group()).contains("ssl-cert");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.certferry.agent;
 
+import io.certferry.agent.cli.CliErrors;
+import io.certferry.agent.cli.GlobalOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,10 +10,22 @@ import picocli.CommandLine.Command;
     description = "Keeps TLS certificates valid and in place, everywhere they are served.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        io.certferry.agent.cli.CsrCommand.class,
+        io.certferry.agent.cli.ImportCommand.class,
+        io.certferry.agent.cli.ListCommand.class,
+        io.certferry.agent.cli.ShowCommand.class,
+        io.certferry.agent.cli.IssueCommand.class,
+        io.certferry.agent.cli.RevokeCommand.class,
+        io.certferry.agent.cli.RenewCommand.class,
+        io.certferry.agent.cli.LocalCaCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** {@code --store} and {@code --verbose}; subcommands write their values here (the field name matters). */
+  @CommandLine.Mixin
+  GlobalOptions global;
 
   @Override
   public void run() {
@@ -19,6 +33,6 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors()).execute(args));
   }
 }

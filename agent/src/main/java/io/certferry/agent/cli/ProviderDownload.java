@@ -1,0 +1,74 @@
+package io.certferry.agent.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderFactory;
+import io.certferry.core.ReferenceSecrets;
+import io.certferry.core.issue.imported.PurchasedCertificateSource;
+import io.certferry.core.x509.CertificateReader;
+import io.certferry.core.x509.PrivateKeyReader;
+
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/**
+ * {@code import --from TYPE}: finds the {@link PurchasedCertificateSource} plug-in of that type,
+ * builds it from the {@code --set} pairs and downloads the certificate, which then goes through
+ * the same checks as a file import.
+ */
+final class ProviderDownload {
+  private ProviderDownload() {}
+
+  static ImportCandidate fetch(String type, String domain, String certificateId, Map<String, String> settings)
+      throws Exception {
+    ProviderFactory factory = find(type);
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    settings.forEach(node::put);
+    List<String> problems = factory.validate(node);
+    if (!problems.isEmpty()) {
+      throw new InputRejectedException("--from " + type + ": " + String.join("; ", problems));
+    }
+    PurchasedCertificateSource source;
+    try {
+      source = (PurchasedCertificateSource) factory.create(node, ReferenceSecrets.system());
+    } catch (IllegalArgumentException e) {
+      throw new InputRejectedException("--from " + type + ": " + e.getMessage());
+    }
+    PurchasedCertificateSource.Download d = source.download(domain, certificateId);
+    String where = type + " certificate " + certificateId + " of " + domain;
+    List<X509Certificate> heap = new ArrayList<>(CertificateReader.read(where + " (certificate)", bytes(d.leafPem())));
+    if (d.chainPem() != null && !d.chainPem().isBlank()) {
+      heap.addAll(CertificateReader.read(where + " (chain)", bytes(d.chainPem())));
+    }
+    if (d.privateKeyPem() == null || d.privateKeyPem().isBlank()) {
+      throw new InputRejectedException(where + ": the source did not return the private key; import it with --cert and "
+          + "--key (or the pending key) instead");
+    }
+    PrivateKey key = PrivateKeyReader.read(where + " (private key)", bytes(d.privateKeyPem()), Optional.empty());
+    return new ImportCandidate(heap, key, where, false);
+  }
+
+  private static ProviderFactory find(String type) throws InputRejectedException {
+    TreeSet<String> known = new TreeSet<>();
+    for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class)) {
+      if (f.kind() == PurchasedCertificateSource.class) {
+        if (f.type().equals(type)) {
+          return f;
+        }
+        known.add(f.type());
+      }
+    }
+    throw new InputRejectedException("--from " + type + ": no certificate source of that type is installed; "
+        + (known.isEmpty() ? "none is" : "available: " + String.join(", ", known)));
+  }
+
+  private static byte[] bytes(String s) { return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8); }
+}

@@ -1,0 +1,235 @@
+package io.certferry.core.deploy;
+
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.notify.LifecycleEvent;
+import io.certferry.core.notify.Notifier;
+import io.certferry.core.store.CertificateStore;
+import io.certferry.core.store.Deployments;
+import io.certferry.core.store.TargetDeployment;
+import io.certferry.core.store.TargetDeployment.Result;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings every target of a certificate to one bundle: targets run in parallel on a bounded
+ * executor; a target already serving the bundle is skipped; each deploy is verified; every result is
+ * written to the lineage's {@code deployments.json} as soon as it is known, so a crash loses at most
+ * the targets in flight. A failed target is retried later with {@link Backoff} (persisted in its
+ * record, so it survives restarts) and never holds up the others.
+ */
+public final class Deployer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
+
+  private final CertificateStore store;
+  private final Clock clock;
+  private final ExecutorService executor;
+  private final boolean ownsExecutor;
+  private final Backoff backoff;
+  private final Notifier listener;
+  private final Duration targetTimeout;
+  private final Map<String, Object> recordLocks = new ConcurrentHashMap<>();
+
+  private Deployer(Builder b) {
+    this.store = Objects.requireNonNull(b.store, "store");
+    this.clock = b.clock;
+    this.ownsExecutor = b.executor == null;
+    this.executor = b.executor != null ? b.executor : Executors.newFixedThreadPool(b.parallelism, daemonThreads());
+    this.backoff = b.backoff;
+    this.listener = b.listener;
+    this.targetTimeout = b.targetTimeout;
+  }
+
+  public static Builder builder() { return new Builder(); }
+
+  /**
+   * Deploys {@code bundle} to every target that does not serve it yet and records the results.
+   * Returns when every target has an outcome (or its time ran out).
+   *
+   * @throws InterruptedException when interrupted while waiting; targets in flight keep running and
+   *     record their own results
+   */
+  public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets)
+      throws InterruptedException {
+    Deployments known = store.deployments(lineage);
+    List<Future<DeployOutcome.TargetOutcome>> futures = new ArrayList<>();
+    for (DeployTarget t : targets) {
+      Optional<TargetDeployment> rec = known.target(t.id());
+      futures.add(executor.submit(() -> one(lineage, bundle, t, rec)));
+    }
+    List<DeployOutcome.TargetOutcome> out = new ArrayList<>();
+    long deadline = System.nanoTime() + targetTimeout.toNanos();
+    for (int i = 0; i < futures.size(); i++) {
+      out.add(await(lineage, bundle, targets.get(i), futures.get(i), known, deadline));
+    }
+    return new DeployOutcome(lineage, bundle.sha256(), out);
+  }
+
+  private DeployOutcome.TargetOutcome await(String lineage, CertificateBundle bundle, DeployTarget t,
+      Future<DeployOutcome.TargetOutcome> f, Deployments known, long deadline) throws InterruptedException {
+    try {
+      return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return failed(lineage, bundle, t, known.target(t.id()),
+          new DeployException("target " + t.id() + " did not finish within " + targetTimeout + "; it will be tried again"));
+    } catch (ExecutionException e) {
+      // one() catches everything a target throws; this is a bug in the deployer itself.
+      throw new IllegalStateException("deploying " + lineage + " to " + t.id() + " failed unexpectedly", e.getCause());
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      throw e;
+    }
+  }
+
+  private DeployOutcome.TargetOutcome one(String lineage, CertificateBundle bundle, DeployTarget t,
+                                          Optional<TargetDeployment> rec) {
+    Instant now = clock.instant();
+    String sha = bundle.sha256();
+    if (rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
+        && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt())) {
+      return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get());
+    }
+    boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
+    try {
+      Optional<String> served = servedNow(t);
+      if (served.isPresent() && served.get().equals(sha) || served.isEmpty() && recordedInSync) {
+        if (recordedInSync) {
+          return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, rec.get());
+        }
+        TargetDeployment adopted = new TargetDeployment(t.id(), sha, now, Result.IN_SYNC, 0, null, null,
+            Map.of("note", "found already serving this certificate"));
+        record(lineage, adopted);
+        return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, adopted);
+      }
+      DeployReceipt receipt = t.deploy(bundle);
+      emit(LifecycleEvent.Type.DEPLOYED, lineage, t, receipt.summary() == null ? "deployed " + sha : receipt.summary(), sha);
+      VerifyResult v = t.verify(bundle);
+      if (!v.passed()) {
+        emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v.message(), sha);
+        return failed(lineage, bundle, t, rec, new DeployException("verification failed: " + v.message()));
+      }
+      emit(LifecycleEvent.Type.VERIFIED, lineage, t, v.message(), sha);
+      TargetDeployment ok = new TargetDeployment(t.id(), sha, clock.instant(), Result.IN_SYNC, 0, null, null,
+          receipt.details());
+      record(lineage, ok);
+      return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok);
+    } catch (DeployException e) {
+      return failed(lineage, bundle, t, rec, e);
+    } catch (RuntimeException e) {
+      return failed(lineage, bundle, t, rec,
+          new DeployException("target " + t.id() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+    }
+  }
+
+  /** What the target serves now; a failure to tell is treated as "unknown", and the deploy finds out. */
+  private static Optional<String> servedNow(DeployTarget t) {
+    try {
+      return t.deployedFingerprint();
+    } catch (DeployException | RuntimeException e) {
+      LOG.debug("target {} cannot tell what it serves: {}", t.id(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private DeployOutcome.TargetOutcome failed(String lineage, CertificateBundle bundle, DeployTarget t,
+                                             Optional<TargetDeployment> rec, DeployException e) {
+    Instant now = clock.instant();
+    String sha = bundle.sha256();
+    int before = rec.filter(r -> r.result() == Result.FAILED && sha.equals(r.sha256())).map(TargetDeployment::attempts).orElse(0);
+    int attempts = before + 1;
+    Instant next = backoff.next(now, attempts, e.isRetryable(), e.retryAfter());
+    // Keep the fingerprint the target still holds, if known; the failed attempt was for `sha`.
+    TargetDeployment failed = new TargetDeployment(t.id(), sha, now, Result.FAILED, attempts, next, e.getMessage(),
+        Map.of("previousSha256", rec.map(TargetDeployment::sha256).orElse("")));
+    record(lineage, failed);
+    emit(LifecycleEvent.Type.DEPLOY_FAILED, lineage, t,
+        e.getMessage() + " (attempt " + attempts + ", next try " + next + ")", sha);
+    return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.FAILED, failed);
+  }
+
+  /** Read-modify-write of {@code deployments.json}: targets finish concurrently, none may lose another's record. */
+  private void record(String lineage, TargetDeployment d) {
+    synchronized (recordLocks.computeIfAbsent(lineage, k -> new Object())) {
+      store.saveDeployments(lineage, store.deployments(lineage).with(d));
+    }
+  }
+
+  private void emit(LifecycleEvent.Type type, String lineage, DeployTarget t, String message, String sha) {
+    try {
+      listener.notify(new LifecycleEvent(type, clock.instant(), lineage, Optional.of(t.id()), message,
+          Map.of("sha256", sha)));
+    } catch (RuntimeException e) {
+      LOG.debug("event listener failed on {}: {}", type, e.toString());
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread th = new Thread(r, "certferry-deploy-" + n.incrementAndGet());
+      th.setDaemon(true);
+      return th;
+    };
+  }
+
+  /** Stops the executor this deployer created (an executor passed to the builder is left alone). */
+  @Override
+  public void close() {
+    if (ownsExecutor) {
+      executor.shutdownNow();
+    }
+  }
+
+  /** Builds a {@link Deployer}; only the store is required. */
+  public static final class Builder {
+    private CertificateStore store;
+    private Clock clock = Clock.systemUTC();
+    private ExecutorService executor;
+    private int parallelism = 8;
+    private Backoff backoff = Backoff.defaults();
+    private Notifier listener = e -> { };
+    private Duration targetTimeout = Duration.ofMinutes(10);
+
+    public Builder store(CertificateStore store) { this.store = store; return this; }
+
+    public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+
+    /** Runs targets on this executor (not shut down by {@link Deployer#close()}); default: a pool of {@link #parallelism}. */
+    public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
+
+    /** Targets deployed at once when the deployer makes its own pool (default 8). */
+    public Builder parallelism(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
+      }
+      this.parallelism = n;
+      return this;
+    }
+
+    public Builder backoff(Backoff backoff) { this.backoff = Objects.requireNonNull(backoff); return this; }
+
+    /** Receives DEPLOYED, VERIFIED, VERIFY_FAILED and DEPLOY_FAILED events. */
+    public Builder listener(Notifier listener) { this.listener = Objects.requireNonNull(listener); return this; }
+
+    /** How long one pass waits for all targets of a certificate (default 10 minutes). */
+    public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
+
+    public Deployer build() { return new Deployer(this); }
+  }
+}

@@ -1,0 +1,153 @@
+package io.certferry.core.issue.acme;
+
+import io.certferry.core.issue.IssueException;
+import io.certferry.core.store.CertificateStore;
+import io.certferry.core.store.StoredAccount;
+import io.certferry.core.x509.KeyType;
+import java.net.URI;
+import java.net.URL;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Metadata;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+
+/**
+ * The ACME session and account of one issuer: the account key and URL come from the store; a new
+ * account is registered on first use with the key saved first, so a crash between the two steps
+ * reuses the same key (the CA answers newAccount for a known key with the existing account).
+ */
+final class AcmeAccounts {
+  private final URI directory;
+  private final String accountName;
+  private final String email;
+  private final boolean agreeTos;
+  private final String eabKeyId;
+  private final String eabHmacKey;
+  private final List<X509Certificate> serverCa;
+  private final CertificateStore store;
+  private final Consumer<String> progress;
+  private Session session; // guarded by this
+  private Login login; // guarded by this
+
+  AcmeAccounts(URI directory, String accountName, String email, boolean agreeTos, String eabKeyId, String eabHmacKey,
+               List<X509Certificate> serverCa, CertificateStore store, Consumer<String> progress) {
+    this.directory = directory;
+    this.accountName = accountName;
+    this.email = email;
+    this.agreeTos = agreeTos;
+    this.eabKeyId = eabKeyId;
+    this.eabHmacKey = eabHmacKey;
+    this.serverCa = List.copyOf(serverCa);
+    this.store = store;
+    this.progress = progress;
+  }
+
+  String accountName() { return accountName; }
+
+  synchronized Session session() {
+    if (session == null) {
+      session = new Session(directory, new TrustingAcmeProvider(serverCa));
+    }
+    return session;
+  }
+
+  /** Profiles the directory advertises ({@code meta.profiles}); empty when it has none. */
+  Set<String> profiles() throws IssueException {
+    try {
+      return session().getMetadata().getProfiles();
+    } catch (AcmeException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** Whether the directory offers ARI (RFC 9773), which an order's {@code replaces} needs. */
+  boolean supportsRenewalInfo() throws IssueException {
+    try {
+      return session().resourceUrlOptional(org.shredzone.acme4j.connector.Resource.RENEWAL_INFO).isPresent();
+    } catch (AcmeException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** Logs in with the stored account, registering one first if there is none. */
+  synchronized Login login() throws IssueException {
+    if (login != null) {
+      return login;
+    }
+    Optional<StoredAccount> stored = store.account(directory, accountName);
+    if (stored.isPresent() && stored.get().accountUrl() != null) {
+      try {
+        URL url = stored.get().accountUrl().toURL();
+        login = session().login(url, stored.get().keyPair());
+        return login;
+      } catch (java.net.MalformedURLException e) {
+        throw new IssueException("account " + accountName + ": stored URL " + stored.get().accountUrl() + " is not valid", e);
+      }
+    }
+    KeyPair key = stored.map(StoredAccount::keyPair).orElseGet(() -> {
+      KeyPair k = KeyType.EC_P256.generate();
+      store.saveAccount(new StoredAccount(directory, accountName, k, null));
+      return k;
+    });
+    login = register(key);
+    store.saveAccount(new StoredAccount(directory, accountName, key, toUri(login.getAccountLocation())));
+    progress.accept("account " + accountName + " registered at " + login.getAccountLocation());
+    return login;
+  }
+
+  private Login register(KeyPair key) throws IssueException {
+    Metadata meta;
+    try {
+      meta = session().getMetadata();
+    } catch (AcmeException e) {
+      throw unreachable(e);
+    }
+    Optional<URI> tos = meta.getTermsOfService();
+    if (tos.isPresent() && !agreeTos) {
+      throw new IssueException("the CA at " + directory + " requires accepting its terms of service (" + tos.get()
+          + "); read them, then pass --agree-tos (config: agreeTos: true)");
+    }
+    if (meta.isExternalAccountRequired() && eabKeyId == null) {
+      throw new IssueException("the CA at " + directory + " requires external account binding; pass --eab-kid and "
+          + "--eab-hmac-ref with the key id and HMAC key from the CA's dashboard");
+    }
+    AccountBuilder b = new AccountBuilder().useKeyPair(key);
+    if (tos.isPresent()) {
+      b.agreeToTermsOfService();
+    }
+    if (email != null && !email.isBlank()) {
+      b.addEmail(email);
+    }
+    if (eabKeyId != null) {
+      b.withKeyIdentifier(eabKeyId, eabHmacKey);
+    }
+    try {
+      return b.createLogin(session());
+    } catch (AcmeServerException e) {
+      throw new IssueException("account registration at " + directory + " refused: " + AcmeIssuer.describe(e.getProblem()), e);
+    } catch (AcmeException | IllegalArgumentException e) {
+      throw new IssueException("account registration at " + directory + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private IssueException unreachable(AcmeException e) {
+    return new IssueException("ACME directory " + directory + " could not be read (" + e.getMessage()
+        + "); check --server, the network, and --server-ca for a private CA", e);
+  }
+
+  private static URI toUri(URL url) {
+    try {
+      return url.toURI();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("the CA returned an invalid account URL", e);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.certferry.core.issue.acme;
+
+import io.certferry.core.issue.IssueException;
+import java.util.function.Consumer;
+
+/**
+ * Answers one kind of ACME challenge. The issuer calls {@link #prepare} for every authorization of
+ * an order, then {@link Prepared#awaitReady} on each (e.g. DNS propagation), triggers the
+ * challenges, and finally {@link Prepared#cleanup} on every prepared challenge, also when the
+ * order fails. Implementations must be safe for concurrent orders.
+ */
+public interface ChallengeSolver {
+  /** The challenge type solved: {@code http-01} or {@code dns-01}. */
+  String type();
+
+  /** Whether this solver can validate the name ({@code http-01} cannot validate wildcards). */
+  default boolean canSolve(String domain, boolean wildcard) {
+    return !wildcard;
+  }
+
+  /** Puts the challenge response in place (file, HTTP route, DNS record). */
+  Prepared prepare(PendingChallenge challenge, Consumer<String> progress) throws IssueException, InterruptedException;
+
+  /** A challenge response in place, removed by {@link #cleanup}. */
+  interface Prepared {
+    /** Blocks until the CA can see the response (e.g. DNS propagated); default: at once. */
+    default void awaitReady(Consumer<String> progress) throws IssueException, InterruptedException {}
+
+    /** Removes exactly what {@code prepare} put in place; never throws (failures go to {@code progress}). */
+    void cleanup(Consumer<String> progress);
+  }
+}

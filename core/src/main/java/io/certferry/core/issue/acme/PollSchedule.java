@@ -1,0 +1,50 @@
+package io.certferry.core.issue.acme;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How long to wait between two polls of an ACME resource: the CA's {@code Retry-After} when it
+ * sent one, otherwise an exponential backoff from {@code initial} (about 100 ms, so a fast CA is
+ * never waited on for seconds) doubling up to {@code cap}. Never past the deadline.
+ *
+ * @param initial the first wait without Retry-After
+ * @param cap the longest wait without Retry-After
+ * @param timeout how long one resource may be polled in total
+ */
+public record PollSchedule(Duration initial, Duration cap, Duration timeout) {
+  /** 100 ms doubling to 3 s, for at most 3 minutes. */
+  public static final PollSchedule DEFAULT =
+      new PollSchedule(Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofMinutes(3));
+
+  public PollSchedule {
+    Objects.requireNonNull(initial, "initial");
+    Objects.requireNonNull(cap, "cap");
+    Objects.requireNonNull(timeout, "timeout");
+    if (initial.isNegative() || cap.compareTo(initial) < 0 || timeout.isNegative()) {
+      throw new IllegalArgumentException("poll schedule needs 0 <= initial <= cap and a positive timeout");
+    }
+  }
+
+  /**
+   * The wait before poll number {@code attempt + 1} (attempt 0 is the wait after the first poll).
+   *
+   * @param attempt polls already waited for
+   * @param retryAfter the CA's Retry-After from the last answer, if any
+   * @param now the current time
+   * @param deadline when polling gives up
+   */
+  public Duration delay(int attempt, Optional<Instant> retryAfter, Instant now, Instant deadline) {
+    Duration wanted = retryAfter.map(r -> Duration.between(now, r)).filter(d -> !d.isNegative())
+        .orElseGet(() -> backoff(attempt));
+    Duration left = Duration.between(now, deadline);
+    return left.isNegative() ? Duration.ZERO : (wanted.compareTo(left) > 0 ? left : wanted);
+  }
+
+  private Duration backoff(int attempt) {
+    long millis = initial.toMillis() << Math.min(attempt, 20);
+    return millis >= cap.toMillis() ? cap : Duration.ofMillis(millis);
+  }
+}

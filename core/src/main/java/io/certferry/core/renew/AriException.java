@@ -1,0 +1,13 @@
+package io.certferry.core.renew;
+
+/**
+ * Renewal information could not be fetched or read. The renewal decision then falls back to the
+ * lifetime rule and says so in its reason.
+ */
+public class AriException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public AriException(String message) { super(message); }
+
+  public AriException(String message, Throwable cause) { super(message, cause); }
+}

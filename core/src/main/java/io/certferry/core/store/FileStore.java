@@ -1,0 +1,455 @@
+package io.certferry.core.store;
+
+import io.certferry.core.CertificateBundle;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The default {@link CertificateStore}: plain files in one folder.
+ *
+ * <pre>
+ * accounts/&lt;acme-host&gt;/&lt;account&gt;/   account-key.pem (0600), account.json
+ * certs/&lt;name&gt;/spec.json, state.json, deployments.json, pending-key.pem (0600), current, .lock
+ * certs/&lt;name&gt;/versions/&lt;n&gt;/      cert.pem chain.pem fullchain.pem key.pem (0600) meta.json
+ * local-ca/                        ca.pem, ca-key.pem (0600)
+ * </pre>
+ *
+ * <p>Folders are 0700. Every file is replaced through a temporary file, fsync and rename; a version
+ * is written whole under a temporary folder name, renamed to its number, and only then does
+ * {@code current} move to it. A crash therefore leaves the old or the new state, and leftover
+ * temporary names (starting with {@code .tmp-}) and version folders above {@code current} are
+ * ignored by reads and removed by the next write of the lineage. Version numbers only grow: a
+ * rollback adds the older bundle again as a new version. Writes to a lineage take its lock; {@link #lock} holds it across processes.
+ *
+ * <pre>
+ * CertificateStore store = FileStore.open(Path.of("/var/lib/certferry"));
+ * </pre>
+ */
+public final class FileStore implements CertificateStore {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final String CURRENT = "current";
+  private static final String META = "meta.json";
+
+  private final Path root;
+  private final Clock clock;
+  private final Duration lockTimeout;
+  private final AtomicFiles files;
+
+  private FileStore(Builder b) {
+    this.root = b.root.toAbsolutePath().normalize();
+    this.clock = b.clock;
+    this.lockTimeout = b.lockTimeout;
+    this.files = new AtomicFiles(b.steps);
+  }
+
+  /** A store in {@code root} with the system clock and a 30-second lock timeout. */
+  public static FileStore open(Path root) { return builder().root(root).build(); }
+
+  public static Builder builder() { return new Builder(); }
+
+  /** The store's folder. */
+  public Path root() { return root; }
+
+  /**
+   * Checks a lineage name: 1 to 64 characters of {@code a-z 0-9 . _ -}, starting with a letter or
+   * digit, so it is always one safe folder name.
+   *
+   * @throws IllegalArgumentException naming the value and the rule
+   */
+  public static String checkName(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("name '" + name + "' is not a valid lineage name: use 1-64 characters "
+          + "a-z, 0-9, '.', '_' or '-', starting with a letter or digit (for example 'example-org')");
+    }
+    return name;
+  }
+
+  // ---- lineages ------------------------------------------------------------------------------
+
+  @Override
+  public List<String> names() {
+    Path certs = root.resolve("certs");
+    if (!Files.isDirectory(certs)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(certs)) {
+      return s.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+          .filter(FileStore::isLineage)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + certs + ": " + e.getMessage(), e);
+    }
+  }
+
+  // A folder holding only a lock file (someone called lock() and nothing more) is not a lineage.
+  private static boolean isLineage(Path dir) {
+    return Files.exists(dir.resolve("spec.json")) || Files.exists(dir.resolve(CURRENT))
+        || Files.exists(dir.resolve("pending-key.pem"));
+  }
+
+  @Override
+  public Optional<LineageSpec> spec(String name) {
+    Path f = lineage(name).resolve("spec.json");
+    return Files.exists(f) ? Optional.of(StoreJson.read(f, LineageSpec.class)) : Optional.empty();
+  }
+
+  @Override
+  public void saveSpec(LineageSpec spec) {
+    String name = checkName(spec.name());
+    writeLineageFile(name, "spec.json", StoreJson.write(spec), AtomicFiles.PUBLIC);
+  }
+
+  @Override
+  public Optional<StoredVersion> current(String name) {
+    return currentNumber(name).map(n -> meta(name, n));
+  }
+
+  /** The number in {@code current}; empty when no version was ever made current. */
+  private Optional<Integer> currentNumber(String name) {
+    Path f = lineage(name).resolve(CURRENT);
+    try {
+      String text = Files.readString(f, StandardCharsets.US_ASCII).strip();
+      return Optional.of(Integer.parseInt(text));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      throw new StoreException(f + ": unreadable current version pointer; write the number of a folder in "
+          + "versions/ into it", e);
+    }
+  }
+
+  private StoredVersion meta(String name, int n) {
+    return StoreJson.read(versionDir(name, n).resolve(META), StoredVersion.class);
+  }
+
+  /** Versions up to the current one: a higher folder is an add that crashed before it became current. */
+  @Override
+  public List<StoredVersion> versions(String name) {
+    int current = currentNumber(name).orElse(0);
+    List<StoredVersion> out = new ArrayList<>();
+    for (int n : versionNumbers(name)) {
+      if (n <= current) {
+        out.add(meta(name, n));
+      }
+    }
+    return out;
+  }
+
+  private List<Integer> versionNumbers(String name) {
+    Path dir = lineage(name).resolve("versions");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Integer> numbers = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String f = p.getFileName().toString();
+        if (f.matches("[1-9][0-9]{0,8}")) {
+          numbers.add(Integer.parseInt(f));
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    numbers.sort(null);
+    return numbers;
+  }
+
+  @Override
+  public CertificateBundle load(String name, int version) {
+    Path dir = versionDir(name, version);
+    if (!Files.isDirectory(dir)) {
+      throw new StoreException("lineage '" + name + "' has no version " + version + " (" + dir + ")");
+    }
+    List<X509Certificate> leaf = StorePem.readCertificates(readBytes(dir.resolve("cert.pem")), dir + "/cert.pem");
+    List<X509Certificate> chain = StorePem.readCertificates(readBytes(dir.resolve("chain.pem")), dir + "/chain.pem");
+    PrivateKey key = StorePem.readPrivateKey(readBytes(dir.resolve("key.pem")), dir + "/key.pem");
+    if (leaf.size() != 1) {
+      throw new StoreException(dir + "/cert.pem: expected one certificate, found " + leaf.size());
+    }
+    return CertificateBundle.of(leaf.get(0), chain, key);
+  }
+
+  @Override
+  public StoredVersion addVersion(String name, CertificateBundle bundle, String source, Map<String, String> details) {
+    checkName(name);
+    Objects.requireNonNull(source, "source");
+    try (Lock ignored = lock(name)) {
+      Path versions = lineage(name).resolve("versions");
+      files.createDirectories(root, versions);
+      removeTemporaries(lineage(name));
+      removeTemporaries(versions);
+      int n = currentNumber(name).orElse(0) + 1;
+      removeAbandonedVersions(name, n);
+      StoredVersion meta = new StoredVersion(n, source, bundle.names(), bundle.notBefore(), bundle.notAfter(),
+          bundle.serial(), bundle.sha256(), bundle.issuer(), keyTypeId(bundle), clock.instant(), details);
+      Path temp = AtomicFiles.tempName(versions, Integer.toString(n));
+      writeVersionFolder(temp, bundle, meta);
+      files.publish(temp, versions.resolve(Integer.toString(n)));
+      files.write(lineage(name).resolve(CURRENT), (n + "\n").getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC);
+      return meta;
+    } catch (IOException e) {
+      throw new StoreException("cannot store a new version of lineage '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes version folders at or above {@code from}: they were renamed into place by an add that
+   * crashed before {@code current} moved to them, so no reader ever used them. Numbers only grow
+   * ({@code current} never moves back; a rollback adds the old bundle as a new version).
+   */
+  private void removeAbandonedVersions(String name, int from) throws IOException {
+    for (int n : versionNumbers(name)) {
+      if (n >= from) {
+        deleteTree(versionDir(name, n));
+      }
+    }
+  }
+
+  private static String keyTypeId(CertificateBundle bundle) {
+    try {
+      return bundle.keyType().id();
+    } catch (IllegalArgumentException unusual) {
+      return bundle.leaf().getPublicKey().getAlgorithm(); // the store keeps what it is given
+    }
+  }
+
+  private void writeVersionFolder(Path dir, CertificateBundle bundle, StoredVersion meta) throws IOException {
+    files.createDirectories(root, dir);
+    files.writeNew(dir.resolve("cert.pem"), ascii(StorePem.certificates(List.of(bundle.leaf()))), AtomicFiles.PUBLIC);
+    files.writeNew(dir.resolve("chain.pem"), ascii(StorePem.certificates(bundle.chain())), AtomicFiles.PUBLIC);
+    files.writeNew(dir.resolve("fullchain.pem"), ascii(StorePem.certificates(bundle.fullChain())), AtomicFiles.PUBLIC);
+    files.writeNew(dir.resolve("key.pem"), ascii(StorePem.privateKey(bundle.privateKey())), AtomicFiles.SECRET);
+    files.writeNew(dir.resolve(META), StoreJson.write(meta), AtomicFiles.PUBLIC);
+    files.fsyncDirectory(dir);
+  }
+
+  // ---- pending key, deployments, state ---------------------------------------------------------
+
+  @Override
+  public Optional<PrivateKey> pendingKey(String name) {
+    Path f = lineage(name).resolve("pending-key.pem");
+    if (!Files.exists(f)) {
+      return Optional.empty();
+    }
+    return Optional.of(StorePem.readPrivateKey(readBytes(f), f.toString()));
+  }
+
+  @Override
+  public void savePendingKey(String name, PrivateKey key) {
+    writeLineageFile(checkName(name), "pending-key.pem", ascii(StorePem.privateKey(key)), AtomicFiles.SECRET);
+  }
+
+  @Override
+  public void clearPendingKey(String name) {
+    checkName(name);
+    try (Lock ignored = lock(name)) {
+      files.delete(lineage(name).resolve("pending-key.pem"));
+    } catch (IOException e) {
+      throw new StoreException("cannot remove the pending key of lineage '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Deployments deployments(String name) {
+    Path f = lineage(name).resolve("deployments.json");
+    return Files.exists(f) ? StoreJson.read(f, Deployments.class) : Deployments.empty();
+  }
+
+  @Override
+  public void saveDeployments(String name, Deployments deployments) {
+    writeLineageFile(checkName(name), "deployments.json", StoreJson.write(deployments), AtomicFiles.PUBLIC);
+  }
+
+  @Override
+  public LineageState state(String name) {
+    Path f = lineage(name).resolve("state.json");
+    return Files.exists(f) ? StoreJson.read(f, LineageState.class) : LineageState.empty();
+  }
+
+  @Override
+  public void saveState(String name, LineageState state) {
+    writeLineageFile(checkName(name), "state.json", StoreJson.write(state), AtomicFiles.PUBLIC);
+  }
+
+  @Override
+  public Lock lock(String name) {
+    checkName(name);
+    Path dir = lineage(name);
+    try {
+      files.createDirectories(root, dir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    return LineageLocks.acquire(name, dir.resolve(".lock"), lockTimeout);
+  }
+
+  private void writeLineageFile(String name, String file, byte[] content, java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {
+    try (Lock ignored = lock(name)) {
+      removeTemporaries(lineage(name));
+      files.write(lineage(name).resolve(file), content, perms);
+    } catch (IOException e) {
+      throw new StoreException("cannot write " + lineage(name).resolve(file) + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ---- accounts and local CA --------------------------------------------------------------------
+
+  @Override
+  public Optional<StoredAccount> account(URI directory, String accountName) {
+    Path dir = accountDir(directory, accountName);
+    Path keyFile = dir.resolve("account-key.pem");
+    if (!Files.exists(keyFile)) {
+      return Optional.empty();
+    }
+    byte[] pem = readBytes(keyFile);
+    KeyPair kp = new KeyPair(StorePem.readPublicKey(pem, keyFile.toString()),
+        StorePem.readPrivateKey(pem, keyFile.toString()));
+    Path urlFile = dir.resolve("account-url");
+    URI url = Files.exists(urlFile) ? URI.create(new String(readBytes(urlFile), StandardCharsets.UTF_8).strip()) : null;
+    return Optional.of(new StoredAccount(directory, accountName, kp, url));
+  }
+
+  @Override
+  public void saveAccount(StoredAccount account) {
+    Path dir = accountDir(account.directory(), account.name());
+    try {
+      files.createDirectories(root, dir);
+      PublicKey pub = account.keyPair().getPublic();
+      String pem = StorePem.privateKey(account.keyPair().getPrivate()) + StorePem.encode("PUBLIC KEY", pub.getEncoded());
+      files.write(dir.resolve("account-key.pem"), ascii(pem), AtomicFiles.SECRET);
+      if (account.accountUrl() != null) {
+        files.write(dir.resolve("account-url"), (account.accountUrl() + "\n").getBytes(StandardCharsets.UTF_8),
+            AtomicFiles.PUBLIC);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot save ACME account '" + account.name() + "' in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Path accountDir(URI directory, String accountName) {
+    checkName(accountName);
+    String host = directory.getHost();
+    if (host == null) {
+      throw new IllegalArgumentException("ACME directory " + directory + " has no host name");
+    }
+    String folder = host.toLowerCase(java.util.Locale.ROOT) + (directory.getPort() > 0 ? "_" + directory.getPort() : "");
+    return root.resolve("accounts").resolve(checkName(folder)).resolve(accountName);
+  }
+
+  @Override
+  public Optional<LocalCaMaterial> localCa() {
+    Path dir = root.resolve("local-ca");
+    if (!Files.exists(dir.resolve("ca.pem"))) {
+      return Optional.empty();
+    }
+    List<X509Certificate> cert = StorePem.readCertificates(readBytes(dir.resolve("ca.pem")), dir + "/ca.pem");
+    PrivateKey key = StorePem.readPrivateKey(readBytes(dir.resolve("ca-key.pem")), dir + "/ca-key.pem");
+    return Optional.of(new LocalCaMaterial(cert.get(0), key));
+  }
+
+  @Override
+  public void saveLocalCa(LocalCaMaterial ca) {
+    Path dir = root.resolve("local-ca");
+    try {
+      files.createDirectories(root, dir);
+      // Key first: a certificate without its key would be useless, a key without a certificate is redone.
+      files.write(dir.resolve("ca-key.pem"), ascii(StorePem.privateKey(ca.privateKey())), AtomicFiles.SECRET);
+      files.write(dir.resolve("ca.pem"), ascii(StorePem.certificates(List.of(ca.certificate()))), AtomicFiles.PUBLIC);
+    } catch (IOException e) {
+      throw new StoreException("cannot save the local CA in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private Path lineage(String name) { return root.resolve("certs").resolve(checkName(name)); }
+
+  private Path versionDir(String name, int n) { return lineage(name).resolve("versions").resolve(Integer.toString(n)); }
+
+  /** Deletes what a crashed write left behind; called only under the lineage's lock. */
+  private void removeTemporaries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> AtomicFiles.isTemp(p))) {
+      for (Path p : ds) {
+        deleteTree(p);
+      }
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> s = Files.list(p)) {
+        for (Path c : (Iterable<Path>) s::iterator) {
+          deleteTree(c);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+
+  private static byte[] readBytes(Path f) {
+    try {
+      return Files.readAllBytes(f);
+    } catch (IOException e) {
+      throw new StoreException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
+  /** Builds a {@link FileStore}. */
+  public static final class Builder {
+    private Path root;
+    private Clock clock = Clock.systemUTC();
+    private Duration lockTimeout = Duration.ofSeconds(30);
+    private FileSteps steps = FileSteps.NONE;
+
+    private Builder() {}
+
+    /** The store's folder; created (0700) on first write. */
+    public Builder root(Path root) { this.root = Objects.requireNonNull(root, "root"); return this; }
+
+    /** The clock that stamps {@code storedAt}; tests pass a fixed one. */
+    public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
+
+    /** How long {@link FileStore#lock} waits for another holder before it gives up. */
+    public Builder lockTimeout(Duration timeout) { this.lockTimeout = Objects.requireNonNull(timeout); return this; }
+
+    /** Test seam: called before each file-system step, may throw to simulate a crash there. */
+    Builder fileSteps(FileSteps steps) { this.steps = Objects.requireNonNull(steps); return this; }
+
+    public FileStore build() {
+      if (root == null) {
+        throw new IllegalStateException("FileStore.builder(): root(Path) is required");
+      }
+      if (Files.exists(root) && !Files.isDirectory(root)) {
+        throw new StoreException(root + " is not a folder; the store must be a folder (it is created when missing)");
+      }
+      return new FileStore(this);
+    }
+  }
+}

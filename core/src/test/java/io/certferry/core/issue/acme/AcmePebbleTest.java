@@ -1,0 +1,222 @@
+package io.certferry.core.issue.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.dns.ChallTestSrvDnsProvider;
+import io.certferry.core.dns.PropagationCheck;
+import io.certferry.core.issue.IssueException;
+import io.certferry.core.issue.IssueRequest;
+import io.certferry.core.issue.IssuedCertificate;
+import io.certferry.core.store.LineageState;
+import io.certferry.core.testing.MemoryStore;
+import io.certferry.core.testing.PebbleServer;
+import io.certferry.core.x509.KeyType;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.shredzone.acme4j.RevocationReason;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/** End-to-end issuance against a real Pebble and pebble-challtestsrv. */
+class AcmePebbleTest {
+  private static PebbleServer pebble;
+  private static X509Certificate serverCa;
+
+  private final MemoryStore store = new MemoryStore();
+  private final List<String> progress = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startPebble() throws Exception {
+    pebble = PebbleServer.start();
+    serverCa = (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pebble.serverCaFile())));
+  }
+
+  @AfterAll
+  static void stopPebble() {
+    if (pebble != null) {
+      pebble.close();
+    }
+  }
+
+  private AcmeIssuer.Builder issuer(ChallengeSolver solver) {
+    return AcmeIssuer.builder().directory(pebble.directoryUrl()).serverCa(List.of(serverCa))
+        .agreeToTermsOfService(true).email("ops@example.com").store(store).solver(solver).progress(progress::add);
+  }
+
+  private Http01StandaloneSolver standalone() {
+    return new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", pebble.httpPort()));
+  }
+
+  @Test
+  void issuesOverHttp01StandaloneAndReusesTheAccount() throws Exception {
+    AcmeIssuer issuer = issuer(standalone()).build();
+    IssuedCertificate issued = issuer.issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.EC_P256));
+
+    CertificateBundle b = issued.bundle();
+    assertThat(b.names()).containsExactly("www.example.com");
+    assertThat(b.leaf().getPublicKey().getAlgorithm()).isEqualTo("EC");
+    assertChainValidatesAgainstPebbleRoot(b);
+    assertThat(issued.details()).containsKeys(AcmeIssuer.CERTIFICATE_URL, AcmeIssuer.ORDER_URL, AcmeIssuer.ACCOUNT_URL);
+    assertThat(issued.details().get(AcmeIssuer.CERTIFICATE_URL)).startsWith("https://localhost:");
+    // account: key saved before registration, then with its URL
+    assertThat(store.accountWrites()).hasSize(2);
+    assertThat(store.accountWrites().get(0).accountUrl()).isNull();
+    assertThat(store.accountWrites().get(1).accountUrl().toString()).isEqualTo(issued.details().get(AcmeIssuer.ACCOUNT_URL));
+    assertThat(progress).anyMatch(l -> l.startsWith("validated www.example.com"));
+
+    // a second issuer (a new process) reuses the stored account
+    IssuedCertificate again = issuer(standalone()).build()
+        .issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.RSA_2048));
+    assertThat(store.accountWrites()).hasSize(2);
+    assertThat(again.details().get(AcmeIssuer.ACCOUNT_URL)).isEqualTo(issued.details().get(AcmeIssuer.ACCOUNT_URL));
+    assertThat(again.bundle().leaf().getPublicKey().getAlgorithm()).isEqualTo("RSA");
+    assertThat(again.bundle().serial()).isNotEqualTo(b.serial());
+    assertThat(store.state("www").failedAttempts()).isZero();
+  }
+
+  @Test
+  void freshKeyByDefaultAndTheGivenKeyWhenReused() throws Exception {
+    AcmeIssuer issuer = issuer(standalone()).build();
+    KeyPair key = KeyType.EC_P256.generate();
+    IssueRequest reuse = new IssueRequest("r", List.of("reuse.example.com"), KeyType.EC_P256, Optional.of(key),
+        Optional.empty(), Optional.empty());
+    assertThat(issuer.issue(reuse).bundle().leaf().getPublicKey()).isEqualTo(key.getPublic());
+    IssuedCertificate fresh = issuer.issue(IssueRequest.of("r", List.of("reuse.example.com"), KeyType.EC_P256));
+    assertThat(fresh.bundle().leaf().getPublicKey()).isNotEqualTo(key.getPublic());
+  }
+
+  @Test
+  void issuesOverHttp01WebrootAndRemovesTheFile(@TempDir Path webroot) throws Exception {
+    List<String> served = new CopyOnWriteArrayList<>();
+    HttpServer web = HttpServer.create(new InetSocketAddress("127.0.0.1", pebble.httpPort()), 16);
+    web.createContext("/", ex -> {
+      Path file = webroot.resolve(ex.getRequestURI().getPath().substring(1)).normalize();
+      byte[] body = file.startsWith(webroot) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+      served.add(ex.getRequestURI().getPath() + " " + (body == null ? 404 : 200));
+      ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+      if (body != null) {
+        ex.getResponseBody().write(body);
+      }
+      ex.close();
+    });
+    web.start();
+    try {
+      IssuedCertificate issued = issuer(new Http01WebrootSolver(webroot)).build()
+          .issue(IssueRequest.of("site", List.of("site.example.com", "alt.example.com"), KeyType.EC_P256));
+      assertThat(issued.bundle().names()).containsExactlyInAnyOrder("site.example.com", "alt.example.com");
+      assertChainValidatesAgainstPebbleRoot(issued.bundle());
+    } finally {
+      web.stop(0);
+    }
+    assertThat(served).anyMatch(s -> s.startsWith("/.well-known/acme-challenge/") && s.endsWith(" 200"));
+    assertThat(webroot.resolve(".well-known")).doesNotExist();
+  }
+
+  @Test
+  void issuesMultiNameWildcardOverDns01AndClearsTheRecords() throws Exception {
+    PropagationCheck check = PropagationCheck.builder().servers(List.of(pebble.dnsAddress()))
+        .timeout(Duration.ofSeconds(20)).build();
+    Dns01Solver solver = new Dns01Solver(new ChallTestSrvDnsProvider(pebble.challTestSrvUrl()), check);
+    IssuedCertificate issued = issuer(solver).build()
+        .issue(IssueRequest.of("wild", List.of("wild.example.org", "*.wild.example.org", "api.example.org"), KeyType.EC_P384));
+
+    assertThat(issued.bundle().names()).containsExactlyInAnyOrder("wild.example.org", "*.wild.example.org", "api.example.org");
+    assertChainValidatesAgainstPebbleRoot(issued.bundle());
+    assertThat(txt("_acme-challenge.wild.example.org")).isEmpty();
+    assertThat(txt("_acme-challenge.api.example.org")).isEmpty();
+    assertThat(progress).anyMatch(l -> l.startsWith("dns-01 TXT record created for wild.example.org"));
+  }
+
+  @Test
+  void wildcardWithOnlyHttp01IsRejectedWithAHint() {
+    assertThatThrownBy(() -> issuer(standalone()).build()
+        .issue(IssueRequest.of("w", List.of("*.nohttp.example.com"), KeyType.EC_P256)))
+        .isInstanceOf(IssueException.class)
+        .hasMessageContaining("*.nohttp.example.com")
+        .hasMessageContaining("dns-01");
+  }
+
+  @Test
+  void revokesAnIssuedCertificate() throws Exception {
+    AcmeIssuer issuer = issuer(standalone()).build();
+    CertificateBundle b = issuer.issue(IssueRequest.of("rev", List.of("rev.example.com"), KeyType.EC_P256)).bundle();
+    issuer.revoke(b, AcmeIssuer.parseReason("superseded"));
+    assertThat(progress).anyMatch(l -> l.startsWith("revoked serial " + b.serial()));
+    assertThatThrownBy(() -> issuer.revoke(b, RevocationReason.SUPERSEDED))
+        .isInstanceOf(IssueException.class).hasMessageContaining("alreadyRevoked");
+  }
+
+  @Test
+  void failedValidationBacksOffAndRefusesTheNextOrder() throws Exception {
+    Instant before = Instant.now();
+    // the solver "answers" but nothing listens on the validation port: Pebble's request fails
+    ChallengeSolver silent = new ChallengeSolver() {
+      @Override
+      public String type() { return "http-01"; }
+
+      @Override
+      public Prepared prepare(PendingChallenge c, java.util.function.Consumer<String> p) { return q -> {}; }
+    };
+    AcmeIssuer issuer = issuer(silent).random(() -> 0.0).build();
+    assertThatThrownBy(() -> issuer.issue(IssueRequest.of("bad", List.of("bad.example.com"), KeyType.EC_P256)))
+        .isInstanceOf(IssueException.class)
+        .hasMessageContaining("http-01 validation of bad.example.com failed")
+        .hasMessageContaining("attempt 1");
+    LineageState state = store.state("bad");
+    assertThat(state.failedAttempts()).isEqualTo(1);
+    // jitter pinned to 0: half of the one-minute base
+    assertThat(state.nextAttempt()).isBetween(before.plusSeconds(29), Instant.now().plusSeconds(31));
+    assertThat(state.lastError()).contains("bad.example.com");
+
+    assertThatThrownBy(() -> issuer.issue(IssueRequest.of("bad", List.of("bad.example.com"), KeyType.EC_P256)))
+        .isInstanceOf(IssueException.class)
+        .hasMessageContaining("backing off until")
+        .satisfies(e -> assertThat(((IssueException) e).retryAfter()).contains(state.nextAttempt()));
+    assertThat(store.state("bad").failedAttempts()).isEqualTo(1);
+  }
+
+  private static void assertChainValidatesAgainstPebbleRoot(CertificateBundle b) throws Exception {
+    X509Certificate root = pebble.root();
+    List<X509Certificate> path = new ArrayList<>(b.fullChain());
+    var cf = CertificateFactory.getInstance("X.509");
+    PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+    params.setRevocationEnabled(false);
+    CertPathValidator.getInstance("PKIX").validate(cf.generateCertPath(path), params);
+    assertThat(b.fullChain().get(0)).isEqualTo(b.leaf());
+    assertThat(b.chain()).noneMatch(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal()));
+  }
+
+  private static List<String> txt(String name) throws Exception {
+    SimpleResolver r = new SimpleResolver(pebble.dnsAddress());
+    Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString(name + "."), Type.TXT, DClass.IN)));
+    return m.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
+  }
+}

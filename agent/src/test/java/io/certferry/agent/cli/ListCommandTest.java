@@ -95,7 +95,7 @@ class ListCommandTest {
     assertThat(fresh.get("sha256").asText()).isEqualTo(loaded.sha256()).matches("[0-9a-f]{64}");
     assertThat(fresh.get("issuer").asText()).contains("CN=Sectigo RSA Domain Validation Secure Server CA");
     assertThat(fresh.get("targets").toString()).isEqualTo("[{\"id\":\"cdn\",\"state\":\"stale\"},"
-        + "{\"id\":\"lb\",\"state\":\"in-sync\"},{\"id\":\"netlify\",\"state\":\"failed\"},{\"id\":\"nginx\",\"state\":\"stale\"}]");
+        + "{\"id\":\"lb\",\"state\":\"in-sync\"},{\"id\":\"netlify\",\"state\":\"failed\"}]");
     assertThat(arr.get(0).get("daysLeft").asLong()).isEqualTo(-2);
     JsonNode pending = arr.get(4);
     assertThat(pending.get("domains").size()).isEqualTo(2);

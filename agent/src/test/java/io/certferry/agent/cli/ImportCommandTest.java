@@ -349,6 +349,14 @@ class ImportCommandTest {
   }
 
   @Test
+  void helpShowsSecretReferencesLiterallyNeverResolved() {
+    // picocli expands ${env:X} in descriptions unless escaped: the help text must never show a secret.
+    Cli.Result r = Cli.run("import", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("token=${env:DNSIMPLE_TOKEN}");
+  }
+
+  @Test
   void missingInputIsAUsageError() {
     Cli.Result r = Cli.run("import", "--store", store.toString(), "--name", "shop");
     assertThat(r.code()).isEqualTo(2);

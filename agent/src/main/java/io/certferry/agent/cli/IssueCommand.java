@@ -104,8 +104,8 @@ public final class IssueCommand extends StoreCommand {
     Map<String, String> options = options();
     AcmeSettings.validate(options);
     FileStore store = global.openStore();
-    try (CertificateStore.Lock lock = store.lock(name)) {
-      AcmeIssuer issuer = AcmeSettings.issuer(options, store, ReferenceSecrets.system(), this::progress).build();
+    try (CertificateStore.Lock lock = store.lock(name);
+         AcmeIssuer issuer = AcmeSettings.issuer(options, store, ReferenceSecrets.system(), this::progress).build()) {
       Optional<LineageSpec> old = store.spec(name);
       store.saveSpec(new LineageSpec(name, names, "acme", type.id(), options,
           old.map(LineageSpec::targets).orElse(List.of())));

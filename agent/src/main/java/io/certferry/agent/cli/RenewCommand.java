@@ -10,6 +10,7 @@ import io.certferry.core.renew.AlertLevel;
 import io.certferry.core.renew.RenewalCandidate;
 import io.certferry.core.renew.RenewalDecision;
 import io.certferry.core.renew.RenewalPlanner;
+import io.certferry.core.renew.RenewalInfoSource;
 import io.certferry.core.renew.RenewalPolicy;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.LineageSpec;
@@ -116,11 +117,14 @@ public final class RenewCommand extends StoreCommand {
         out().println(n + ": issued version " + v.number() + " (there was none), expires " + DAY.format(v.notAfter()));
         return;
       }
-      CertificateBundle bundle = store.load(n, current.get().number());
+      StoredVersion v0 = current.get();
       RenewalPolicy policy = policy(spec.get());
       LineageState state = store.state(n);
-      RenewalDecision d = planner.decide(RenewalCandidate.of(n, bundle.leaf()), policy, state,
-          issuers.renewalInfo(spec.get()), force);
+      Optional<RenewalInfoSource> ari = issuers.renewalInfo(spec.get());
+      // The leaf (for its ARI id) is parsed only when the CA offers ARI; otherwise metadata suffices.
+      RenewalCandidate candidate = ari.isPresent() ? RenewalCandidate.of(n, store.load(n, v0.number()).leaf())
+          : new RenewalCandidate(n, v0.notBefore(), v0.notAfter(), Optional.empty());
+      RenewalDecision d = planner.decide(candidate, policy, state, ari, force);
       if (!d.state().equals(state)) {
         store.saveState(n, d.state());
       }
@@ -130,20 +134,23 @@ public final class RenewCommand extends StoreCommand {
         return;
       }
       Optional<String> replaces = issuer.source().equals("acme") ? d.replaces() : Optional.empty();
-      StoredVersion v = issue(store, spec.get(), issuer, Optional.of(bundle), replaces);
+      StoredVersion v = issue(store, spec.get(), issuer, Optional.of(v0), replaces);
       out().println(n + ": renewed (" + d.reason() + "), version " + v.number() + " expires "
           + DAY.format(v.notAfter()));
     }
   }
 
   private StoredVersion issue(CertificateStore store, LineageSpec spec, Issuer issuer,
-                              Optional<CertificateBundle> previous, Optional<String> replaces)
+                              Optional<StoredVersion> previous, Optional<String> replaces)
       throws InputRejectedException, IssueException, InterruptedException {
     KeyType keyType = KeyType.parse(spec.keyType()).orElseThrow(() -> new InputRejectedException(spec.name()
         + ": spec.json key type '" + spec.keyType() + "' is not one of ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096"));
     boolean reuse = Boolean.parseBoolean(spec.options().getOrDefault("reuseKey", "false"));
-    Optional<KeyPair> key = reuse ? previous.map(b -> new KeyPair(b.leaf().getPublicKey(), b.privateKey()))
-        : Optional.empty();
+    Optional<KeyPair> key = Optional.empty();
+    if (reuse && previous.isPresent()) {
+      CertificateBundle b = store.load(spec.name(), previous.get().number());
+      key = Optional.of(new KeyPair(b.leaf().getPublicKey(), b.privateKey()));
+    }
     Optional<String> profile = Optional.ofNullable(spec.options().get("profile")).filter(p -> !p.isBlank());
     IssueRequest request = new IssueRequest(spec.name(), spec.domains(), keyType, key, replaces, profile);
     IssuedCertificate issued = issuer.issue(request);

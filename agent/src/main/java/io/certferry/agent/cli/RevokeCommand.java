@@ -60,9 +60,10 @@ public final class RevokeCommand extends StoreCommand {
         options.put(AcmeSettings.ACCOUNT, account);
       }
       CertificateBundle bundle = store.load(name, current.number());
-      AcmeIssuer issuer = AcmeSettings.issuer(options, store, ReferenceSecrets.system(),
-          line -> err().println("certferry: " + line)).build();
-      issuer.revoke(bundle, r);
+      try (AcmeIssuer issuer = AcmeSettings.issuer(options, store, ReferenceSecrets.system(),
+          line -> err().println("certferry: " + line)).build()) {
+        issuer.revoke(bundle, r);
+      }
       out().println(name + ": version " + current.number() + " (serial " + current.serial() + ") revoked, reason "
           + reason);
       out().flush();

@@ -79,9 +79,9 @@ class RenewCommandTest {
   }
 
   @Test
-  void forceRenewsAtOnceAndRenewBeforeOptionIsHonoured() {
+  void forceRenewsAtOnceAndRenewBeforeLifetimeAndReuseKeyOptionsAreHonoured() {
     store().saveSpec(new LineageSpec("api", List.of("api.example.test"), "local", "ec-p384",
-        Map.of("renewBefore", "10d", "lifetime", "30d"), List.of()));
+        Map.of("renewBefore", "10d", "lifetime", "30d", "reuseKey", "true"), List.of()));
     renew();
 
     CliRun notDue = renew();
@@ -93,6 +93,7 @@ class RenewCommandTest {
     CertificateBundle b = store().load("api", 2);
     assertThat(b.keyType()).isEqualTo(KeyType.EC_P384);
     assertThat(Duration.between(clock.instant(), b.notAfter()).toDays()).isEqualTo(30);
+    assertThat(b.leaf().getPublicKey()).as("reuseKey").isEqualTo(store().load("api", 1).leaf().getPublicKey());
   }
 
   @Test

@@ -55,7 +55,7 @@ import org.shredzone.acme4j.exception.AcmeServerException;
  * IssuedCertificate cert = issuer.issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.EC_P256));
  * }</pre>
  */
-public final class AcmeIssuer implements Issuer {
+public final class AcmeIssuer implements Issuer, AutoCloseable {
   /** Keys of {@link IssuedCertificate#details()}. */
   public static final String CERTIFICATE_URL = "certificateUrl";
   public static final String ORDER_URL = "orderUrl";
@@ -87,6 +87,20 @@ public final class AcmeIssuer implements Issuer {
   @Override
   public String source() { return "acme"; }
 
+  /** Stops what the solvers keep running (the standalone http-01 server). */
+  @Override
+  public void close() {
+    for (ChallengeSolver s : solvers) {
+      if (s instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          progress.accept("could not stop the " + s.type() + " solver: " + e.getMessage());
+        }
+      }
+    }
+  }
+
   /** The directory this issuer orders from. */
   public URI directory() { return directory; }
 
@@ -105,7 +119,11 @@ public final class AcmeIssuer implements Issuer {
     boolean[] orderPlaced = {false};
     try {
       IssuedCertificate issued = order(login, request, orderPlaced);
-      store.saveState(request.lineage(), backoff.succeeded(store.state(request.lineage())));
+      LineageState now = store.state(request.lineage());
+      LineageState cleared = backoff.succeeded(now);
+      if (!cleared.equals(now)) {
+        store.saveState(request.lineage(), cleared); // skip a needless fsync'd write on the common path
+      }
       return issued;
     } catch (AcmeRateLimitedException e) {
       String msg = "the CA rate-limited " + request.lineage() + ": " + describe(e.getProblem());

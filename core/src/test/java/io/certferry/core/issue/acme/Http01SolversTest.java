@@ -41,9 +41,29 @@ class Http01SolversTest {
     assertThat(get(port, "/.well-known/acme-challenge/tokA").statusCode()).isEqualTo(404);
     assertThat(get(port, "/.well-known/acme-challenge/tokB").statusCode()).isEqualTo(200);
     b.cleanup(l -> {});
-    // the port is free again once nothing is pending
+    // the server lingers briefly for the next order, then frees the port on its own
+    java.time.Instant deadline = java.time.Instant.now().plus(Http01StandaloneSolver.LINGER).plusSeconds(5);
+    while (!portFree(port)) {
+      assertThat(java.time.Instant.now()).as("port released after the linger time").isBefore(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void closeStopsTheServerAtOnce() throws Exception {
+    int port = PebbleServer.freePort();
+    Http01StandaloneSolver solver = new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", port));
+    solver.prepare(PendingChallenge.http01("a.example", "tokA", "tokA.thumb"), l -> {});
+    assertThat(portFree(port)).isFalse();
+    solver.close();
+    assertThat(portFree(port)).isTrue();
+  }
+
+  private static boolean portFree(int port) {
     try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-      assertThat(s.getLocalPort()).isEqualTo(port);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 

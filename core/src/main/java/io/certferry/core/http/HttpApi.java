@@ -49,6 +49,8 @@ public final class HttpApi {
   private static final MediaType JSON = MediaType.get("application/json");
   /** 429 answers are retried within {@code maxWait}; this caps them in case a server keeps saying 0 s. */
   private static final int MAX_RATE_LIMITED_ATTEMPTS = 20;
+  /** Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. */
+  private static final OkHttpClient SHARED = new OkHttpClient();
 
   private final HttpUrl baseUrl;
   private final String authorization;
@@ -78,7 +80,7 @@ public final class HttpApi {
     this.maxBackoff = b.maxBackoff;
     this.limiter = b.limiter;
     this.mapper = b.mapper;
-    this.client = (b.client != null ? b.client.newBuilder() : new OkHttpClient.Builder())
+    this.client = (b.client != null ? b.client : SHARED).newBuilder()
         .connectTimeout(b.timeout)
         .readTimeout(b.timeout)
         .writeTimeout(b.timeout)

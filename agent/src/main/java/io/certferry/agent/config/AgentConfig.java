@@ -1,0 +1,54 @@
+package io.certferry.agent.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.x509.KeyType;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's configuration after validation: every value checked, defaults filled in. Provider
+ * blocks (targets, DNS providers, notifiers) stay as their settings, created later by their
+ * {@link io.certferry.core.ProviderFactory}. Holds secret references, never secret values.
+ *
+ * @param store the {@code store:} folder; null when the file leaves it to {@code --store} / {@code CERTFERRY_STORE}
+ */
+public record AgentConfig(Path file, Path store, Schedule schedule, Http http, Alerts alerts,
+                          List<Block> notifications, List<CertificateConfig> certificates, List<ConfigProblem> warnings) {
+  public AgentConfig {
+    notifications = List.copyOf(notifications);
+    certificates = List.copyOf(certificates);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** {@code schedule:} how often and how wide the reconcile loop runs. */
+  public record Schedule(Duration maxInterval, int parallelism, Duration targetTimeout) {}
+
+  /** {@code http:} the status listener. */
+  public record Http(boolean enabled, String host, int port) {}
+
+  /** {@code alerts:} days-left levels and how long a failure lasts before a human is told. */
+  public record Alerts(List<Integer> levels, Duration failureThreshold) {}
+
+  /** A provider block: its {@code type} and all its settings (type and id included). */
+  public record Block(String type, ObjectNode settings) {}
+
+  /**
+   * One certificate: {@code source} is the issuer type ({@code acme}, {@code local}, {@code imported});
+   * {@code options} are the lineage options kept in {@code spec.json} (renewBefore, reuseKey, profile,
+   * server, account, challenge).
+   */
+  public record CertificateConfig(String name, List<String> domains, String source, KeyType keyType,
+                                  Map<String, String> options, ObjectNode issuer, List<TargetConfig> targets) {
+    public CertificateConfig {
+      domains = List.copyOf(domains);
+      options = Map.copyOf(options);
+      targets = List.copyOf(targets);
+    }
+  }
+
+  /** A deploy target of a certificate. */
+  public record TargetConfig(String id, String type, ObjectNode settings) {}
+}

@@ -1,0 +1,79 @@
+package io.certferry.core.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * POSTs each alert as JSON. The body's {@code text} field is what Slack, Mattermost and Discord
+ * ({@code .../slack} webhook URL) incoming webhooks display; the other fields ({@code event},
+ * {@code severity}, {@code certificate}, {@code target}, {@code at}, {@code details}) serve
+ * machines. Retries on network errors, 429 and 5xx.
+ */
+public final class WebhookNotifier implements Notifier {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType TYPE = MediaType.get("application/json; charset=utf-8");
+
+  private final HttpUrl url;
+  private final HttpDelivery delivery;
+
+  WebhookNotifier(HttpUrl url, OkHttpClient client, int attempts, Duration firstDelay, HttpDelivery.Sleeper sleeper) {
+    this.url = Objects.requireNonNull(url);
+    this.delivery = new HttpDelivery(client, attempts, firstDelay, sleeper, "webhook");
+  }
+
+  /** A webhook to {@code url} (a secret: it usually carries the token) with 3 attempts. */
+  public static WebhookNotifier create(String url) {
+    return new WebhookNotifier(parse(url), NotifierFactories.client(Duration.ofSeconds(10)), 3, Duration.ofSeconds(2),
+        HttpDelivery.Sleeper.REAL);
+  }
+
+  static HttpUrl parse(String url) {
+    HttpUrl u = HttpUrl.parse(url);
+    if (u == null) {
+      // Never echo the value: it is a secret.
+      throw new IllegalArgumentException("webhook url: the referenced value is not an http(s) URL");
+    }
+    return u;
+  }
+
+  @Override
+  public void notify(LifecycleEvent e) {
+    delivery.send(new Request.Builder().url(url).post(RequestBody.create(body(e), TYPE)).build());
+  }
+
+  static String body(LifecycleEvent e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("text", text(e));
+    n.put("event", e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    n.put("severity", e.type().severity().name().toLowerCase(java.util.Locale.ROOT));
+    n.put("certificate", e.certificate());
+    e.target().ifPresent(t -> n.put("target", t));
+    n.put("at", e.at().toString());
+    n.put("message", e.message());
+    ObjectNode d = n.putObject("details");
+    e.details().forEach(d::put);
+    return n.toString();
+  }
+
+  /** One line a human reads in a chat channel. */
+  static String text(LifecycleEvent e) {
+    String icon = switch (e.type().severity()) {
+      case INFO -> e.type() == LifecycleEvent.Type.RECOVERED ? ":white_check_mark:" : ":information_source:";
+      case WARNING -> ":warning:";
+      case ERROR -> ":x:";
+      case CRITICAL -> ":rotating_light:";
+    };
+    return icon + " certferry " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ": " + e.message();
+  }
+
+  @Override
+  public String toString() { return "WebhookNotifier{" + url.host() + "}"; }
+}

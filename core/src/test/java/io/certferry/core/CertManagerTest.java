@@ -1,0 +1,280 @@
+package io.certferry.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certferry.core.deploy.DeployException;
+import io.certferry.core.deploy.DeployReceipt;
+import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.issue.IssueException;
+import io.certferry.core.issue.IssueRequest;
+import io.certferry.core.issue.IssuedCertificate;
+import io.certferry.core.issue.Issuer;
+import io.certferry.core.notify.AlertPolicy;
+import io.certferry.core.notify.LifecycleEvent;
+import io.certferry.core.store.StoredVersion;
+import io.certferry.core.testing.MemoryStore;
+import io.certferry.core.testing.MutableClock;
+import io.certferry.core.testing.TestPki;
+import io.certferry.core.x509.KeyType;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CertManagerTest {
+  static final TestPki.Ca CA = TestPki.root("CertManager Test CA");
+  final MemoryStore store = new MemoryStore();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
+  final List<LifecycleEvent> alerts = new CopyOnWriteArrayList<>();
+  final List<CertManager> managers = new ArrayList<>();
+
+  /** Issues 90-day certificates from the test CA at the fake clock's time. */
+  final class FakeIssuer implements Issuer {
+    final AtomicInteger calls = new AtomicInteger();
+    volatile String failWith;
+    volatile IssueRequest last;
+
+    @Override
+    public String source() { return "local"; }
+
+    @Override
+    public IssuedCertificate issue(IssueRequest r) throws IssueException {
+      calls.incrementAndGet();
+      last = r;
+      if (failWith != null) {
+        throw new IssueException(failWith);
+      }
+      Instant now = clock.instant();
+      CertificateBundle b = r.reuseKey().isPresent()
+          ? CA.leaf(r.domains(), r.reuseKey().get(), now, now.plus(Duration.ofDays(90)))
+          : CA.leaf(r.domains(), r.keyType(), now, now.plus(Duration.ofDays(90)));
+      return new IssuedCertificate(b, Map.of("order", "https://ca.test/order/" + calls.get()));
+    }
+  }
+
+  static final class MemTarget implements DeployTarget {
+    final String id;
+    volatile String served;
+    volatile boolean failing;
+
+    MemTarget(String id) { this.id = id; }
+
+    @Override
+    public String id() { return id; }
+
+    @Override
+    public Optional<String> deployedFingerprint() { return Optional.ofNullable(served); }
+
+    @Override
+    public DeployReceipt deploy(CertificateBundle b) throws DeployException {
+      if (failing) {
+        throw new DeployException("load balancer said no (test)");
+      }
+      served = b.sha256();
+      return DeployReceipt.changed(id, b.sha256(), Instant.now(), "ok");
+    }
+  }
+
+  final FakeIssuer issuer = new FakeIssuer();
+  final MemTarget lb = new MemTarget("lb");
+  final MemTarget cdn = new MemTarget("cdn");
+
+  CertManager manager(ManagedCertificate... certs) {
+    CertManager.Builder b = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
+        .listener(events::add).notifier(alerts::add).maxInterval(Duration.ofDays(365))
+        .alertPolicy(AlertPolicy.of(List.of(30, 14, 7, 3, 1), Duration.ofHours(1)));
+    for (ManagedCertificate c : certs) {
+      b.certificate(c);
+    }
+    CertManager m = b.build();
+    managers.add(m);
+    return m;
+  }
+
+  @AfterEach
+  void close() { managers.forEach(CertManager::close); }
+
+  ManagedCertificate www() {
+    return ManagedCertificate.of("www", List.of("www.example.test", "example.test"), "local").withTargets(List.of(lb, cdn));
+  }
+
+  @Test
+  void issuesDeploysAndThenRenewsWhenTimeComes() throws Exception {
+    CertManager m = manager(www());
+    ReconcileReport first = m.reconcile();
+    assertThat(issuer.calls).hasValue(1);
+    ReconcileReport.CertificateStatus s = first.certificates().get(0);
+    assertThat(s.state()).isEqualTo("valid");
+    assertThat(s.renewedNow()).isTrue();
+    assertThat(s.targets()).extracting(ReconcileReport.TargetStatus::state).containsOnly("in-sync");
+    assertThat(first.allGood()).isTrue();
+    String v1 = store.current("www").orElseThrow().sha256();
+    assertThat(lb.served).isEqualTo(v1);
+    assertThat(cdn.served).isEqualTo(v1);
+    // 90-day certificate renews with a third of its life left: after 60 days.
+    assertThat(first.nextWakeUp()).isEqualTo(clock.instant().plus(Duration.ofDays(60)));
+    assertThat(events).extracting(LifecycleEvent::type).contains(LifecycleEvent.Type.ISSUED, LifecycleEvent.Type.DEPLOYED);
+
+    ReconcileReport second = m.reconcile();
+    assertThat(issuer.calls).hasValue(1);
+    assertThat(second.certificates().get(0).renewedNow()).isFalse();
+    assertThat(second.allGood()).isTrue();
+
+    clock.advance(Duration.ofDays(59));
+    assertThat(m.reconcile().certificates().get(0).state()).isEqualTo("valid");
+    assertThat(issuer.calls).hasValue(1);
+
+    clock.advance(Duration.ofDays(2));
+    ReconcileReport renewed = m.reconcile();
+    assertThat(issuer.calls).hasValue(2);
+    assertThat(store.versions("www")).hasSize(2);
+    String v2 = store.current("www").orElseThrow().sha256();
+    assertThat(v2).isNotEqualTo(v1);
+    assertThat(lb.served).isEqualTo(v2);
+    assertThat(cdn.served).isEqualTo(v2);
+    assertThat(renewed.allGood()).isTrue();
+    assertThat(events).extracting(LifecycleEvent::type).contains(LifecycleEvent.Type.RENEWED);
+    assertThat(alerts).isEmpty();
+  }
+
+  @Test
+  void reuseKeyKeepsTheKeyAcrossRenewal() throws Exception {
+    CertManager m = manager(www().withOptions(Map.of("reuseKey", "true")));
+    m.reconcile();
+    var k1 = store.load("www", 1).privateKey();
+    clock.advance(Duration.ofDays(61));
+    m.reconcile();
+    assertThat(store.load("www", 2).privateKey()).isEqualTo(k1);
+    assertThat(issuer.last.reuseKey()).isPresent();
+  }
+
+  @Test
+  void changedDomainsTriggerANewCertificate() throws Exception {
+    manager(www()).reconcile();
+    ManagedCertificate more = ManagedCertificate.of("www", List.of("www.example.test", "example.test", "media.example.test"),
+        "local").withTargets(List.of(lb, cdn));
+    manager(more).reconcile();
+    assertThat(issuer.calls).hasValue(2);
+    assertThat(store.current("www").orElseThrow().domains()).contains("media.example.test");
+  }
+
+  @Test
+  void failedIssuanceBacksOffAndIsPersisted() throws Exception {
+    issuer.failWith = "CA unreachable (test)";
+    ReconcileReport r = manager(www()).reconcile();
+    assertThat(r.certificates().get(0).state()).isEqualTo("missing");
+    assertThat(r.certificates().get(0).error()).contains("CA unreachable (test)");
+    assertThat(r.allGood()).isFalse();
+    var st = store.state("www");
+    assertThat(st.failedAttempts()).isEqualTo(1);
+    assertThat(st.nextAttempt()).isAfter(clock.instant());
+    assertThat(r.nextWakeUp()).isEqualTo(st.nextAttempt());
+
+    manager(www()).reconcile();
+    assertThat(issuer.calls).hasValue(1);
+
+    issuer.failWith = null;
+    clock.set(st.nextAttempt());
+    assertThat(manager(www()).reconcile().allGood()).isTrue();
+    assertThat(issuer.calls).hasValue(2);
+    assertThat(store.state("www").failedAttempts()).isZero();
+  }
+
+  @Test
+  void persistentTargetFailureAlertsOnceAndRecoveryGivesOneAllClear() throws Exception {
+    lb.failing = true;
+    CertManager m = manager(www());
+    ReconcileReport r = m.reconcile();
+    assertThat(r.certificates().get(0).targets()).extracting(ReconcileReport.TargetStatus::state)
+        .containsExactly("failed", "in-sync");
+    assertThat(r.nextWakeUp()).isEqualTo(store.deployments("www").target("lb").orElseThrow().nextAttempt());
+    assertThat(alerts).isEmpty();
+
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMinutes(31));
+      m.reconcile();
+    }
+    assertThat(alerts).hasSize(1);
+    assertThat(alerts.get(0).type()).isEqualTo(LifecycleEvent.Type.DEPLOY_FAILED);
+    assertThat(alerts.get(0).target()).contains("lb");
+
+    lb.failing = false;
+    clock.advance(Duration.ofHours(7));
+    m.reconcile();
+    m.reconcile();
+    assertThat(alerts).hasSize(2);
+    assertThat(alerts.get(1).type()).isEqualTo(LifecycleEvent.Type.RECOVERED);
+    assertThat(lb.served).isEqualTo(store.current("www").orElseThrow().sha256());
+  }
+
+  @Test
+  void importedCertificateEscalatesAsExpiryNearsThenAllClearOnReplacement() throws Exception {
+    Instant now = clock.instant();
+    store.addVersion("shop", CA.leaf(List.of("shop.example.test"), KeyType.EC_P256, now.minus(Duration.ofDays(330)),
+        now.plus(Duration.ofDays(35))), "imported", Map.of());
+    ManagedCertificate shop = ManagedCertificate.of("shop", List.of("shop.example.test"), "imported");
+    CertManager m = manager(shop);
+    ReconcileReport r = m.reconcile();
+    assertThat(r.certificates().get(0).state()).isEqualTo("renewal-due");
+    assertThat(alerts).isEmpty();
+    // next wake-up: the 30-day crossing
+    assertThat(r.nextWakeUp()).isEqualTo(now.plus(Duration.ofDays(5)));
+
+    clock.advance(Duration.ofDays(5));
+    m.reconcile();
+    m.reconcile();
+    assertThat(alerts).extracting(LifecycleEvent::type).containsExactly(LifecycleEvent.Type.EXPIRING);
+    assertThat(alerts.get(0).details()).containsEntry("level", "30");
+
+    clock.advance(Duration.ofDays(17)); // 13 days left
+    m.reconcile();
+    clock.advance(Duration.ofDays(12)); // 1 day left: skips 7 and 3, one alert for the most urgent
+    m.reconcile();
+    m.reconcile();
+    assertThat(alerts).extracting(a -> a.details().get("level")).containsExactly("30", "14", "1");
+    assertThat(store.state("shop").extra()).containsKey("alert.expiry");
+
+    // A restart does not repeat the alert.
+    manager(shop).reconcile();
+    assertThat(alerts).hasSize(3);
+
+    clock.advance(Duration.ofDays(2));
+    m.reconcile();
+    assertThat(alerts.get(3).type()).isEqualTo(LifecycleEvent.Type.EXPIRED);
+    assertThat(m.reconcile().certificates().get(0).state()).isEqualTo("expired");
+
+    Instant t = clock.instant();
+    StoredVersion fresh = store.addVersion("shop", CA.leaf(List.of("shop.example.test"), KeyType.EC_P256, t, t.plus(Duration.ofDays(365))),
+        "imported", Map.of());
+    ReconcileReport after = m.reconcile();
+    assertThat(after.certificates().get(0).state()).isEqualTo("valid");
+    assertThat(alerts).hasSize(5);
+    assertThat(alerts.get(4).type()).isEqualTo(LifecycleEvent.Type.RECOVERED);
+    assertThat(alerts.get(4).message()).contains(fresh.notAfter().toString());
+    m.reconcile();
+    assertThat(alerts).hasSize(5);
+  }
+
+  @Test
+  void importedCertificateMissingIsReportedWithTheFix() throws Exception {
+    ReconcileReport r = manager(ManagedCertificate.of("shop", List.of("shop.example.test"), "imported")).reconcile();
+    assertThat(r.certificates().get(0).state()).isEqualTo("missing");
+    assertThat(r.certificates().get(0).error().orElseThrow()).contains("certferry import --name shop");
+  }
+
+  @Test
+  void wildcardCoverage() {
+    assertThat(CertManager.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();
+    assertThat(CertManager.covers(List.of("*.example.test"), List.of("a.b.example.test"))).isFalse();
+    assertThat(CertManager.covers(List.of("*.example.test"), List.of("example.test"))).isFalse();
+    assertThat(CertManager.missing(List.of("a.test"), List.of("a.test", "B.test"))).containsExactly("B.test");
+  }
+}

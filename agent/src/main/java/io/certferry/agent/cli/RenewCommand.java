@@ -118,6 +118,13 @@ public final class RenewCommand extends StoreCommand {
         return;
       }
       StoredVersion v0 = current.get();
+      List<String> missing = missing(v0.domains(), spec.get().domains());
+      if (!missing.isEmpty()) {
+        StoredVersion v = issue(store, spec.get(), issuer, Optional.of(v0), Optional.empty());
+        out().println(n + ": renewed (version " + v0.number() + " does not cover " + String.join(", ", missing)
+            + "), version " + v.number() + " expires " + DAY.format(v.notAfter()));
+        return;
+      }
       RenewalPolicy policy = policy(spec.get());
       LineageState state = store.state(n);
       Optional<RenewalInfoSource> ari = issuers.renewalInfo(spec.get());
@@ -161,6 +168,13 @@ public final class RenewCommand extends StoreCommand {
           s.ariWindowEnd(), s.ariRenewAt(), s.ariNextPoll(), s.ariExplanationUrl(), s.extra()));
     }
     return v;
+  }
+
+  /** Names the spec asks for that the stored certificate lacks (the spec was edited since). */
+  private static List<String> missing(List<String> have, List<String> want) {
+    java.util.Set<String> lower = new java.util.HashSet<>();
+    have.forEach(h -> lower.add(h.toLowerCase(java.util.Locale.ROOT)));
+    return want.stream().filter(w -> !lower.contains(w.toLowerCase(java.util.Locale.ROOT))).toList();
   }
 
   private static RenewalPolicy policy(LineageSpec spec) throws InputRejectedException {

@@ -120,6 +120,19 @@ class RenewCommandTest {
   }
 
   @Test
+  void specWithANewNameIsRenewedAtOnce() {
+    localSpec("www", "www.example.test");
+    renew();
+    localSpec("www", "www.example.test", "static.example.test");
+
+    CliRun run = renew();
+
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("www: renewed (version 1 does not cover static.example.test), version 2");
+    assertThat(store().load("www", 2).names()).containsExactly("www.example.test", "static.example.test");
+  }
+
+  @Test
   void unknownNameIsRejected() {
     CliRun run = renew("nosuch");
 

@@ -73,6 +73,7 @@ public final class CertManager implements AutoCloseable {
   private final AlertPolicy alerts;
   private final Backoff issueBackoff;
   private final Duration maxInterval;
+  private volatile boolean stopping;
 
   private CertManager(Builder b) {
     this.store = Objects.requireNonNull(b.store, "store");
@@ -143,7 +144,21 @@ public final class CertManager implements AutoCloseable {
     Optional<StoredVersion> current = safely(() -> store.current(mc.name()));
     return new Pass(new CertificateStatus(mc.name(), mc.source(), mc.domains(),
         current.map(v -> stateOf(v, Optional.empty(), clock.instant())).orElse("missing"), current,
-        Optional.empty(), false, List.of(), Optional.of(msg)), List.of(clock.instant().plus(issueBackoff.base())));
+        Optional.empty(), false, recordedTargets(mc, current), Optional.of(msg)),
+        List.of(clock.instant().plus(issueBackoff.base())));
+  }
+
+  /** Targets as deployments.json last recorded them (when this pass could not look). */
+  private List<TargetStatus> recordedTargets(ManagedCertificate mc, Optional<StoredVersion> current) {
+    Deployments d;
+    try {
+      d = store.deployments(mc.name());
+    } catch (RuntimeException e) {
+      d = Deployments.empty();
+    }
+    Deployments known = d;
+    String sha = current.map(StoredVersion::sha256).orElse(null);
+    return mc.targets().stream().map(t -> targetStatus(t.id(), known.target(t.id()), sha)).toList();
   }
 
   private static <T> Optional<T> safely(java.util.function.Supplier<Optional<T>> s) {
@@ -154,7 +169,23 @@ public final class CertManager implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks a pass in progress to wind down: certificates already being handled finish their step,
+   * the others are skipped (reported as found in the store). Later passes do nothing. For shutdown.
+   */
+  public void stop() { stopping = true; }
+
+  private Pass skipped(ManagedCertificate mc) {
+    Optional<StoredVersion> current = safely(() -> store.current(mc.name()));
+    return new Pass(new CertificateStatus(mc.name(), mc.source(), mc.domains(),
+        current.map(v -> stateOf(v, Optional.empty(), clock.instant())).orElse("missing"), current,
+        Optional.empty(), false, recordedTargets(mc, current), Optional.of("skipped: shutting down")), List.of());
+  }
+
   private Pass reconcileOne(ManagedCertificate mc) throws InterruptedException {
+    if (stopping) {
+      return skipped(mc);
+    }
     try (CertificateStore.Lock lock = store.lock(mc.name())) {
       Instant now = clock.instant();
       LineageSpec spec = ensureSpec(mc);

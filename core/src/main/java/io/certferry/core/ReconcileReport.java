@@ -40,7 +40,7 @@ public record ReconcileReport(Instant startedAt, Instant finishedAt, List<Certif
     }
 
     public boolean good() {
-      return state.equals("valid") && targets.stream().allMatch(t -> t.state().equals("in-sync"));
+      return state.equals("valid") && error.isEmpty() && targets.stream().allMatch(t -> t.state().equals("in-sync"));
     }
   }
 

@@ -44,6 +44,11 @@ public interface RenewalTiming {
     };
   }
 
+  /** The renewal planner's rules ({@link io.certferry.core.renew.RenewalPlanner}) on the given clock. */
+  static RenewalTiming plannedOn(java.time.Clock clock) {
+    return new PlannedRenewalTiming(io.certferry.core.renew.RenewalPlanner.builder().clock(clock).build());
+  }
+
   private static Instant byLifetime(LineageSpec spec, StoredVersion current) {
     String before = spec.options().get("renewBefore");
     if (before != null && !before.isBlank()) {

@@ -12,6 +12,8 @@ import java.util.Map;
  * The agent's configuration after validation: every value checked, defaults filled in. Provider
  * blocks (targets, DNS providers, notifiers) stay as their settings, created later by their
  * {@link io.certferry.core.ProviderFactory}. Holds secret references, never secret values.
+ *
+ * @param store the {@code store:} folder; null when the file leaves it to {@code --store} / {@code CERTFERRY_STORE}
  */
 public record AgentConfig(Path file, Path store, Schedule schedule, Http http, Alerts alerts,
                           List<Block> notifications, List<CertificateConfig> certificates, List<ConfigProblem> warnings) {

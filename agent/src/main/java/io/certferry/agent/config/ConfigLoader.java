@@ -46,7 +46,7 @@ public final class ConfigLoader {
   private static final Set<String> CERT = Set.of("name", "domains", "issuer", "targets");
   private static final Set<String> COMMON_ISSUER = Set.of("type", "keyType", "reuseKey", "renewBefore");
   private static final Set<String> ACME = Set.of("server", "serverCa", "account", "email", "agreeTos", "eab", "challenge",
-      "http", "dnsProvider", "profile");
+      "http", "dnsProvider", "profile", "propagationServers");
   private static final Set<String> EAB = Set.of("keyId", "hmacKey");
   private static final Set<String> ACME_HTTP = Set.of("port", "address", "webroot");
   /** Settings of a target that name what it serves: each must be covered by the certificate. */
@@ -119,7 +119,7 @@ public final class ConfigLoader {
         throw done();
       }
       unknown("", root, TOP);
-      Path store = Path.of(text("/store", root.get("store")).orElse("certferry-store"));
+      Path store = text("/store", root.get("store")).map(Path::of).orElse(null);
       AgentConfig.Schedule schedule = schedule(root.path("schedule"));
       AgentConfig.Http http = http(root.path("http"));
       AgentConfig.Alerts alerts = alerts(root.path("alerts"));
@@ -410,7 +410,8 @@ public final class ConfigLoader {
       Set<String> known = new HashSet<>(COMMON_ISSUER);
       switch (type) {
         case "acme" -> known.addAll(ACME);
-        case "local", "imported" -> { }
+        case "local" -> known.add("lifetime");
+        case "imported" -> { }
         case "" -> {
           errorAt(p, "issuer type is missing; choose acme, local or imported");
           return KeyType.EC_P256;
@@ -433,6 +434,13 @@ public final class ConfigLoader {
       }
       duration(p + "/renewBefore", n.get("renewBefore")).ifPresent(d -> options.put("renewBefore", n.get("renewBefore").asText()));
       bool(p + "/reuseKey", n.get("reuseKey")).ifPresent(b -> options.put("reuseKey", b.toString()));
+      duration(p + "/lifetime", n.get("lifetime")).ifPresent(d -> {
+        if (d.compareTo(Duration.ofMinutes(5)) < 0) {
+          errorAt(p + "/lifetime", "the local CA issues for at least 5m");
+        } else {
+          options.put("lifetime", n.get("lifetime").asText());
+        }
+      });
       if (type.equals("acme")) {
         acme(p, n, domains, options);
       }

@@ -16,13 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,73 +68,89 @@ public final class Deployer implements AutoCloseable {
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets)
       throws InterruptedException {
     Deployments known = store.deployments(lineage);
-    List<Future<DeployOutcome.TargetOutcome>> futures = new ArrayList<>();
-    for (DeployTarget t : targets) {
+    CompletionService<Done> done = new ExecutorCompletionService<>(executor);
+    List<Future<Done>> futures = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      int index = i;
+      DeployTarget t = targets.get(i);
       Optional<TargetDeployment> rec = known.target(t.id());
-      futures.add(executor.submit(() -> one(lineage, bundle, t, rec)));
+      futures.add(done.submit(() -> one(index, lineage, bundle, t, rec)));
     }
-    List<DeployOutcome.TargetOutcome> out = new ArrayList<>();
+    DeployOutcome.TargetOutcome[] out = new DeployOutcome.TargetOutcome[targets.size()];
     long deadline = System.nanoTime() + targetTimeout.toNanos();
-    for (int i = 0; i < futures.size(); i++) {
-      out.add(await(lineage, bundle, targets.get(i), futures.get(i), known, deadline));
+    try {
+      for (int left = targets.size(); left > 0; left--) {
+        Future<Done> f = done.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (f == null) {
+          break;
+        }
+        Done d = get(f, lineage);
+        // Records are written here, on the caller's thread: it holds the lineage's store lock.
+        if (d.write()) {
+          record(lineage, d.outcome().record());
+        }
+        out[d.index()] = d.outcome();
+      }
+    } finally {
+      futures.forEach(f -> f.cancel(true));
     }
-    return new DeployOutcome(lineage, bundle.sha256(), out);
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == null) {
+        DeployTarget t = targets.get(i);
+        out[i] = failed(lineage, bundle, t, known.target(t.id()),
+            new DeployException("target " + t.id() + " did not finish within " + targetTimeout + "; it will be tried again"));
+        record(lineage, out[i].record());
+      }
+    }
+    return new DeployOutcome(lineage, bundle.sha256(), List.of(out));
   }
 
-  private DeployOutcome.TargetOutcome await(String lineage, CertificateBundle bundle, DeployTarget t,
-      Future<DeployOutcome.TargetOutcome> f, Deployments known, long deadline) throws InterruptedException {
+  /** One target's outcome; {@code write} when its record in deployments.json changes. */
+  private record Done(int index, DeployOutcome.TargetOutcome outcome, boolean write) {}
+
+  private static Done get(Future<Done> f, String lineage) throws InterruptedException {
     try {
-      return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      return failed(lineage, bundle, t, known.target(t.id()),
-          new DeployException("target " + t.id() + " did not finish within " + targetTimeout + "; it will be tried again"));
+      return f.get();
     } catch (ExecutionException e) {
       // one() catches everything a target throws; this is a bug in the deployer itself.
-      throw new IllegalStateException("deploying " + lineage + " to " + t.id() + " failed unexpectedly", e.getCause());
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      throw e;
+      throw new IllegalStateException("deploying " + lineage + " failed unexpectedly", e.getCause());
     }
   }
 
-  private DeployOutcome.TargetOutcome one(String lineage, CertificateBundle bundle, DeployTarget t,
-                                          Optional<TargetDeployment> rec) {
+  private Done one(int index, String lineage, CertificateBundle bundle, DeployTarget t, Optional<TargetDeployment> rec) {
     Instant now = clock.instant();
     String sha = bundle.sha256();
     if (rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
         && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt())) {
-      return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get());
+      return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get()), false);
     }
     boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
     try {
       Optional<String> served = servedNow(t);
       if (served.isPresent() && served.get().equals(sha) || served.isEmpty() && recordedInSync) {
         if (recordedInSync) {
-          return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, rec.get());
+          return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, rec.get()), false);
         }
         TargetDeployment adopted = new TargetDeployment(t.id(), sha, now, Result.IN_SYNC, 0, null, null,
             Map.of("note", "found already serving this certificate"));
-        record(lineage, adopted);
-        return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, adopted);
+        return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, adopted), true);
       }
       DeployReceipt receipt = t.deploy(bundle);
       emit(LifecycleEvent.Type.DEPLOYED, lineage, t, receipt.summary() == null ? "deployed " + sha : receipt.summary(), sha);
       VerifyResult v = t.verify(bundle);
       if (!v.passed()) {
         emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v.message(), sha);
-        return failed(lineage, bundle, t, rec, new DeployException("verification failed: " + v.message()));
+        return new Done(index, failed(lineage, bundle, t, rec, new DeployException("verification failed: " + v.message())), true);
       }
       emit(LifecycleEvent.Type.VERIFIED, lineage, t, v.message(), sha);
       TargetDeployment ok = new TargetDeployment(t.id(), sha, clock.instant(), Result.IN_SYNC, 0, null, null,
           receipt.details());
-      record(lineage, ok);
-      return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok);
+      return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok), true);
     } catch (DeployException e) {
-      return failed(lineage, bundle, t, rec, e);
+      return new Done(index, failed(lineage, bundle, t, rec, e), true);
     } catch (RuntimeException e) {
-      return failed(lineage, bundle, t, rec,
-          new DeployException("target " + t.id() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+      return new Done(index, failed(lineage, bundle, t, rec,
+          new DeployException("target " + t.id() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e)), true);
     }
   }
 
@@ -157,13 +174,12 @@ public final class Deployer implements AutoCloseable {
     // Keep the fingerprint the target still holds, if known; the failed attempt was for `sha`.
     TargetDeployment failed = new TargetDeployment(t.id(), sha, now, Result.FAILED, attempts, next, e.getMessage(),
         Map.of("previousSha256", rec.map(TargetDeployment::sha256).orElse("")));
-    record(lineage, failed);
     emit(LifecycleEvent.Type.DEPLOY_FAILED, lineage, t,
         e.getMessage() + " (attempt " + attempts + ", next try " + next + ")", sha);
     return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.FAILED, failed);
   }
 
-  /** Read-modify-write of {@code deployments.json}: targets finish concurrently, none may lose another's record. */
+  /** Read-modify-write of {@code deployments.json}, re-read each time so no other record is lost. */
   private void record(String lineage, TargetDeployment d) {
     synchronized (recordLocks.computeIfAbsent(lineage, k -> new Object())) {
       store.saveDeployments(lineage, store.deployments(lineage).with(d));

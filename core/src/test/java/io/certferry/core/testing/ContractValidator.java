@@ -80,7 +80,7 @@ public final class ContractValidator {
     if (dir == null || !Files.isDirectory(dir)) {
       String msg = "provider API contracts not found (system property " + PROPERTY + " = " + prop
           + "); contract tests need ../shared/contracts next to the project";
-      if ("1".equals(System.getenv("CERTFERRY_REQUIRE_E2E"))) {
+      if (RequiredTools.e2eRequired()) {
         throw new AssertionError(msg + " and CERTFERRY_REQUIRE_E2E=1 requires them");
       }
       Assumptions.abort(msg + "; skipped");

@@ -128,6 +128,20 @@ class ContractValidatorTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("nowhere/spec.yml does not exist");
   }
 
+  @Test
+  void anAbsentContractsFolderSkipsOrFailsInCi() {
+    String saved = System.getProperty(ContractValidator.PROPERTY);
+    System.setProperty(ContractValidator.PROPERTY, "/nonexistent/certferry/contracts");
+    try {
+      Class<? extends Throwable> expected = RequiredTools.e2eRequired()
+          ? AssertionError.class : org.opentest4j.TestAbortedException.class;
+      assertThatThrownBy(ContractValidator::contractsFolder).isInstanceOf(expected)
+          .hasMessageContaining("provider API contracts not found").hasMessageContaining("/nonexistent/certferry/contracts");
+    } finally {
+      System.setProperty(ContractValidator.PROPERTY, saved);
+    }
+  }
+
   private static void assertThatCode(ThrowingCall call) {
     try {
       call.run();

@@ -173,7 +173,8 @@ class BundleAssemblerTest {
     CertificateBundle b = DV.leaf(List.of("example.org"), weak, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(90)));
 
     assertThatThrownBy(() -> assemble(List.of(b.leaf(), dv()), weak.getPrivate(), anchors()))
-        .hasMessageContaining("cert.pem, chain.pem: RSA-1024 key is too weak; use RSA-2048 or stronger, or EC P-256");
+        .hasMessageContaining("cert.pem, chain.pem: the certificate (CN=example.org) has a weak key: RSA-1024 key is too "
+            + "weak; use RSA-2048 or stronger, or EC P-256; make a new key and CSR and have the CA reissue the certificate");
   }
 
   @Test

@@ -156,6 +156,15 @@ class OpensslInteropTest {
   }
 
   @Test
+  void readsOpensslTrustedCertificateFormat() throws Exception {
+    writeLeafFiles();
+    String trusted = Openssl.run(dir, "x509", "-in", "cert.pem", "-trustout", "-addtrust", "serverAuth");
+    assertThat(trusted).contains("-----BEGIN TRUSTED CERTIFICATE-----");
+
+    assertThat(CertificateReader.read("trusted.pem", trusted.getBytes(StandardCharsets.US_ASCII))).containsExactly(leaf());
+  }
+
+  @Test
   void opensslVerifiesACsrWeMadeAndSeesItsNames() throws Exception {
     Files.writeString(dir.resolve("req.pem"), PemWriter.csr(Csrs.create(KeyType.EC_P256.generate(),
         List.of("example.org", "www.example.org"))));

@@ -39,7 +39,7 @@ class LocalTargetsTest {
 
   static ProviderFactory factory(String type) {
     Map<String, ProviderFactory> all = ServiceLoader.load(ProviderFactory.class).stream()
-        .map(ServiceLoader.Provider::get).collect(Collectors.toMap(ProviderFactory::type, f -> f, (a, b) -> a));
+        .map(ServiceLoader.Provider::get).filter(f -> f.kind() == DeployTarget.class).collect(Collectors.toMap(ProviderFactory::type, f -> f, (a, b) -> a));
     assertThat(all).containsKey(type);
     return all.get(type);
   }

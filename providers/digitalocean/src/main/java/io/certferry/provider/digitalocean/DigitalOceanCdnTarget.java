@@ -56,8 +56,8 @@ final class DigitalOceanCdnTarget implements DeployTarget {
           + "; add the name to the certificate or fix the target's customDomain", false, null, null);
     }
     String lineage = DigitalOceanCertificates.lineage(settings.lineage(), bundle);
+    JsonNode endpoint = api.cdnEndpoint(settings.endpointId()); // first: an unknown id must not leave an upload behind
     DigitalOceanCertificates.Uploaded cert = certificates.findOrUpload(lineage, bundle);
-    JsonNode endpoint = api.cdnEndpoint(settings.endpointId());
     boolean changed = !cert.id().equals(endpoint.path("certificate_id").asText())
         || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText());
     if (changed) {
@@ -67,7 +67,7 @@ final class DigitalOceanCdnTarget implements DeployTarget {
       }
       api.updateCdnEndpoint(settings.endpointId(), body);
     }
-    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert.id());
+    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert);
     String summary = "CDN endpoint " + settings.endpointId() + " (" + settings.customDomain() + ") "
         + (changed ? "now uses" : "already uses") + " certificate " + cert.name()
         + (cert.created() ? " (uploaded)" : "") + cleanup.summary();

@@ -50,7 +50,7 @@ final class DigitalOceanCertificates {
   }
 
   /** What a target points at: the certificate's id and name, and whether this call uploaded it. */
-  record Uploaded(String id, String name, boolean created) {}
+  record Uploaded(String id, String name, boolean created, List<JsonNode> listing) {}
 
   /** The lineage part of names: the configured one, else the bundle's first name made name-safe. */
   static String lineage(String configured, CertificateBundle bundle) {
@@ -78,11 +78,12 @@ final class DigitalOceanCertificates {
    */
   Uploaded findOrUpload(String lineage, CertificateBundle bundle) throws DeployException {
     String sha1 = Fingerprints.sha1(bundle.leaf());
-    for (JsonNode c : api.certificates()) {
+    List<JsonNode> listing = api.certificates();
+    for (JsonNode c : listing) {
       if (sha1.equalsIgnoreCase(c.path("sha1_fingerprint").asText())) {
         String id = c.path("id").asText();
         sha256ById.put(id, bundle.sha256());
-        return new Uploaded(id, c.path("name").asText(), false);
+        return new Uploaded(id, c.path("name").asText(), false, listing);
       }
     }
     String name = name(lineage, bundle);
@@ -93,7 +94,7 @@ final class DigitalOceanCertificates {
     }
     sha256ById.put(id, bundle.sha256());
     LOG.debug("uploaded certificate {} as {}", name, id);
-    return new Uploaded(id, name, true);
+    return new Uploaded(id, name, true, listing);
   }
 
   /** The SHA-256 of a certificate this process uploaded or matched; empty for others. */
@@ -114,11 +115,13 @@ final class DigitalOceanCertificates {
 
   /**
    * Deletes this tool's earlier uploads for the lineage that no load balancer or CDN endpoint uses. A
-   * failure here never fails the deploy: what cannot go now is tried again on the next run.
+   * failure here never fails the deploy: what cannot go now is tried again on the next run. Works from
+   * the listing {@link #findOrUpload} read, so a deploy that changes nothing lists certificates once.
    */
-  Cleanup removeUnused(String lineage, String keepId) throws DeployException {
+  Cleanup removeUnused(String lineage, Uploaded keep) throws DeployException {
+    String keepId = keep.id();
     List<JsonNode> candidates = new ArrayList<>();
-    for (JsonNode c : api.certificates()) {
+    for (JsonNode c : keep.listing()) {
       if ("custom".equals(c.path("type").asText()) && ours(lineage, c.path("name").asText())
           && !c.path("id").asText().equals(keepId)) {
         candidates.add(c);

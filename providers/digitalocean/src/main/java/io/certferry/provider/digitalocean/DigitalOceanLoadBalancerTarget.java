@@ -59,19 +59,20 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget {
   @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
     String lineage = DigitalOceanCertificates.lineage(settings.lineage(), bundle);
-    DigitalOceanCertificates.Uploaded cert = certificates.findOrUpload(lineage, bundle);
+    // Read the load balancer first: an unknown id or a missing TLS rule must not leave an upload behind.
     JsonNode lb = api.loadBalancer(settings.loadBalancerId());
     if (countSelected(lb) == 0) {
       throw new DeployException("load balancer " + settings.loadBalancerId() + " (" + lb.path("name").asText()
           + ") has no https/http2/http3 forwarding rule" + (settings.entryPorts().isEmpty() ? "" : " on entry ports "
           + settings.entryPorts()) + "; add one in the control panel or fix the target's entryPorts", false, null, null);
     }
+    DigitalOceanCertificates.Uploaded cert = certificates.findOrUpload(lineage, bundle);
     boolean changed = countWith(lb, cert.id()) < countSelected(lb);
     if (changed) {
       api.updateLoadBalancer(settings.loadBalancerId(), LoadBalancerUpdate.body(lb, settings.entryPorts(), cert.id()));
       awaitActive();
     }
-    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert.id());
+    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert);
     String summary = (changed ? "load balancer " + settings.loadBalancerId() + " now uses certificate " + cert.name()
         : "load balancer " + settings.loadBalancerId() + " already uses certificate " + cert.name())
         + (cert.created() ? " (uploaded)" : "") + cleanup.summary();

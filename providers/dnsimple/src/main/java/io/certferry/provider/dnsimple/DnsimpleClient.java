@@ -23,8 +23,8 @@ import java.util.OptionalLong;
 /**
  * A small typed client for the parts of the DNSimple API v2 Certferry calls: identity, zones, zone
  * records and certificate downloads, on the shared {@link HttpApi} (retries, rate-limit waits and token
- * redaction happen there). One instance serves one run: the account id and the zone list are looked up
- * once and kept. Thread-safe.
+ * redaction happen there). The account id and the zone list are looked up once and kept (the list is
+ * read again only when a name matches none of its zones). Thread-safe.
  */
 public final class DnsimpleClient {
   /** Largest page DNSimple serves. */
@@ -82,9 +82,17 @@ public final class DnsimpleClient {
     return zones;
   }
 
-  /** The zone of the account that holds {@code fqdn}: the longest zone name it ends with. */
-  public Optional<Zone> zoneFor(String fqdn) throws DnsimpleApiException {
-    return ZoneMatch.longestSuffix(zones(), fqdn);
+  /**
+   * The zone of the account that holds {@code fqdn}: the longest zone name it ends with. When no kept
+   * zone matches, the list is read again once, so that a zone added while an agent runs is found.
+   */
+  public synchronized Optional<Zone> zoneFor(String fqdn) throws DnsimpleApiException {
+    Optional<Zone> match = ZoneMatch.longestSuffix(zones(), fqdn);
+    if (match.isEmpty()) {
+      zones = null;
+      match = ZoneMatch.longestSuffix(zones(), fqdn);
+    }
+    return match;
   }
 
   /** Creates a TXT record {@code name} (relative to the zone, {@code ""} for the apex). */
@@ -94,6 +102,23 @@ public final class DnsimpleClient {
         "creating TXT record \"" + name + "\" in zone " + zone,
         "zone " + zone + " was not found in DNSimple account " + acct
             + "; add the zone at DNSimple or check `account`", new TypeReference<Data<ZoneRecord>>() {}).data();
+  }
+
+  /** The TXT records named {@code name} (relative) in the zone, every page. */
+  public List<ZoneRecord> txtRecords(String zone, String name) throws DnsimpleApiException {
+    long acct = accountId();
+    List<ZoneRecord> all = new ArrayList<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      Page<ZoneRecord> p = call(ApiRequest.get(RECORDS, acct, zone).query("name", name).query("type", "TXT")
+              .query("page", page).query("per_page", PER_PAGE).build(),
+          "listing TXT records \"" + name + "\" of zone " + zone,
+          "zone " + zone + " was not found in DNSimple account " + acct, new TypeReference<Page<ZoneRecord>>() {});
+      all.addAll(p.data() == null ? List.of() : p.data());
+      if (p.pagination() == null || !p.pagination().hasNext()) {
+        break;
+      }
+    }
+    return all;
   }
 
   /** The record with this id, or empty when it no longer exists. */

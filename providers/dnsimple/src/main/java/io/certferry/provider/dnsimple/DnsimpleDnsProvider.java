@@ -49,7 +49,7 @@ public final class DnsimpleDnsProvider implements DnsProvider {
     try {
       Zone zone = zoneFor(fqdn);
       String name = ZoneMatch.relativeName(fqdn, zone.name());
-      ZoneRecord rec = client.createTxt(zone.name(), name, value, TTL_SECONDS);
+      ZoneRecord rec = create(zone.name(), name, value);
       created.add(rec.id());
       DnsRecordHandle handle = new DnsRecordHandle(ZoneMatch.normalize(fqdn), value, zone.name(),
           String.valueOf(rec.id()), Map.of("provider", "dnsimple", "account", String.valueOf(client.accountId()),
@@ -95,6 +95,27 @@ public final class DnsimpleDnsProvider implements DnsProvider {
       forget(id);
     } catch (IOException e) {
       throw new DnsException(describe(e, "deleting record " + id + " of zone " + handle.zone()), e);
+    }
+  }
+
+  /**
+   * Creates the record. When the answer is lost (network failure or 5xx after the request was sent),
+   * the create may have taken effect: the challenge value is unique, so a TXT record at the name holding
+   * exactly it is ours and is adopted; otherwise the create is sent once more.
+   */
+  private ZoneRecord create(String zone, String name, String value) throws DnsimpleApiException {
+    try {
+      return client.createTxt(zone, name, value, TTL_SECONDS);
+    } catch (DnsimpleApiException e) {
+      if (!e.outcomeUnknown()) {
+        throw e;
+      }
+      for (ZoneRecord r : client.txtRecords(zone, name)) {
+        if (value.equals(r.unquotedContent())) {
+          return r;
+        }
+      }
+      return client.createTxt(zone, name, value, TTL_SECONDS);
     }
   }
 

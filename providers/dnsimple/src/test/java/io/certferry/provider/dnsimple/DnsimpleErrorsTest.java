@@ -171,13 +171,16 @@ class DnsimpleErrorsTest {
   }
 
   @Test
-  void aServerErrorOnCreateIsNotRepeatedBecauseTheRecordMayExist() throws Exception {
+  void repeatedServerErrorsOnCreateFailAfterOneCheckedRetry() throws Exception {
     DnsimpleDnsProvider p = provider();
+    fake.answerNext("POST", ".*/records", FakeDnsimple.json(500, "{\"message\":\"internal\"}"));
     fake.answerNext("POST", ".*/records", FakeDnsimple.json(500, "{\"message\":\"internal\"}"));
 
     assertThatThrownBy(() -> p.createTxt("_acme-challenge.example.com", "v"))
         .hasMessageContaining("DNSimple failed while creating TXT record").hasMessageContaining("HTTP 500");
-    assertThat(fake.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
+    // the shared layer never repeats a POST by itself; the provider looks, then sends it once more
+    assertThat(fake.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(2);
+    assertThat(fake.records("example.com")).isEmpty();
   }
 
   private static MockResponse rateLimited(int code, long resetEpoch, String body) {
@@ -188,5 +191,38 @@ class DnsimpleErrorsTest {
 
   private static MockResponse dropConnection() {
     return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
+  }
+
+  @Test
+  void aCreateWhoseAnswerWasLostIsFoundAndAdoptedNotDuplicated() throws Exception {
+    DnsimpleDnsProvider p = provider();
+    fake.existingTxt("example.com", "_acme-challenge", "someone-elses");
+    fake.loseNextCreateAnswer();
+
+    var h = p.createTxt("_acme-challenge.example.com", "ours");
+
+    assertThat(fake.records("example.com")).extracting(r -> r.path("content").asText())
+        .containsExactlyInAnyOrder("\"someone-elses\"", "\"ours\"");
+    assertThat(fake.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(1);
+    var list = fake.requests().stream().filter(r -> r.getMethod().equals("GET")
+        && r.getUrl().encodedPath().endsWith("/records")).toList();
+    assertThat(list).singleElement().satisfies(r -> {
+      assertThat(r.getUrl().queryParameter("name")).isEqualTo("_acme-challenge");
+      assertThat(r.getUrl().queryParameter("type")).isEqualTo("TXT");
+    });
+    p.delete(h);
+    assertThat(fake.records("example.com")).extracting(r -> r.path("content").asText())
+        .containsExactly("\"someone-elses\"");
+  }
+
+  @Test
+  void aCreateLostBeforeItTookEffectIsSentOnceMore() throws Exception {
+    DnsimpleDnsProvider p = provider();
+    fake.answerNext("POST", ".*/records", dropConnection());
+
+    var h = p.createTxt("_acme-challenge.example.com", "ours");
+
+    assertThat(fake.records("example.com")).extracting(r -> r.path("id").asText()).containsExactly(h.recordId());
+    assertThat(fake.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(2);
   }
 }

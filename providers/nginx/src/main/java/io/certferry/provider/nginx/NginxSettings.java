@@ -56,7 +56,7 @@ final class NginxSettings {
     if (id.isBlank()) {
       errors.add("nginx target: id is missing; give the target an id such as nginx-frontends");
     }
-    where = "nginx target '" + id + "'";
+    where = id.isBlank() ? "nginx target" : "nginx target '" + id + "'";
     unknownKeys(settings, union(TOP_ONLY, FRONTEND_KEYS), "");
     List<Frontend> frontends = new ArrayList<>();
     JsonNode list = settings.get("frontends");
@@ -73,11 +73,13 @@ final class NginxSettings {
           continue;
         }
         unknownKeys(entry, FRONTEND_KEYS, prefix);
+        int before = errors.size();
         frontend(merge(settings, entry), prefix).ifPresent(frontends::add);
+        attributeSharedErrors(before, settings, entry, prefix);
       }
     }
     checkUniqueNames(frontends);
-    return new Parsed(id, frontends, errors);
+    return new Parsed(id, frontends, List.copyOf(new java.util.LinkedHashSet<>(errors)));
   }
 
   private Optional<Frontend> frontend(JsonNode s, String prefix) {
@@ -291,6 +293,29 @@ final class NginxSettings {
     }
   }
 
+  /**
+   * A problem in a setting the entry inherits from the top is reported once, under the top-level
+   * name, not once per frontend under a name the user never wrote.
+   */
+  private void attributeSharedErrors(int from, JsonNode top, JsonNode entry, String prefix) {
+    JsonNode ownSsh = entry.path("ssh");
+    JsonNode topSsh = top.path("ssh");
+    for (int i = from; i < errors.size(); i++) {
+      String e = errors.get(i);
+      int at = e.indexOf(prefix);
+      if (at < 0) {
+        continue;
+      }
+      String rest = e.substring(at + prefix.length());
+      boolean inSsh = rest.startsWith("ssh.");
+      String key = (inSsh ? rest.substring(4) : rest).split("[^A-Za-z]", 2)[0];
+      boolean inherited = inSsh ? !ownSsh.has(key) && topSsh.isObject() : !entry.has(key);
+      if (inherited) {
+        errors.set(i, e.substring(0, at) + rest);
+      }
+    }
+  }
+
   private void checkUniqueNames(List<Frontend> frontends) {
     Set<String> seen = new HashSet<>();
     for (Frontend f : frontends) {
@@ -304,7 +329,7 @@ final class NginxSettings {
     ObjectNode merged = ((ObjectNode) top).deepCopy();
     TOP_ONLY.forEach(merged::remove);
     merged.remove("name");
-    entry.fields().forEachRemaining(e -> {
+    entry.properties().forEach(e -> {
       JsonNode shared = merged.get(e.getKey());
       if (e.getKey().equals("ssh") && shared != null && shared.isObject() && e.getValue().isObject()) {
         // shared user/keyFile/knownHosts at the top, each frontend's host below

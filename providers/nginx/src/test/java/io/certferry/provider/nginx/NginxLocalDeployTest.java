@@ -216,4 +216,22 @@ class NginxLocalDeployTest {
     assertThat(other.servedSha256("a.test")).isEqualTo(second.sha256());
     assertThat(target.deployedFingerprint()).as("the frontends disagree").isEmpty();
   }
+
+  @Test
+  void aRunThatStoppedAfterWritingTheFilesIsFinishedAndKeepsTheRealPreviousPair() throws Exception {
+    NginxTarget target = target(settings(nginx));
+    CertificateBundle next = ca.leaf(NAMES);
+    // as a crash between the rename and the reload leaves it: .prev holds the old pair, the live files the new one
+    Files.copy(nginx.certificate(), Path.of(nginx.certificate() + ".prev"));
+    Files.copy(nginx.key(), Path.of(nginx.key() + ".prev"));
+    Files.write(nginx.certificate(), Pem.certificates(next.fullChain()));
+    Files.write(nginx.key(), Pem.privateKey(next.privateKey()));
+    assertThat(nginx.servedSha256("a.test")).isEqualTo(oldBundle.sha256());
+
+    assertThat(target.deploy(next).changed()).isTrue();
+
+    assertThat(nginx.servedSha256("a.test")).isEqualTo(next.sha256());
+    assertThat(Pem.firstCertificateSha256(Files.readAllBytes(Path.of(nginx.certificate() + ".prev"))))
+        .as("the pair to roll back to is still the old one").contains(oldBundle.sha256());
+  }
 }

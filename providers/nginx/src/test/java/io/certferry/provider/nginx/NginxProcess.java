@@ -2,6 +2,7 @@ package io.certferry.provider.nginx;
 
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.TlsProbe;
+import io.certferry.core.testing.RequiredTools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class NginxProcess implements AutoCloseable {
 
   /** Starts nginx serving {@code initial} for every name, and waits until a handshake shows it. */
   static NginxProcess start(Path dir, CertificateBundle initial) throws IOException {
-    Tools.require(NGINX, "nginx");
+    RequiredTools.require(NGINX);
     Files.createDirectories(dir.resolve("tls"));
     Files.write(dir.resolve("tls/fullchain.pem"), Pem.certificates(initial.fullChain()));
     Files.write(dir.resolve("tls/key.pem"), Pem.privateKey(initial.privateKey()));

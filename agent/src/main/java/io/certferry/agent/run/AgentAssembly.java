@@ -1,0 +1,123 @@
+package io.certferry.agent.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.agent.config.AgentConfig;
+import io.certferry.agent.config.ConfigLoader;
+import io.certferry.core.CertManager;
+import io.certferry.core.InputRejectedException;
+import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ProviderFactory;
+import io.certferry.core.Secrets;
+import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.dns.DnsProvider;
+import io.certferry.core.dns.PropagationCheck;
+import io.certferry.core.issue.Issuer;
+import io.certferry.core.issue.acme.AcmeDirectories;
+import io.certferry.core.issue.acme.AcmeIssuer;
+import io.certferry.core.issue.acme.Dns01Solver;
+import io.certferry.core.issue.acme.Http01StandaloneSolver;
+import io.certferry.core.issue.acme.Http01WebrootSolver;
+import io.certferry.core.issue.local.LocalCaIssuer;
+import io.certferry.core.notify.AlertPolicy;
+import io.certferry.core.notify.Notifier;
+import io.certferry.core.store.CertificateStore;
+import io.certferry.core.x509.CertificateReader;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns a validated {@link AgentConfig} into a running {@link CertManager}: issuers, targets, notifiers, metrics. */
+public final class AgentAssembly {
+  private AgentAssembly() {}
+
+  /**
+   * Builds the manager.
+   *
+   * @param listeners extra event listeners (metrics, logs)
+   * @throws IllegalArgumentException when a provider refuses its settings (a secret vanished since validation)
+   */
+  public static CertManager build(AgentConfig config, ConfigLoader providers, CertificateStore store, Secrets secrets,
+                                  Clock clock, List<Notifier> listeners) {
+    CertManager.Builder b = CertManager.builder().store(store).clock(clock)
+        .parallelism(config.schedule().parallelism())
+        .maxInterval(config.schedule().maxInterval())
+        .alertPolicy(AlertPolicy.of(config.alerts().levels(), config.alerts().failureThreshold()))
+        .renewalTiming(io.certferry.core.RenewalTiming.plannedOn(clock));
+    listeners.forEach(b::listener);
+    for (AgentConfig.Block n : config.notifications()) {
+      b.notifier((Notifier) factory(providers, Notifier.class, n.type()).create(n.settings(), secrets));
+    }
+    for (AgentConfig.CertificateConfig c : config.certificates()) {
+      List<DeployTarget> targets = new ArrayList<>();
+      for (AgentConfig.TargetConfig t : c.targets()) {
+        ObjectNode settings = t.settings().deepCopy();
+        if (t.type().equals("directory") || t.type().equals("exec")) {
+          settings.put("certificate", c.name()); // built-in targets tell hooks which certificate this is
+        }
+        targets.add((DeployTarget) factory(providers, DeployTarget.class, t.type()).create(settings, secrets));
+      }
+      ManagedCertificate mc = new ManagedCertificate(c.name(), c.domains(), c.source(), c.keyType(), c.options(),
+          targets, Optional.empty());
+      switch (c.source()) {
+        case "local" -> {
+          LocalCaIssuer.Builder lb = LocalCaIssuer.builder(store).clock(clock);
+          if (c.options().containsKey("lifetime")) {
+            lb.lifetime(io.certferry.core.Durations.parse(c.options().get("lifetime")));
+          }
+          mc = mc.withIssuer(lb.create());
+        }
+        case "acme" -> mc = mc.withIssuer(acme(c.issuer(), providers, store, secrets, clock));
+        default -> { }
+      }
+      b.certificate(mc);
+    }
+    return b.build();
+  }
+
+  private static ProviderFactory factory(ConfigLoader providers, Class<?> kind, String type) {
+    return providers.factory(kind, type)
+        .orElseThrow(() -> new IllegalArgumentException("no installed provider registers " + type));
+  }
+
+  static Issuer acme(JsonNode n, ConfigLoader providers, CertificateStore store, Secrets secrets, Clock clock) {
+    AcmeIssuer.Builder a = AcmeIssuer.builder().store(store).clock(clock)
+        .directory(AcmeDirectories.resolve(n.path("server").asText()))
+        .accountName(n.path("account").asText("default"))
+        .agreeToTermsOfService(n.path("agreeTos").asBoolean(false));
+    if (n.hasNonNull("email")) {
+      a.email(n.get("email").asText());
+    }
+    if (n.has("eab")) {
+      a.externalAccountBinding(n.at("/eab/keyId").asText(), secrets.resolve(n.at("/eab/hmacKey").asText()));
+    }
+    if (n.hasNonNull("serverCa")) {
+      try {
+        a.serverCa(CertificateReader.read(Path.of(n.get("serverCa").asText())));
+      } catch (InputRejectedException e) {
+        throw new IllegalArgumentException("serverCa: " + e.getMessage(), e);
+      }
+    }
+    if (n.path("challenge").asText("http-01").equals("dns-01")) {
+      JsonNode dns = n.get("dnsProvider");
+      DnsProvider provider = (DnsProvider) factory(providers, DnsProvider.class, dns.path("type").asText()).create(dns, secrets);
+      PropagationCheck.Builder check = PropagationCheck.builder().clock(clock);
+      if (n.has("propagationServers")) {
+        List<InetSocketAddress> servers = new ArrayList<>();
+        n.get("propagationServers").forEach(s -> servers.add(PropagationCheck.parseServer(s.asText())));
+        check.servers(servers);
+      }
+      a.solver(new Dns01Solver(provider, check.build()));
+    } else if (n.at("/http/webroot").isTextual()) {
+      a.solver(new Http01WebrootSolver(Path.of(n.at("/http/webroot").asText())));
+    } else {
+      a.solver(new Http01StandaloneSolver(new InetSocketAddress(n.at("/http/address").asText("0.0.0.0"),
+          n.at("/http/port").asInt(80))));
+    }
+    return a.build();
+  }
+}

@@ -1,0 +1,38 @@
+package io.certferry.agent.run;
+
+import io.certferry.core.ReconcileReport;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** The table {@code run --once} prints: one line per certificate, one indented line per target. */
+final class StatusPrinter {
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+  private StatusPrinter() {}
+
+  static void print(ReconcileReport report, Instant now, PrintWriter out) {
+    out.printf("%-24s %-12s %-17s %5s  %s%n", "CERTIFICATE", "STATE", "EXPIRES (UTC)", "DAYS", "TARGETS");
+    for (ReconcileReport.CertificateStatus c : report.certificates()) {
+      long inSync = c.targets().stream().filter(t -> t.state().equals("in-sync")).count();
+      String expires = c.current().map(v -> DAY.format(v.notAfter())).orElse("-");
+      String days = c.current().map(v -> Long.toString(Math.floorDiv(Duration.between(now, v.notAfter()).getSeconds(), 86_400L))).orElse("-");
+      out.printf("%-24s %-12s %-17s %5s  %d/%d in sync%s%n", cut(c.name(), 24), c.state(), expires, days, inSync,
+          c.targets().size(), c.renewedNow() ? ", new version " + c.current().map(v -> v.number()).orElse(0) : "");
+      c.error().ifPresent(e -> out.printf("  ! %s%n", e));
+      for (ReconcileReport.TargetStatus t : c.targets()) {
+        out.printf("  -> %-20s %-8s%s%n", cut(t.id(), 20), t.state(),
+            t.lastError().filter(x -> !t.state().equals("in-sync")).map(e -> "  " + e
+                + t.nextAttempt().map(n -> " (next try " + DAY.format(n) + ")").orElse("")).orElse(""));
+      }
+    }
+    out.printf("%s%n", report.allGood() ? "All certificates valid, all targets in sync."
+        : "Some certificates or targets need attention (see above).");
+    out.flush();
+  }
+
+  static String cut(String s, int width) { return s.length() <= width ? s : s.substring(0, width - 1) + "~"; }
+}

@@ -1,0 +1,41 @@
+package io.certferry.core;
+
+import io.certferry.core.renew.RenewalCandidate;
+import io.certferry.core.renew.RenewalDecision;
+import io.certferry.core.renew.RenewalPlanner;
+import io.certferry.core.renew.RenewalPolicy;
+import io.certferry.core.store.LineageSpec;
+import io.certferry.core.store.LineageState;
+import io.certferry.core.store.StoredVersion;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@link RenewalTiming} on the renewal planner (lifetime fraction or {@code renewBefore}; ARI when a
+ * renewal-info source is wired). The manager applies failure backoff and rate limits itself, so the
+ * planner sees the state without them and they are put back into the state it returns.
+ */
+final class PlannedRenewalTiming implements RenewalTiming {
+  private final RenewalPlanner planner;
+
+  PlannedRenewalTiming(RenewalPlanner planner) { this.planner = planner; }
+
+  @Override
+  public Decision decide(LineageSpec spec, StoredVersion current, LineageState state, Instant now) {
+    LineageState unheld = new LineageState(null, 0, null, null, state.ariWindowStart(), state.ariWindowEnd(),
+        state.ariRenewAt(), state.ariNextPoll(), state.ariExplanationUrl(), state.extra());
+    RenewalCandidate candidate = new RenewalCandidate(spec.name(), current.notBefore(), current.notAfter(), Optional.empty());
+    RenewalDecision d;
+    try {
+      d = planner.decide(candidate, RenewalPolicy.fromOptions(spec.options()), unheld, Optional.empty(), false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deciding the renewal of " + spec.name(), e);
+    }
+    LineageState s = d.state();
+    LineageState back = new LineageState(state.noOrderBefore(), state.failedAttempts(), state.nextAttempt(), state.lastError(),
+        s.ariWindowStart(), s.ariWindowEnd(), s.ariRenewAt(), s.ariNextPoll(), s.ariExplanationUrl(), s.extra());
+    return new Decision(d.due(), d.renewAt(), d.nextCheck(), d.replaces(), d.windowMoved(), back);
+  }
+}

@@ -18,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -138,9 +137,8 @@ final class DnsimpleContract {
   }
 
   private static void addPagination(ObjectNode root) {
-    Iterator<Map.Entry<String, JsonNode>> paths = root.path("paths").fields();
-    while (paths.hasNext()) {
-      JsonNode get = paths.next().getValue().get("get");
+    for (Map.Entry<String, JsonNode> path : root.path("paths").properties()) {
+      JsonNode get = path.getValue().get("get");
       if (get == null || !get.path("responses").path("200").path("content").path("application/json")
           .path("schema").path("properties").has("pagination")) {
         continue;

@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         io.certferry.agent.cli.ImportCommand.class,
         io.certferry.agent.cli.ListCommand.class,
         io.certferry.agent.cli.ShowCommand.class,
+        io.certferry.agent.cli.IssueCommand.class,
+        io.certferry.agent.cli.RevokeCommand.class,
+        io.certferry.agent.cli.RenewCommand.class,
+        io.certferry.agent.cli.LocalCaCommand.class,
         io.certferry.agent.run.RunCommand.class,
         io.certferry.agent.run.CheckConfigCommand.class,
     })

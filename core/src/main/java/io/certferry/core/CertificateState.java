@@ -43,11 +43,11 @@ public enum CertificateState {
   }
 
   /**
-   * Whole days left until {@code notAfter}, rounded down; negative once expired (a certificate that
-   * expired an hour ago has -1: it is past, not "0 days left").
+   * Whole days left until {@code notAfter}, counted toward zero: 89.9 days left is 89, expired 2.5
+   * days ago is -2. {@link #of} says whether it has expired; this is the number people read.
    */
   public static long daysLeft(Instant notAfter, Instant now) {
-    return Math.floorDiv(Duration.between(now, notAfter).getSeconds(), 86_400L);
+    return Duration.between(now, notAfter).toDays();
   }
 
   @Override

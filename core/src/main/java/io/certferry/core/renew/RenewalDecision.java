@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param reason one line for people, e.g. {@code a third of the 90-day lifetime left on 2027-01-30}
  * @param source the rule that set {@code renewAt}
  * @param replaces the ARI certificate id of the certificate being replaced (for the ACME order's
- *                 {@code replaces} field), when it could be computed
+ *                 {@code replaces} field); only when the CA offers ARI and the id could be computed
  * @param windowMoved set when the CA moved its suggested window since the last check: a message
  *                    to alert on (an early window usually means a revocation is coming)
  * @param explanationUrl the CA's explanation of its window, when it gave one

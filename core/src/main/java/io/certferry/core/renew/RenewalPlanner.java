@@ -61,7 +61,7 @@ public final class RenewalPlanner {
     RenewalPolicy.Rule rule = policy.ruleFor(cert.notBefore(), cert.notAfter());
     Planned planned;
     if (force) {
-      planned = new Planned(now, RenewalSource.FORCED, "forced", state, Optional.empty(), Optional.empty());
+      planned = new Planned(now, RenewalSource.FORCED, "forced", state, Optional.empty(), Optional.empty(), false);
     } else if (ari.isPresent() && cert.ariCertificateId().isPresent()) {
       planned = ari(cert, rule, state, ari.get(), now);
     } else if (ari.isPresent()) {
@@ -69,7 +69,11 @@ public final class RenewalPlanner {
     } else {
       planned = fromRule(rule, state, "");
     }
-    return hold(planned, cert, now, force);
+    // An order may only name the certificate it replaces when the CA implements ARI (acme4j refuses
+    // otherwise): so only after an answer from the CA, or when forced with an ARI-capable CA.
+    boolean ariKnown = force ? ari.isPresent() : planned.ariAnswered();
+    Optional<String> replaces = ariKnown ? cert.ariCertificateId() : Optional.empty();
+    return hold(planned, replaces, now, force);
   }
 
   private Planned ari(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state, RenewalInfoSource source,
@@ -131,20 +135,22 @@ public final class RenewalPlanner {
     Instant renewAt = state.ariRenewAt();
     Optional<URI> explanation = Optional.ofNullable(state.ariExplanationUrl()).map(URI::create);
     if (!renewAt.isBefore(cert.notAfter())) {
-      return fromRule(rule, state, "ARI window " + window(state.ariWindowStart(), state.ariWindowEnd())
+      Planned p = fromRule(rule, state, "ARI window " + window(state.ariWindowStart(), state.ariWindowEnd())
           + " ends after expiry; ");
+      return new Planned(p.renewAt(), p.source(), p.reason(), p.state(), moved, explanation, true);
     }
     String reason = prefix + "ARI window " + window(state.ariWindowStart(), state.ariWindowEnd()) + ", chose "
         + minute(renewAt) + explanation.map(u -> " (explanation: " + u + ")").orElse("");
-    return new Planned(renewAt, RenewalSource.ARI, reason, state, moved, explanation);
+    return new Planned(renewAt, RenewalSource.ARI, reason, state, moved, explanation, true);
   }
 
   private static Planned fromRule(RenewalPolicy.Rule rule, LineageState state, String prefix) {
-    return new Planned(rule.at(), rule.source(), prefix + rule.reason(), state, Optional.empty(), Optional.empty());
+    return new Planned(rule.at(), rule.source(), prefix + rule.reason(), state, Optional.empty(), Optional.empty(),
+        false);
   }
 
   /** Rate limits and failure backoff hold back a due renewal; forcing skips the backoff, never the CA's limit. */
-  private static RenewalDecision hold(Planned p, RenewalCandidate cert, Instant now, boolean force) {
+  private static RenewalDecision hold(Planned p, Optional<String> replaces, Instant now, boolean force) {
     boolean due = !p.renewAt().isAfter(now);
     Instant at = p.renewAt();
     String reason = p.reason();
@@ -158,7 +164,7 @@ public final class RenewalPlanner {
       at = s.nextAttempt();
       reason += "; retrying after " + s.failedAttempts() + " failed attempt(s) at " + minute(at);
     }
-    return new RenewalDecision(due, at, reason, p.source(), cert.ariCertificateId(), p.moved(), p.explanation(), s);
+    return new RenewalDecision(due, at, reason, p.source(), replaces, p.moved(), p.explanation(), s);
   }
 
   private Instant pick(Instant start, Instant end) {
@@ -175,7 +181,7 @@ public final class RenewalPlanner {
   private static String minute(Instant t) { return Times.minute(t); }
 
   private record Planned(Instant renewAt, RenewalSource source, String reason, LineageState state,
-                         Optional<String> moved, Optional<URI> explanation) {}
+                         Optional<String> moved, Optional<URI> explanation, boolean ariAnswered) {}
 
   /** Builds a {@link RenewalPlanner}. */
   public static final class Builder {

@@ -37,6 +37,8 @@ final class AtomicFiles {
     Path parent = dir.getParent();
     if (parent != null && !dir.equals(root) && dir.startsWith(root)) {
       createDirectories(root, parent);
+    } else if (parent != null && !Files.isDirectory(parent)) {
+      Files.createDirectories(parent); // above the store: ordinary folders, like mkdir -p
     }
     steps.before("mkdir", dir);
     try {

@@ -446,6 +446,9 @@ public final class FileStore implements CertificateStore {
       if (root == null) {
         throw new IllegalStateException("FileStore.builder(): root(Path) is required");
       }
+      if (Files.exists(root) && !Files.isDirectory(root)) {
+        throw new StoreException(root + " is not a folder; the store must be a folder (it is created when missing)");
+      }
       return new FileStore(this);
     }
   }

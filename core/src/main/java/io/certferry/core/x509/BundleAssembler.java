@@ -60,6 +60,11 @@ public final class BundleAssembler {
     }
     try {
       CertificateChecks.requireStrongKey(leaf.getPublicKey());
+    } catch (InputRejectedException e) {
+      throw new InputRejectedException(src + ": the certificate (" + Names.subject(leaf) + ") has a weak key: "
+          + e.getMessage() + "; make a new key and CSR and have the CA reissue the certificate");
+    }
+    try {
       CertificateChecks.requireValidAt(leaf, clock);
     } catch (InputRejectedException e) {
       throw new InputRejectedException(src + ": " + e.getMessage());

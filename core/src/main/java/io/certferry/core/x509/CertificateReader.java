@@ -79,6 +79,8 @@ public final class CertificateReader {
       }
       byte[] der = block.der().orElseThrow(() -> damaged(source, number, "its base64 text is broken"));
       try {
+        // A CERTIFICATE block holds one certificate (openssl's TRUSTED CERTIFICATE adds trust settings after it, which
+        // are ignored); some CAs label a PKCS#7 bundle CERTIFICATE, which decode() also accepts.
         List<X509Certificate> decoded = decode(der);
         if (decoded.isEmpty()) {
           throw new InputRejectedException(source + ": the PKCS#7 block at line " + block.line()
@@ -95,8 +97,11 @@ public final class CertificateReader {
     return List.copyOf(certs);
   }
 
-  /** A DER certificate or a DER PKCS#7 bundle; the JDK tells them apart. */
+  /** A DER certificate or a DER PKCS#7 bundle. */
   private static List<X509Certificate> decode(byte[] der) throws CertificateException {
+    if (!isPkcs7(der)) {
+      return List.of(decodeOne(der));
+    }
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     Collection<? extends Certificate> all = factory.generateCertificates(new ByteArrayInputStream(der));
     List<X509Certificate> out = new ArrayList<>(all.size());
@@ -104,6 +109,18 @@ public final class CertificateReader {
       out.add((X509Certificate) c);
     }
     return out;
+  }
+
+  /** A PKCS#7 ContentInfo starts SEQUENCE { OBJECT IDENTIFIER ... }; a certificate starts SEQUENCE { SEQUENCE ... }. */
+  private static boolean isPkcs7(byte[] der) {
+    if (der.length < 4 || der[0] != 0x30) return false;
+    int lengthByte = der[1] & 0xff;
+    int headerLength = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
+    return headerLength < der.length && der[headerLength] == 0x06;
+  }
+
+  private static X509Certificate decodeOne(byte[] der) throws CertificateException {
+    return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
   }
 
   private static InputRejectedException damaged(String source, int number, String why) {

@@ -110,7 +110,7 @@ enum ContentKind {
       return oid.equals(PKCS7_SIGNED_DATA) ? PKCS7 : BINARY;
     }
     if (first instanceof ASN1Integer version) {
-      int v = version.intValueExact();
+      int v = version.getValue().bitLength() < 8 ? version.getValue().intValue() : -1;
       if (v == 3 && second instanceof ASN1Sequence) return PKCS12;
       if ((v == 0 || v == 1) && second instanceof ASN1Sequence && seq.size() >= 3) return PRIVATE_KEY; // PKCS#8
       if (v == 0 && seq.size() >= 9) return PRIVATE_KEY; // PKCS#1 RSAPrivateKey

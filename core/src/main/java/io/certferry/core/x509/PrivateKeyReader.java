@@ -3,20 +3,25 @@ package io.certferry.core.x509;
 import io.certferry.core.InputRejectedException;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -26,23 +31,16 @@ import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMException;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.pkcs.PKCSException;
 
 /**
- * Reads a private key: PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}), SEC1 EC ({@code BEGIN EC PRIVATE
- * KEY}, with or without an {@code EC PARAMETERS} block), PKCS#8, encrypted PKCS#8 and openssl's
- * legacy encrypted PEM, in PEM or DER form. Bouncy Castle parses the structures; the keys are built
- * and decrypted by the JDK's providers (Bouncy Castle is never registered).
+ * Reads a private key: PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 RSA ({@code BEGIN RSA PRIVATE
+ * KEY}), SEC1 EC ({@code BEGIN EC PRIVATE KEY}, with or without an {@code EC PARAMETERS} block),
+ * encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}, openssl's PBES2/AES default) and openssl's
+ * legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}), in PEM or DER form.
  *
- * <p>Messages never quote the file's content or the password.
+ * <p>Unencrypted PKCS#8, the form Certferry writes, is read by the JDK alone (fast, no Bouncy
+ * Castle class loading); Bouncy Castle's ASN.1 classes parse the other structures; keys are
+ * always built and decrypted by the JDK's providers. Messages never quote the file or the password.
  */
 public final class PrivateKeyReader {
   private static final Map<ASN1ObjectIdentifier, String> ALGORITHMS = Map.of(
@@ -77,21 +75,26 @@ public final class PrivateKeyReader {
     if (Pem.hasBlocks(data)) {
       return fromPem(sourceName, data, password);
     }
+    Optional<PrivateKey> plain = jdkPkcs8(data);
+    if (plain.isPresent()) {
+      return plain.get();
+    }
     ContentKind kind = ContentKind.sniff(data);
-    if (kind.isKey()) {
-      return fromDer(sourceName, data, kind, password);
+    if (kind == ContentKind.ENCRYPTED_PRIVATE_KEY) {
+      return decryptPkcs8(sourceName, data, requirePassword(sourceName, password));
+    }
+    if (kind == ContentKind.PRIVATE_KEY) {
+      return fromDer(sourceName, data, Optional.empty());
     }
     throw notAKey(sourceName, kind, "");
   }
 
   private static PrivateKey fromPem(String source, byte[] data, Optional<char[]> password) throws InputRejectedException {
-    List<Pem.Block> keys = Pem.blocks(data).stream().filter(b -> ContentKind.ofPemLabel(b.label()).isKey()).toList();
+    List<Pem.Block> blocks = Pem.blocks(data);
+    List<Pem.Block> keys = blocks.stream().filter(b -> ContentKind.ofPemLabel(b.label()).isKey()).toList();
     if (keys.isEmpty()) {
-      List<Pem.Block> all = Pem.blocks(data);
-      if (all.isEmpty()) {
-        throw notAKey(source, ContentKind.TEXT, "");
-      }
-      throw notAKey(source, ContentKind.ofPemLabel(all.get(0).label()), all.get(0).label());
+      if (blocks.isEmpty()) throw notAKey(source, ContentKind.TEXT, "");
+      throw notAKey(source, ContentKind.ofPemLabel(blocks.get(0).label()), blocks.get(0).label());
     }
     if (keys.size() > 1) {
       throw new InputRejectedException(source + " holds " + keys.size()
@@ -102,51 +105,61 @@ public final class PrivateKeyReader {
       throw new InputRejectedException(source + ": the " + block.label() + " block starting at line " + block.line()
           + " has no -----END line; the file is cut off, copy it again");
     }
-    Object parsed;
-    try (PEMParser parser = new PEMParser(new StringReader(block.text()))) {
-      parsed = parser.readObject();
-    } catch (IOException | RuntimeException e) {
-      throw damaged(source, e);
+    if (block.text().contains("Proc-Type:")) {
+      return LegacyPemDecryption.decrypt(source, block, requirePassword(source, password));
     }
-    return fromParsed(source, parsed, password);
+    byte[] der = block.der().orElseThrow(() -> damaged(source, null));
+    if (ContentKind.ofPemLabel(block.label()) == ContentKind.ENCRYPTED_PRIVATE_KEY) {
+      return decryptPkcs8(source, der, requirePassword(source, password));
+    }
+    if (block.label().equals("PRIVATE KEY")) {
+      Optional<PrivateKey> plain = jdkPkcs8(der);
+      if (plain.isPresent()) return plain.get();
+    }
+    return fromDer(source, der, curveOf(blocks));
   }
 
-  private static PrivateKey fromParsed(String source, Object parsed, Optional<char[]> password) throws InputRejectedException {
-    if (parsed instanceof PEMKeyPair pair) {
-      return toJdkKey(source, pair.getPrivateKeyInfo());
-    }
-    if (parsed instanceof PrivateKeyInfo info) {
-      return toJdkKey(source, info);
-    }
-    if (parsed instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-      return decrypt(source, encrypted, requirePassword(source, password));
-    }
-    if (parsed instanceof PEMEncryptedKeyPair legacy) {
-      return decryptLegacy(source, legacy, requirePassword(source, password));
-    }
-    throw damaged(source, null);
-  }
-
-  private static PrivateKey fromDer(String source, byte[] der, ContentKind kind, Optional<char[]> password)
-      throws InputRejectedException {
-    try {
-      if (kind == ContentKind.ENCRYPTED_PRIVATE_KEY) {
-        return decrypt(source, new PKCS8EncryptedPrivateKeyInfo(der), requirePassword(source, password));
+  /** The curve named by an {@code EC PARAMETERS} block, for SEC1 keys that leave it out. */
+  private static Optional<ASN1Encodable> curveOf(List<Pem.Block> blocks) {
+    for (Pem.Block b : blocks) {
+      if (b.label().equals("EC PARAMETERS")) {
+        try {
+          return Optional.of(ASN1Primitive.fromByteArray(b.der().orElseThrow()));
+        } catch (IOException | RuntimeException e) {
+          return Optional.empty();
+        }
       }
+    }
+    return Optional.empty();
+  }
+
+  /** An unencrypted PKCS#8 key through the JDK alone; empty when it is something else. */
+  private static Optional<PrivateKey> jdkPkcs8(byte[] der) {
+    for (String algorithm : List.of("EC", "RSA")) {
+      try {
+        return Optional.of(KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der)));
+      } catch (GeneralSecurityException | RuntimeException e) {
+        // not this algorithm, or not PKCS#8: try the next, then the general path
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** PKCS#8, PKCS#1 RSA or SEC1 EC in DER, told apart by their ASN.1 shape. */
+  static PrivateKey fromDer(String source, byte[] der, Optional<ASN1Encodable> curveHint) throws InputRejectedException {
+    try {
       ASN1Sequence seq = ASN1Sequence.getInstance(der);
       ASN1Encodable second = seq.getObjectAt(1);
       int version = ASN1Integer.getInstance(seq.getObjectAt(0)).intValueExact();
       if (second instanceof ASN1Sequence) {
         return toJdkKey(source, PrivateKeyInfo.getInstance(seq));
       }
-      if (version == 1 && second instanceof ASN1OctetString) { // SEC1
+      if (version == 1 && second instanceof ASN1OctetString) { // SEC1 ECPrivateKey
         ECPrivateKey ec = ECPrivateKey.getInstance(seq);
-        if (ec.getParametersObject() == null) {
-          throw new InputRejectedException(source + ": the EC private key does not name its curve; convert it to PKCS#8 with "
-              + "openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem");
-        }
-        return toJdkKey(source, new PrivateKeyInfo(
-            new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, ec.getParametersObject()), ec));
+        ASN1Encodable curve = Optional.ofNullable((ASN1Encodable) ec.getParametersObject()).or(() -> curveHint)
+            .orElseThrow(() -> new InputRejectedException(source + ": the EC private key does not name its curve; "
+                + "convert it to PKCS#8 with openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem"));
+        return toJdkKey(source, new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), ec));
       }
       return toJdkKey(source, new PrivateKeyInfo(
           new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), RSAPrivateKey.getInstance(seq)));
@@ -160,41 +173,37 @@ public final class PrivateKeyReader {
         + " holds an encrypted private key and no password was given; supply its password from a file or stdin"));
   }
 
-  private static PrivateKey decrypt(String source, PKCS8EncryptedPrivateKeyInfo encrypted, char[] password)
-      throws InputRejectedException {
+  /** Encrypted PKCS#8 (PBES2 with PBKDF2 and AES, or PBES1/PKCS#12 PBE) with the JDK's ciphers. */
+  private static PrivateKey decryptPkcs8(String source, byte[] der, char[] password) throws InputRejectedException {
+    EncryptedPrivateKeyInfo info;
     try {
-      PrivateKeyInfo info = encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password));
-      return toJdkKey(source, info);
-    } catch (OperatorCreationException e) {
-      throw unsupportedEncryption(source, e);
-    } catch (PKCSException | InputRejectedException | RuntimeException e) {
-      if (rootCause(e) instanceof GeneralSecurityException gse && !(gse instanceof BadPaddingException)
-          && gse.getClass().getSimpleName().startsWith("NoSuch")) {
-        throw unsupportedEncryption(source, e);
-      }
-      throw wrongPassword(source);
+      info = new EncryptedPrivateKeyInfo(der);
+    } catch (IOException | RuntimeException e) {
+      throw damaged(source, e);
     }
-  }
-
-  private static PrivateKey decryptLegacy(String source, PEMEncryptedKeyPair legacy, char[] password)
-      throws InputRejectedException {
-    PEMKeyPair pair;
+    PKCS8EncodedKeySpec spec;
     try {
-      pair = legacy.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(password));
-    } catch (PEMException | RuntimeException e) {
-      throw wrongPassword(source);
-    } catch (IOException e) {
+      AlgorithmParameters params = info.getAlgParameters();
+      // For PBES2 the JDK names the full scheme in the parameters, e.g. PBEWithHmacSHA256AndAES_256.
+      String scheme = params == null ? info.getAlgName() : params.toString();
+      Cipher cipher = Cipher.getInstance(scheme);
+      cipher.init(Cipher.DECRYPT_MODE, SecretKeyFactory.getInstance(scheme).generateSecret(new PBEKeySpec(password)), params);
+      spec = info.getKeySpec(cipher);
+    } catch (NoSuchAlgorithmException e) {
+      throw new InputRejectedException(source + ": the private key is encrypted with a scheme this Java cannot decrypt; "
+          + "re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc", e);
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw wrongPassword(source);
     }
     try {
-      return toJdkKey(source, pair.getPrivateKeyInfo());
-    } catch (InputRejectedException | RuntimeException e) {
-      throw wrongPassword(source);
+      return fromDer(source, spec.getEncoded(), Optional.empty());
+    } catch (InputRejectedException e) {
+      throw wrongPassword(source); // a wrong password can pass the padding check and yield garbage
     }
   }
 
   /** Builds the key with the JDK's KeyFactory, so it works with every JDK Signature and Cipher. */
-  private static PrivateKey toJdkKey(String source, PrivateKeyInfo info) throws InputRejectedException {
+  static PrivateKey toJdkKey(String source, PrivateKeyInfo info) throws InputRejectedException {
     ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
     String algorithm = ALGORITHMS.get(oid);
     if (algorithm == null) {
@@ -208,24 +217,13 @@ public final class PrivateKeyReader {
     }
   }
 
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t;
-  }
-
-  private static InputRejectedException wrongPassword(String source) {
+  static InputRejectedException wrongPassword(String source) {
     return new InputRejectedException(source + ": the password does not decrypt the private key; check the password "
         + "(the first line of the password file is used)");
   }
 
-  private static InputRejectedException unsupportedEncryption(String source, Exception e) {
-    return new InputRejectedException(source + ": the private key is encrypted with a scheme this Java cannot decrypt; "
-        + "re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc", e);
-  }
-
-  private static InputRejectedException damaged(String source, Exception cause) {
-    String why = cause == null || cause.getMessage() == null ? "" : " (" + cause.getClass().getSimpleName() + ")";
+  static InputRejectedException damaged(String source, Exception cause) {
+    String why = cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")";
     return new InputRejectedException(source + ": the private key is damaged or not in a known format" + why
         + "; copy the key file again", cause);
   }

@@ -139,7 +139,7 @@ class RenewalPlannerTest {
     assertThat(d.due()).isFalse();
     assertThat(d.reason()).startsWith("ARI unavailable (").contains("malformed JSON")
         .endsWith("a third of the 90-day lifetime left on 2026-11-30");
-    assertThat(d.replaces()).contains(CERT_ID);
+    assertThat(d.replaces()).as("no replaces without an answer from the CA").isEmpty();
 
     clock.advance(Duration.ofMinutes(30));
     RenewalDecision again = decide(d.state());
@@ -199,6 +199,7 @@ class RenewalPlannerTest {
     assertThat(withSource.reason()).startsWith("no ARI id");
     assertThat(noSource.reason()).isEqualTo("a third of the 90-day lifetime left on 2026-11-30");
     assertThat(noSource.state()).isEqualTo(LineageState.empty());
+    assertThat(noSource.replaces()).as("no replaces without ARI at the CA").isEmpty();
   }
 
   @Test
@@ -216,7 +217,10 @@ class RenewalPlannerTest {
     RenewalDecision forced = planner.decide(CERT, RenewalPolicy.defaults(), LineageState.empty(), ari, true);
     assertThat(forced.due()).isTrue();
     assertThat(forced.source()).isEqualTo(RenewalSource.FORCED);
+    assertThat(forced.replaces()).contains(CERT_ID);
     assertThat(server.getRequestCount()).isZero();
+    assertThat(planner.decide(CERT, RenewalPolicy.defaults(), LineageState.empty(), Optional.empty(), true).replaces())
+        .isEmpty();
 
     Instant limit = clock.instant().plus(Duration.ofHours(3));
     LineageState limited = new LineageState(limit, 0, null, null, null, null, null, null, null, Map.of());

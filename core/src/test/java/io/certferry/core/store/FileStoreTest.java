@@ -114,6 +114,16 @@ class FileStoreTest {
   }
 
   @Test
+  void createsTheStoreFolderAndMissingParentsOnFirstWrite() throws Exception {
+    Path deep = root.resolve("a/b/store");
+    FileStore.open(deep).saveSpec(new LineageSpec("x", List.of("x.example"), "imported", "ec-p256", null, null));
+    assertThat(perms(deep)).isEqualTo("rwx------");
+    assertThat(FileStore.open(deep).spec("x")).isPresent();
+    Path file = Files.writeString(root.resolve("plain-file"), "x");
+    assertThatThrownBy(() -> FileStore.open(file)).isInstanceOf(StoreException.class).hasMessageContaining("is not a folder");
+  }
+
+  @Test
   void emptyStoreReadsAsEmpty() {
     FileStore store = store();
     assertThat(store.names()).isEmpty();

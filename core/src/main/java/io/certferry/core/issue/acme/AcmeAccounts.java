@@ -68,6 +68,15 @@ final class AcmeAccounts {
     }
   }
 
+  /** Whether the directory offers ARI (RFC 9773), which an order's {@code replaces} needs. */
+  boolean supportsRenewalInfo() throws IssueException {
+    try {
+      return session().resourceUrlOptional(org.shredzone.acme4j.connector.Resource.RENEWAL_INFO).isPresent();
+    } catch (AcmeException e) {
+      throw unreachable(e);
+    }
+  }
+
   /** Logs in with the stored account, registering one first if there is none. */
   synchronized Login login() throws IssueException {
     if (login != null) {

@@ -33,6 +33,7 @@ import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeProtocolException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 
@@ -54,7 +55,7 @@ import org.shredzone.acme4j.exception.AcmeServerException;
  * IssuedCertificate cert = issuer.issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.EC_P256));
  * }</pre>
  */
-public final class AcmeIssuer implements Issuer {
+public final class AcmeIssuer implements Issuer, AutoCloseable {
   /** Keys of {@link IssuedCertificate#details()}. */
   public static final String CERTIFICATE_URL = "certificateUrl";
   public static final String ORDER_URL = "orderUrl";
@@ -86,6 +87,20 @@ public final class AcmeIssuer implements Issuer {
   @Override
   public String source() { return "acme"; }
 
+  /** Stops what the solvers keep running (the standalone http-01 server). */
+  @Override
+  public void close() {
+    for (ChallengeSolver s : solvers) {
+      if (s instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          progress.accept("could not stop the " + s.type() + " solver: " + e.getMessage());
+        }
+      }
+    }
+  }
+
   /** The directory this issuer orders from. */
   public URI directory() { return directory; }
 
@@ -104,14 +119,18 @@ public final class AcmeIssuer implements Issuer {
     boolean[] orderPlaced = {false};
     try {
       IssuedCertificate issued = order(login, request, orderPlaced);
-      store.saveState(request.lineage(), backoff.succeeded(store.state(request.lineage())));
+      LineageState now = store.state(request.lineage());
+      LineageState cleared = backoff.succeeded(now);
+      if (!cleared.equals(now)) {
+        store.saveState(request.lineage(), cleared); // skip a needless fsync'd write on the common path
+      }
       return issued;
     } catch (AcmeRateLimitedException e) {
       String msg = "the CA rate-limited " + request.lineage() + ": " + describe(e.getProblem());
       LineageState next = backoff.rateLimited(store.state(request.lineage()), e.getRetryAfter(), msg);
       store.saveState(request.lineage(), next);
       throw new IssueException(msg + "; no new order before " + next.noOrderBefore(), next.noOrderBefore(), e);
-    } catch (AcmeException | IssueException e) {
+    } catch (AcmeException | IssueException | AcmeProtocolException e) {
       String msg = e instanceof AcmeServerException s ? describe(s.getProblem()) : e.getMessage();
       if (orderPlaced[0]) {
         LineageState next = backoff.failed(store.state(request.lineage()), msg);
@@ -127,7 +146,13 @@ public final class AcmeIssuer implements Issuer {
       throws AcmeException, IssueException, InterruptedException {
     OrderBuilder ob = login.newOrder().domains(request.domains());
     request.profile().ifPresent(ob::profile);
-    request.replaces().ifPresent(ob::replaces);
+    if (request.replaces().isPresent()) {
+      if (accounts.supportsRenewalInfo()) {
+        ob.replaces(request.replaces().get());
+      } else {
+        progress.accept("the CA has no renewal information (ARI); ordering without 'replaces'");
+      }
+    }
     orderPlaced[0] = true;
     Order order = ob.create();
     progress.accept("order " + order.getLocation() + " for " + String.join(", ", request.domains()));

@@ -9,19 +9,36 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * http-01 through a built-in HTTP server (the JDK's), started while at least one challenge is
  * pending and stopped when the last is cleaned up. It answers only
  * {@code GET /.well-known/acme-challenge/<token>} for tokens it holds; everything else is 404.
+ *
+ * <p>The server lingers {@link #LINGER} after the last cleanup before it stops, so back-to-back
+ * orders (renewing many certificates) do not pay the JDK server's stop time (up to a second) each;
+ * {@link #close()} stops it at once.
  */
-public final class Http01StandaloneSolver implements ChallengeSolver {
+public final class Http01StandaloneSolver implements ChallengeSolver, AutoCloseable {
   static final String PREFIX = "/.well-known/acme-challenge/";
+  /** How long the server stays up after the last pending challenge is cleaned up. */
+  public static final Duration LINGER = Duration.ofSeconds(2);
+  private static final ScheduledExecutorService STOPPER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "certferry-http01-stop");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final InetSocketAddress address;
   private final Map<String, String> responses = new ConcurrentHashMap<>();
   private HttpServer server; // guarded by this
+  private ScheduledFuture<?> pendingStop; // guarded by this
 
   /** A solver listening on {@code address} (default in the CLI: all interfaces, port 80). */
   public Http01StandaloneSolver(InetSocketAddress address) {
@@ -34,6 +51,10 @@ public final class Http01StandaloneSolver implements ChallengeSolver {
   @Override
   public Prepared prepare(PendingChallenge challenge, Consumer<String> progress) throws IssueException {
     synchronized (this) {
+      if (pendingStop != null) {
+        pendingStop.cancel(false);
+        pendingStop = null;
+      }
       if (server == null) {
         server = start();
       }
@@ -44,21 +65,70 @@ public final class Http01StandaloneSolver implements ChallengeSolver {
 
   private synchronized void release(String token) {
     responses.remove(token);
-    if (responses.isEmpty() && server != null) {
-      server.stop(0);
+    if (responses.isEmpty() && server != null && pendingStop == null) {
+      pendingStop = STOPPER.schedule(this::stopIfIdle, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void stopIfIdle() {
+    HttpServer toStop;
+    synchronized (this) {
+      pendingStop = null;
+      if (!responses.isEmpty() || server == null) {
+        return;
+      }
+      toStop = server;
       server = null;
+    }
+    toStop.stop(0);
+  }
+
+  /** Stops the server now (pending challenges stop being answered). */
+  @Override
+  public void close() {
+    HttpServer toStop;
+    synchronized (this) {
+      if (pendingStop != null) {
+        pendingStop.cancel(false);
+        pendingStop = null;
+      }
+      responses.clear();
+      toStop = server;
+      server = null;
+    }
+    if (toStop != null) {
+      toStop.stop(0);
     }
   }
 
   private HttpServer start() throws IssueException {
     try {
-      HttpServer s = HttpServer.create(address, 64);
+      HttpServer s = bind();
       s.createContext("/", this::handle);
       s.start();
       return s;
     } catch (IOException e) {
       throw new IssueException("http-01: cannot listen on " + address.getHostString() + ":" + address.getPort()
           + " (" + e.getMessage() + "); free the port, pick another with --http-port, or use --webroot", e);
+    }
+  }
+
+  /** Binds, retrying briefly: a server stopped a moment ago may still hold the port. */
+  private HttpServer bind() throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return HttpServer.create(address, 64);
+      } catch (java.net.BindException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 

@@ -2,13 +2,13 @@ package io.certferry.core.issue.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
 import io.certferry.core.renew.AriCertificateId;
+import io.certferry.core.testing.RequiredTools;
 import io.certferry.core.testing.SettableClock;
 import io.certferry.core.x509.Fingerprints;
 import io.certferry.core.x509.KeyType;
@@ -210,11 +210,7 @@ class LocalCaIssuerTest {
   }
 
   static void assumeOpenssl() {
-    boolean present = Files.isExecutable(Path.of("/usr/bin/openssl"));
-    if (!present && "1".equals(System.getenv("CERTFERRY_REQUIRE_E2E"))) {
-      throw new AssertionError("openssl is required (CERTFERRY_REQUIRE_E2E=1) but /usr/bin/openssl is missing; apt-get install openssl");
-    }
-    assumeTrue(present, "openssl not installed; skipping the openssl cross-check");
+    RequiredTools.require("openssl");
   }
 
   record Result(int code, String output) {}

@@ -3,7 +3,6 @@ package io.certferry.provider.dnsimple;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +10,8 @@ import java.util.Optional;
 /**
  * The DNSimple API v2 objects this provider reads and writes, as the OpenAPI description names them.
  * Only the fields used are mapped; unknown fields are ignored so that additions upstream do not break us.
+ * Error answers ({@code message}, and {@code errors} per field for 400) are read by the shared
+ * {@link io.certferry.core.http.HttpApi} and mapped to messages by {@code DnsimpleErrors}.
  */
 public final class DnsimpleApi {
   private DnsimpleApi() {}
@@ -79,10 +80,6 @@ public final class DnsimpleApi {
     @Override
     public String toString() { return "CertificatePrivateKey{redacted}"; }
   }
-
-  /** An error answer: {@code message} and, for 400, {@code errors} per field. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Error(String message, JsonNode errors) {}
 
   /** Removes one pair of surrounding double quotes and the backslash escapes inside them. */
   static String unquote(String content) {

@@ -15,6 +15,14 @@ public final class DnsimpleApiException extends IOException {
     this.status = status;
   }
 
-  /** The HTTP status DNSimple answered with. */
+  DnsimpleApiException(int status, String message, Throwable cause) {
+    super(message, cause);
+    this.status = status;
+  }
+
+  /** The HTTP status DNSimple answered with; 0 when no answer came (network failure after retries). */
   public int status() { return status; }
+
+  /** No answer or a server error: a write may or may not have taken effect. */
+  public boolean outcomeUnknown() { return status == 0 || status >= 500; }
 }

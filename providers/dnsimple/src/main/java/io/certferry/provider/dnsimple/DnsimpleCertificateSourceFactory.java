@@ -3,8 +3,10 @@ package io.certferry.provider.dnsimple;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
+import io.certferry.core.http.Sleeper;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -23,6 +25,12 @@ public final class DnsimpleCertificateSourceFactory implements ProviderFactory {
 
   @Override
   public DnsimpleCertificateSource create(JsonNode settings, Secrets secrets) {
-    return new DnsimpleCertificateSource(DnsimpleClients.create(DnsimpleSettings.parse(settings), secrets));
+    return create(settings, secrets, Clock.systemUTC(), Sleeper.SYSTEM);
+  }
+
+  /** As {@link #create(JsonNode, Secrets)}, with the time source retries and rate-limit waits use. */
+  DnsimpleCertificateSource create(JsonNode settings, Secrets secrets, Clock clock, Sleeper sleeper) {
+    return new DnsimpleCertificateSource(DnsimpleClients.create(DnsimpleSettings.parse(settings), secrets, clock,
+        sleeper));
   }
 }

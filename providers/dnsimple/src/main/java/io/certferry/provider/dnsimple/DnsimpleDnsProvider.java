@@ -3,6 +3,7 @@ package io.certferry.provider.dnsimple;
 import io.certferry.core.dns.DnsException;
 import io.certferry.core.dns.DnsProvider;
 import io.certferry.core.dns.DnsRecordHandle;
+import io.certferry.core.http.Sleeper;
 import io.certferry.provider.dnsimple.DnsimpleApi.Zone;
 import io.certferry.provider.dnsimple.DnsimpleApi.ZoneRecord;
 
@@ -48,7 +49,7 @@ public final class DnsimpleDnsProvider implements DnsProvider {
     try {
       Zone zone = zoneFor(fqdn);
       String name = ZoneMatch.relativeName(fqdn, zone.name());
-      ZoneRecord rec = client.createTxt(zone.name(), name, value, TTL_SECONDS);
+      ZoneRecord rec = create(zone.name(), name, value);
       created.add(rec.id());
       DnsRecordHandle handle = new DnsRecordHandle(ZoneMatch.normalize(fqdn), value, zone.name(),
           String.valueOf(rec.id()), Map.of("provider", "dnsimple", "account", String.valueOf(client.accountId()),
@@ -94,6 +95,27 @@ public final class DnsimpleDnsProvider implements DnsProvider {
       forget(id);
     } catch (IOException e) {
       throw new DnsException(describe(e, "deleting record " + id + " of zone " + handle.zone()), e);
+    }
+  }
+
+  /**
+   * Creates the record. When the answer is lost (network failure or 5xx after the request was sent),
+   * the create may have taken effect: the challenge value is unique, so a TXT record at the name holding
+   * exactly it is ours and is adopted; otherwise the create is sent once more.
+   */
+  private ZoneRecord create(String zone, String name, String value) throws DnsimpleApiException {
+    try {
+      return client.createTxt(zone, name, value, TTL_SECONDS);
+    } catch (DnsimpleApiException e) {
+      if (!e.outcomeUnknown()) {
+        throw e;
+      }
+      for (ZoneRecord r : client.txtRecords(zone, name)) {
+        if (value.equals(r.unquotedContent())) {
+          return r;
+        }
+      }
+      return client.createTxt(zone, name, value, TTL_SECONDS);
     }
   }
 
@@ -163,10 +185,7 @@ public final class DnsimpleDnsProvider implements DnsProvider {
   }
 
   private static String describe(IOException e, String action) {
-    if (e instanceof DnsimpleApiException) {
-      return "dnsimple: " + e.getMessage();
-    }
-    return "dnsimple: network failure while " + action + " (" + e.getMessage() + "); check connectivity to"
-        + " DNSimple and retry";
+    return e instanceof DnsimpleApiException ? "dnsimple: " + e.getMessage()
+        : "dnsimple: failure while " + action + " (" + e.getMessage() + ")";
   }
 }

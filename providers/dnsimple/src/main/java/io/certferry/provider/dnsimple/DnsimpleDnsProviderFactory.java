@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 import io.certferry.core.dns.DnsProvider;
+import io.certferry.core.http.Sleeper;
 
 import java.time.Clock;
 import java.util.List;
@@ -28,9 +29,9 @@ public final class DnsimpleDnsProviderFactory implements ProviderFactory {
     return create(settings, secrets, Clock.systemUTC(), Sleeper.SYSTEM);
   }
 
-  /** As {@link #create(JsonNode, Secrets)}, with the time source the distribution wait uses. */
+  /** As {@link #create(JsonNode, Secrets)}, with the time source that retries and the distribution wait use. */
   DnsimpleDnsProvider create(JsonNode settings, Secrets secrets, Clock clock, Sleeper sleeper) {
     DnsimpleSettings s = DnsimpleSettings.parse(settings);
-    return new DnsimpleDnsProvider(DnsimpleClients.create(s, secrets), s.confirmDistribution(), clock, sleeper);
+    return new DnsimpleDnsProvider(DnsimpleClients.create(s, secrets, clock, sleeper), s.confirmDistribution(), clock, sleeper);
   }
 }

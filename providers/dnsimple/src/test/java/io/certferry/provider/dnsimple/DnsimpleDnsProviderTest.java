@@ -95,6 +95,19 @@ class DnsimpleDnsProviderTest {
   }
 
   @Test
+  void aZoneAddedWhileRunningIsFoundByReadingTheListAgainOnce() throws Exception {
+    FakeDnsimple fake = new FakeDnsimple(ACCOUNT, true).zone("example.com");
+    DnsimpleDnsProvider p = provider(fake, ACCOUNT, false);
+    p.createTxt("_acme-challenge.example.com", "a");
+    fake.zone("example.dev");
+
+    assertThat(p.createTxt("_acme-challenge.example.dev", "b").zone()).isEqualTo("example.dev");
+    p.createTxt("_acme-challenge.www.example.com", "c");
+
+    assertThat(fake.requests()).filteredOn(r -> r.getUrl().encodedPath().equals("/v2/1010/zones")).hasSize(2);
+  }
+
+  @Test
   void discoversTheAccountWithWhoamiOnce() throws Exception {
     FakeDnsimple fake = new FakeDnsimple(4242, true).zone("example.com");
     DnsimpleDnsProvider p = provider(fake, null, false);
@@ -202,6 +215,7 @@ class DnsimpleDnsProviderTest {
         .hasMessageContaining("no zone of DNSimple account 1010 holds _acme-challenge.www.example.net")
         .hasMessageContaining("example.com, example.org");
     assertThat(fake.requests()).noneMatch(r -> r.getMethod().equals("POST"));
+    assertThat(fake.requests()).filteredOn(r -> r.getUrl().encodedPath().equals("/v2/1010/zones")).hasSize(2);
   }
 
   @Test

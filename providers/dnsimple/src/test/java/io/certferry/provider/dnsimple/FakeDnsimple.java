@@ -47,6 +47,7 @@ final class FakeDnsimple extends Dispatcher {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private volatile int notDistributedAnswers;
+  private volatile boolean loseNextCreateAnswer;
   private volatile BiConsumer<String, String> onTxtCreated = (n, v) -> {};
   private volatile BiConsumer<String, String> onTxtDeleted = (n, v) -> {};
 
@@ -72,6 +73,9 @@ final class FakeDnsimple extends Dispatcher {
   void certificate(long id, Cert cert) { certs.put(id, cert); }
 
   void notDistributedFor(int answers) { notDistributedAnswers = answers; }
+
+  /** The next record create takes effect, but the connection drops before the answer is sent. */
+  void loseNextCreateAnswer() { loseNextCreateAnswer = true; }
 
   void onTxt(BiConsumer<String, String> created, BiConsumer<String, String> deleted) {
     onTxtCreated = created;
@@ -138,7 +142,18 @@ final class FakeDnsimple extends Dispatcher {
       return ours(m.group(1)) ? listZones(r) : notFound();
     }
     if ((m = RECORDS.matcher(path)).matches() && r.getMethod().equals("POST")) {
-      return ours(m.group(1)) ? createRecord(m.group(2), JSON.readTree(r.getBody().utf8())) : notFound();
+      if (!ours(m.group(1))) {
+        return notFound();
+      }
+      MockResponse created = createRecord(m.group(2), JSON.readTree(r.getBody().utf8()));
+      if (loseNextCreateAnswer) {
+        loseNextCreateAnswer = false;
+        return new MockResponse.Builder().onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build();
+      }
+      return created;
+    }
+    if ((m = RECORDS.matcher(path)).matches() && r.getMethod().equals("GET")) {
+      return ours(m.group(1)) ? listRecords(m.group(2), r) : notFound();
     }
     if ((m = RECORD.matcher(path)).matches() && ours(m.group(1))) {
       return recordOp(r.getMethod(), m.group(2), Long.parseLong(m.group(3)), m.group(4) != null);
@@ -177,6 +192,23 @@ final class FakeDnsimple extends Dispatcher {
     }
     body.putObject("pagination").put("current_page", page).put("per_page", per)
         .put("total_entries", names.size()).put("total_pages", pages);
+    return json(200, body.toString());
+  }
+
+  private MockResponse listRecords(String zone, RecordedRequest r) {
+    if (!zones.containsKey(zone)) {
+      return notFound();
+    }
+    String name = r.getUrl().queryParameter("name");
+    String type = r.getUrl().queryParameter("type");
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode data = body.putArray("data");
+    records(zone).stream()
+        .filter(rec -> name == null || rec.path("name").asText().equals(name))
+        .filter(rec -> type == null || rec.path("type").asText().equals(type))
+        .forEach(data::add);
+    body.putObject("pagination").put("current_page", 1).put("per_page", 100)
+        .put("total_entries", data.size()).put("total_pages", 1);
     return json(200, body.toString());
   }
 

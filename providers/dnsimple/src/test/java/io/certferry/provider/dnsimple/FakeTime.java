@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A clock that only moves when its {@link Sleeper} is asked to sleep: polling tests run in milliseconds. */
-final class FakeTime extends Clock implements Sleeper {
+final class FakeTime extends Clock implements io.certferry.core.http.Sleeper {
   private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 

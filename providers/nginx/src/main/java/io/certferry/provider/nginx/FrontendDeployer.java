@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deploys to one nginx frontend: keep the previous pair, write the new one atomically, test, reload,
  * prove by handshake; on any failure put the previous pair back, reload and prove that.
  */
 final class FrontendDeployer {
+  private static final Logger LOG = LoggerFactory.getLogger(FrontendDeployer.class);
   private static final int MAX_OUTPUT = 2000;
 
   private final Frontend f;
@@ -65,8 +68,14 @@ final class FrontendDeployer {
           && oldKey.isPresent() && Arrays.equals(oldKey.get(), Pem.privateKey(bundle.privateKey()))) {
         return FrontendOutcome.unchanged(f.name(), newSha, f.certificatePath() + " on " + host.describe() + " already holds it");
       }
-      keepPrevious(host, oldCert, oldKey);
-    } catch (IOException e) {
+      if (oldCert.flatMap(Pem::firstCertificateSha256).filter(newSha::equals).isPresent()) {
+        // A run that stopped half-way left the new pair live: the pair to fall back to is in .prev, keep it.
+        oldCert = host.read(f.previousCertificatePath()).or(() -> live(host, f.certificatePath()));
+        oldKey = host.read(f.previousKeyPath()).or(() -> live(host, f.keyPath()));
+      } else {
+        keepPrevious(host, oldCert, oldKey);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
       return FrontendOutcome.failed(f.name(), Optional.empty(), "could not read or keep the previous certificate on "
           + host.describe() + ": " + e.getMessage() + "; nothing was changed", true);
     }
@@ -85,7 +94,16 @@ final class FrontendDeployer {
       String how = f.address().map(a -> "proven by handshake to " + a).orElse("reloaded (no address to prove it)");
       return FrontendOutcome.updated(f.name(), newSha, how);
     } catch (StepFailedException | IOException | RuntimeException e) {
+      LOG.debug("frontend {}: rolling back after: {}", f.name(), e.getMessage());
       return rollback(host, e.getMessage(), oldCert, oldKey, oldSha, names);
+    }
+  }
+
+  private static Optional<byte[]> live(Host host, String path) {
+    try {
+      return host.read(path);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -144,6 +162,7 @@ final class FrontendDeployer {
 
   private void step(Host host, String step, String command) throws IOException, StepFailedException {
     CommandResult r = host.run(command, f.commandTimeout());
+    LOG.debug("frontend {}: {} `{}` exited {}", f.name(), step, command, r.exitStatus());
     if (!r.succeeded()) {
       throw new StepFailedException(step + " `" + command + "` on " + host.describe() + " failed (exit "
           + r.exitStatus() + "): " + clip(r.output()));

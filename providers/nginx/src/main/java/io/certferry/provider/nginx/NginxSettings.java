@@ -304,7 +304,7 @@ final class NginxSettings {
     ObjectNode merged = ((ObjectNode) top).deepCopy();
     TOP_ONLY.forEach(merged::remove);
     merged.remove("name");
-    entry.fields().forEachRemaining(e -> {
+    entry.properties().forEach(e -> {
       JsonNode shared = merged.get(e.getKey());
       if (e.getKey().equals("ssh") && shared != null && shared.isObject() && e.getValue().isObject()) {
         // shared user/keyFile/knownHosts at the top, each frontend's host below

@@ -39,6 +39,7 @@ final class SshHost implements Host {
   private final SshSettings settings;
   private final SshClient client;
   private final ClientSession session;
+  private final java.util.Map<String, int[]> ids = new java.util.HashMap<>();
   private SftpClient sftp;
 
   private SshHost(SshSettings settings, SshClient client, ClientSession session) {
@@ -154,8 +155,14 @@ final class SshHost implements Host {
     try {
       try (SftpClient.CloseableHandle h = sftp.open(tmp, EnumSet.of(SftpClient.OpenMode.Write,
           SftpClient.OpenMode.Create, SftpClient.OpenMode.Exclusive))) {
-        // Mode first, data second: a key is never readable by others, not even for a moment.
-        sftp.setStat(h, new SftpClient.Attributes().perms(spec.mode()));
+        // Mode and owner first, data second: a key is never readable by others, not even for a moment.
+        SftpClient.Attributes attrs = new SftpClient.Attributes().perms(spec.mode());
+        Optional<int[]> ids = numericIds(spec);
+        if (ids.isPresent()) {
+          SftpClient.Attributes now = sftp.stat(h);
+          attrs.owner(ids.get()[0] < 0 ? now.getUserId() : ids.get()[0], ids.get()[1] < 0 ? now.getGroupId() : ids.get()[1]);
+        }
+        sftp.setStat(h, attrs);
         for (int off = 0; off < data.length; off += CHUNK) {
           sftp.write(h, off, data, off, Math.min(CHUNK, data.length - off));
         }
@@ -164,18 +171,36 @@ final class SshHost implements Host {
           fsync.fsync(h);
         }
       }
-      if (spec.chownSpec().isPresent()) {
-        // SFTP v3 only knows numeric ids; chown resolves names on the server itself.
-        CommandResult r = run("chown " + Shell.quote(spec.chownSpec().get()) + " " + Shell.quote(tmp), settings.connectTimeout());
-        if (!r.succeeded()) {
-          throw new IOException("chown " + spec.chownSpec().get() + " on " + describe() + " failed: " + r.output());
-        }
-      }
       rename(sftp, tmp, path);
     } catch (IOException e) {
       removeQuietly(sftp, tmp);
       throw new IOException("writing " + path + " on " + describe() + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The numeric uid and gid (-1 where not set) for the spec's owner and group. SFTP v3 only carries
+   * numbers, so names are resolved on the server, once per connection.
+   */
+  private Optional<int[]> numericIds(FileSpec spec) throws IOException {
+    if (spec.chownSpec().isEmpty()) {
+      return Optional.empty();
+    }
+    int[] cached = ids.get(spec.chownSpec().get());
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    String uid = spec.owner().map(o -> o.matches("\\d+") ? o : "$(id -u " + Shell.quote(o) + ")").orElse("-1");
+    String gid = spec.group().map(g -> g.matches("\\d+") ? g : "$(getent group " + Shell.quote(g) + " | cut -d: -f3)").orElse("-1");
+    CommandResult r = run("echo \"" + uid + " " + gid + "\"", settings.connectTimeout());
+    String[] parts = r.stdout().trim().split("\\s+");
+    if (!r.succeeded() || parts.length != 2 || !parts[0].matches("-?\\d+") || !parts[1].matches("-?\\d+")) {
+      throw new IOException("owner/group " + spec.chownSpec().get() + " does not exist on " + describe()
+          + " (" + r.output() + "); create them there or fix owner/group");
+    }
+    int[] resolved = {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+    ids.put(spec.chownSpec().get(), resolved);
+    return Optional.of(resolved);
   }
 
   private static void rename(SftpClient sftp, String from, String to) throws IOException {

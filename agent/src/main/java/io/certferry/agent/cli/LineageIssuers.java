@@ -1,0 +1,147 @@
+package io.certferry.agent.cli;
+
+import io.certferry.core.InputRejectedException;
+import io.certferry.core.issue.Issuer;
+import io.certferry.core.issue.acme.AcmeDirectories;
+import io.certferry.core.issue.acme.AcmeIssuer;
+import io.certferry.core.issue.acme.ChallengeSolver;
+import io.certferry.core.issue.acme.Http01StandaloneSolver;
+import io.certferry.core.issue.acme.Http01WebrootSolver;
+import io.certferry.core.issue.local.LocalCaIssuer;
+import io.certferry.core.renew.AriClient;
+import io.certferry.core.renew.AriException;
+import io.certferry.core.renew.RenewalInfoSource;
+import io.certferry.core.renew.RenewalPolicy;
+import io.certferry.core.store.CertificateStore;
+import io.certferry.core.store.LineageSpec;
+import io.certferry.core.x509.CertificateReader;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the issuer and the renewal-information source a lineage's {@code spec.json} asks for.
+ *
+ * <p>Spec options read for {@code acme}: {@code server} (name or directory URL), {@code serverCa}
+ * (PEM file of extra trust anchors for the CA's HTTPS), {@code account}, {@code email},
+ * {@code agreeTos} ({@code true}), {@code challenge} ({@code http-01}), {@code httpAddress},
+ * {@code httpPort} (default 80) or {@code webroot}, {@code profile}. For {@code local}:
+ * {@code lifetime} (e.g. {@code 30d}). For both: {@code renewBefore}, {@code reuseKey}.
+ */
+final class LineageIssuers {
+  private final CertificateStore store;
+  private final Clock clock;
+  private final PrintWriter progress;
+
+  LineageIssuers(CertificateStore store, Clock clock, PrintWriter progress) {
+    this.store = store;
+    this.clock = clock;
+    this.progress = progress;
+  }
+
+  /** The issuer for a lineage; rejects a spec whose options cannot be used, naming the option. */
+  Issuer issuer(LineageSpec spec) throws InputRejectedException {
+    return switch (spec.source()) {
+      case "local" -> local(spec);
+      case "acme" -> acme(spec);
+      default -> throw new InputRejectedException(spec.name() + ": source '" + spec.source()
+          + "' has no issuer; only acme and local certificates are renewed");
+    };
+  }
+
+  private LocalCaIssuer local(LineageSpec spec) throws InputRejectedException {
+    LocalCaIssuer.Builder b = LocalCaIssuer.builder(store).clock(clock);
+    String lifetime = spec.options().get("lifetime");
+    if (lifetime != null && !lifetime.isBlank()) {
+      try {
+        b.lifetime(RenewalPolicy.parseDuration(lifetime));
+      } catch (IllegalArgumentException e) {
+        throw new InputRejectedException(spec.name() + ": spec option lifetime '" + lifetime
+            + "' is not a duration of at least 5 minutes; write e.g. 90d");
+      }
+    }
+    return b.create();
+  }
+
+  private AcmeIssuer acme(LineageSpec spec) throws InputRejectedException {
+    Map<String, String> o = spec.options();
+    AcmeIssuer.Builder b = AcmeIssuer.builder().directory(directory(spec)).store(store).clock(clock)
+        .serverCa(serverCa(spec)).agreeToTermsOfService(Boolean.parseBoolean(o.getOrDefault("agreeTos", "false")))
+        .progress(line -> {
+          progress.println("  " + spec.name() + ": " + line);
+          progress.flush();
+        });
+    Optional.ofNullable(o.get("account")).filter(s -> !s.isBlank()).ifPresent(b::accountName);
+    Optional.ofNullable(o.get("email")).filter(s -> !s.isBlank()).ifPresent(b::email);
+    return b.solver(solver(spec)).build();
+  }
+
+  private static ChallengeSolver solver(LineageSpec spec) throws InputRejectedException {
+    Map<String, String> o = spec.options();
+    String challenge = o.getOrDefault("challenge", "http-01");
+    if (!challenge.equals("http-01")) {
+      throw new InputRejectedException(spec.name() + ": renew supports challenge http-01 so far, the spec asks for "
+          + challenge + "; renew this certificate with `certferry issue` or through the agent");
+    }
+    String webroot = o.get("webroot");
+    if (webroot != null && !webroot.isBlank()) {
+      return new Http01WebrootSolver(Path.of(webroot));
+    }
+    String port = o.getOrDefault("httpPort", "80");
+    try {
+      int p = Integer.parseInt(port);
+      if (p < 1 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      String address = o.get("httpAddress");
+      return new Http01StandaloneSolver(address == null || address.isBlank() ? new InetSocketAddress(p)
+          : new InetSocketAddress(address, p));
+    } catch (NumberFormatException e) {
+      throw new InputRejectedException(spec.name() + ": spec option httpPort '" + port + "' is not a port (1-65535)");
+    }
+  }
+
+  /**
+   * The ARI source for an ACME lineage: the directory's {@code renewalInfo}; empty when the CA
+   * offers none; a failing source (so the decision says why) when the directory cannot be read.
+   */
+  Optional<RenewalInfoSource> renewalInfo(LineageSpec spec) throws InputRejectedException, InterruptedException {
+    if (!spec.source().equals("acme")) {
+      return Optional.empty();
+    }
+    URI directory = directory(spec);
+    AriClient client = AriClient.builder().clock(clock).extraTrustAnchors(serverCa(spec)).build();
+    try {
+      return client.renewalInfoUrl(directory).map(client::source);
+    } catch (AriException e) {
+      return Optional.of(certId -> {
+        throw e;
+      });
+    }
+  }
+
+  private static URI directory(LineageSpec spec) throws InputRejectedException {
+    String server = spec.options().get("server");
+    if (server == null || server.isBlank()) {
+      throw new InputRejectedException(spec.name() + ": spec.json has no 'server' option; issue the certificate again "
+          + "with `certferry issue --server ...`");
+    }
+    try {
+      return AcmeDirectories.resolve(server);
+    } catch (IllegalArgumentException e) {
+      throw new InputRejectedException(spec.name() + ": " + e.getMessage());
+    }
+  }
+
+  private static List<X509Certificate> serverCa(LineageSpec spec) throws InputRejectedException {
+    String file = spec.options().get("serverCa");
+    return file == null || file.isBlank() ? List.of() : CertificateReader.read(Path.of(file));
+  }
+}

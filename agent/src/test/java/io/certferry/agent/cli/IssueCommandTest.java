@@ -1,0 +1,133 @@
+package io.certferry.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.agent.Main;
+import io.certferry.core.issue.acme.AcmeIssuer;
+import io.certferry.core.store.FileStore;
+import io.certferry.core.store.StoredVersion;
+import io.certferry.core.testing.PebbleServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code certferry issue} and {@code revoke} against a real Pebble, through picocli like a user. */
+class IssueCommandTest {
+  private static PebbleServer pebble;
+
+  @TempDir Path store;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void start() {
+    pebble = PebbleServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pebble != null) {
+      pebble.close();
+    }
+  }
+
+  private int run(String... args) {
+    List<String> all = new ArrayList<>(List.of("--store", store.toString()));
+    all.addAll(List.of(args));
+    return new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute(all.toArray(String[]::new));
+  }
+
+  private String[] issueArgs(String name, String... extra) {
+    List<String> a = new ArrayList<>(List.of("issue", "--name", name, "--server", pebble.directoryUrl().toString(),
+        "--server-ca", pebble.serverCaFile().toString(), "--agree-tos", "--email", "ops@example.com"));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void issuesOverHttp01StoresTheVersionAndSpecThenRevokes() throws Exception {
+    int code = run(issueArgs("shop", "--domain", "shop.example.com", "--domain", "www.shop.example.com",
+        "--http-address", "127.0.0.1", "--http-port", String.valueOf(pebble.httpPort()), "--key-type", "rsa-2048"));
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("shop: version 1 issued for ").contains("shop.example.com, ");
+    assertThat(err.toString()).contains("certferry: validated shop.example.com");
+
+    FileStore fs = FileStore.open(store);
+    StoredVersion v = fs.current("shop").orElseThrow();
+    assertThat(v.domains()).containsExactlyInAnyOrder("shop.example.com", "www.shop.example.com");
+    assertThat(v.source()).isEqualTo("acme");
+    assertThat(v.keyType()).isEqualTo("rsa-2048");
+    assertThat(v.details()).containsKeys(AcmeIssuer.CERTIFICATE_URL, AcmeIssuer.ACCOUNT_URL);
+    JsonNode spec = new ObjectMapper().readTree(Files.readString(store.resolve("certs/shop/spec.json")));
+    assertThat(spec.toString()).contains("\"source\":\"acme\"").contains(pebble.directoryUrl().toString())
+        .contains("\"httpPort\":\"" + pebble.httpPort() + "\"");
+
+    int again = run(issueArgs("shop", "--domain", "shop.example.com", "--domain", "www.shop.example.com",
+        "--http-address", "127.0.0.1", "--http-port", String.valueOf(pebble.httpPort()), "--reuse-key"));
+    assertThat(again).as(err.toString()).isZero();
+    StoredVersion v2 = fs.current("shop").orElseThrow();
+    assertThat(v2.number()).isEqualTo(2);
+    assertThat(fs.load("shop", 2).leaf().getPublicKey()).isEqualTo(fs.load("shop", 1).leaf().getPublicKey());
+
+    assertThat(run("revoke", "shop", "--reason", "superseded")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("shop: version 2 (serial " + v2.serial() + ") revoked");
+    assertThat(run("revoke", "shop")).isEqualTo(1);
+    assertThat(err.toString()).contains("alreadyRevoked");
+  }
+
+  @Test
+  void issuesAWildcardOverDns01ThroughChallTestSrv() {
+    int code = run(issueArgs("wild", "--domain", "*.cli.example.net", "--domain", "cli.example.net",
+        "--challenge", "dns-01", "--dns-provider", "pebble-challtestsrv", "--dns-set", "url=" + pebble.challTestSrvUrl(),
+        "--dns-resolver", "127.0.0.1:" + pebble.dnsAddress().getPort()));
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("wild: version 1 issued for ");
+    assertThat(FileStore.open(store).current("wild").orElseThrow().domains())
+        .containsExactlyInAnyOrder("*.cli.example.net", "cli.example.net");
+  }
+
+  @Test
+  void badInputIsRejectedWithExitCode3AndNothingWritten() throws Exception {
+    assertThat(run(issueArgs("x", "--domain", "bad_name!"))).isEqualTo(3);
+    assertThat(err.toString()).contains("--domain 'bad_name!' is not a DNS name");
+    assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "tls-alpn-01"))).isEqualTo(3);
+    assertThat(err.toString()).contains("challenge tls-alpn-01 is not supported");
+    assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "dns-01"))).isEqualTo(3);
+    assertThat(err.toString()).contains("--dns-provider");
+    assertThat(run(issueArgs("x", "--domain", "a.example.com", "--eab-kid", "k", "--eab-hmac-ref", "plainsecret"))).isEqualTo(3);
+    assertThat(err.toString()).contains("must be a reference").doesNotContain("plainsecret;");
+    assertThat(run("issue", "--name", "x", "--domain", "a.example.com", "--server", "lets-encrypt")).isEqualTo(3);
+    assertThat(err.toString()).contains("neither a known name");
+    assertThat(run("revoke", "nothing-here")).isEqualTo(3);
+    try (var s = Files.list(store)) {
+      assertThat(s.filter(p -> p.getFileName().toString().equals("certs"))
+          .flatMap(p -> { try { return Files.list(p); } catch (java.io.IOException e) { throw new RuntimeException(e); } })
+          .toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void failedValidationExitsOneAndBacksOff() throws Exception {
+    // webroot that nothing serves: Pebble's validation request gets connection refused
+    Path webroot = Files.createTempDirectory(store, "www");
+    assertThat(run(issueArgs("nope", "--domain", "nope.example.com", "--webroot", webroot.toString()))).isEqualTo(1);
+    assertThat(err.toString()).contains("validation of nope.example.com failed").contains("attempt 1");
+    JsonNode state = new ObjectMapper().readTree(Files.readString(store.resolve("certs/nope/state.json")));
+    assertThat(state.path("failedAttempts").asInt()).isEqualTo(1);
+    assertThat(java.time.Instant.parse(state.path("nextAttempt").asText())).isAfter(java.time.Instant.now());
+    assertThat(state.path("lastError").asText()).contains("nope.example.com");
+    assertThat(run(issueArgs("nope", "--domain", "nope.example.com", "--webroot", webroot.toString()))).isEqualTo(1);
+    assertThat(err.toString()).contains("backing off until");
+  }
+}

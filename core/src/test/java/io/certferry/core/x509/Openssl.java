@@ -1,0 +1,77 @@
+package io.certferry.core.x509;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs the real {@code openssl} binary in a test's temp folder with a timeout. When it is missing
+ * the test is skipped with a message, or fails when {@code CERTFERRY_REQUIRE_E2E=1} (CI).
+ */
+final class Openssl {
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private Openssl() {}
+
+  /** Skips (or, in CI, fails) the calling test when openssl cannot run. */
+  static void require() {
+    boolean present;
+    try {
+      Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+      present = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      present = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      present = false;
+    }
+    if (!present) {
+      String message = "openssl is not installed; install it (apt-get install -y openssl) to run the interop tests";
+      if ("1".equals(System.getenv("CERTFERRY_REQUIRE_E2E"))) fail(message);
+      Assumptions.abort(message);
+    }
+  }
+
+  /** Runs openssl with {@code args} in {@code dir}, fails the test on a non-zero exit, returns stdout. */
+  static String run(Path dir, String... args) {
+    Result r = tryRun(dir, args);
+    if (r.exit() != 0) {
+      fail("openssl " + String.join(" ", args) + " exited " + r.exit() + ": " + r.stderr());
+    }
+    return r.stdout();
+  }
+
+  record Result(int exit, String stdout, String stderr) {}
+
+  /** Runs openssl and returns its exit code and output, whatever the exit code. */
+  static Result tryRun(Path dir, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("openssl");
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile(dir, "openssl", ".out");
+      Path err = Files.createTempFile(dir, "openssl", ".err");
+      Process p = new ProcessBuilder(command).directory(dir.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail("openssl " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS + " s");
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("openssl could not be started", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while openssl ran", e);
+    }
+  }
+}

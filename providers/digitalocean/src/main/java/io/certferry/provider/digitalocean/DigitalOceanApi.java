@@ -1,0 +1,171 @@
+package io.certferry.provider.digitalocean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.deploy.DeployException;
+import io.certferry.core.http.ApiRequest;
+import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiException;
+import io.certferry.core.http.SlidingWindowLimiter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The DigitalOcean API calls the targets make, with errors turned into {@link DeployException}s that
+ * say what to fix. Certificates: {@code /v2/certificates}; load balancers: {@code /v2/load_balancers};
+ * CDN endpoints: {@code /v2/cdn/endpoints}, which DigitalOcean limits to 5 requests per 10 seconds.
+ */
+final class DigitalOceanApi {
+  /** One CDN limiter per API URL and token, shared by every CDN target of that account in this process. */
+  private static final Map<String, SlidingWindowLimiter> CDN_LIMITERS = new ConcurrentHashMap<>();
+
+  private final HttpApi http;
+  private final String tokenReference;
+  private final SlidingWindowLimiter cdnLimiter;
+
+  DigitalOceanApi(HttpApi http, String tokenReference, String accountKey) {
+    this.http = http;
+    this.tokenReference = tokenReference;
+    this.cdnLimiter = CDN_LIMITERS.computeIfAbsent(accountKey, k -> new SlidingWindowLimiter(5, Duration.ofSeconds(10)));
+  }
+
+  /** Every certificate in the account (all pages). */
+  List<JsonNode> certificates() throws DeployException {
+    return pages("/v2/certificates", "certificates", "list the certificates");
+  }
+
+  JsonNode createCustomCertificate(String name, CertificateBundle bundle) throws DeployException {
+    ObjectNode body = http.json().createObjectNode()
+        .put("name", name)
+        .put("type", "custom")
+        .put("private_key", Pem.privateKey(bundle.privateKey()))
+        .put("leaf_certificate", Pem.certificate(bundle.leaf()));
+    if (!bundle.chain().isEmpty()) {
+      body.put("certificate_chain", Pem.certificates(bundle.chain()));
+    }
+    try {
+      return http.send(ApiRequest.post("/v2/certificates").body(body).build()).json().get("certificate");
+    } catch (HttpApiException e) {
+      throw map(e, "upload certificate " + name);
+    }
+  }
+
+  JsonNode certificate(String id) throws DeployException {
+    try {
+      return http.get("/v2/certificates/{certificate_id}", id).get("certificate");
+    } catch (HttpApiException e) {
+      throw map(e, "read certificate " + id);
+    }
+  }
+
+  /** Deletes a certificate; the raw exception is returned to the caller, who tells "in use" (403) apart. */
+  void deleteCertificate(String id) throws HttpApiException {
+    http.delete("/v2/certificates/{certificate_id}", id);
+  }
+
+  JsonNode loadBalancer(String id) throws DeployException {
+    try {
+      return http.get("/v2/load_balancers/{lb_id}", id).get("load_balancer");
+    } catch (HttpApiException e) {
+      throw map(e, "read load balancer " + id, "check the target's loadBalancerId (`doctl compute load-balancer list`)");
+    }
+  }
+
+  List<JsonNode> loadBalancers() throws DeployException {
+    return pages("/v2/load_balancers", "load_balancers", "list the load balancers");
+  }
+
+  JsonNode updateLoadBalancer(String id, ObjectNode body) throws DeployException {
+    try {
+      return http.put("/v2/load_balancers/{lb_id}", body, id).get("load_balancer");
+    } catch (HttpApiException e) {
+      throw map(e, "update load balancer " + id, "check the target's loadBalancerId");
+    }
+  }
+
+  JsonNode cdnEndpoint(String id) throws DeployException {
+    try {
+      return http.send(ApiRequest.get("/v2/cdn/endpoints/{cdn_id}", id).limitedBy(cdnLimiter).build())
+          .json().get("endpoint");
+    } catch (HttpApiException e) {
+      throw map(e, "read CDN endpoint " + id, "check the target's endpointId (`doctl compute cdn list`)");
+    }
+  }
+
+  List<JsonNode> cdnEndpoints() throws DeployException {
+    List<JsonNode> out = new ArrayList<>();
+    int page = 1;
+    try {
+      while (true) {
+        JsonNode n = http.send(ApiRequest.get("/v2/cdn/endpoints").query("per_page", 200).query("page", page)
+            .limitedBy(cdnLimiter).build()).json();
+        n.path("endpoints").forEach(out::add);
+        if (!hasNext(n)) {
+          return out;
+        }
+        page++;
+      }
+    } catch (HttpApiException e) {
+      throw map(e, "list the CDN endpoints");
+    }
+  }
+
+  JsonNode updateCdnEndpoint(String id, ObjectNode body) throws DeployException {
+    try {
+      return http.send(ApiRequest.put("/v2/cdn/endpoints/{cdn_id}", id).body(body).limitedBy(cdnLimiter).build())
+          .json().get("endpoint");
+    } catch (HttpApiException e) {
+      throw map(e, "update CDN endpoint " + id, "check the target's endpointId and customDomain");
+    }
+  }
+
+  ObjectNode object() { return http.json().createObjectNode(); }
+
+  private List<JsonNode> pages(String path, String field, String what) throws DeployException {
+    List<JsonNode> out = new ArrayList<>();
+    int page = 1;
+    try {
+      while (true) {
+        JsonNode n = http.send(ApiRequest.get(path).query("per_page", 200).query("page", page).build()).json();
+        n.path(field).forEach(out::add);
+        if (!hasNext(n)) {
+          return out;
+        }
+        page++;
+      }
+    } catch (HttpApiException e) {
+      throw map(e, what);
+    }
+  }
+
+  private static boolean hasNext(JsonNode n) {
+    return n.path("links").path("pages").hasNonNull("next");
+  }
+
+  DeployException map(HttpApiException e, String what) { return map(e, what, null); }
+
+  /** Turns an API failure into a message that says what to fix; never contains the token. */
+  DeployException map(HttpApiException e, String what, String notFoundHint) {
+    String api = e.apiMessage().map(m -> ": " + m).orElse("");
+    String prefix = "DigitalOcean: cannot " + what + " (HTTP " + e.status() + api + ")";
+    return switch (e.status()) {
+      case 401 -> new DeployException(prefix + "; the token in " + tokenReference
+          + " is invalid, expired or revoked: create a new one at https://cloud.digitalocean.com/account/api/tokens",
+          false, null, null);
+      case 403 -> new DeployException(prefix + "; the token in " + tokenReference
+          + " lacks a scope this needs: give it read and write access to certificates, load balancers and CDN",
+          false, null, null);
+      case 404 -> new DeployException(prefix + (notFoundHint == null ? "" : "; " + notFoundHint), false, null, null);
+      case 422, 400 -> new DeployException(prefix, false, null, null);
+      case 429 -> new DeployException(prefix + "; the account's API rate limit is used up, retry later",
+          true, e.retryAfter().orElse(null), null);
+      case 0 -> new DeployException("DigitalOcean: cannot " + what + ": " + e.getMessage(), true, null, null);
+      default -> new DeployException(prefix, e.isTransient(), e.retryAfter().orElse(null), null);
+    };
+  }
+}

@@ -1,0 +1,102 @@
+package io.certferry.provider.digitalocean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.deploy.DeployException;
+import io.certferry.core.deploy.DeployReceipt;
+import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.VerifyResult;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A DigitalOcean Spaces CDN endpoint ({@code digitalocean-cdn}) with a custom domain: reuses the
+ * certificate a load balancer target uploaded (same SHA-1) or uploads it, then
+ * {@code PUT /v2/cdn/endpoints/{id}} with {@code certificate_id} and {@code custom_domain}. Every CDN call
+ * waits for the client-side limit of 5 requests per 10 seconds DigitalOcean sets for these endpoints.
+ */
+final class DigitalOceanCdnTarget implements DeployTarget {
+  private final DigitalOceanSettings settings;
+  private final DigitalOceanApi api;
+  private final DigitalOceanCertificates certificates;
+  private final TlsCheck tls;
+  private final Clock clock;
+
+  DigitalOceanCdnTarget(DigitalOceanSettings settings, DigitalOceanApi api, DigitalOceanCertificates certificates,
+                        TlsCheck tls, Clock clock) {
+    this.settings = settings;
+    this.api = api;
+    this.certificates = certificates;
+    this.tls = tls;
+    this.clock = clock;
+  }
+
+  @Override
+  public String id() { return settings.id(); }
+
+  @Override
+  public Optional<String> deployedFingerprint() throws DeployException {
+    JsonNode endpoint = api.cdnEndpoint(settings.endpointId());
+    String certId = endpoint.path("certificate_id").asText("");
+    if (certId.isEmpty() || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText())) {
+      return Optional.empty();
+    }
+    return certificates.knownSha256(certId);
+  }
+
+  @Override
+  public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
+    if (!covers(bundle, settings.customDomain())) {
+      throw new DeployException("target " + id() + ": the certificate (" + String.join(", ", bundle.names())
+          + ") does not cover the CDN custom domain " + settings.customDomain()
+          + "; add the name to the certificate or fix the target's customDomain", false, null, null);
+    }
+    String lineage = DigitalOceanCertificates.lineage(settings.lineage(), bundle);
+    JsonNode endpoint = api.cdnEndpoint(settings.endpointId()); // first: an unknown id must not leave an upload behind
+    DigitalOceanCertificates.Uploaded cert = certificates.findOrUpload(lineage, bundle);
+    boolean changed = !cert.id().equals(endpoint.path("certificate_id").asText())
+        || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText());
+    if (changed) {
+      ObjectNode body = api.object().put("certificate_id", cert.id()).put("custom_domain", settings.customDomain());
+      if (endpoint.hasNonNull("ttl")) {
+        body.put("ttl", endpoint.get("ttl").asInt()); // keep the TTL: an unsent one falls back to 3600
+      }
+      api.updateCdnEndpoint(settings.endpointId(), body);
+    }
+    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert);
+    String summary = "CDN endpoint " + settings.endpointId() + " (" + settings.customDomain() + ") "
+        + (changed ? "now uses" : "already uses") + " certificate " + cert.name()
+        + (cert.created() ? " (uploaded)" : "") + cleanup.summary();
+    return new DeployReceipt(id(), bundle.sha256(), clock.instant(), changed || cert.created() || !cleanup.deleted().isEmpty(),
+        summary, Map.of("certificateId", cert.id(), "certificateName", cert.name()));
+  }
+
+  @Override
+  public VerifyResult verify(CertificateBundle bundle) throws DeployException {
+    return tls.verify(id(), bundle, settings.customDomain());
+  }
+
+  /** Whether a DNS name is one of the bundle's names, directly or through a one-label wildcard. */
+  static boolean covers(CertificateBundle bundle, String domain) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    for (String n : bundle.names()) {
+      if (n.equals(d)) {
+        return true;
+      }
+      if (n.startsWith("*.")) {
+        int dot = d.indexOf('.');
+        if (dot > 0 && d.substring(dot + 1).equals(n.substring(2))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() { return "DigitalOceanCdnTarget{" + id() + ", endpoint=" + settings.endpointId() + "}"; }
+}

@@ -1,0 +1,149 @@
+package io.certferry.provider.digitalocean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.deploy.DeployException;
+import io.certferry.core.deploy.DeployReceipt;
+import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.VerifyResult;
+import io.certferry.core.http.Sleeper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A DigitalOcean load balancer ({@code digitalocean-lb}): uploads the bundle as a {@code custom}
+ * certificate (or reuses the one with the same SHA-1), points the TLS forwarding rules at it with one
+ * {@code PUT} built from a fresh {@code GET}, waits until the load balancer is {@code active} again, and
+ * deletes this tool's older certificates for the lineage that nothing uses any more.
+ */
+final class DigitalOceanLoadBalancerTarget implements DeployTarget {
+  private final DigitalOceanSettings settings;
+  private final DigitalOceanApi api;
+  private final DigitalOceanCertificates certificates;
+  private final TlsCheck tls;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  DigitalOceanLoadBalancerTarget(DigitalOceanSettings settings, DigitalOceanApi api, DigitalOceanCertificates certificates,
+                                 TlsCheck tls, Clock clock, Sleeper sleeper) {
+    this.settings = settings;
+    this.api = api;
+    this.certificates = certificates;
+    this.tls = tls;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public String id() { return settings.id(); }
+
+  /**
+   * One GET of the load balancer. The SHA-256 is known for certificates this process uploaded or matched;
+   * for others (after a restart) this answers empty and the deployer's {@link #deploy} finds the upload by
+   * SHA-1 and changes nothing.
+   */
+  @Override
+  public Optional<String> deployedFingerprint() throws DeployException {
+    Set<String> ids = selectedCertificateIds(api.loadBalancer(settings.loadBalancerId()));
+    return ids.size() == 1 ? certificates.knownSha256(ids.iterator().next()) : Optional.empty();
+  }
+
+  @Override
+  public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
+    String lineage = DigitalOceanCertificates.lineage(settings.lineage(), bundle);
+    // Read the load balancer first: an unknown id or a missing TLS rule must not leave an upload behind.
+    JsonNode lb = api.loadBalancer(settings.loadBalancerId());
+    if (countSelected(lb) == 0) {
+      throw new DeployException("load balancer " + settings.loadBalancerId() + " (" + lb.path("name").asText()
+          + ") has no https/http2/http3 forwarding rule" + (settings.entryPorts().isEmpty() ? "" : " on entry ports "
+          + settings.entryPorts()) + "; add one in the control panel or fix the target's entryPorts", false, null, null);
+    }
+    DigitalOceanCertificates.Uploaded cert = certificates.findOrUpload(lineage, bundle);
+    boolean changed = countWith(lb, cert.id()) < countSelected(lb);
+    if (changed) {
+      api.updateLoadBalancer(settings.loadBalancerId(), LoadBalancerUpdate.body(lb, settings.entryPorts(), cert.id()));
+      awaitActive();
+    }
+    DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert);
+    String summary = (changed ? "load balancer " + settings.loadBalancerId() + " now uses certificate " + cert.name()
+        : "load balancer " + settings.loadBalancerId() + " already uses certificate " + cert.name())
+        + (cert.created() ? " (uploaded)" : "") + cleanup.summary();
+    return new DeployReceipt(id(), bundle.sha256(), clock.instant(), changed || cert.created() || !cleanup.deleted().isEmpty(),
+        summary, Map.of("certificateId", cert.id(), "certificateName", cert.name()));
+  }
+
+  @Override
+  public VerifyResult verify(CertificateBundle bundle) throws DeployException {
+    Optional<String> host = bundle.names().stream().filter(n -> !n.startsWith("*")).findFirst();
+    if (tls.enabled() && tls.host() == null && host.isEmpty()) {
+      return VerifyResult.skipped("target " + id() + ": the certificate has only wildcard names; set verifyHost to check it");
+    }
+    return tls.verify(id(), bundle, host.orElse(null));
+  }
+
+  /** Polls until the load balancer is {@code active}, as terraform does after an update. */
+  private void awaitActive() throws DeployException {
+    Instant deadline = clock.instant().plusSeconds(settings.activeTimeoutSeconds());
+    Duration pause = Duration.ofSeconds(3);
+    while (true) {
+      JsonNode lb = api.loadBalancer(settings.loadBalancerId());
+      String status = lb.path("status").asText();
+      if (status.equals("active")) {
+        return;
+      }
+      if (status.equals("errored")) {
+        throw new DeployException("load balancer " + settings.loadBalancerId()
+            + " went to status 'errored' after the certificate change; check it in the control panel");
+      }
+      if (clock.instant().plus(pause).isAfter(deadline)) {
+        throw new DeployException("load balancer " + settings.loadBalancerId() + " is still '" + status + "' after "
+            + settings.activeTimeoutSeconds() + " s; the change was sent and will be checked again on the next run");
+      }
+      try {
+        sleeper.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeployException("interrupted while waiting for load balancer " + settings.loadBalancerId());
+      }
+      pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : pause.multipliedBy(2);
+    }
+  }
+
+  private Set<String> selectedCertificateIds(JsonNode lb) {
+    Set<String> ids = new HashSet<>();
+    for (JsonNode r : rules(lb)) {
+      String id = r.path("certificate_id").asText("");
+      if (!id.isEmpty()) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  private int countSelected(JsonNode lb) { return rules(lb).size(); }
+
+  private int countWith(JsonNode lb, String certId) {
+    return (int) rules(lb).stream().filter(r -> certId.equals(r.path("certificate_id").asText())).count();
+  }
+
+  private List<JsonNode> rules(JsonNode lb) {
+    List<JsonNode> out = new ArrayList<>();
+    lb.path("forwarding_rules").forEach(r -> {
+      if (LoadBalancerUpdate.selected(r, settings.entryPorts())) {
+        out.add(r);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public String toString() { return "DigitalOceanLoadBalancerTarget{" + id() + ", lb=" + settings.loadBalancerId() + "}"; }
+}

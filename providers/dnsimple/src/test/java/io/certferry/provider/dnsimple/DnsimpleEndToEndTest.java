@@ -1,0 +1,205 @@
+package io.certferry.provider.dnsimple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.dns.PropagationCheck;
+import io.certferry.core.issue.IssueException;
+import io.certferry.core.issue.IssueRequest;
+import io.certferry.core.issue.acme.AcmeIssuer;
+import io.certferry.core.issue.acme.Dns01Solver;
+import io.certferry.core.testing.MemoryStore;
+import io.certferry.core.testing.PebbleServer;
+import io.certferry.core.x509.KeyType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Real dns-01 issuance through this provider: AcmeIssuer + Dns01Solver + {@link DnsimpleDnsProvider}
+ * talk to a contract-validated DNSimple fake, which mirrors every TXT record it creates or deletes into
+ * pebble-challtestsrv, the DNS server Pebble validates against.
+ */
+class DnsimpleEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static PebbleServer pebble;
+  private static X509Certificate pebbleServerCa;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<String> progress = new CopyOnWriteArrayList<>();
+  private final FakeTime time = new FakeTime();
+  private FakeDnsimple fake;
+  private DnsimpleTestServer dnsimple;
+  private long foreignRecord;
+
+  @BeforeAll
+  static void startPebble() throws Exception {
+    pebble = PebbleServer.start();
+    pebbleServerCa = (X509Certificate) CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pebble.serverCaFile())));
+  }
+
+  @AfterAll
+  static void stopPebble() {
+    if (pebble != null) {
+      pebble.close();
+    }
+  }
+
+  @BeforeEach
+  void startDnsimple() throws Exception {
+    fake = new FakeDnsimple(1010, true).zone("example.org").zone("shop.example.org").zone("example.net");
+    foreignRecord = fake.existingTxt("shop.example.org", "_acme-challenge", "another-tools-token");
+    mirrorInto(UnaryOperator.identity());
+    dnsimple = new DnsimpleTestServer(fake);
+  }
+
+  @AfterEach
+  void stopDnsimple() {
+    dnsimple.close();
+  }
+
+  @Test
+  void issuesAWildcardCertificateOverDns01ThroughDnsimple() throws Exception {
+    fake.notDistributedFor(2);
+    var issued = issuer(provider(true)).issue(IssueRequest.of("shop",
+        List.of("shop.example.org", "*.shop.example.org", "www.example.org"), KeyType.EC_P256));
+
+    CertificateBundle b = issued.bundle();
+    assertThat(b.names()).containsExactlyInAnyOrder("shop.example.org", "*.shop.example.org", "www.example.org");
+    assertChainValidates(b);
+    List<JsonNode> posts = fake.requests().stream().filter(r -> r.getMethod().equals("POST"))
+        .map(r -> body(r.getBody().utf8())).toList();
+    assertThat(posts).extracting(p -> p.path("name").asText())
+        .containsExactlyInAnyOrder("_acme-challenge", "_acme-challenge", "_acme-challenge.www");
+    assertThat(posts).allSatisfy(p -> assertThat(p.path("ttl").asInt()).isEqualTo(60));
+    assertThat(fake.requests()).filteredOn(r -> r.getUrl().encodedPath().endsWith("/distribution")).isNotEmpty();
+    // Only this run's three records were deleted; the other tool's record at the same name is still there.
+    assertThat(fake.requests()).filteredOn(r -> r.getMethod().equals("DELETE")).hasSize(3);
+    assertThat(fake.records("shop.example.org")).extracting(r -> r.path("id").asLong()).containsExactly(foreignRecord);
+    assertThat(fake.records("example.org")).isEmpty();
+    assertThat(txt("_acme-challenge.shop.example.org")).containsExactly("\"another-tools-token\"");
+    assertThat(txt("_acme-challenge.www.example.org")).isEmpty();
+  }
+
+  @Test
+  void aFailedOrderCleansUpOnlyTheRecordsItCreated() throws Exception {
+    // DNS serves a wrong value for every record created: the order fails once the records exist.
+    mirrorInto(v -> "not-" + v);
+    assertThatThrownBy(() -> issuer(provider(false), Duration.ofSeconds(3)).issue(IssueRequest.of("broken",
+        List.of("broken.example.org", "*.shop.example.org"), KeyType.EC_P256)))
+        .isInstanceOf(IssueException.class)
+        .hasMessageContaining("TXT not visible");
+
+    assertThat(fake.requests()).filteredOn(r -> r.getMethod().equals("POST")).isNotEmpty();
+    assertThat(fake.records("example.org")).isEmpty();
+    assertThat(fake.records("shop.example.org")).extracting(r -> r.path("id").asLong()).containsExactly(foreignRecord);
+    assertThat(txt("_acme-challenge.broken.example.org")).isEmpty();
+  }
+
+  private DnsimpleDnsProvider provider(boolean confirmDistribution) {
+    return new DnsimpleDnsProviderFactory().create(dnsimple.settings(null)
+        .put("confirmDistribution", confirmDistribution), DnsimpleTestServer.secrets(), time, time);
+  }
+
+  private AcmeIssuer issuer(DnsimpleDnsProvider provider) {
+    return issuer(provider, Duration.ofSeconds(20));
+  }
+
+  private AcmeIssuer issuer(DnsimpleDnsProvider provider, Duration propagationTimeout) {
+    PropagationCheck check = PropagationCheck.builder().servers(List.of(pebble.dnsAddress()))
+        .timeout(propagationTimeout).build();
+    return AcmeIssuer.builder().directory(pebble.directoryUrl()).serverCa(List.of(pebbleServerCa))
+        .agreeToTermsOfService(true).email("ops@example.org").store(new MemoryStore())
+        .solver(new Dns01Solver(provider, check)).progress(progress::add).build();
+  }
+
+  /**
+   * Mirrors the fake's TXT records into challtestsrv. challtestsrv keeps one list per name and clears it
+   * whole, so after a delete the values of the name's remaining records are set again.
+   */
+  private void mirrorInto(UnaryOperator<String> served) {
+    fake.onTxt((fqdn, value) -> challtestsrv("/set-txt", fqdn, served.apply(value)), (fqdn, value) -> {
+      challtestsrv("/clear-txt", fqdn, null);
+      for (String z : List.of("example.org", "shop.example.org", "example.net")) {
+        for (JsonNode r : fake.records(z)) {
+          String name = r.path("name").asText();
+          if ((name.isEmpty() ? z : name + "." + z).equals(fqdn)) {
+            challtestsrv("/set-txt", fqdn, DnsimpleApi.unquote(r.path("content").asText()));
+          }
+        }
+      }
+    });
+    // the record that exists before the run must be visible in DNS too
+    challtestsrv("/clear-txt", "_acme-challenge.shop.example.org", null);
+    challtestsrv("/set-txt", "_acme-challenge.shop.example.org", "another-tools-token");
+  }
+
+  private void challtestsrv(String path, String fqdn, String value) {
+    var body = JSON.createObjectNode().put("host", fqdn + ".");
+    if (value != null) {
+      body.put("value", value);
+    }
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(pebble.challTestSrvUrl() + path))
+          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as("challtestsrv " + path).isEqualTo(200);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode body(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void assertChainValidates(CertificateBundle b) throws Exception {
+    List<X509Certificate> path = new ArrayList<>(b.fullChain());
+    PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(pebble.root(), null)));
+    params.setRevocationEnabled(false);
+    CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path),
+        params);
+  }
+
+  private static List<String> txt(String name) throws Exception {
+    SimpleResolver r = new SimpleResolver(pebble.dnsAddress());
+    Message m = r.send(Message.newQuery(Record.newRecord(Name.fromString(name + "."), Type.TXT, DClass.IN)));
+    return m.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
+  }
+}

@@ -1,0 +1,202 @@
+package io.certferry.provider.netlify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.deploy.DeployException;
+import io.certferry.core.deploy.DeployReceipt;
+import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.VerifyResult;
+import io.certferry.core.http.ApiRequest;
+import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Netlify site's custom certificate ({@code netlify}). Uploads with
+ * {@code POST /sites/{site_id}/ssl?certificate=...&key=...&ca_certificates=...}: the official spec puts
+ * the PEMs, the private key included, in the query string, so that request is marked sensitive and its
+ * URL is never logged or put in an exception. The state is read back with {@code GET /sites/{site_id}/ssl}
+ * ({@code domains}, {@code expires_at}).
+ */
+final class NetlifySiteTarget implements DeployTarget {
+  private final NetlifySettings settings;
+  private final HttpApi http;
+  private final TlsCheck tls;
+  private final Clock clock;
+  /** expires_at + domains of what this process uploaded, to the SHA-256 of that leaf. */
+  private final Map<String, String> uploaded = new ConcurrentHashMap<>();
+
+  NetlifySiteTarget(NetlifySettings settings, HttpApi http, TlsCheck tls, Clock clock) {
+    this.settings = settings;
+    this.http = http;
+    this.tls = tls;
+    this.clock = clock;
+  }
+
+  @Override
+  public String id() { return settings.id(); }
+
+  /**
+   * One GET. Netlify reports the certificate's names and expiry, not the certificate, so the SHA-256 is
+   * known only for what this process uploaded; otherwise empty, and {@link #deploy} compares
+   * expiry and names before uploading anything.
+   */
+  @Override
+  public Optional<String> deployedFingerprint() throws DeployException {
+    return currentCertificate().map(NetlifySiteTarget::stateKey).map(uploaded::get);
+  }
+
+  @Override
+  public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
+    String domain = customDomain();
+    if (!covers(bundle, domain)) {
+      throw new DeployException("Netlify site " + settings.siteId() + ": the certificate (" + String.join(", ", bundle.names())
+          + ") does not cover the site's custom domain " + domain + "; add the name to the certificate", false, null, null);
+    }
+    Optional<JsonNode> now = currentCertificate();
+    if (now.isPresent() && matches(now.get(), bundle)) {
+      uploaded.put(stateKey(now.get()), bundle.sha256());
+      return DeployReceipt.unchanged(id(), bundle.sha256(), clock.instant(),
+          "Netlify site " + settings.siteId() + " already serves a certificate for " + domain + " expiring " + bundle.notAfter());
+    }
+    upload(bundle);
+    JsonNode after = currentCertificate().orElseThrow(() -> new DeployException(
+        "Netlify site " + settings.siteId() + ": the certificate upload was accepted but the site reports no certificate"));
+    if (!matches(after, bundle)) {
+      throw new DeployException("Netlify site " + settings.siteId() + ": after the upload the site reports a certificate expiring "
+          + after.path("expires_at").asText() + " for " + after.path("domains") + ", not the one sent (expiring "
+          + bundle.notAfter() + ")");
+    }
+    uploaded.put(stateKey(after), bundle.sha256());
+    return DeployReceipt.changed(id(), bundle.sha256(), clock.instant(),
+        "Netlify site " + settings.siteId() + " now serves the certificate for " + domain + " expiring " + bundle.notAfter());
+  }
+
+  @Override
+  public VerifyResult verify(CertificateBundle bundle) throws DeployException {
+    if (!tls.enabled() || tls.host() != null) {
+      return tls.verify(id(), bundle, null);
+    }
+    return tls.verify(id(), bundle, customDomain());
+  }
+
+  private void upload(CertificateBundle bundle) throws DeployException {
+    ApiRequest.Builder post = ApiRequest.post("/sites/{site_id}/ssl", settings.siteId())
+        .query("certificate", Pem.certificate(bundle.leaf()))
+        .query("key", Pem.privateKey(bundle.privateKey()))
+        .sensitive()
+        .idempotent(true); // sending the same certificate again replaces it with itself
+    if (!bundle.chain().isEmpty()) {
+      post.query("ca_certificates", Pem.certificates(bundle.chain()));
+    }
+    try {
+      http.send(post.build());
+    } catch (HttpApiException e) {
+      throw map(e, "upload the certificate");
+    }
+  }
+
+  private String customDomain() throws DeployException {
+    JsonNode site;
+    try {
+      site = http.get("/sites/{site_id}", settings.siteId());
+    } catch (HttpApiException e) {
+      throw map(e, "read the site");
+    }
+    String domain = site.path("custom_domain").asText("");
+    if (domain.isEmpty()) {
+      throw new DeployException("Netlify site " + settings.siteId() + " (" + site.path("name").asText()
+          + ") has no custom domain; add one under Domain management before deploying a certificate to it", false, null, null);
+    }
+    return domain.toLowerCase(Locale.ROOT);
+  }
+
+  private Optional<JsonNode> currentCertificate() throws DeployException {
+    try {
+      JsonNode n = http.get("/sites/{site_id}/ssl", settings.siteId());
+      return n.hasNonNull("expires_at") ? Optional.of(n) : Optional.empty();
+    } catch (HttpApiException e) {
+      if (e.status() == 404) {
+        return Optional.empty(); // a site without a certificate
+      }
+      throw map(e, "read the site's certificate");
+    }
+  }
+
+  /** Same expiry (to the second) and the same names: Netlify serves this bundle's certificate. */
+  private static boolean matches(JsonNode state, CertificateBundle bundle) {
+    try {
+      Instant expires = OffsetDateTime.parse(state.path("expires_at").asText()).toInstant();
+      Set<String> domains = new HashSet<>();
+      state.path("domains").forEach(d -> domains.add(d.asText().toLowerCase(Locale.ROOT)));
+      return expires.getEpochSecond() == bundle.notAfter().getEpochSecond() && domains.equals(new HashSet<>(bundle.names()));
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private static String stateKey(JsonNode state) {
+    List<String> d = new java.util.ArrayList<>();
+    state.path("domains").forEach(n -> d.add(n.asText().toLowerCase(Locale.ROOT)));
+    java.util.Collections.sort(d);
+    String expires;
+    try {
+      expires = String.valueOf(OffsetDateTime.parse(state.path("expires_at").asText()).toEpochSecond());
+    } catch (DateTimeParseException e) {
+      expires = state.path("expires_at").asText();
+    }
+    return expires + "|" + String.join(",", d);
+  }
+
+  static boolean covers(CertificateBundle bundle, String domain) {
+    for (String n : bundle.names()) {
+      if (n.equals(domain)) {
+        return true;
+      }
+      int dot = domain.indexOf('.');
+      if (n.startsWith("*.") && dot > 0 && domain.substring(dot + 1).equals(n.substring(2))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Netlify's answers turned into what to fix; never the token, never the upload's URL. */
+  private DeployException map(HttpApiException e, String what) {
+    String api = e.apiMessage().orElse("");
+    String prefix = "Netlify: cannot " + what + " of site " + settings.siteId() + " (HTTP " + e.status()
+        + (api.isEmpty() ? "" : ": " + api) + ")";
+    String lower = api.toLowerCase(Locale.ROOT);
+    return switch (e.status()) {
+      case 401 -> new DeployException(prefix + "; the token in " + settings.tokenReference()
+          + " is invalid or revoked: create a personal access token under User settings > Applications", false, null, null);
+      case 403 -> new DeployException(prefix + "; the token in " + settings.tokenReference()
+          + " cannot manage this site: use a token of a team member with access to it", false, null, null);
+      case 404 -> new DeployException(prefix + "; check the target's siteId (the site's API ID or name)", false, null, null);
+      case 422 -> new DeployException(prefix + "; " + (lower.contains("no custom domain")
+          ? "add a custom domain to the site under Domain management first"
+          : lower.contains("bad dns") ? "the site's custom domain does not point at Netlify yet: fix its DNS records"
+          : lower.contains("key") ? "the private key does not match the certificate or is not PEM"
+          : "Netlify refused the certificate"), false, null, null);
+      case 429 -> new DeployException(prefix + "; Netlify's rate limit is used up, retry later", true,
+          e.retryAfter().orElse(null), null);
+      case 0 -> new DeployException("Netlify: cannot " + what + " of site " + settings.siteId() + ": " + e.getMessage(),
+          true, null, null);
+      default -> new DeployException(prefix, e.isTransient(), e.retryAfter().orElse(null), null);
+    };
+  }
+
+  @Override
+  public String toString() { return "NetlifySiteTarget{" + id() + ", site=" + settings.siteId() + "}"; }
+}

@@ -250,7 +250,9 @@ public final class CertManager implements AutoCloseable {
         wake.addAll(alerts.crossings(current.get().notAfter(), now));
       }
       state = withExtra(state, eval.extra());
-      store.saveState(mc.name(), state);
+      if (!state.equals(stored)) {
+        store.saveState(mc.name(), state); // an unchanged state is not rewritten: 1,000 fsyncs a pass add up
+      }
       eval.alerts().forEach(this::alert);
       Optional<Instant> dueAt = renewAt;
       String certState = current.map(v -> stateOf(v, dueAt, clock.instant())).orElse("missing");

@@ -307,7 +307,7 @@ public final class ConfigLoader {
         problems = List.of("the " + type.get() + " provider could not check these settings: " + e.getMessage());
       }
       for (String msg : problems) {
-        errorAt(locate(p, n, msg), msg);
+        errorAtKey(locate(p, n, msg), msg);
       }
       checkLiteralSecrets(p, n, problems);
       return Optional.of(new AgentConfig.Block(type.get(), (ObjectNode) n));

@@ -19,6 +19,13 @@ public interface DeployTarget {
   Optional<String> deployedFingerprint() throws DeployException;
 
   /**
+   * Whether {@link #deployedFingerprint()} can ever answer. A target that cannot (a hook) returns
+   * false: the deployer then trusts its record in {@code deployments.json} instead of deploying again
+   * every pass. For every other target an empty answer means "not serving it", and it is deployed.
+   */
+  default boolean reportsWhatItServes() { return true; }
+
+  /**
    * Puts the bundle in place. Idempotent: running it twice, or again after a crash half-way,
    * converges without duplicates or leftovers.
    */

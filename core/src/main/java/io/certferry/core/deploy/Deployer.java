@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Brings every target of a certificate to one bundle: targets run in parallel on a bounded
  * executor; a target already serving the bundle is skipped; each deploy is verified; every result is
  * written to the lineage's {@code deployments.json} as soon as it is known, so a crash loses at most
- * the targets in flight. A failed target is retried later with {@link Backoff} (persisted in its
+ * the targets in flight. A target that cannot tell what it serves
+ * ({@link DeployTarget#reportsWhatItServes()} false) is trusted on its record. A failed target is retried later with {@link Backoff} (persisted in its
  * record, so it survives restarts) and never holds up the others.
  */
 public final class Deployer implements AutoCloseable {
@@ -127,7 +128,8 @@ public final class Deployer implements AutoCloseable {
     boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
     try {
       Optional<String> served = servedNow(t);
-      if (served.isPresent() && served.get().equals(sha) || served.isEmpty() && recordedInSync) {
+      boolean trustRecord = served.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
+      if (served.isPresent() && served.get().equals(sha) || trustRecord) {
         if (recordedInSync) {
           return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, rec.get()), false);
         }

@@ -80,7 +80,11 @@ public final class HttpApi {
     this.maxBackoff = b.maxBackoff;
     this.limiter = b.limiter;
     this.mapper = b.mapper;
+    // OkHttp silently re-sends a request, POST included, when a pooled connection drops; a create sent
+    // twice leaves an object nobody knows the id of. Retries are this class's job, where they are bounded
+    // and a non-idempotent request is only repeated when marked safe.
     this.client = (b.client != null ? b.client : SHARED).newBuilder()
+        .retryOnConnectionFailure(false)
         .connectTimeout(b.timeout)
         .readTimeout(b.timeout)
         .writeTimeout(b.timeout)

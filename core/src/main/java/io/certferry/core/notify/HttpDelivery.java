@@ -1,86 +1,47 @@
 package io.certferry.core.notify;
 
-import java.io.IOException;
+import io.certferry.core.http.ApiRequest;
+import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiException;
+import io.certferry.core.http.Sleeper;
+
 import java.time.Duration;
-import java.util.Optional;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
+import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one notification request with retries: network errors, 429 and 5xx are retried with
- * doubling delays (a server's {@code Retry-After} wins, up to a minute); other answers are final.
- * Never logs the URL (webhook URLs carry their token) or any header.
+ * Sends one notification over the shared HTTP layer ({@link HttpApi}): network errors and 5xx are
+ * retried with backoff and jitter, 429 after its {@code Retry-After}; other answers are final. A
+ * notification that cannot be delivered is logged (redacted by the HTTP layer) and dropped: a
+ * notifier must never throw into the reconcile loop. A duplicate notification after a retried
+ * POST is acceptable, a lost one is not, so the POST is marked repeatable.
  */
 final class HttpDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(HttpDelivery.class);
 
-  /** Sleeps between attempts; tests record instead of sleeping. */
-  interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-
-    Sleeper REAL = d -> Thread.sleep(d.toMillis());
-  }
-
-  private final OkHttpClient client;
-  private final int attempts;
-  private final Duration firstDelay;
-  private final Sleeper sleeper;
+  private final HttpApi api;
   private final String what;
 
-  HttpDelivery(OkHttpClient client, int attempts, Duration firstDelay, Sleeper sleeper, String what) {
-    this.client = client;
-    this.attempts = attempts;
-    this.firstDelay = firstDelay;
-    this.sleeper = sleeper;
+  HttpDelivery(HttpUrl base, String bearerToken, int attempts, Duration firstDelay, Duration timeout, Sleeper sleeper,
+               String what) {
+    HttpApi.Builder b = HttpApi.builder().baseUrl(base.toString()).maxAttempts(attempts)
+        .backoff(firstDelay, Duration.ofSeconds(30)).timeout(timeout).sleeper(sleeper);
+    if (bearerToken != null) {
+      b.bearerToken(bearerToken);
+    }
+    this.api = b.build();
     this.what = what;
   }
 
-  /** Returns true when the server accepted the request (2xx). */
-  boolean send(Request request) {
-    Duration delay = firstDelay;
-    for (int i = 1; i <= attempts; i++) {
-      Optional<Duration> retryAfter = Optional.empty();
-      String failure;
-      try (Response r = client.newCall(request).execute()) {
-        if (r.isSuccessful()) {
-          return true;
-        }
-        failure = "HTTP " + r.code();
-        if (r.code() != 429 && r.code() < 500) {
-          LOG.warn("{} refused the notification with HTTP {}; check its URL/key and payload settings", what, r.code());
-          return false;
-        }
-        retryAfter = retryAfter(r.header("Retry-After"));
-      } catch (IOException e) {
-        failure = e.getClass().getSimpleName();
-      }
-      if (i == attempts) {
-        LOG.warn("{} could not be reached after {} attempts ({})", what, attempts, failure);
-        return false;
-      }
-      try {
-        sleeper.sleep(retryAfter.orElse(delay));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-      delay = delay.multipliedBy(2);
-    }
-    return false;
-  }
-
-  private static Optional<Duration> retryAfter(String header) {
-    if (header == null) {
-      return Optional.empty();
-    }
+  /** POSTs the JSON body to {@code path} (relative to the base URL); true when the server took it. */
+  boolean post(String path, Object body) {
     try {
-      long s = Long.parseLong(header.trim());
-      return Optional.of(Duration.ofSeconds(Math.min(60, Math.max(0, s))));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
+      api.send(ApiRequest.post(path).body(body).idempotent(true).sensitive().build());
+      return true;
+    } catch (HttpApiException e) {
+      LOG.warn("{} notification not delivered: {}", what, e.getMessage());
+      return false;
     }
   }
 }

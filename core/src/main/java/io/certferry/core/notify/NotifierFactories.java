@@ -9,17 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /** The built-in notifier types, registered through {@code META-INF/services}: {@code log}, {@code webhook}, {@code sendgrid}. */
 public final class NotifierFactories {
   private NotifierFactories() {}
-
-  static OkHttpClient client(Duration timeout) {
-    return new OkHttpClient.Builder().callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
-  }
 
   private static void unknownKeys(JsonNode s, Set<String> known, String type, List<String> errors) {
     s.fieldNames().forEachRemaining(k -> {
@@ -76,8 +70,8 @@ public final class NotifierFactories {
     @Override
     public Object create(JsonNode s, Secrets secrets) {
       Duration timeout = s.hasNonNull("timeout") ? Durations.parse(s.get("timeout").asText()) : Duration.ofSeconds(10);
-      return new WebhookNotifier(WebhookNotifier.parse(secrets.resolve(s.path("url").asText())), client(timeout),
-          s.path("attempts").asInt(3), Duration.ofSeconds(2), HttpDelivery.Sleeper.REAL);
+      return new WebhookNotifier(WebhookNotifier.parse(secrets.resolve(s.path("url").asText())),
+          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.http.Sleeper.SYSTEM);
     }
   }
 
@@ -128,8 +122,8 @@ public final class NotifierFactories {
     public Object create(JsonNode s, Secrets secrets) {
       Duration timeout = s.hasNonNull("timeout") ? Durations.parse(s.get("timeout").asText()) : Duration.ofSeconds(20);
       return new SendGridNotifier(HttpUrl.get(s.path("baseUrl").asText("https://api.sendgrid.com")),
-          secrets.resolve(s.path("apiKey").asText()), s.path("from").asText(), recipients(s), client(timeout),
-          s.path("attempts").asInt(3), Duration.ofSeconds(2), HttpDelivery.Sleeper.REAL);
+          secrets.resolve(s.path("apiKey").asText()), s.path("from").asText(), recipients(s),
+          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.http.Sleeper.SYSTEM);
     }
   }
 

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import io.certferry.core.http.Sleeper;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * Sends each alert as a plain-text e-mail through SendGrid's v3 Mail Send API
@@ -20,38 +17,33 @@ import okhttp3.RequestBody;
  */
 public final class SendGridNotifier implements Notifier {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final MediaType TYPE = MediaType.get("application/json");
 
-  private final HttpUrl endpoint;
-  private final String apiKey;
+  private final HttpUrl base;
   private final String from;
   private final List<String> to;
   private final HttpDelivery delivery;
 
-  SendGridNotifier(HttpUrl baseUrl, String apiKey, String from, List<String> to, OkHttpClient client, int attempts,
-                   Duration firstDelay, HttpDelivery.Sleeper sleeper) {
-    this.endpoint = baseUrl.newBuilder().addPathSegments("v3/mail/send").build();
-    this.apiKey = apiKey;
+  SendGridNotifier(HttpUrl baseUrl, String apiKey, String from, List<String> to, int attempts, Duration firstDelay,
+                   Duration timeout, Sleeper sleeper) {
+    this.base = baseUrl;
     this.from = from;
     this.to = List.copyOf(to);
-    this.delivery = new HttpDelivery(client, attempts, firstDelay, sleeper, "SendGrid");
+    this.delivery = new HttpDelivery(baseUrl, apiKey, attempts, firstDelay, timeout, sleeper, "SendGrid");
   }
 
   @Override
   public void notify(LifecycleEvent e) {
-    Request req = new Request.Builder().url(endpoint).header("Authorization", "Bearer " + apiKey)
-        .post(RequestBody.create(body(e), TYPE)).build();
-    delivery.send(req);
+    delivery.post("/v3/mail/send", body(e));
   }
 
-  String body(LifecycleEvent e) {
+  ObjectNode body(LifecycleEvent e) {
     ObjectNode n = JSON.createObjectNode();
     ArrayNode recipients = n.putArray("personalizations").addObject().putArray("to");
     to.forEach(addr -> recipients.addObject().put("email", addr));
     n.putObject("from").put("email", from).put("name", "Certferry");
     n.put("subject", subject(e));
     n.putArray("content").addObject().put("type", "text/plain").put("value", text(e));
-    return n.toString();
+    return n;
   }
 
   static String subject(LifecycleEvent e) {
@@ -71,5 +63,5 @@ public final class SendGridNotifier implements Notifier {
   }
 
   @Override
-  public String toString() { return "SendGridNotifier{" + endpoint.host() + ", to=" + to + "}"; }
+  public String toString() { return "SendGridNotifier{" + base.host() + ", to=" + to + "}"; }
 }

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.Objects;
+import io.certferry.core.http.Sleeper;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * POSTs each alert as JSON. The body's {@code text} field is what Slack, Mattermost and Discord
@@ -19,20 +16,18 @@ import okhttp3.RequestBody;
  */
 public final class WebhookNotifier implements Notifier {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final MediaType TYPE = MediaType.get("application/json; charset=utf-8");
 
   private final HttpUrl url;
   private final HttpDelivery delivery;
 
-  WebhookNotifier(HttpUrl url, OkHttpClient client, int attempts, Duration firstDelay, HttpDelivery.Sleeper sleeper) {
+  WebhookNotifier(HttpUrl url, int attempts, Duration firstDelay, Duration timeout, Sleeper sleeper) {
     this.url = Objects.requireNonNull(url);
-    this.delivery = new HttpDelivery(client, attempts, firstDelay, sleeper, "webhook");
+    this.delivery = new HttpDelivery(url, null, attempts, firstDelay, timeout, sleeper, "webhook");
   }
 
   /** A webhook to {@code url} (a secret: it usually carries the token) with 3 attempts. */
   public static WebhookNotifier create(String url) {
-    return new WebhookNotifier(parse(url), NotifierFactories.client(Duration.ofSeconds(10)), 3, Duration.ofSeconds(2),
-        HttpDelivery.Sleeper.REAL);
+    return new WebhookNotifier(parse(url), 3, Duration.ofSeconds(2), Duration.ofSeconds(10), Sleeper.SYSTEM);
   }
 
   static HttpUrl parse(String url) {
@@ -46,10 +41,10 @@ public final class WebhookNotifier implements Notifier {
 
   @Override
   public void notify(LifecycleEvent e) {
-    delivery.send(new Request.Builder().url(url).post(RequestBody.create(body(e), TYPE)).build());
+    delivery.post("/", body(e));
   }
 
-  static String body(LifecycleEvent e) {
+  static ObjectNode body(LifecycleEvent e) {
     ObjectNode n = JSON.createObjectNode();
     n.put("text", text(e));
     n.put("event", e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
@@ -60,7 +55,7 @@ public final class WebhookNotifier implements Notifier {
     n.put("message", e.message());
     ObjectNode d = n.putObject("details");
     e.details().forEach(d::put);
-    return n.toString();
+    return n;
   }
 
   /** One line a human reads in a chat channel. */

@@ -116,6 +116,16 @@ class DeployerTest {
   }
 
   @Test
+  void targetThatLostTheCertificateIsDeployedAgainDespiteItsRecord() throws Exception {
+    FakeTarget t = new FakeTarget("cdn");
+    Deployer d = deployer(1);
+    d.deploy("www", bundle, List.of(t));
+    t.served = null; // someone removed it; the target can tell, so its record is not trusted
+    assertThat(d.deploy("www", bundle, List.of(t)).targets().get(0).status()).isEqualTo(DeployOutcome.Status.DEPLOYED);
+    assertThat(t.deploys).hasValue(2);
+  }
+
+  @Test
   void targetFoundServingWithoutRecordIsAdoptedWithoutRedeploy() throws Exception {
     FakeTarget t = new FakeTarget("lb");
     t.served = bundle.sha256();

@@ -28,6 +28,9 @@ class FakeTarget implements DeployTarget {
   }
 
   @Override
+  public boolean reportsWhatItServes() { return canTell; }
+
+  @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
     deploys.incrementAndGet();
     try {

@@ -31,7 +31,7 @@ class NotifiersTest {
   static final ObjectMapper JSON = new ObjectMapper();
   final MockWebServer server = new MockWebServer();
   final List<Duration> slept = new ArrayList<>();
-  final HttpDelivery.Sleeper sleeper = slept::add;
+  final io.certferry.core.http.Sleeper sleeper = slept::add;
   final Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
 
   @BeforeEach
@@ -41,8 +41,8 @@ class NotifiersTest {
   void stop() { server.close(); }
 
   WebhookNotifier webhook() {
-    return new WebhookNotifier(server.url("/hooks/T000/B000/secretpart"), NotifierFactories.client(Duration.ofSeconds(5)),
-        3, Duration.ofSeconds(2), sleeper);
+    return new WebhookNotifier(server.url("/hooks/T000/B000/secretpart"), 3, Duration.ofSeconds(2), Duration.ofSeconds(5),
+        sleeper);
   }
 
   RecordedRequest take() throws InterruptedException {
@@ -63,8 +63,12 @@ class NotifiersTest {
     server.enqueue(new MockResponse.Builder().code(200).body("ok").build());
     webhook().notify(expiring());
     assertThat(server.getRequestCount()).isEqualTo(3);
-    assertThat(slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(7));
+    // A 5xx backs off (jittered, within the first delay), a 429 waits its Retry-After.
+    assertThat(slept).hasSize(2);
+    assertThat(slept.get(0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(slept.get(1)).isEqualTo(Duration.ofSeconds(7));
     RecordedRequest r = take();
+    assertThat(r.getUrl().encodedPath()).isEqualTo("/hooks/T000/B000/secretpart");
     assertThat(r.getMethod()).isEqualTo("POST");
     assertThat(r.getHeaders().get("Content-Type")).startsWith("application/json");
     JsonNode body = JSON.readTree(r.getBody().utf8());

@@ -42,6 +42,10 @@ public final class ExecTarget implements DeployTarget {
   @Override
   public Optional<String> deployedFingerprint() { return Optional.empty(); }
 
+  /** A hook cannot be asked; its record in deployments.json stands for it. */
+  @Override
+  public boolean reportsWhatItServes() { return false; }
+
   @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
     Path dir;

@@ -1,0 +1,58 @@
+package io.certferry.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certferry.core.ReferenceSecrets;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The example configs in examples/ must pass the whole validation. */
+class ExamplesTest {
+  static Path examples() {
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("examples"))) {
+        return p.resolve("examples");
+      }
+    }
+    throw new IllegalStateException("examples/ not found above " + here);
+  }
+
+  @Test
+  void quickstartIsValid() throws Exception {
+    AgentConfig c = ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(Map.of()))
+        .load(examples().resolve("quickstart.yaml"));
+    assertThat(c.certificates()).singleElement().satisfies(cc -> {
+      assertThat(cc.source()).isEqualTo("local");
+      assertThat(cc.targets()).extracting(AgentConfig.TargetConfig::type).containsExactly("directory");
+    });
+    assertThat(c.store()).isRelative();
+  }
+
+  @Test
+  void mastodonIsValidWithItsSecretsSet() throws Exception {
+    Map<String, String> env = Map.of("DIGITALOCEAN_TOKEN", "do-test", "NETLIFY_TOKEN", "nf-test",
+        "DNSIMPLE_TOKEN", "dns-test", "SLACK_WEBHOOK_URL", "https://hooks.slack.test/T/B/x", "SENDGRID_API_KEY", "SG.test");
+    AgentConfig c = ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(env))
+        .load(examples().resolve("mastodon.yaml"));
+    assertThat(c.certificates()).extracting(AgentConfig.CertificateConfig::name).containsExactly("social", "shop");
+    assertThat(c.certificates().get(0).targets()).extracting(AgentConfig.TargetConfig::type)
+        .containsExactly("digitalocean-lb", "digitalocean-cdn", "netlify", "nginx");
+    assertThat(c.certificates().get(1).source()).isEqualTo("imported");
+    assertThat(c.notifications()).extracting(AgentConfig.Block::type).containsExactly("webhook", "sendgrid");
+  }
+
+  @Test
+  void mastodonWithoutItsSecretsNamesEachMissingOne() {
+    ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+        () -> ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(Map.of()))
+            .load(examples().resolve("mastodon.yaml")));
+    assertThat(e.problems()).extracting(ConfigProblem::message).allSatisfy(m -> assertThat(m).contains("is not set"))
+        .anySatisfy(m -> assertThat(m).contains("DIGITALOCEAN_TOKEN")).anySatisfy(m -> assertThat(m).contains("NETLIFY_TOKEN"))
+        .anySatisfy(m -> assertThat(m).contains("DNSIMPLE_TOKEN")).anySatisfy(m -> assertThat(m).contains("SENDGRID_API_KEY"))
+        .anySatisfy(m -> assertThat(m).contains("SLACK_WEBHOOK_URL"));
+  }
+}

@@ -1,8 +1,8 @@
 package io.certferry.core.dns;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.acme.PollSchedule;
-import io.certferry.core.issue.acme.Sleeper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

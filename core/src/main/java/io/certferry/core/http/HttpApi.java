@@ -1,5 +1,6 @@
 package io.certferry.core.http;
 
+import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,9 +1,9 @@
 package io.certferry.core.notify;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.HttpApi;
 import io.certferry.core.http.HttpApiException;
-import io.certferry.core.http.Sleeper;
 
 import java.time.Duration;
 import okhttp3.HttpUrl;

@@ -71,7 +71,7 @@ public final class NotifierFactories {
     public Object create(JsonNode s, Secrets secrets) {
       Duration timeout = s.hasNonNull("timeout") ? Durations.parse(s.get("timeout").asText()) : Duration.ofSeconds(10);
       return new WebhookNotifier(WebhookNotifier.parse(secrets.resolve(s.path("url").asText())),
-          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.http.Sleeper.SYSTEM);
+          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.Sleeper.SYSTEM);
     }
   }
 
@@ -123,7 +123,7 @@ public final class NotifierFactories {
       Duration timeout = s.hasNonNull("timeout") ? Durations.parse(s.get("timeout").asText()) : Duration.ofSeconds(20);
       return new SendGridNotifier(HttpUrl.get(s.path("baseUrl").asText("https://api.sendgrid.com")),
           secrets.resolve(s.path("apiKey").asText()), s.path("from").asText(), recipients(s),
-          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.http.Sleeper.SYSTEM);
+          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.Sleeper.SYSTEM);
     }
   }
 

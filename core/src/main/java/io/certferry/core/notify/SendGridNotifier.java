@@ -1,5 +1,6 @@
 package io.certferry.core.notify;
 
+import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import io.certferry.core.http.Sleeper;
 import okhttp3.HttpUrl;
 
 /**

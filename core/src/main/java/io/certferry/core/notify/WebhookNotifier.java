@@ -1,11 +1,11 @@
 package io.certferry.core.notify;
 
+import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.Objects;
-import io.certferry.core.http.Sleeper;
 import okhttp3.HttpUrl;
 
 /**

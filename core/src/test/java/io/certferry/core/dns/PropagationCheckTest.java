@@ -1,10 +1,11 @@
 package io.certferry.core.dns;
 
+import io.certferry.core.testing.FakeTime;
+import io.certferry.core.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certferry.core.issue.IssueException;
-import io.certferry.core.issue.acme.Sleeper;
 import io.certferry.core.testing.PebbleServer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -35,46 +36,25 @@ class PropagationCheckTest {
   }
 
   /** Time that moves only when slept; runs a hook on each sleep (to change DNS mid-wait). */
-  static final class FakeTime extends Clock implements Sleeper {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    final List<Duration> sleeps = new ArrayList<>();
-    Runnable onSleep = () -> {};
-
-    @Override
-    public void sleep(Duration d) {
-      sleeps.add(d);
-      now = now.plus(d);
-      onSleep.run();
-    }
-
-    @Override
-    public Instant instant() { return now; }
-
-    @Override
-    public ZoneOffset getZone() { return ZoneOffset.UTC; }
-
-    @Override
-    public Clock withZone(ZoneId zone) { return this; }
-  }
 
   @Test
   void waitsUntilTheValueIsVisibleAndReportsTheLaggingServer() throws Exception {
     ChallTestSrvDnsProvider dns = new ChallTestSrvDnsProvider(pebble.challTestSrvUrl());
     dns.createTxt("_acme-challenge.prop.example.com", "old-value");
     FakeTime time = new FakeTime();
-    time.onSleep = () -> {
+    time.onSleep(() -> {
       try {
         dns.createTxt("_acme-challenge.prop.example.com", "new-value");
       } catch (DnsException e) {
         throw new IllegalStateException(e);
       }
-    };
+    });
     List<String> progress = new ArrayList<>();
     PropagationCheck check = PropagationCheck.builder().servers(List.of(pebble.dnsAddress())).clock(time).sleeper(time).build();
 
     check.await("_acme-challenge.prop.example.com", "new-value", progress::add);
 
-    assertThat(time.sleeps).hasSize(1);
+    assertThat(time.sleeps()).hasSize(1);
     assertThat(progress).singleElement().asString()
         .contains("1 of 1 servers not yet")
         .contains("127.0.0.1:" + pebble.dnsAddress().getPort() + " answers old-value");
@@ -92,7 +72,7 @@ class PropagationCheckTest {
         .hasMessageContaining("not visible at 2 of 2 authoritative servers after 30 s")
         .hasMessageContaining("answers no TXT")
         .hasMessageContaining("no answer");
-    assertThat(time.sleeps.stream().mapToLong(Duration::toMillis).sum()).isEqualTo(30_000L);
+    assertThat(time.sleeps().stream().mapToLong(Duration::toMillis).sum()).isEqualTo(30_000L);
   }
 
   @Test

@@ -31,7 +31,7 @@ class NotifiersTest {
   static final ObjectMapper JSON = new ObjectMapper();
   final MockWebServer server = new MockWebServer();
   final List<Duration> slept = new ArrayList<>();
-  final io.certferry.core.http.Sleeper sleeper = slept::add;
+  final io.certferry.core.Sleeper sleeper = slept::add;
   final Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
 
   @BeforeEach

@@ -2,7 +2,7 @@ package io.certferry.core.renew;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certferry.core.testing.SettableClock;
+import io.certferry.core.testing.MutableClock;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +18,7 @@ class AlertLevelTest {
       "PT169H, DAYS_14", "PT168H, DAYS_7", "PT72H, DAYS_3", "PT25H, DAYS_3", "PT24H, DAYS_1",
       "PT1M, DAYS_1", "PT0S, EXPIRED", "-PT5H, EXPIRED"})
   void levelByTimeLeft(String left, AlertLevel expected) {
-    SettableClock clock = new SettableClock(NOT_AFTER.minus(Duration.parse(left)));
+    MutableClock clock = new MutableClock(NOT_AFTER.minus(Duration.parse(left)));
 
     assertThat(AlertLevel.of(NOT_AFTER, clock)).isEqualTo(expected);
   }

@@ -3,7 +3,7 @@ package io.certferry.core.renew;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.certferry.core.testing.SettableClock;
+import io.certferry.core.testing.MutableClock;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class AriClientTest {
   static final String CERT_ID = "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE";
 
-  private final SettableClock clock = SettableClock.at("2026-11-25T10:00:00Z");
+  private final MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
   private MockWebServer server;
   private AriClient client;
 

@@ -9,7 +9,7 @@ import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.testing.MemoryStore;
-import io.certferry.core.testing.SettableClock;
+import io.certferry.core.testing.MutableClock;
 import io.certferry.core.testing.TestPki;
 import io.certferry.core.x509.KeyType;
 
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /** The CertManager-facing timing: ARI through a cached directory lookup, the lifetime rule otherwise. */
 class PlannedRenewalTimingTest {
-  private final SettableClock clock = new SettableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final MemoryStore store = new MemoryStore();
   private final AtomicInteger directoryHits = new AtomicInteger();
   private volatile String directoryBody;

@@ -4,7 +4,7 @@ import static io.certferry.core.renew.AriClientTest.CERT_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certferry.core.store.LineageState;
-import io.certferry.core.testing.SettableClock;
+import io.certferry.core.testing.MutableClock;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -25,7 +25,7 @@ class RenewalPlannerTest {
   private static final Instant NOT_AFTER = NOT_BEFORE.plus(Duration.ofDays(90)); // 2026-12-30
   private static final RenewalCandidate CERT = new RenewalCandidate("www", NOT_BEFORE, NOT_AFTER, Optional.of(CERT_ID));
 
-  private final SettableClock clock = SettableClock.at("2026-11-25T10:00:00Z");
+  private final MutableClock clock = MutableClock.at("2026-11-25T10:00:00Z");
   private final FractionRandom random = new FractionRandom(0.5);
   private final RenewalPlanner planner = RenewalPlanner.builder().clock(clock).random(random).build();
   private MockWebServer server;

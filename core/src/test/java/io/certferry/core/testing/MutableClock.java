@@ -12,6 +12,8 @@ public final class MutableClock extends Clock {
 
   public MutableClock(Instant start) { this.now = start; }
 
+  public static MutableClock at(String isoInstant) { return new MutableClock(Instant.parse(isoInstant)); }
+
   public void advance(Duration d) { now = now.plus(d); }
 
   public void set(Instant t) { now = t; }

@@ -1,5 +1,6 @@
 package io.certferry.core.issue.acme;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;

@@ -1,5 +1,6 @@
 package io.certferry.core.issue.acme;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.issue.IssueException;
 import java.time.Clock;
 import java.time.Duration;

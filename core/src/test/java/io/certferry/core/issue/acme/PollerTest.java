@@ -1,5 +1,7 @@
 package io.certferry.core.issue.acme;
 
+import io.certferry.core.testing.FakeTime;
+import io.certferry.core.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,25 +21,6 @@ import org.shredzone.acme4j.Status;
 
 class PollerTest {
   /** A clock that only moves when the fake sleeper sleeps. */
-  static final class FakeTime extends Clock implements Sleeper {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    final List<Duration> sleeps = new ArrayList<>();
-
-    @Override
-    public void sleep(Duration d) {
-      sleeps.add(d);
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() { return now; }
-
-    @Override
-    public ZoneOffset getZone() { return ZoneOffset.UTC; }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) { return this; }
-  }
 
   /** Answers scripted statuses and Retry-After values, one per fetch. */
   static final class Scripted implements Poller.Pollable {
@@ -69,24 +52,24 @@ class PollerTest {
     Status s = new Poller(PollSchedule.DEFAULT, time, time).await(r, Set.of(Status.VALID), "authz", progress::add);
     assertThat(s).isEqualTo(Status.VALID);
     assertThat(r.fetches).isEqualTo(8);
-    assertThat(time.sleeps).extracting(Duration::toMillis).containsExactly(100L, 200L, 400L, 800L, 1600L, 3000L, 3000L);
+    assertThat(time.sleeps()).extracting(Duration::toMillis).containsExactly(100L, 200L, 400L, 800L, 1600L, 3000L, 3000L);
   }
 
   @Test
   void firstAnswerAlreadyDoneNeverSleeps() throws Exception {
     Scripted r = new Scripted(Status.VALID);
     new Poller(PollSchedule.DEFAULT, time, time).await(r, Set.of(Status.VALID), "order", progress::add);
-    assertThat(time.sleeps).isEmpty();
+    assertThat(time.sleeps()).isEmpty();
   }
 
   @Test
   void honoursRetryAfterWhenTheCaSendsOne() throws Exception {
     Scripted r = new Scripted(Status.PROCESSING, Status.PROCESSING, Status.VALID);
-    r.retryAfters.add(Optional.of(time.now.plusSeconds(7)));
+    r.retryAfters.add(Optional.of(time.instant().plusSeconds(7)));
     r.retryAfters.add(Optional.empty());
     new Poller(PollSchedule.DEFAULT, time, time).await(r, Set.of(Status.VALID), "order", progress::add);
     // 7 s from Retry-After, then the schedule resumes at its second step
-    assertThat(time.sleeps).extracting(Duration::toMillis).containsExactly(7000L, 200L);
+    assertThat(time.sleeps()).extracting(Duration::toMillis).containsExactly(7000L, 200L);
     assertThat(progress).anyMatch(l -> l.contains("waiting 7.0 s for the CA") && l.contains("processing"));
   }
 
@@ -101,11 +84,11 @@ class PollerTest {
   void givesUpAtTheDeadlineWithoutOversleeping() {
     PollSchedule schedule = new PollSchedule(Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofSeconds(10));
     Scripted r = new Scripted(Status.PENDING);
-    r.retryAfters.add(Optional.of(time.now.plusSeconds(60))); // a Retry-After past the deadline is cut to it
+    r.retryAfters.add(Optional.of(time.instant().plusSeconds(60))); // a Retry-After past the deadline is cut to it
     assertThatThrownBy(() -> new Poller(schedule, time, time).await(r, Set.of(Status.VALID), "authorization for a.example", progress::add))
         .isInstanceOf(IssueException.class)
         .hasMessageContaining("authorization for a.example is still pending after 10 s");
-    assertThat(time.sleeps.stream().mapToLong(Duration::toMillis).sum()).isEqualTo(10_000L);
+    assertThat(time.sleeps().stream().mapToLong(Duration::toMillis).sum()).isEqualTo(10_000L);
   }
 
   @Test

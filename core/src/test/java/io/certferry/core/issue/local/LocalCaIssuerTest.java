@@ -9,7 +9,7 @@ import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
 import io.certferry.core.renew.AriCertificateId;
 import io.certferry.core.testing.RequiredTools;
-import io.certferry.core.testing.SettableClock;
+import io.certferry.core.testing.MutableClock;
 import io.certferry.core.x509.Fingerprints;
 import io.certferry.core.x509.KeyType;
 
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalCaIssuerTest {
-  private final SettableClock clock = new SettableClock(Instant.now());
+  private final MutableClock clock = new MutableClock(Instant.now());
   private final CaOnlyStore store = new CaOnlyStore();
   private final LocalCaIssuer issuer = LocalCaIssuer.builder(store).clock(clock).hostName("devbox").create();
 

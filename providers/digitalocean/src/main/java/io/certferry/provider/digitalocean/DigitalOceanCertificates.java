@@ -1,10 +1,10 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.http.HttpApiException;
-import io.certferry.core.http.Sleeper;
 import io.certferry.core.x509.Fingerprints;
 
 import java.time.Clock;

@@ -1,11 +1,11 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.TlsProbe;
-import io.certferry.core.http.Sleeper;
 
 import java.time.Clock;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.deploy.EndpointCheck;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,6 @@ import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.VerifyResult;
-import io.certferry.core.http.Sleeper;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.deploy.EndpointCheck;
 
 import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.http.HttpApi;
-import io.certferry.core.http.Sleeper;
 import io.certferry.core.x509.Fingerprints;
 
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.certferry.core.http.FakeTime;
+import io.certferry.core.testing.FakeTime;
 import io.certferry.core.x509.Fingerprints;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

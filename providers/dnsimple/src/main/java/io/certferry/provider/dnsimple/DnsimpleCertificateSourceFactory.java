@@ -1,9 +1,9 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
-import io.certferry.core.http.Sleeper;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;
 
 import java.time.Clock;

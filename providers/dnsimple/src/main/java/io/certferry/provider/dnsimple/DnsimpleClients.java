@@ -1,8 +1,8 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.Secrets;
 import io.certferry.core.http.HttpApi;
-import io.certferry.core.http.Sleeper;
 
 
 import java.time.Clock;

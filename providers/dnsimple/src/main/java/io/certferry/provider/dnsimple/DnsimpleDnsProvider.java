@@ -1,9 +1,9 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.dns.DnsException;
 import io.certferry.core.dns.DnsProvider;
 import io.certferry.core.dns.DnsRecordHandle;
-import io.certferry.core.http.Sleeper;
 import io.certferry.provider.dnsimple.DnsimpleApi.Zone;
 import io.certferry.provider.dnsimple.DnsimpleApi.ZoneRecord;
 

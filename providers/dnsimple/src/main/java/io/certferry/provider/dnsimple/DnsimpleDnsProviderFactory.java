@@ -1,10 +1,10 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 import io.certferry.core.dns.DnsProvider;
-import io.certferry.core.http.Sleeper;
 
 import java.time.Clock;
 import java.util.List;

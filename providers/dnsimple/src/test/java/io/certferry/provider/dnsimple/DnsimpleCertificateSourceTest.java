@@ -1,5 +1,6 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.testing.FakeTime;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.issue.imported.PurchasedCertificateSource.Download;
@@ -23,7 +24,7 @@ class DnsimpleCertificateSourceTest {
   private final TestPki.Ca root = TestPki.root("Test Root CA");
   private final TestPki.Ca issuing = root.intermediate("Test Issuing CA");
   private final CertificateBundle bought = issuing.leaf(List.of("www.example.com", "example.com"));
-  private final FakeTime time = new FakeTime();
+  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
   private FakeDnsimple fake;
   private DnsimpleTestServer dnsimple;
   private DnsimpleCertificateSource source;

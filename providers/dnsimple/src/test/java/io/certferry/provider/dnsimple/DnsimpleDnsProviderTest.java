@@ -1,5 +1,6 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.testing.FakeTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.core.dns.DnsException;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DnsimpleDnsProviderTest {
   private static final long ACCOUNT = 1010;
   private final ObjectMapper json = new ObjectMapper();
-  private final FakeTime time = new FakeTime();
+  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
   private DnsimpleTestServer dnsimple;
 
   private DnsimpleDnsProvider provider(FakeDnsimple fake, Long account, boolean confirm) throws IOException {
@@ -225,7 +226,7 @@ class DnsimpleDnsProviderTest {
     DnsRecordHandle h = provider(fake, ACCOUNT, true).createTxt("_acme-challenge.example.com", "v");
 
     assertThat(fake.requests()).filteredOn(r -> r.getUrl().encodedPath().endsWith("/distribution")).hasSize(4);
-    assertThat(time.sleeps).hasSize(3).containsOnly(DnsimpleDnsProvider.DISTRIBUTION_POLL);
+    assertThat(time.sleeps()).hasSize(3).containsOnly(DnsimpleDnsProvider.DISTRIBUTION_POLL);
     assertThat(fake.records("example.com")).extracting(r -> r.path("id").asText()).containsExactly(h.recordId());
   }
 
@@ -239,7 +240,7 @@ class DnsimpleDnsProviderTest {
         .isInstanceOf(DnsException.class)
         .hasMessageContaining("did not reach all DNSimple name servers within 120 s");
     assertThat(fake.records("example.com")).isEmpty();
-    long waited = time.sleeps.stream().mapToLong(d -> d.toSeconds()).sum();
+    long waited = time.sleeps().stream().mapToLong(d -> d.toSeconds()).sum();
     assertThat(waited).isBetween(120L, 125L);
   }
 
@@ -250,7 +251,7 @@ class DnsimpleDnsProviderTest {
     provider(fake, ACCOUNT, true).createTxt("_acme-challenge.example.com", "v");
 
     assertThat(fake.requests()).filteredOn(r -> r.getUrl().encodedPath().endsWith("/distribution")).hasSize(2);
-    assertThat(time.sleeps).hasSize(1);
+    assertThat(time.sleeps()).hasSize(1);
   }
 
   private static RecordedRequest last(FakeDnsimple fake, String method) {

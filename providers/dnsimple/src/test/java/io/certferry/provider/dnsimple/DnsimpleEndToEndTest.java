@@ -1,5 +1,6 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.testing.FakeTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.core.CertificateBundle;
@@ -56,7 +57,7 @@ class DnsimpleEndToEndTest {
   private static X509Certificate pebbleServerCa;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> progress = new CopyOnWriteArrayList<>();
-  private final FakeTime time = new FakeTime();
+  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
   private FakeDnsimple fake;
   private DnsimpleTestServer dnsimple;
   private long foreignRecord;

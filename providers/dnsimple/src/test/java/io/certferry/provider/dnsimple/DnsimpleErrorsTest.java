@@ -1,5 +1,6 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.testing.FakeTime;
 import io.certferry.core.dns.DnsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** Every DNSimple error answer becomes one message that names what to fix, and never the token. */
 class DnsimpleErrorsTest {
   private static final long ACCOUNT = 1010;
-  private final FakeTime time = new FakeTime();
+  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
   private DnsimpleTestServer dnsimple;
   private FakeDnsimple fake;
 
@@ -107,7 +108,7 @@ class DnsimpleErrorsTest {
 
     var h = p.createTxt("_acme-challenge.example.com", "v");
 
-    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(30));
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(30));
     assertThat(fake.records("example.com")).extracting(r -> r.path("id").asText()).containsExactly(h.recordId());
     assertThat(fake.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(2);
   }
@@ -125,7 +126,7 @@ class DnsimpleErrorsTest {
 
     p.createTxt("_acme-challenge.example.com", "v");
 
-    assertThat(time.sleeps).containsExactly(Duration.ofSeconds(45));
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(45));
     assertThat(fake.records("example.com")).hasSize(1);
   }
 
@@ -139,7 +140,7 @@ class DnsimpleErrorsTest {
         .isInstanceOf(DnsException.class)
         .hasMessageContaining("rate limit for account 1010 stayed exhausted")
         .hasMessageContaining("resets in 3600 s");
-    assertThat(time.sleeps).isEmpty();
+    assertThat(time.sleeps()).isEmpty();
   }
 
   @Test
@@ -151,7 +152,7 @@ class DnsimpleErrorsTest {
     p.createTxt("_acme-challenge.example.com", "v");
 
     assertThat(fake.records("example.com")).hasSize(1);
-    assertThat(time.sleeps).hasSizeGreaterThanOrEqualTo(1);
+    assertThat(time.sleeps()).hasSizeGreaterThanOrEqualTo(1);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.certferry.provider.netlify;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.deploy.EndpointCheck;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,6 @@ import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.http.HttpApi;
-import io.certferry.core.http.Sleeper;
 
 import java.time.Clock;
 import java.time.Duration;

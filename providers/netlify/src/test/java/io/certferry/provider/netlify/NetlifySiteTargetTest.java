@@ -15,7 +15,7 @@ import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.deploy.VerifyResult;
-import io.certferry.core.http.FakeTime;
+import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.ContractValidatingDispatcher;
 import io.certferry.core.testing.ContractValidator;
 import io.certferry.core.testing.TestPki;

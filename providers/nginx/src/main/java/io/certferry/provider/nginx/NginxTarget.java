@@ -1,5 +1,6 @@
 package io.certferry.provider.nginx;
 
+import io.certferry.core.Sleeper;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;

@@ -1,5 +1,6 @@
 package io.certferry.provider.nginx;
 
+import io.certferry.core.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certferry.core.CertificateBundle;

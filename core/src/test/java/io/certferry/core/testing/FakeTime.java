@@ -1,5 +1,6 @@
-package io.certferry.core.http;
+package io.certferry.core.testing;
 
+import io.certferry.core.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeTime extends Clock implements Sleeper {
   private volatile Instant now;
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  private volatile Runnable onSleep = () -> {};
 
   public FakeTime(Instant start) { this.now = start; }
+
+  /** Starts at 2026-01-01T00:00:00Z. */
+  public FakeTime() { this(Instant.parse("2026-01-01T00:00:00Z")); }
 
   /** Starts at a fixed, round instant (2026-01-01T00:00:00Z). */
   public static FakeTime create() { return new FakeTime(Instant.parse("2026-01-01T00:00:00Z")); }
@@ -27,7 +32,11 @@ public final class FakeTime extends Clock implements Sleeper {
   public void sleep(Duration duration) {
     sleeps.add(duration);
     advance(duration);
+    onSleep.run();
   }
+
+  /** Runs {@code action} after every sleep: the world changing while the code under test waits. */
+  public void onSleep(Runnable action) { this.onSleep = action; }
 
   /** Every wait asked for, in order. */
   public List<Duration> sleeps() { return List.copyOf(sleeps); }

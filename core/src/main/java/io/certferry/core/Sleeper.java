@@ -1,4 +1,4 @@
-package io.certferry.core.http;
+package io.certferry.core;
 
 import java.time.Duration;
 

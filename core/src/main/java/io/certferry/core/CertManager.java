@@ -273,8 +273,14 @@ public final class CertManager implements AutoCloseable {
     IssueRequest req = new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces,
         Optional.ofNullable(mc.options().get("profile")).filter(s -> !s.isBlank()));
     IssuedCertificate issued = issuer.issue(req);
+    Map<String, String> details = new HashMap<>(issued.details());
+    if (!details.containsKey(PlannedRenewalTiming.ARI_ID)) {
+      // Kept with the version so renewal can ask the CA (ARI) without parsing the certificate.
+      io.certferry.core.renew.AriCertificateId.of(issued.bundle().leaf())
+          .ifPresent(id -> details.put(PlannedRenewalTiming.ARI_ID, id));
+    }
     // Store first, deploy after: a crash from here on finds the new version and never orders again.
-    StoredVersion v = store.addVersion(mc.name(), issued.bundle(), issuer.source(), issued.details());
+    StoredVersion v = store.addVersion(mc.name(), issued.bundle(), issuer.source(), details);
     LifecycleEvent.Type type = current.isEmpty() ? LifecycleEvent.Type.ISSUED : LifecycleEvent.Type.RENEWED;
     emit(new LifecycleEvent(type, clock.instant(), mc.name(), Optional.empty(),
         (current.isEmpty() ? "issued" : "renewed") + " version " + v.number() + ", valid until " + v.notAfter()

@@ -4,7 +4,8 @@
 # the certferry library driver (one JVM), a bare acme4j loop (the floor), certbot, lego,
 # 4 parallel lego processes and uacme.
 #
-# Usage: bench/acme/run.sh [N] [TOOLS...]   (default N=50, TOOLS="certferry certferry-par4 bare certbot lego lego4 uacme")
+# Usage: bench/acme/run.sh [N] [TOOLS...]   (default N=50, TOOLS="certferry certferry-par4 bare certbot lego lego4 uacme";
+#        also certferry-mem: the driver with an in-memory store, to separate issuance from fsync'd store writes)
 # Needs: pebble, pebble-challtestsrv, openssl, java, mvn, certbot, lego, uacme, python3, /usr/bin/time, unshare (root, for uacme).
 set -euo pipefail
 N=${1:-50}
@@ -75,6 +76,7 @@ stop_webroot() { kill "$WEBPID"; wait "$WEBPID" 2>/dev/null || true; }
 for tool in $TOOLS; do
   case $tool in
     certferry) measure certferry java $JAVA_OPTS -cp "$CP" io.certferry.core.bench.AcmeBench "$DIR" "$W/root.pem" "$HTTP" "$N" "$W/store" 1 cf ;;
+    certferry-mem) measure certferry-mem java $JAVA_OPTS -cp "$CP" io.certferry.core.bench.AcmeBench "$DIR" "$W/root.pem" "$HTTP" "$N" memory 1 cfm ;;
     certferry-par4) measure certferry-par4 java $JAVA_OPTS -cp "$CP" io.certferry.core.bench.AcmeBench "$DIR" "$W/root.pem" "$HTTP" "$N" "$W/store4" 4 cf4 ;;
     bare) measure bare-acme4j java $JAVA_OPTS -cp "$CP" io.certferry.core.bench.BareAcme4jLoop "$DIR" "$W/root.pem" "$HTTP" "$N" ;;
     certbot)

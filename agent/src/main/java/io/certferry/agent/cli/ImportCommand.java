@@ -95,7 +95,7 @@ public final class ImportCommand extends StoreCommand {
     String certificateId;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-        description = "A setting of the source; secrets by reference, e.g. token=${env:DNSIMPLE_TOKEN}.")
+        description = "A setting of the source; secrets by reference, e.g. token=$${env:DNSIMPLE_TOKEN}.")
     Map<String, String> settings = new LinkedHashMap<>();
   }
 

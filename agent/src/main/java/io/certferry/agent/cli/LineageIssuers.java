@@ -1,12 +1,11 @@
 package io.certferry.agent.cli;
 
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.issue.acme.AcmeDirectories;
 import io.certferry.core.issue.acme.AcmeIssuer;
-import io.certferry.core.issue.acme.ChallengeSolver;
-import io.certferry.core.issue.acme.Http01StandaloneSolver;
-import io.certferry.core.issue.acme.Http01WebrootSolver;
+import io.certferry.core.issue.acme.AcmeSettings;
 import io.certferry.core.issue.local.LocalCaIssuer;
 import io.certferry.core.renew.AriClient;
 import io.certferry.core.renew.AriException;
@@ -17,7 +16,6 @@ import io.certferry.core.store.LineageSpec;
 import io.certferry.core.x509.CertificateReader;
 
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -29,11 +27,9 @@ import java.util.Optional;
 /**
  * Builds the issuer and the renewal-information source a lineage's {@code spec.json} asks for.
  *
- * <p>Spec options read for {@code acme}: {@code server} (name or directory URL), {@code serverCa}
- * (PEM file of extra trust anchors for the CA's HTTPS), {@code account}, {@code email},
- * {@code agreeTos} ({@code true}), {@code challenge} ({@code http-01}), {@code httpAddress},
- * {@code httpPort} (default 80) or {@code webroot}, {@code profile}. For {@code local}:
- * {@code lifetime} (e.g. {@code 30d}). For both: {@code renewBefore}, {@code reuseKey}.
+ * <p>{@code acme} lineages use the options {@code certferry issue} wrote ({@link AcmeSettings}:
+ * server, serverCa, account, challenge, http/dns settings, EAB by reference, profile). For
+ * {@code local}: {@code lifetime} (e.g. {@code 30d}). For both: {@code renewBefore}, {@code reuseKey}.
  */
 final class LineageIssuers {
   private final CertificateStore store;
@@ -71,40 +67,14 @@ final class LineageIssuers {
   }
 
   private AcmeIssuer acme(LineageSpec spec) throws InputRejectedException {
-    Map<String, String> o = spec.options();
-    AcmeIssuer.Builder b = AcmeIssuer.builder().directory(directory(spec)).store(store).clock(clock)
-        .serverCa(serverCa(spec)).agreeToTermsOfService(Boolean.parseBoolean(o.getOrDefault("agreeTos", "false")))
-        .progress(line -> {
-          progress.println("  " + spec.name() + ": " + line);
-          progress.flush();
-        });
-    Optional.ofNullable(o.get("account")).filter(s -> !s.isBlank()).ifPresent(b::accountName);
-    Optional.ofNullable(o.get("email")).filter(s -> !s.isBlank()).ifPresent(b::email);
-    return b.solver(solver(spec)).build();
-  }
-
-  private static ChallengeSolver solver(LineageSpec spec) throws InputRejectedException {
-    Map<String, String> o = spec.options();
-    String challenge = o.getOrDefault("challenge", "http-01");
-    if (!challenge.equals("http-01")) {
-      throw new InputRejectedException(spec.name() + ": renew supports challenge http-01 so far, the spec asks for "
-          + challenge + "; renew this certificate with `certferry issue` or through the agent");
-    }
-    String webroot = o.get("webroot");
-    if (webroot != null && !webroot.isBlank()) {
-      return new Http01WebrootSolver(Path.of(webroot));
-    }
-    String port = o.getOrDefault("httpPort", "80");
+    directory(spec); // names a missing or unknown server in the lineage's terms
     try {
-      int p = Integer.parseInt(port);
-      if (p < 1 || p > 65535) {
-        throw new NumberFormatException();
-      }
-      String address = o.get("httpAddress");
-      return new Http01StandaloneSolver(address == null || address.isBlank() ? new InetSocketAddress(p)
-          : new InetSocketAddress(address, p));
-    } catch (NumberFormatException e) {
-      throw new InputRejectedException(spec.name() + ": spec option httpPort '" + port + "' is not a port (1-65535)");
+      return AcmeSettings.issuer(spec.options(), store, ReferenceSecrets.system(), line -> {
+        progress.println("  " + spec.name() + ": " + line);
+        progress.flush();
+      }).clock(clock).build();
+    } catch (InputRejectedException e) {
+      throw new InputRejectedException(spec.name() + ": spec.json: " + e.getMessage());
     }
   }
 

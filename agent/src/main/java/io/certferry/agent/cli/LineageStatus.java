@@ -35,9 +35,10 @@ public record LineageStatus(String name, String source, List<String> domains, In
   /** The status of lineage {@code name} at {@code now}. */
   public static LineageStatus of(CertificateStore store, String name, Instant now) {
     Optional<StoredVersion> current = store.current(name);
-    Optional<LineageSpec> spec = store.spec(name);
-    List<Target> targets = targets(spec, store.deployments(name), current.map(StoredVersion::sha256).orElse(null));
+    List<Target> targets = targets(store.deployments(name), current.map(StoredVersion::sha256).orElse(null));
     if (current.isEmpty()) {
+      // Only a pending key (csr ran, nothing imported yet): the spec says what it will be.
+      Optional<LineageSpec> spec = store.spec(name);
       return new LineageStatus(name, spec.map(LineageSpec::source).orElse(null),
           spec.map(LineageSpec::domains).orElse(List.of()), null, null, null, null, null, null, "pending", targets);
     }
@@ -47,12 +48,12 @@ public record LineageStatus(String name, String source, List<String> domains, In
         CertificateState.of(v.notBefore(), v.notAfter(), now).id(), targets);
   }
 
-  /** Every lineage of the store, soonest-expiring first, pending ones last (by name). */
+  /**
+   * Every lineage of the store, soonest-expiring first, pending ones last (by name). Lineages are
+   * read in parallel: with thousands of them the small file reads dominate, and they overlap well.
+   */
   public static List<LineageStatus> all(CertificateStore store, Instant now) {
-    List<LineageStatus> out = new ArrayList<>();
-    for (String name : store.names()) {
-      out.add(of(store, name, now));
-    }
+    List<LineageStatus> out = new ArrayList<>(store.names().parallelStream().map(n -> of(store, n, now)).toList());
     out.sort(SOONEST_FIRST);
     return out;
   }
@@ -61,9 +62,9 @@ public record LineageStatus(String name, String source, List<String> domains, In
       .comparing(LineageStatus::notAfter, Comparator.nullsLast(Comparator.naturalOrder()))
       .thenComparing(LineageStatus::name);
 
-  private static List<Target> targets(Optional<LineageSpec> spec, Deployments deployments, String currentSha256) {
+  /** From deployments.json alone: a target never deployed to has no record yet and is not listed. */
+  private static List<Target> targets(Deployments deployments, String currentSha256) {
     TreeMap<String, String> byId = new TreeMap<>();
-    spec.ifPresent(s -> s.targets().forEach(id -> byId.put(id, "stale")));
     for (TargetDeployment d : deployments.targets().values()) {
       String state;
       if (d.result() == TargetDeployment.Result.FAILED) {

@@ -112,32 +112,51 @@ public final class RenewCommand extends StoreCommand {
     }
     try (CertificateStore.Lock ignored = store.lock(n)) {
       Issuer issuer = issuers.issuer(spec.get());
-      if (current.isEmpty()) {
-        StoredVersion v = issue(store, spec.get(), issuer, Optional.empty(), Optional.empty());
-        out().println(n + ": issued version " + v.number() + " (there was none), expires " + DAY.format(v.notAfter()));
-        return;
+      try {
+        renewLocked(store, n, spec.get(), current, issuer, issuers, planner);
+      } finally {
+        if (issuer instanceof AutoCloseable closeable) {
+          closeQuietly(closeable);
+        }
       }
-      StoredVersion v0 = current.get();
-      RenewalPolicy policy = policy(spec.get());
-      LineageState state = store.state(n);
-      Optional<RenewalInfoSource> ari = issuers.renewalInfo(spec.get());
-      // The leaf (for its ARI id) is parsed only when the CA offers ARI; otherwise metadata suffices.
-      RenewalCandidate candidate = ari.isPresent() ? RenewalCandidate.of(n, store.load(n, v0.number()).leaf())
-          : new RenewalCandidate(n, v0.notBefore(), v0.notAfter(), Optional.empty());
-      RenewalDecision d = planner.decide(candidate, policy, state, ari, force);
-      if (!d.state().equals(state)) {
-        store.saveState(n, d.state());
-      }
-      d.windowMoved().ifPresent(m -> out().println(n + ": warning: " + m));
-      if (!d.due()) {
-        out().println(n + ": not due, renews at " + MINUTE.format(d.renewAt()) + " (" + d.reason() + ")");
-        return;
-      }
-      Optional<String> replaces = issuer.source().equals("acme") ? d.replaces() : Optional.empty();
-      StoredVersion v = issue(store, spec.get(), issuer, Optional.of(v0), replaces);
-      out().println(n + ": renewed (" + d.reason() + "), version " + v.number() + " expires "
-          + DAY.format(v.notAfter()));
     }
+  }
+
+  private void renewLocked(CertificateStore store, String n, LineageSpec spec, Optional<StoredVersion> current,
+                           Issuer issuer, LineageIssuers issuers, RenewalPlanner planner)
+      throws InputRejectedException, IssueException, InterruptedException {
+    if (current.isEmpty()) {
+      StoredVersion v = issue(store, spec, issuer, Optional.empty(), Optional.empty());
+      out().println(n + ": issued version " + v.number() + " (there was none), expires " + DAY.format(v.notAfter()));
+      return;
+    }
+    StoredVersion v0 = current.get();
+    List<String> missing = missing(v0.domains(), spec.domains());
+    if (!missing.isEmpty()) {
+      StoredVersion v = issue(store, spec, issuer, Optional.of(v0), Optional.empty());
+      out().println(n + ": renewed (version " + v0.number() + " does not cover " + String.join(", ", missing)
+          + "), version " + v.number() + " expires " + DAY.format(v.notAfter()));
+      return;
+    }
+    RenewalPolicy policy = policy(spec);
+    LineageState state = store.state(n);
+    Optional<RenewalInfoSource> ari = issuers.renewalInfo(spec);
+    // The leaf (for its ARI id) is parsed only when the CA offers ARI; otherwise metadata suffices.
+    RenewalCandidate candidate = ari.isPresent() ? RenewalCandidate.of(n, store.load(n, v0.number()).leaf())
+        : new RenewalCandidate(n, v0.notBefore(), v0.notAfter(), Optional.empty());
+    RenewalDecision d = planner.decide(candidate, policy, state, ari, force);
+    if (!d.state().equals(state)) {
+      store.saveState(n, d.state());
+    }
+    d.windowMoved().ifPresent(m -> out().println(n + ": warning: " + m));
+    if (!d.due()) {
+      out().println(n + ": not due, renews at " + MINUTE.format(d.renewAt()) + " (" + d.reason() + ")");
+      return;
+    }
+    Optional<String> replaces = issuer.source().equals("acme") ? d.replaces() : Optional.empty();
+    StoredVersion v = issue(store, spec, issuer, Optional.of(v0), replaces);
+    out().println(n + ": renewed (" + d.reason() + "), version " + v.number() + " expires "
+        + DAY.format(v.notAfter()));
   }
 
   private StoredVersion issue(CertificateStore store, LineageSpec spec, Issuer issuer,
@@ -161,6 +180,21 @@ public final class RenewCommand extends StoreCommand {
           s.ariWindowEnd(), s.ariRenewAt(), s.ariNextPoll(), s.ariExplanationUrl(), s.extra()));
     }
     return v;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // Closing an issuer only releases its HTTP resources; the renewal's outcome is already known.
+    }
+  }
+
+  /** Names the spec asks for that the stored certificate lacks (the spec was edited since). */
+  private static List<String> missing(List<String> have, List<String> want) {
+    java.util.Set<String> lower = new java.util.HashSet<>();
+    have.forEach(h -> lower.add(h.toLowerCase(java.util.Locale.ROOT)));
+    return want.stream().filter(w -> !lower.contains(w.toLowerCase(java.util.Locale.ROOT))).toList();
   }
 
   private static RenewalPolicy policy(LineageSpec spec) throws InputRejectedException {

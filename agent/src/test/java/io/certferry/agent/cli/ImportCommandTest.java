@@ -117,8 +117,35 @@ class ImportCommandTest {
     assertThat(fs.versions("shop")).extracting(StoredVersion::sha256).containsExactly(b.sha256(), renewed.sha256());
   }
 
+  /**
+   * The full real shape: AAA Certificate Services (root) cross-signs USERTrust RSA Certification
+   * Authority, which issues Sectigo RSA DV, which issues the leaf; the CA's zip holds all four in any
+   * order. The store keeps leaf, DV and the cross-signed USERTrust, never the root.
+   */
   @Test
-  void importsPkcs12WithPasswordFromFileAndStdinDash() throws Exception {
+  void importsTheCrossSignedSectigoChainFromAShuffledZip() throws Exception {
+    TestPki.Ca aaa = TestPki.root("AAA Certificate Services");
+    TestPki.Ca usertrust = TestPki.root("USERTrust RSA Certification Authority");
+    TestPki.Ca sectigoDv = usertrust.intermediate("Sectigo RSA Domain Validation Secure Server CA");
+    X509Certificate cross = aaa.crossSign(usertrust);
+    CertificateBundle b = sectigoDv.leaf(List.of("shop.example"));
+    List<X509Certificate> zip = new ArrayList<>(List.of(aaa.certificate(), b.leaf(), cross, sectigoDv.certificate()));
+    java.util.Collections.shuffle(zip, new java.util.Random(11));
+    Path all = Cli.pem(tmp.resolve("shop_example.zip-contents.pem"), zip);
+    Path key = Cli.key(tmp.resolve("shop.key"), b.privateKey());
+    Path aaaPem = Cli.pem(tmp.resolve("aaa.pem"), aaa.certificate());
+
+    Cli.Result r = Cli.run("import", "--store", store.toString(), "--name", "shop", "--cert", all.toString(),
+        "--key", key.toString(), "--trust", aaaPem.toString());
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    Path dir = store.resolve("certs/shop/versions/1");
+    assertThat(Files.readString(dir.resolve("chain.pem"))).isEqualTo(PemWriter.certificates(List.of(sectigoDv.certificate(), cross)));
+    assertThat(Files.readString(dir.resolve("cert.pem"))).isEqualTo(PemWriter.certificates(List.of(b.leaf())));
+  }
+
+  @Test
+  void importsPkcs12WithPasswordFromFile() throws Exception {
     CertificateBundle b = dv.leaf(List.of("pay.example"));
     char[] pw = "correct horse".toCharArray();
     KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -346,6 +373,14 @@ class ImportCommandTest {
     CertificateBundle b = dv.leaf(List.of("shop.example"));
     Path cert = Cli.pem(tmp.resolve("shop.crt"), b.leaf());
     rejected(importArgs("../etc", cert, chainPem(), goodKeyFor(b)), "--name", "not a valid lineage name");
+  }
+
+  @Test
+  void helpShowsSecretReferencesLiterallyNeverResolved() {
+    // picocli expands ${env:X} in descriptions unless escaped: the help text must never show a secret.
+    Cli.Result r = Cli.run("import", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("token=${env:DNSIMPLE_TOKEN}");
   }
 
   @Test

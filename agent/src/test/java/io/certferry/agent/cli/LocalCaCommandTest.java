@@ -33,6 +33,7 @@ class LocalCaCommandTest {
     X509Certificate root = CertificateReader.read("stdout", first.out().getBytes()).get(0);
     assertThat(FileStore.open(store).localCa().orElseThrow().certificate()).isEqualTo(root);
     assertThat(first.out()).doesNotContain("PRIVATE");
+    assertThat(FileStore.open(store).names()).as("the creation lock is no lineage").isEmpty();
   }
 
   @Test

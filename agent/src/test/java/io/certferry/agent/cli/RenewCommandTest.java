@@ -120,6 +120,19 @@ class RenewCommandTest {
   }
 
   @Test
+  void specWithANewNameIsRenewedAtOnce() {
+    localSpec("www", "www.example.test");
+    renew();
+    localSpec("www", "www.example.test", "static.example.test");
+
+    CliRun run = renew();
+
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("www: renewed (version 1 does not cover static.example.test), version 2");
+    assertThat(store().load("www", 2).names()).containsExactly("www.example.test", "static.example.test");
+  }
+
+  @Test
   void unknownNameIsRejected() {
     CliRun run = renew("nosuch");
 
@@ -199,16 +212,16 @@ class RenewCommandTest {
   }
 
   @Test
-  void acmeLineageRenewsAgainstPebbleWhenClockPassesRenewalPoint() throws Exception {
+  void acmeLineageIssuedByIssueCommandRenewsAgainstPebbleWhenClockPassesRenewalPoint() throws Exception {
     try (PebbleServer pebble = PebbleServer.start()) {
-      store().saveSpec(new LineageSpec("web", List.of("web.example.com"), "acme", "ec-p256",
-          Map.of("server", pebble.directoryUrl().toString(), "serverCa", pebble.serverCaFile().toString(),
-              "agreeTos", "true", "email", "ops@example.com", "httpAddress", "127.0.0.1",
-              "httpPort", String.valueOf(pebble.httpPort())), List.of()));
+      CliRun issued = CliRun.of(clock, "--store", dir.toString(), "issue", "--name", "web", "--domain", "web.example.com",
+          "--server", pebble.directoryUrl().toString(), "--server-ca", pebble.serverCaFile().toString(), "--agree-tos",
+          "--email", "ops@example.com", "--http-address", "127.0.0.1", "--http-port", String.valueOf(pebble.httpPort()));
+      assertThat(issued.code()).as(issued.toString() + pebble.logs()).isZero();
 
-      CliRun first = renew("web");
-      assertThat(first.code()).as(first.toString() + pebble.logs()).isZero();
-      assertThat(first.out()).contains("web: issued version 1");
+      CliRun notDue = renew("web");
+      assertThat(notDue.code()).as(notDue.toString()).isZero();
+      assertThat(notDue.out()).contains("web: not due").contains("a third of the");
 
       StoredVersion v1 = store().current("web").orElseThrow();
       clock.set(v1.notAfter().minus(Duration.ofDays(1)));

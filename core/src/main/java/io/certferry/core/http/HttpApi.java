@@ -49,6 +49,8 @@ public final class HttpApi {
   private static final MediaType JSON = MediaType.get("application/json");
   /** 429 answers are retried within {@code maxWait}; this caps them in case a server keeps saying 0 s. */
   private static final int MAX_RATE_LIMITED_ATTEMPTS = 20;
+  /** Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. */
+  private static final OkHttpClient SHARED = new OkHttpClient();
 
   private final HttpUrl baseUrl;
   private final String authorization;
@@ -78,7 +80,11 @@ public final class HttpApi {
     this.maxBackoff = b.maxBackoff;
     this.limiter = b.limiter;
     this.mapper = b.mapper;
-    this.client = (b.client != null ? b.client.newBuilder() : new OkHttpClient.Builder())
+    // OkHttp silently re-sends a request, POST included, when a pooled connection drops; a create sent
+    // twice leaves an object nobody knows the id of. Retries are this class's job, where they are bounded
+    // and a non-idempotent request is only repeated when marked safe.
+    this.client = (b.client != null ? b.client : SHARED).newBuilder()
+        .retryOnConnectionFailure(false)
         .connectTimeout(b.timeout)
         .readTimeout(b.timeout)
         .writeTimeout(b.timeout)

@@ -49,19 +49,27 @@ public final class PlannedRenewalTiming implements RenewalTiming {
         ? RenewalCandidate.of(spec.name(), store.load(spec.name(), current.number()).leaf())
         : new RenewalCandidate(spec.name(), current.notBefore(), current.notAfter(), Optional.empty());
     RenewalPolicy policy = RenewalPolicy.fromOptions(spec.options());
+    // CertManager applies rate limits and failure backoff itself: decide on the state without them
+    // and put them back into the state returned.
+    LineageState unheld = new LineageState(null, 0, null, null, state.ariWindowStart(), state.ariWindowEnd(),
+        state.ariRenewAt(), state.ariNextPoll(), state.ariExplanationUrl(), state.extra());
     RenewalDecision d;
     try {
-      d = planner.decide(candidate, policy, state, ari, false);
+      d = planner.decide(candidate, policy, unheld, ari, false);
     } catch (InterruptedException e) {
       // The interface cannot throw it: keep the flag for the caller's next blocking step, decide without ARI.
       Thread.currentThread().interrupt();
       try {
-        d = planner.decide(candidate, policy, state, Optional.empty(), false);
+        d = planner.decide(candidate, policy, unheld, Optional.empty(), false);
       } catch (InterruptedException impossible) {
         throw new IllegalStateException(impossible);
       }
     }
-    return new Decision(d.due(), d.renewAt(), d.nextCheck(), d.replaces(), d.windowMoved(), d.state());
+    LineageState s = d.state();
+    LineageState back = new LineageState(state.noOrderBefore(), state.failedAttempts(), state.nextAttempt(),
+        state.lastError(), s.ariWindowStart(), s.ariWindowEnd(), s.ariRenewAt(), s.ariNextPoll(),
+        s.ariExplanationUrl(), s.extra());
+    return new Decision(d.due(), d.renewAt(), d.nextCheck(), d.replaces(), d.windowMoved(), back);
   }
 
   /** Builds a {@link PlannedRenewalTiming}. */

@@ -140,7 +140,7 @@ public final class FileStore implements CertificateStore {
   }
 
   private StoredVersion meta(String name, int n) {
-    return StoreJson.read(versionDir(name, n).resolve(META), StoredVersion.class);
+    return StoreJson.readVersion(versionDir(name, n).resolve(META));
   }
 
   /** Versions up to the current one: a higher folder is an add that crashed before it became current. */

@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
  * Benchmark driver: issues N single-name certificates over http-01 through the library (AcmeIssuer
  * with the standalone solver, FileStore) in one process.
  *
- * <p>Usage: {@code AcmeBench DIRECTORY_URL SERVER_CA_PEM HTTP_PORT COUNT STORE_DIR [PARALLEL] [PREFIX]}
+ * <p>Usage: {@code AcmeBench DIRECTORY_URL SERVER_CA_PEM HTTP_PORT COUNT STORE_DIR|memory [PARALLEL] [PREFIX]}
  */
 public final class AcmeBench {
   private AcmeBench() {}
@@ -31,13 +31,18 @@ public final class AcmeBench {
     Path serverCa = Path.of(args[1]);
     int port = Integer.parseInt(args[2]);
     int count = Integer.parseInt(args[3]);
-    FileStore store = FileStore.open(Path.of(args[4]));
+    // "memory" keeps everything in memory, to separate issuance from the store's fsync'd writes
+    io.certferry.core.store.CertificateStore store = args[4].equals("memory")
+        ? new io.certferry.core.testing.MemoryStore() : FileStore.open(Path.of(args[4]));
     int parallel = args.length > 5 ? Integer.parseInt(args[5]) : 1;
     String prefix = args.length > 6 ? args[6] : "certferry";
     AcmeIssuer issuer = AcmeIssuer.builder().directory(directory).serverCa(CertificateReader.read(serverCa))
         .agreeToTermsOfService(true).store(store)
         .progress(System.getenv("BENCH_TRACE") == null ? l -> {} : l -> System.out.printf("%6d ms %s%n",
             (System.currentTimeMillis() - jvmStart), l))
+        .pollSchedule(System.getenv("BENCH_POLL_INITIAL_MS") == null ? io.certferry.core.issue.acme.PollSchedule.DEFAULT
+            : new io.certferry.core.issue.acme.PollSchedule(java.time.Duration.ofMillis(Long.parseLong(System.getenv("BENCH_POLL_INITIAL_MS"))),
+                java.time.Duration.ofSeconds(3), java.time.Duration.ofMinutes(3)))
         .solver(new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", port))).build();
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(parallel);

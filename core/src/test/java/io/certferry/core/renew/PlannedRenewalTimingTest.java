@@ -98,6 +98,21 @@ class PlannedRenewalTimingTest {
   }
 
   @Test
+  void holdsAreLeftToCertManagerAndKeptInTheState() {
+    RenewalTiming timing = PlannedRenewalTiming.builder(store).create();
+    clock.set(leaf.notAfter().minus(Duration.ofDays(1)));
+    Instant retry = clock.instant().plus(Duration.ofHours(1));
+    LineageState held = new LineageState(retry, 2, retry, "rate limited", null, null, null, null, null, Map.of());
+
+    RenewalTiming.Decision d = timing.decide(spec("local", Map.of()), current, held, clock.instant());
+
+    assertThat(d.due()).isTrue();
+    assertThat(d.state().noOrderBefore()).isEqualTo(retry);
+    assertThat(d.state().failedAttempts()).isEqualTo(2);
+    assertThat(d.state().lastError()).isEqualTo("rate limited");
+  }
+
+  @Test
   void directoryLookupIsCachedForADay() {
     directoryBody = "{\"newNonce\": \"https://x.example/nonce\"}";
     Function<LineageSpec, Optional<RenewalInfoSource>> sources = sources();

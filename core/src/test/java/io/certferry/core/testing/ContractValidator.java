@@ -124,6 +124,7 @@ public final class ContractValidator {
       com.fasterxml.jackson.databind.JsonNode root = yaml.readTree(spec);
       ((com.fasterxml.jackson.databind.node.ObjectNode) root).put("openapi", "3.0.3");
       downgradeNode(root);
+      addDeclaredPagination((com.fasterxml.jackson.databind.node.ObjectNode) root);
       return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(root);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("OpenAPI 3.1 file cannot be read as YAML: " + e.getMessage(), e);
@@ -148,6 +149,36 @@ public final class ContractValidator {
       obj.forEach(ContractValidator::downgradeNode);
     } else if (node != null && node.isArray()) {
       node.forEach(ContractValidator::downgradeNode);
+    }
+  }
+
+  /**
+   * DNSimple's file declares its documented pagination parameters ({@code PaginationPage},
+   * {@code PaginationPerPage}) but references them from only one operation, although every list
+   * endpoint accepts them; add them to each GET whose answer carries {@code pagination}.
+   */
+  private static void addDeclaredPagination(com.fasterxml.jackson.databind.node.ObjectNode root) {
+    if (!root.path("components").path("parameters").has("PaginationPage")) {
+      return;
+    }
+    for (var path : root.path("paths").properties()) {
+      com.fasterxml.jackson.databind.JsonNode get = path.getValue().get("get");
+      if (get == null || !get.path("responses").path("200").path("content").path("application/json")
+          .path("schema").path("properties").has("pagination")) {
+        continue;
+      }
+      var params = get.has("parameters") ? (com.fasterxml.jackson.databind.node.ArrayNode) get.get("parameters")
+          : ((com.fasterxml.jackson.databind.node.ObjectNode) get).putArray("parameters");
+      for (String p : List.of("PaginationPage", "PaginationPerPage")) {
+        String ref = "#/components/parameters/" + p;
+        boolean present = false;
+        for (var existing : params) {
+          present |= ref.equals(existing.path("$ref").asText());
+        }
+        if (!present) {
+          params.addObject().put("$ref", ref);
+        }
+      }
     }
   }
 

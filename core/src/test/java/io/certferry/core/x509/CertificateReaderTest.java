@@ -76,6 +76,14 @@ class CertificateReaderTest {
   }
 
   @Test
+  void readsAPkcs7BundleMislabelledAsCertificate() throws Exception {
+    String pem = Pem.encode("CERTIFICATE", pkcs7(List.of(leaf(), dv())));
+
+    assertThat(CertificateReader.read("bundle.crt", pem.getBytes(StandardCharsets.US_ASCII)))
+        .containsExactlyInAnyOrder(leaf(), dv());
+  }
+
+  @Test
   void skipsAPrivateKeyNextToTheCertificate() throws Exception {
     String combined = PemWriter.privateKey(SectigoLikePki.LEAF.privateKey()) + PemWriter.certificates(List.of(leaf()));
 

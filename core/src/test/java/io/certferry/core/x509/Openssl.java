@@ -2,6 +2,8 @@ package io.certferry.core.x509;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.certferry.core.testing.RequiredTools;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,34 +11,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the real {@code openssl} binary in a test's temp folder with a timeout. When it is missing
- * the test is skipped with a message, or fails when {@code CERTFERRY_REQUIRE_E2E=1} (CI).
+ * the test is skipped with a message, or fails when {@code CERTFERRY_REQUIRE_E2E=1} (CI), through
+ * {@link RequiredTools}.
  */
 final class Openssl {
   private static final long TIMEOUT_SECONDS = 60;
 
   private Openssl() {}
 
-  /** Skips (or, in CI, fails) the calling test when openssl cannot run. */
+  /** Skips (or, with CERTFERRY_REQUIRE_E2E=1, fails) the calling test when openssl is not installed. */
   static void require() {
-    boolean present;
-    try {
-      Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-      present = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      present = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      present = false;
-    }
-    if (!present) {
-      String message = "openssl is not installed; install it (apt-get install -y openssl) to run the interop tests";
-      if ("1".equals(System.getenv("CERTFERRY_REQUIRE_E2E"))) fail(message);
-      Assumptions.abort(message);
-    }
+    RequiredTools.require("openssl");
   }
 
   /** Runs openssl with {@code args} in {@code dir}, fails the test on a non-zero exit, returns stdout. */
@@ -53,7 +41,7 @@ final class Openssl {
   /** Runs openssl and returns its exit code and output, whatever the exit code. */
   static Result tryRun(Path dir, String... args) {
     List<String> command = new ArrayList<>();
-    command.add("openssl");
+    command.add(RequiredTools.find("openssl").map(Path::toString).orElse("openssl"));
     command.addAll(List.of(args));
     try {
       Path out = Files.createTempFile(dir, "openssl", ".out");

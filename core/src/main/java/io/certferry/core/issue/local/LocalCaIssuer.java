@@ -48,6 +48,9 @@ public final class LocalCaIssuer implements Issuer {
   /** Root lifetime. */
   public static final Duration ROOT_LIFETIME = Duration.ofDays(3650);
 
+  /** The store lock name held while the root is created. */
+  static final String CREATION_LOCK = "local-ca";
+
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
   private final CertificateStore store;
@@ -78,11 +81,19 @@ public final class LocalCaIssuer implements Issuer {
     if (existing.isPresent()) {
       return new Root(existing.get().certificate(), false);
     }
-    String name = "Certferry Local CA " + hostName + " " + DAY.format(clock.instant());
-    LocalCaMaterial created = LocalCaCertificates.root(name, rootKeyType, clock.instant(), ROOT_LIFETIME,
-        permittedDomains);
-    store.saveLocalCa(created);
-    return new Root(created.certificate(), true);
+    // Two processes (the agent and a CLI call) must not each create a root: the loser's leaves
+    // would chain to a root nobody can export. The store's lock serialises creation across processes.
+    try (CertificateStore.Lock ignored = store.lock(CREATION_LOCK)) {
+      existing = store.localCa();
+      if (existing.isPresent()) {
+        return new Root(existing.get().certificate(), false);
+      }
+      String name = "Certferry Local CA " + hostName + " " + DAY.format(clock.instant());
+      LocalCaMaterial created = LocalCaCertificates.root(name, rootKeyType, clock.instant(), ROOT_LIFETIME,
+          permittedDomains);
+      store.saveLocalCa(created);
+      return new Root(created.certificate(), true);
+    }
   }
 
   @Override

@@ -71,8 +71,17 @@ class AcmePebbleTest {
         .agreeToTermsOfService(true).email("ops@example.com").store(store).solver(solver).progress(progress::add);
   }
 
+  private final List<Http01StandaloneSolver> solvers = new CopyOnWriteArrayList<>();
+
   private Http01StandaloneSolver standalone() {
-    return new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", pebble.httpPort()));
+    Http01StandaloneSolver s = new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", pebble.httpPort()));
+    solvers.add(s);
+    return s;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void stopSolvers() {
+    solvers.forEach(Http01StandaloneSolver::close); // free the validation port for the next test at once
   }
 
   @Test
@@ -93,6 +102,7 @@ class AcmePebbleTest {
     assertThat(progress).anyMatch(l -> l.startsWith("validated www.example.com"));
 
     // a second issuer (a new process) reuses the stored account
+    issuer.close();
     IssuedCertificate again = issuer(standalone()).build()
         .issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.RSA_2048));
     assertThat(store.accountWrites()).hasSize(2);

@@ -40,7 +40,12 @@ final class CaOnlyStore implements CertificateStore {
   @Override public void saveDeployments(String name, Deployments d) { throw new UnsupportedOperationException(); }
   @Override public LineageState state(String name) { throw new UnsupportedOperationException(); }
   @Override public void saveState(String name, LineageState state) { throw new UnsupportedOperationException(); }
-  @Override public Lock lock(String name) { throw new UnsupportedOperationException(); }
+  final java.util.List<String> locks = new java.util.ArrayList<>();
+
+  @Override public Lock lock(String name) {
+    locks.add(name);
+    return () -> { };
+  }
   @Override public Optional<StoredAccount> account(URI directory, String accountName) { throw new UnsupportedOperationException(); }
   @Override public void saveAccount(StoredAccount account) { throw new UnsupportedOperationException(); }
 }

@@ -49,6 +49,7 @@ class LocalCaIssuerTest {
     assertThat(again.created()).isFalse();
     assertThat(again.certificate()).isEqualTo(first.certificate());
     assertThat(store.saves).isEqualTo(1);
+    assertThat(store.locks).as("creation under the store lock, reuse without").containsExactly("local-ca");
     X509Certificate root = first.certificate();
     assertThat(root.getSubjectX500Principal().getName())
         .matches("CN=Certferry Local CA devbox \\d{4}-\\d{2}-\\d{2},O=Certferry");

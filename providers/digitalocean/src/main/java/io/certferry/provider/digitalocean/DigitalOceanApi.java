@@ -1,5 +1,7 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.x509.PemWriter;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
@@ -43,10 +45,10 @@ final class DigitalOceanApi {
     ObjectNode body = http.json().createObjectNode()
         .put("name", name)
         .put("type", "custom")
-        .put("private_key", Pem.privateKey(bundle.privateKey()))
-        .put("leaf_certificate", Pem.certificate(bundle.leaf()));
+        .put("private_key", PemWriter.privateKey(bundle.privateKey()))
+        .put("leaf_certificate", PemWriter.certificates(List.of(bundle.leaf())));
     if (!bundle.chain().isEmpty()) {
-      body.put("certificate_chain", Pem.certificates(bundle.chain()));
+      body.put("certificate_chain", PemWriter.certificates(bundle.chain()));
     }
     try {
       return http.send(ApiRequest.post("/v2/certificates").body(body).build()).json().get("certificate");

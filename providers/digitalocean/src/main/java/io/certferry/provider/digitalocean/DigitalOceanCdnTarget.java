@@ -1,5 +1,7 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.deploy.EndpointCheck;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
@@ -23,11 +25,11 @@ final class DigitalOceanCdnTarget implements DeployTarget {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
-  private final TlsCheck tls;
+  private final EndpointCheck tls;
   private final Clock clock;
 
   DigitalOceanCdnTarget(DigitalOceanSettings settings, DigitalOceanApi api, DigitalOceanCertificates certificates,
-                        TlsCheck tls, Clock clock) {
+                        EndpointCheck tls, Clock clock) {
     this.settings = settings;
     this.api = api;
     this.certificates = certificates;

@@ -1,5 +1,7 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.deploy.EndpointCheck;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
@@ -28,12 +30,12 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
-  private final TlsCheck tls;
+  private final EndpointCheck tls;
   private final Clock clock;
   private final Sleeper sleeper;
 
   DigitalOceanLoadBalancerTarget(DigitalOceanSettings settings, DigitalOceanApi api, DigitalOceanCertificates certificates,
-                                 TlsCheck tls, Clock clock, Sleeper sleeper) {
+                                 EndpointCheck tls, Clock clock, Sleeper sleeper) {
     this.settings = settings;
     this.api = api;
     this.certificates = certificates;

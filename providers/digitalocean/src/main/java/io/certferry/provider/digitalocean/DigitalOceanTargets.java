@@ -1,5 +1,7 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.deploy.EndpointCheck;
+
 import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.TlsProbe;
@@ -31,7 +33,7 @@ final class DigitalOceanTargets {
     String account = s.apiUrl() + "#" + Fingerprints.sha256(token.getBytes(StandardCharsets.UTF_8));
     DigitalOceanApi api = new DigitalOceanApi(http, s.tokenReference(), account);
     DigitalOceanCertificates certs = new DigitalOceanCertificates(api, clock, sleeper, Duration.ofMinutes(2));
-    TlsCheck tls = new TlsCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(), probe);
+    EndpointCheck tls = new EndpointCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(), probe);
     return kind == DigitalOceanSettings.Kind.LOAD_BALANCER
         ? new DigitalOceanLoadBalancerTarget(s, api, certs, tls, clock, sleeper)
         : new DigitalOceanCdnTarget(s, api, certs, tls, clock);

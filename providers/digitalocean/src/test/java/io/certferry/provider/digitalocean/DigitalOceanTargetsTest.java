@@ -139,6 +139,23 @@ class DigitalOceanTargetsTest {
   }
 
   @Test
+  void theFakeRefusesAnUpdateThatWouldResetASetting() throws Exception {
+    io.certferry.core.http.HttpApi raw = io.certferry.core.http.HttpApi.builder().baseUrl(server.url("/").toString())
+        .bearerToken(TOKEN).clock(time).sleeper(time).build();
+    ObjectNode naive = json.createObjectNode().put("name", "mastodon-lb").put("region", "ams3");
+    naive.putArray("droplet_ids").add(3164444).add(3164445);
+    naive.set("forwarding_rules", lb().get("forwarding_rules").deepCopy());
+
+    io.certferry.core.http.HttpApiException e = catchThrowableOfType(io.certferry.core.http.HttpApiException.class,
+        () -> raw.put("/v2/load_balancers/{lb_id}", naive, LB_ID));
+
+    assertThat(e.status()).isEqualTo(422);
+    assertThat(e.apiMessage().orElseThrow()).contains("would be reset to its default");
+    ObjectNode full = LoadBalancerUpdate.body(lb(), List.of(), oldCertId);
+    assertThat(raw.put("/v2/load_balancers/{lb_id}", full, LB_ID).path("load_balancer").path("id").asText()).isEqualTo(LB_ID);
+  }
+
+  @Test
   void tagBasedLoadBalancerKeepsItsTagAndSendsNoDropletIds() throws Exception {
     fake.addLoadBalancer("a1b2c3d4-0000-4000-8000-000000000001", "prod:web", rules(oldCertId));
     ObjectNode s = lbSettings().put("loadBalancerId", "a1b2c3d4-0000-4000-8000-000000000001");

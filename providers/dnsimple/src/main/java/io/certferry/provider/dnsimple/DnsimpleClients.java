@@ -4,7 +4,6 @@ import io.certferry.core.Secrets;
 import io.certferry.core.http.HttpApi;
 import io.certferry.core.http.Sleeper;
 
-import okhttp3.OkHttpClient;
 
 import java.time.Clock;
 
@@ -19,10 +18,8 @@ final class DnsimpleClients {
         .userAgent("certferry-dnsimple/0.1")
         .clock(clock)
         .sleeper(sleeper)
-        // OkHttp by default silently re-sends a request, POST included, when a pooled connection drops;
-        // a record create sent twice leaves a TXT record nobody knows the id of. HttpApi's own bounded
-        // retries cover reads; a lost create is resolved by DnsimpleDnsProvider (look up, then resend).
-        .okHttpClient(new OkHttpClient.Builder().retryOnConnectionFailure(false).build())
+        // HttpApi never lets OkHttp re-send a POST; a create whose answer was lost is resolved by
+        // DnsimpleDnsProvider (look it up, then resend once).
         .build();
     return new DnsimpleClient(api, settings.account());
   }

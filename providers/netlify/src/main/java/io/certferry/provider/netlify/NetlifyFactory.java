@@ -1,5 +1,7 @@
 package io.certferry.provider.netlify;
 
+import io.certferry.core.deploy.EndpointCheck;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
@@ -38,6 +40,6 @@ public final class NetlifyFactory implements ProviderFactory {
         .maxAttempts(4)
         .maxWait(Duration.ofMinutes(2))
         .build();
-    return new NetlifySiteTarget(s, http, new TlsCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(), probe), clock);
+    return new NetlifySiteTarget(s, http, new EndpointCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(), probe), clock);
   }
 }

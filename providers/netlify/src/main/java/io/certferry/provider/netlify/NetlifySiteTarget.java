@@ -1,5 +1,8 @@
 package io.certferry.provider.netlify;
 
+import io.certferry.core.x509.PemWriter;
+import io.certferry.core.deploy.EndpointCheck;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
@@ -32,12 +35,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class NetlifySiteTarget implements DeployTarget {
   private final NetlifySettings settings;
   private final HttpApi http;
-  private final TlsCheck tls;
+  private final EndpointCheck tls;
   private final Clock clock;
   /** expires_at + domains of what this process uploaded, to the SHA-256 of that leaf. */
   private final Map<String, String> uploaded = new ConcurrentHashMap<>();
 
-  NetlifySiteTarget(NetlifySettings settings, HttpApi http, TlsCheck tls, Clock clock) {
+  NetlifySiteTarget(NetlifySettings settings, HttpApi http, EndpointCheck tls, Clock clock) {
     this.settings = settings;
     this.http = http;
     this.tls = tls;
@@ -93,12 +96,12 @@ final class NetlifySiteTarget implements DeployTarget {
 
   private void upload(CertificateBundle bundle) throws DeployException {
     ApiRequest.Builder post = ApiRequest.post("/sites/{site_id}/ssl", settings.siteId())
-        .query("certificate", Pem.certificate(bundle.leaf()))
-        .query("key", Pem.privateKey(bundle.privateKey()))
+        .query("certificate", PemWriter.certificates(List.of(bundle.leaf())))
+        .query("key", PemWriter.privateKey(bundle.privateKey()))
         .sensitive()
         .idempotent(true); // sending the same certificate again replaces it with itself
     if (!bundle.chain().isEmpty()) {
-      post.query("ca_certificates", Pem.certificates(bundle.chain()));
+      post.query("ca_certificates", PemWriter.certificates(bundle.chain()));
     }
     try {
       http.send(post.build());

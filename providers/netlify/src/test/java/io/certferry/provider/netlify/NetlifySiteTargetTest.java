@@ -1,5 +1,7 @@
 package io.certferry.provider.netlify;
 
+import io.certferry.core.x509.PemWriter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -134,7 +136,7 @@ class NetlifySiteTargetTest {
     assertThat(e.isRetryable()).isFalse();
     assertThat(e.getMessage()).contains("HTTP 422: bad dns for custom domain").contains("fix its DNS records");
     String all = e.getMessage() + stack(e);
-    String keyBody = io.certferry.provider.netlify.Pem.privateKey(bundle.privateKey()).split("\n")[1];
+    String keyBody = PemWriter.privateKey(bundle.privateKey()).split("\n")[1];
     assertThat(all).doesNotContain(keyBody).doesNotContain("key=").doesNotContain(TOKEN);
   }
 

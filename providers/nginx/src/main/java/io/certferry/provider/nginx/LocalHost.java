@@ -118,14 +118,19 @@ final class LocalHost implements Host {
     // nothing held
   }
 
+  /** Reads a stream on its own thread: the shared pool may have one thread, and two pipes must drain at once. */
   private static CompletableFuture<String> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
       try (in) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        result.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        result.completeExceptionally(new UncheckedIOException(e));
       }
-    });
+    }, "certferry-command-output");
+    t.setDaemon(true);
+    t.start();
+    return result;
   }
 
   private static void setOwnership(Path file, FileSpec spec) throws IOException {

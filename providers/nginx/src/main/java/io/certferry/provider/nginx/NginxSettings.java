@@ -56,7 +56,7 @@ final class NginxSettings {
     if (id.isBlank()) {
       errors.add("nginx target: id is missing; give the target an id such as nginx-frontends");
     }
-    where = "nginx target '" + id + "'";
+    where = id.isBlank() ? "nginx target" : "nginx target '" + id + "'";
     unknownKeys(settings, union(TOP_ONLY, FRONTEND_KEYS), "");
     List<Frontend> frontends = new ArrayList<>();
     JsonNode list = settings.get("frontends");
@@ -73,11 +73,13 @@ final class NginxSettings {
           continue;
         }
         unknownKeys(entry, FRONTEND_KEYS, prefix);
+        int before = errors.size();
         frontend(merge(settings, entry), prefix).ifPresent(frontends::add);
+        attributeSharedErrors(before, settings, entry, prefix);
       }
     }
     checkUniqueNames(frontends);
-    return new Parsed(id, frontends, errors);
+    return new Parsed(id, frontends, List.copyOf(new java.util.LinkedHashSet<>(errors)));
   }
 
   private Optional<Frontend> frontend(JsonNode s, String prefix) {
@@ -287,6 +289,29 @@ final class NginxSettings {
       String key = it.next();
       if (!known.contains(key)) {
         errors.add(where + ": unknown setting " + prefix + key + "; known settings here are " + new java.util.TreeSet<>(known));
+      }
+    }
+  }
+
+  /**
+   * A problem in a setting the entry inherits from the top is reported once, under the top-level
+   * name, not once per frontend under a name the user never wrote.
+   */
+  private void attributeSharedErrors(int from, JsonNode top, JsonNode entry, String prefix) {
+    JsonNode ownSsh = entry.path("ssh");
+    JsonNode topSsh = top.path("ssh");
+    for (int i = from; i < errors.size(); i++) {
+      String e = errors.get(i);
+      int at = e.indexOf(prefix);
+      if (at < 0) {
+        continue;
+      }
+      String rest = e.substring(at + prefix.length());
+      boolean inSsh = rest.startsWith("ssh.");
+      String key = (inSsh ? rest.substring(4) : rest).split("[^A-Za-z]", 2)[0];
+      boolean inherited = inSsh ? !ownSsh.has(key) && topSsh.isObject() : !entry.has(key);
+      if (inherited) {
+        errors.set(i, e.substring(0, at) + rest);
       }
     }
   }

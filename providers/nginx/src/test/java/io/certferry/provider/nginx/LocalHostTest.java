@@ -61,4 +61,12 @@ class LocalHostTest {
         .isInstanceOf(IOException.class).hasMessageContaining("did not finish within").hasMessageContaining("commandTimeout");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
   }
+
+  @Test
+  void aCommandWritingMuchToBothStreamsDoesNotBlock() throws Exception {
+    CommandResult r = host.run("head -c 300000 /dev/zero | tr '\\0' e >&2; head -c 300000 /dev/zero | tr '\\0' o", Duration.ofSeconds(30));
+    assertThat(r.exitStatus()).isZero();
+    assertThat(r.stderr()).hasSize(300000);
+    assertThat(r.stdout()).hasSize(300000);
+  }
 }

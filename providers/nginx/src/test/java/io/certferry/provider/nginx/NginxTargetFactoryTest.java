@@ -40,7 +40,8 @@ class NginxTargetFactoryTest {
         + " 'ssh': {'user': 'certferry', 'keyFile': '/etc/certferry/ssh/id_ed25519', 'knownHosts': '/etc/certferry/ssh/known_hosts'},"
         + " 'frontends': ["
         + "   {'name': 'web1', 'ssh': {'host': 'web1.example.org'}, 'address': 'web1.example.org:443'},"
-        + "   {'ssh': {'host': 'web2.example.org', 'port': 2222}, 'address': '[2001:db8::2]:443', 'reloadCommand': 'systemctl reload nginx'}"
+        + "   {'ssh': {'host': 'web2.example.org', 'port': 2222}, 'address': '[2001:db8::2]:443', 'reloadCommand': 'systemctl reload nginx'},"
+        + "   {'name': 'here', 'ssh': null}"
         + " ]}");
     assertThat(new NginxTargetFactory().validate(s)).isEmpty();
 
@@ -63,6 +64,8 @@ class NginxTargetFactoryTest {
     assertThat(web1.certificateSpec().mode()).isEqualTo(0644);
     assertThat(web1.serverNames()).containsExactly("example.org", "www.example.org");
     assertThat(web1.proveTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.frontends().get(2).ssh()).as("ssh: null makes a frontend local").isEmpty();
+    assertThat(t.frontends().get(2).keySpec().group()).contains("ssl-cert");
   }
 
   @Test
@@ -94,8 +97,8 @@ class NginxTargetFactoryTest {
     List<String> errors = new NginxTargetFactory().validate(s);
 
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("id is missing"));
-    assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].certificatePath 'tls/fullchain.pem' must be an absolute file path"));
-    assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].keyPath is missing"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("nginx target: certificatePath 'tls/fullchain.pem' must be an absolute file path"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains(": keyPath is missing"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("keyMode 0644 lets every user").contains("use 0600"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("certificateMode 644 must be an octal mode in quotes"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("unknown setting reloadComand"));
@@ -110,6 +113,8 @@ class NginxTargetFactoryTest {
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].ssh.keyPassphrase must be a secret reference"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[1].owner 'bad owner' is not a user/group name"));
     assertThat(errors).allSatisfy(e -> assertThat(e).doesNotContain("hunter2").startsWith("nginx target"));
+    assertThat(errors).as("a shared setting's problem is reported once, not per frontend")
+        .filteredOn(e -> e.contains("certificatePath 'tls")).hasSize(1);
     assertThatThrownBy(() -> new NginxTargetFactory().create(s, ref -> "x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id is missing");
   }

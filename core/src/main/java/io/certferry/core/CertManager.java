@@ -69,6 +69,7 @@ public final class CertManager implements AutoCloseable {
   private final Deployer deployer;
   private final boolean ownsDeployer;
   private final ExecutorService certExecutor;
+  private final boolean ownsExecutor;
   private final RenewalTiming timing;
   private final AlertPolicy alerts;
   private final Backoff issueBackoff;
@@ -86,7 +87,8 @@ public final class CertManager implements AutoCloseable {
     this.deployer = b.deployer != null ? b.deployer
         : Deployer.builder().store(store).clock(clock).parallelism(b.parallelism).listener(this::emit).build();
     AtomicInteger n = new AtomicInteger();
-    this.certExecutor = Executors.newFixedThreadPool(b.parallelism, r -> {
+    this.ownsExecutor = b.executor == null;
+    this.certExecutor = b.executor != null ? b.executor : Executors.newFixedThreadPool(b.parallelism, r -> {
       Thread t = new Thread(r, "certferry-reconcile-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -422,7 +424,9 @@ public final class CertManager implements AutoCloseable {
 
   @Override
   public void close() {
-    certExecutor.shutdownNow();
+    if (ownsExecutor) {
+      certExecutor.shutdownNow();
+    }
     if (ownsDeployer) {
       deployer.close();
     }
@@ -437,6 +441,7 @@ public final class CertManager implements AutoCloseable {
     private final List<Notifier> listeners = new ArrayList<>();
     private final List<Notifier> notifiers = new ArrayList<>();
     private Deployer deployer;
+    private ExecutorService executor;
     private int parallelism = 4;
     private RenewalTiming timing = RenewalTiming.lifetime();
     private AlertPolicy alerts = AlertPolicy.defaults();
@@ -462,6 +467,12 @@ public final class CertManager implements AutoCloseable {
 
     /** A deployer of your own (its listener is then yours to set); default: one built on this manager's store and clock. */
     public Builder deployer(Deployer deployer) { this.deployer = deployer; return this; }
+
+    /**
+     * Runs each certificate's step on this executor (it must not be the deployer's, or a full pool
+     * would wait on itself); not shut down by {@link CertManager#close()}. Default: a pool of {@link #parallelism}.
+     */
+    public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
 
     /** Certificates handled at once, and targets deployed at once by the default deployer (default 4). */
     public Builder parallelism(int n) {

@@ -221,6 +221,12 @@ public final class CertManager implements AutoCloseable {
             state = issueFailed(mc, state, e, now);
             wake.add(state.nextAttempt());
             error = Optional.of(e.getMessage());
+          } catch (RuntimeException e) {
+            // An issuer's bug or a store failure: back off like any failure rather than retry every pass.
+            IssueException wrapped = new IssueException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            state = issueFailed(mc, state, wrapped, now);
+            wake.add(state.nextAttempt());
+            error = Optional.of(wrapped.getMessage());
           }
         }
       } else if (needsNew && issuer.isEmpty() && (current.isEmpty() || !covered)) {

@@ -301,6 +301,23 @@ class CertManagerTest {
   }
 
   @Test
+  void issuerBugIsBackedOffNotRetriedEveryPass() throws Exception {
+    Issuer broken = new Issuer() {
+      @Override
+      public String source() { return "local"; }
+
+      @Override
+      public IssuedCertificate issue(IssueRequest r) { throw new IllegalStateException("issuer bug (test)"); }
+    };
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", broken).certificate(www()).build();
+    managers.add(m);
+    ReconcileReport r = m.reconcile();
+    assertThat(r.certificates().get(0).error().orElseThrow()).contains("issuer bug (test)");
+    assertThat(store.state("www").failedAttempts()).isEqualTo(1);
+    assertThat(r.nextWakeUp()).isEqualTo(store.state("www").nextAttempt());
+  }
+
+  @Test
   void wildcardCoverage() {
     assertThat(CertManager.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();
     assertThat(CertManager.covers(List.of("*.example.test"), List.of("a.b.example.test"))).isFalse();

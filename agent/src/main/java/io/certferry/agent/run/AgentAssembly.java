@@ -53,14 +53,7 @@ public final class AgentAssembly {
       b.notifier((Notifier) factory(providers, Notifier.class, n.type()).create(n.settings(), secrets));
     }
     for (AgentConfig.CertificateConfig c : config.certificates()) {
-      List<DeployTarget> targets = new ArrayList<>();
-      for (AgentConfig.TargetConfig t : c.targets()) {
-        ObjectNode settings = t.settings().deepCopy();
-        if (t.type().equals("directory") || t.type().equals("exec")) {
-          settings.put("certificate", c.name()); // built-in targets tell hooks which certificate this is
-        }
-        targets.add((DeployTarget) factory(providers, DeployTarget.class, t.type()).create(settings, secrets));
-      }
+      List<DeployTarget> targets = targets(c, providers, secrets);
       ManagedCertificate mc = new ManagedCertificate(c.name(), c.domains(), c.source(), c.keyType(), c.options(),
           targets, Optional.empty());
       switch (c.source()) {
@@ -77,6 +70,19 @@ public final class AgentAssembly {
       b.certificate(mc);
     }
     return b.build();
+  }
+
+  /** Creates a certificate's targets through their providers. */
+  public static List<DeployTarget> targets(AgentConfig.CertificateConfig c, ConfigLoader providers, Secrets secrets) {
+    List<DeployTarget> targets = new ArrayList<>();
+    for (AgentConfig.TargetConfig t : c.targets()) {
+      ObjectNode settings = t.settings().deepCopy();
+      if (t.type().equals("directory") || t.type().equals("exec")) {
+        settings.put("certificate", c.name()); // built-in targets tell hooks which certificate this is
+      }
+      targets.add((DeployTarget) factory(providers, DeployTarget.class, t.type()).create(settings, secrets));
+    }
+    return targets;
   }
 
   /**

@@ -44,6 +44,7 @@ public final class PropagationCheck {
   private final Resolver lookupResolver;
   private final Duration timeout;
   private final Duration queryTimeout;
+  private final int nameServerPort;
   private final Clock clock;
   private final Sleeper sleeper;
 
@@ -52,6 +53,7 @@ public final class PropagationCheck {
     this.lookupResolver = b.lookupResolver;
     this.timeout = b.timeout;
     this.queryTimeout = b.queryTimeout;
+    this.nameServerPort = b.nameServerPort;
     this.clock = b.clock;
     this.sleeper = b.sleeper;
   }
@@ -102,7 +104,7 @@ public final class PropagationCheck {
         for (Name host : ns) {
           try {
             for (InetAddress a : InetAddress.getAllByName(host.toString(true))) {
-              out.add(new InetSocketAddress(a, 53));
+              out.add(new InetSocketAddress(a, nameServerPort));
             }
           } catch (UnknownHostException e) {
             // a name server without address cannot serve the zone; the others still count
@@ -179,6 +181,7 @@ public final class PropagationCheck {
     private Resolver lookupResolver;
     private Duration timeout = Duration.ofMinutes(2);
     private Duration queryTimeout = Duration.ofSeconds(3);
+    private int nameServerPort = 53;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -195,6 +198,9 @@ public final class PropagationCheck {
 
     /** How long to wait for one server's answer (default 3 s). */
     public Builder queryTimeout(Duration queryTimeout) { this.queryTimeout = queryTimeout; return this; }
+
+    /** The port the zone's name servers answer on (default 53; tests use a free one). */
+    public Builder nameServerPort(int port) { this.nameServerPort = port; return this; }
 
     public Builder clock(Clock clock) { this.clock = clock; return this; }
 

@@ -1,27 +1,28 @@
 package io.certferry.core.store;
 
-import java.io.ByteArrayInputStream;
+import io.certferry.core.InputRejectedException;
+import io.certferry.core.x509.CertificateReader;
+import io.certferry.core.x509.PemWriter;
+import io.certferry.core.x509.PrivateKeyReader;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PEM for the files the store itself writes: certificates, PKCS#8 private keys and SPKI public
- * keys. The store only ever reads back what it wrote, so this needs none of the leniency of the
- * import readers in {@code x509} (and no Bouncy Castle, which keeps {@code load} fast).
+ * PEM for the files the store writes: certificates and PKCS#8 private keys through the x509
+ * toolkit's {@link PemWriter} and readers, and the SPKI public key of an ACME account, which the
+ * toolkit has no writer for.
  */
 final class StorePem {
   private static final Pattern BLOCK = Pattern.compile(
@@ -36,22 +37,19 @@ final class StorePem {
   }
 
   static String certificates(List<X509Certificate> certs) {
-    StringBuilder sb = new StringBuilder();
-    for (X509Certificate c : certs) {
-      try {
-        sb.append(encode("CERTIFICATE", c.getEncoded()));
-      } catch (CertificateEncodingException e) {
-        throw new StoreException("certificate " + c.getSubjectX500Principal() + " cannot be encoded", e);
-      }
+    try {
+      return PemWriter.certificates(certs);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("a certificate cannot be stored: " + e.getMessage(), e);
     }
-    return sb.toString();
   }
 
   static String privateKey(PrivateKey key) {
-    if (key.getEncoded() == null || !"PKCS#8".equals(key.getFormat())) {
-      throw new StoreException("the private key cannot be exported as PKCS#8 (held in hardware?); it cannot be stored");
+    try {
+      return PemWriter.privateKey(key);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("the private key cannot be stored (held in hardware?): " + e.getMessage(), e);
     }
-    return encode("PRIVATE KEY", key.getEncoded());
   }
 
   static List<byte[]> blocks(String text, String type) {
@@ -65,15 +63,14 @@ final class StorePem {
     return out;
   }
 
+  /** The certificates of a stored file; an empty file (a chain of a leaf issued by a root) is none. */
   static List<X509Certificate> readCertificates(byte[] pem, String file) {
+    if (new String(pem, StandardCharsets.US_ASCII).isBlank()) {
+      return List.of();
+    }
     try {
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      List<X509Certificate> out = new ArrayList<>();
-      for (byte[] der : blocks(new String(pem, StandardCharsets.US_ASCII), "CERTIFICATE")) {
-        out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
-      }
-      return out;
-    } catch (CertificateException e) {
+      return CertificateReader.read(file, pem);
+    } catch (InputRejectedException e) {
       throw new StoreException(file + ": stored certificate is unreadable: " + e.getMessage(), e);
     }
   }
@@ -83,14 +80,13 @@ final class StorePem {
     if (der.size() != 1) {
       throw new StoreException(file + ": expected one PKCS#8 private key block, found " + der.size());
     }
-    for (String alg : new String[] {"EC", "RSA", "Ed25519"}) {
-      try {
-        return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der.get(0)));
-      } catch (GeneralSecurityException tryNext) {
-        // the PKCS#8 header names the algorithm, but the JDK wants it up front: try each
-      }
+    try {
+      // Only the key block: account-key.pem also holds the public key.
+      return PrivateKeyReader.read(file, encode("PRIVATE KEY", der.get(0)).getBytes(StandardCharsets.US_ASCII),
+          Optional.empty());
+    } catch (InputRejectedException e) {
+      throw new StoreException(file + ": stored private key is unreadable (" + e.getMessage() + ")", e);
     }
-    throw new StoreException(file + ": stored private key is not an EC, RSA or Ed25519 PKCS#8 key");
   }
 
   static PublicKey readPublicKey(byte[] pem, String file) {

@@ -86,6 +86,18 @@ class FileStoreTest {
   }
 
   @Test
+  void leafIssuedByARootHasAnEmptyChain() throws Exception {
+    CertificateBundle b = TestPki.root("Internal Root").leaf(List.of("intranet.example"));
+    assertThat(b.chain()).isEmpty();
+    FileStore store = store();
+    store.addVersion("intranet", b, "local", Map.of());
+    assertThat(Files.size(root.resolve("certs/intranet/versions/1/chain.pem"))).isZero();
+    CertificateBundle back = FileStore.open(root).load("intranet", 1);
+    assertThat(back.chain()).isEmpty();
+    assertThat(back.sha256()).isEqualTo(b.sha256());
+  }
+
+  @Test
   void specStateDeploymentsPendingKeyRoundTrip() throws Exception {
     FileStore store = store();
     LineageSpec spec = new LineageSpec("shop", List.of("shop.example"), "imported", "ec-p256", Map.of("k", "v"), List.of("lb"));

@@ -59,6 +59,25 @@ class Http01SolversTest {
     assertThat(portFree(port)).isTrue();
   }
 
+  @Test
+  void solversOnOneAddressShareTheServer() throws Exception {
+    // The agent issues several certificates at once, each through its own issuer, all on port 80.
+    int port = PebbleServer.freePort();
+    Http01StandaloneSolver first = new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", port));
+    Http01StandaloneSolver second = new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", port));
+    first.prepare(PendingChallenge.http01("a.example", "tokA", "tokA.thumb"), l -> {});
+    second.prepare(PendingChallenge.http01("b.example", "tokB", "tokB.thumb"), l -> {});
+
+    assertThat(get(port, "/.well-known/acme-challenge/tokA").body()).isEqualTo("tokA.thumb");
+    assertThat(get(port, "/.well-known/acme-challenge/tokB").body()).isEqualTo("tokB.thumb");
+
+    first.close();
+    assertThat(get(port, "/.well-known/acme-challenge/tokA").statusCode()).isEqualTo(404);
+    assertThat(get(port, "/.well-known/acme-challenge/tokB").body()).as("the other solver's challenge").isEqualTo("tokB.thumb");
+    second.close();
+    assertThat(portFree(port)).isTrue();
+  }
+
   private static boolean portFree(int port) {
     try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
       return true;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         io.certferry.agent.cli.LocalCaCommand.class,
         io.certferry.agent.run.RunCommand.class,
         io.certferry.agent.run.CheckConfigCommand.class,
+        io.certferry.agent.run.DeployCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -69,6 +69,7 @@ public final class CertManager implements AutoCloseable {
   private final Deployer deployer;
   private final boolean ownsDeployer;
   private final ExecutorService certExecutor;
+  private final boolean ownsExecutor;
   private final RenewalTiming timing;
   private final AlertPolicy alerts;
   private final Backoff issueBackoff;
@@ -86,7 +87,8 @@ public final class CertManager implements AutoCloseable {
     this.deployer = b.deployer != null ? b.deployer
         : Deployer.builder().store(store).clock(clock).parallelism(b.parallelism).listener(this::emit).build();
     AtomicInteger n = new AtomicInteger();
-    this.certExecutor = Executors.newFixedThreadPool(b.parallelism, r -> {
+    this.ownsExecutor = b.executor == null;
+    this.certExecutor = b.executor != null ? b.executor : Executors.newFixedThreadPool(b.parallelism, r -> {
       Thread t = new Thread(r, "certferry-reconcile-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -219,6 +221,12 @@ public final class CertManager implements AutoCloseable {
             state = issueFailed(mc, state, e, now);
             wake.add(state.nextAttempt());
             error = Optional.of(e.getMessage());
+          } catch (RuntimeException e) {
+            // An issuer's bug or a store failure: back off like any failure rather than retry every pass.
+            IssueException wrapped = new IssueException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            state = issueFailed(mc, state, wrapped, now);
+            wake.add(state.nextAttempt());
+            error = Optional.of(wrapped.getMessage());
           }
         }
       } else if (needsNew && issuer.isEmpty() && (current.isEmpty() || !covered)) {
@@ -273,8 +281,14 @@ public final class CertManager implements AutoCloseable {
     IssueRequest req = new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces,
         Optional.ofNullable(mc.options().get("profile")).filter(s -> !s.isBlank()));
     IssuedCertificate issued = issuer.issue(req);
+    Map<String, String> details = new HashMap<>(issued.details());
+    if (!details.containsKey(PlannedRenewalTiming.ARI_ID)) {
+      // Kept with the version so renewal can ask the CA (ARI) without parsing the certificate.
+      io.certferry.core.renew.AriCertificateId.of(issued.bundle().leaf())
+          .ifPresent(id -> details.put(PlannedRenewalTiming.ARI_ID, id));
+    }
     // Store first, deploy after: a crash from here on finds the new version and never orders again.
-    StoredVersion v = store.addVersion(mc.name(), issued.bundle(), issuer.source(), issued.details());
+    StoredVersion v = store.addVersion(mc.name(), issued.bundle(), issuer.source(), details);
     LifecycleEvent.Type type = current.isEmpty() ? LifecycleEvent.Type.ISSUED : LifecycleEvent.Type.RENEWED;
     emit(new LifecycleEvent(type, clock.instant(), mc.name(), Optional.empty(),
         (current.isEmpty() ? "issued" : "renewed") + " version " + v.number() + ", valid until " + v.notAfter()
@@ -416,7 +430,9 @@ public final class CertManager implements AutoCloseable {
 
   @Override
   public void close() {
-    certExecutor.shutdownNow();
+    if (ownsExecutor) {
+      certExecutor.shutdownNow();
+    }
     if (ownsDeployer) {
       deployer.close();
     }
@@ -431,6 +447,7 @@ public final class CertManager implements AutoCloseable {
     private final List<Notifier> listeners = new ArrayList<>();
     private final List<Notifier> notifiers = new ArrayList<>();
     private Deployer deployer;
+    private ExecutorService executor;
     private int parallelism = 4;
     private RenewalTiming timing = RenewalTiming.lifetime();
     private AlertPolicy alerts = AlertPolicy.defaults();
@@ -456,6 +473,12 @@ public final class CertManager implements AutoCloseable {
 
     /** A deployer of your own (its listener is then yours to set); default: one built on this manager's store and clock. */
     public Builder deployer(Deployer deployer) { this.deployer = deployer; return this; }
+
+    /**
+     * Runs each certificate's step on this executor (it must not be the deployer's, or a full pool
+     * would wait on itself); not shut down by {@link CertManager#close()}. Default: a pool of {@link #parallelism}.
+     */
+    public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
 
     /** Certificates handled at once, and targets deployed at once by the default deployer (default 4). */
     public Builder parallelism(int n) {

@@ -17,18 +17,27 @@ import java.util.Optional;
  * planner sees the state without them and they are put back into the state it returns.
  */
 final class PlannedRenewalTiming implements RenewalTiming {
-  private final RenewalPlanner planner;
+  /** Key in a version's details: its ARI certificate id, stored at issuance. */
+  static final String ARI_ID = RenewalPlanner.ARI_CERT_ID;
 
-  PlannedRenewalTiming(RenewalPlanner planner) { this.planner = planner; }
+  private final RenewalPlanner planner;
+  private final java.util.function.Function<LineageSpec, Optional<io.certferry.core.renew.RenewalInfoSource>> ari;
+
+  PlannedRenewalTiming(RenewalPlanner planner,
+                       java.util.function.Function<LineageSpec, Optional<io.certferry.core.renew.RenewalInfoSource>> ari) {
+    this.planner = planner;
+    this.ari = ari;
+  }
 
   @Override
   public Decision decide(LineageSpec spec, StoredVersion current, LineageState state, Instant now) {
     LineageState unheld = new LineageState(null, 0, null, null, state.ariWindowStart(), state.ariWindowEnd(),
         state.ariRenewAt(), state.ariNextPoll(), state.ariExplanationUrl(), state.extra());
-    RenewalCandidate candidate = new RenewalCandidate(spec.name(), current.notBefore(), current.notAfter(), Optional.empty());
+    RenewalCandidate candidate = new RenewalCandidate(spec.name(), current.notBefore(), current.notAfter(),
+        Optional.ofNullable(current.details().get(ARI_ID)));
     RenewalDecision d;
     try {
-      d = planner.decide(candidate, RenewalPolicy.fromOptions(spec.options()), unheld, Optional.empty(), false);
+      d = planner.decide(candidate, RenewalPolicy.fromOptions(spec.options()), unheld, ari.apply(spec), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while deciding the renewal of " + spec.name(), e);

@@ -46,7 +46,17 @@ public interface RenewalTiming {
 
   /** The renewal planner's rules ({@link io.certferry.core.renew.RenewalPlanner}) on the given clock. */
   static RenewalTiming plannedOn(java.time.Clock clock) {
-    return new PlannedRenewalTiming(io.certferry.core.renew.RenewalPlanner.builder().clock(clock).build());
+    return plannedOn(clock, spec -> Optional.empty());
+  }
+
+  /**
+   * The renewal planner's rules with ARI (RFC 9773): {@code ari} gives the CA's renewal-information
+   * source for a lineage (empty for the local CA, imports, or a CA without ARI). The CA's window
+   * comes first; its {@code Retry-After} sets the next poll, which becomes a wake-up.
+   */
+  static RenewalTiming plannedOn(java.time.Clock clock,
+                                 java.util.function.Function<LineageSpec, Optional<io.certferry.core.renew.RenewalInfoSource>> ari) {
+    return new PlannedRenewalTiming(io.certferry.core.renew.RenewalPlanner.builder().clock(clock).build(), ari);
   }
 
   private static Instant byLifetime(LineageSpec spec, StoredVersion current) {

@@ -271,6 +271,53 @@ class CertManagerTest {
   }
 
   @Test
+  void renewalFollowsTheCasAriWindowAndWakesForTheNextPoll() throws Exception {
+    Instant start = clock.instant();
+    java.util.concurrent.atomic.AtomicReference<String> askedFor = new java.util.concurrent.atomic.AtomicReference<>();
+    io.certferry.core.renew.RenewalInfoSource ca = id -> {
+      askedFor.set(id);
+      return new io.certferry.core.renew.RenewalInfo(start.plus(Duration.ofDays(10)), start.plus(Duration.ofDays(11)),
+          Optional.empty(), Duration.ofHours(6));
+    };
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
+        .renewalTiming(RenewalTiming.plannedOn(clock, spec -> Optional.of(ca))).maxInterval(Duration.ofDays(365))
+        .certificate(www()).build();
+    managers.add(m);
+    ReconcileReport r = m.reconcile();
+    StoredVersion v1 = store.current("www").orElseThrow();
+    assertThat(v1.details()).containsKey("ariCertId");
+    assertThat(askedFor.get()).isEqualTo(v1.details().get("ariCertId"));
+    var st = store.state("www");
+    assertThat(st.ariWindowStart()).isEqualTo(start.plus(Duration.ofDays(10)));
+    Instant renewAt = r.certificates().get(0).renewAt().orElseThrow();
+    // The CA's window (days 10-11) wins over the lifetime rule (day 60); the next poll (6 h) comes first.
+    assertThat(renewAt).isBetween(start.plus(Duration.ofDays(10)), start.plus(Duration.ofDays(11)));
+    assertThat(r.nextWakeUp()).isEqualTo(start.plus(Duration.ofHours(6)));
+
+    clock.set(renewAt.plus(Duration.ofMinutes(1)));
+    m.reconcile();
+    assertThat(store.versions("www")).hasSize(2);
+    assertThat(issuer.last.replaces()).contains(v1.details().get("ariCertId"));
+  }
+
+  @Test
+  void issuerBugIsBackedOffNotRetriedEveryPass() throws Exception {
+    Issuer broken = new Issuer() {
+      @Override
+      public String source() { return "local"; }
+
+      @Override
+      public IssuedCertificate issue(IssueRequest r) { throw new IllegalStateException("issuer bug (test)"); }
+    };
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", broken).certificate(www()).build();
+    managers.add(m);
+    ReconcileReport r = m.reconcile();
+    assertThat(r.certificates().get(0).error().orElseThrow()).contains("issuer bug (test)");
+    assertThat(store.state("www").failedAttempts()).isEqualTo(1);
+    assertThat(r.nextWakeUp()).isEqualTo(store.state("www").nextAttempt());
+  }
+
+  @Test
   void wildcardCoverage() {
     assertThat(CertManager.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();
     assertThat(CertManager.covers(List.of("*.example.test"), List.of("a.b.example.test"))).isFalse();

@@ -47,20 +47,13 @@ public final class AgentAssembly {
         .parallelism(config.schedule().parallelism())
         .maxInterval(config.schedule().maxInterval())
         .alertPolicy(AlertPolicy.of(config.alerts().levels(), config.alerts().failureThreshold()))
-        .renewalTiming(io.certferry.core.RenewalTiming.plannedOn(clock));
+        .renewalTiming(io.certferry.core.RenewalTiming.plannedOn(clock, ariSources(config, clock)));
     listeners.forEach(b::listener);
     for (AgentConfig.Block n : config.notifications()) {
       b.notifier((Notifier) factory(providers, Notifier.class, n.type()).create(n.settings(), secrets));
     }
     for (AgentConfig.CertificateConfig c : config.certificates()) {
-      List<DeployTarget> targets = new ArrayList<>();
-      for (AgentConfig.TargetConfig t : c.targets()) {
-        ObjectNode settings = t.settings().deepCopy();
-        if (t.type().equals("directory") || t.type().equals("exec")) {
-          settings.put("certificate", c.name()); // built-in targets tell hooks which certificate this is
-        }
-        targets.add((DeployTarget) factory(providers, DeployTarget.class, t.type()).create(settings, secrets));
-      }
+      List<DeployTarget> targets = targets(c, providers, secrets);
       ManagedCertificate mc = new ManagedCertificate(c.name(), c.domains(), c.source(), c.keyType(), c.options(),
           targets, Optional.empty());
       switch (c.source()) {
@@ -77,6 +70,68 @@ public final class AgentAssembly {
       b.certificate(mc);
     }
     return b.build();
+  }
+
+  /** Creates a certificate's targets through their providers. */
+  public static List<DeployTarget> targets(AgentConfig.CertificateConfig c, ConfigLoader providers, Secrets secrets) {
+    List<DeployTarget> targets = new ArrayList<>();
+    for (AgentConfig.TargetConfig t : c.targets()) {
+      ObjectNode settings = t.settings().deepCopy();
+      if (t.type().equals("directory") || t.type().equals("exec")) {
+        settings.put("certificate", c.name()); // built-in targets tell hooks which certificate this is
+      }
+      targets.add((DeployTarget) factory(providers, DeployTarget.class, t.type()).create(settings, secrets));
+    }
+    return targets;
+  }
+
+  /**
+   * The CA's renewal information (ARI) for each ACME certificate: the directory's renewalInfo URL is
+   * looked up on first use and kept; a CA without ARI, or one that cannot be reached, leaves the
+   * lifetime rule in charge (and is asked again next pass).
+   */
+  static java.util.function.Function<io.certferry.core.store.LineageSpec, Optional<io.certferry.core.renew.RenewalInfoSource>>
+      ariSources(AgentConfig config, Clock clock) {
+    java.util.Map<String, java.util.function.Supplier<Optional<io.certferry.core.renew.RenewalInfoSource>>> byName =
+        new java.util.HashMap<>();
+    for (AgentConfig.CertificateConfig c : config.certificates()) {
+      if (c.source().equals("acme")) {
+        byName.put(c.name(), new AriLookup(c.issuer(), clock));
+      }
+    }
+    return spec -> byName.getOrDefault(spec.name(), Optional::empty).get();
+  }
+
+  private static final class AriLookup implements java.util.function.Supplier<Optional<io.certferry.core.renew.RenewalInfoSource>> {
+    private final JsonNode issuer;
+    private final Clock clock;
+    private Optional<io.certferry.core.renew.RenewalInfoSource> found;
+
+    AriLookup(JsonNode issuer, Clock clock) {
+      this.issuer = issuer;
+      this.clock = clock;
+    }
+
+    @Override
+    public synchronized Optional<io.certferry.core.renew.RenewalInfoSource> get() {
+      if (found != null) {
+        return found;
+      }
+      try {
+        io.certferry.core.renew.AriClient.Builder b = io.certferry.core.renew.AriClient.builder().clock(clock);
+        if (issuer.hasNonNull("serverCa")) {
+          b.extraTrustAnchors(CertificateReader.read(Path.of(issuer.get("serverCa").asText())));
+        }
+        io.certferry.core.renew.AriClient client = b.build();
+        found = client.renewalInfoUrl(AcmeDirectories.resolve(issuer.path("server").asText())).map(client::source);
+        return found;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      } catch (Exception e) {
+        return Optional.empty(); // asked again next pass; the lifetime rule holds meanwhile
+      }
+    }
   }
 
   private static ProviderFactory factory(ConfigLoader providers, Class<?> kind, String type) {

@@ -62,8 +62,16 @@ public final class RunCommand implements Callable<Integer> {
     FileStore store = openStore(c.store() != null ? c.store() : global.storeDir());
     AgentMetrics metrics = new AgentMetrics();
     AgentState state = new AgentState();
-    CertManager manager = AgentAssembly.build(c, ConfigLoader.withInstalledProviders(secrets), store, secrets, clock,
-        List.of(Notifier.LOG, metrics));
+    CertManager manager;
+    try {
+      manager = AgentAssembly.build(c, ConfigLoader.withInstalledProviders(secrets), store, secrets, clock,
+          List.of(Notifier.LOG, metrics));
+    } catch (IllegalArgumentException e) {
+      // A provider refused its settings after validation passed (e.g. a secret file vanished in between).
+      spec.commandLine().getErr().println(config + ": " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return ExitCodes.USAGE;
+    }
     if (once) {
       try (manager) {
         ReconcileReport report = manager.reconcile();

@@ -131,6 +131,9 @@ class PebbleNginxEndToEndTest {
           assertThat(v1.issuer()).containsIgnoringCase("pebble");
           assertThat(TlsProbe.withDefaults().servedFingerprint("127.0.0.1", nginxPort, "www.e2e.test")).isEqualTo(v1.sha256());
           assertThat(store.current("wild").orElseThrow().domains()).contains("*.wild.e2e.test");
+          // The version keeps its ARI id for renewal; Debian's Pebble offers no renewalInfo, so the
+          // lifetime rule decides here (CertManagerTest covers a CA that answers ARI).
+          assertThat(v1.details()).containsKey("ariCertId");
 
           // Time moves past the renewal point: a new order, and every target moves to it.
           clock.set(first.certificates().get(0).renewAt().orElseThrow().plus(Duration.ofMinutes(1)));

@@ -88,6 +88,31 @@ class RunOnceAndLoopTest {
   }
 
   @Test
+  void deployCommandRetriesAFailedTargetNowIgnoringItsBackoff() throws Exception {
+    Path mark = tmp.resolve("hook-may-succeed");
+    Path cfg = config("      - {id: hook, type: exec, command: 'test -e " + mark + "'}");
+    assertThat(run("run", "--once", "--config", cfg.toString()).code()).isEqualTo(1);
+    FileStore store = FileStore.open(tmp.resolve("store"));
+    assertThat(store.deployments("quickstart").target("hook").orElseThrow().nextAttempt()).isAfter(Instant.now());
+
+    Files.createFile(mark);
+    // The agent would wait for the backoff; a person asking to deploy does not.
+    assertThat(run("run", "--once", "--config", cfg.toString()).out()).contains("1/2 in sync");
+    Result r = run("deploy", "quickstart", "--config", cfg.toString(), "--target", "hook");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("hook").contains("deployed").contains("every target serves");
+    assertThat(store.deployments("quickstart").target("hook").orElseThrow().result())
+        .isEqualTo(io.certferry.core.store.TargetDeployment.Result.IN_SYNC);
+
+    Result badTarget = run("deploy", "quickstart", "--config", cfg.toString(), "--target", "nope");
+    assertThat(badTarget.code()).isEqualTo(2);
+    assertThat(badTarget.err()).contains("has no target 'nope'").contains("[files, hook]");
+    Result badName = run("deploy", "nope", "--config", cfg.toString());
+    assertThat(badName.code()).isEqualTo(2);
+    assertThat(badName.err()).contains("no certificate named 'nope'");
+  }
+
+  @Test
   void runRefusesABadConfigWithExitTwoAndWritesNothing() throws Exception {
     Path cfg = tmp.resolve("bad.yaml");
     Files.writeString(cfg, "store: " + tmp.resolve("store") + "\ncertificates: []\nbogus: 1\n");

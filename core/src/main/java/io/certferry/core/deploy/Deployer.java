@@ -68,7 +68,19 @@ public final class Deployer implements AutoCloseable {
    */
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets)
       throws InterruptedException {
+    return deploy(lineage, bundle, targets, false);
+  }
+
+  /**
+   * As {@link #deploy(String, CertificateBundle, List)}; {@code now} tries failed targets at once,
+   * ignoring their backoff (a person asked: {@code certferry deploy}).
+   */
+  public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets, boolean now)
+      throws InterruptedException {
     Deployments known = store.deployments(lineage);
+    if (now) {
+      known = withoutBackoff(known);
+    }
     CompletionService<Done> done = new ExecutorCompletionService<>(executor);
     List<Future<Done>> futures = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
@@ -104,6 +116,17 @@ public final class Deployer implements AutoCloseable {
       }
     }
     return new DeployOutcome(lineage, bundle.sha256(), List.of(out));
+  }
+
+  private static Deployments withoutBackoff(Deployments d) {
+    Deployments out = d;
+    for (TargetDeployment t : d.targets().values()) {
+      if (t.nextAttempt() != null) {
+        out = out.with(new TargetDeployment(t.targetId(), t.sha256(), t.at(), t.result(), t.attempts(), null,
+            t.lastError(), t.details()));
+      }
+    }
+    return out;
   }
 
   /** One target's outcome; {@code write} when its record in deployments.json changes. */

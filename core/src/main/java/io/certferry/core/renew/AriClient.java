@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.certferry.core.x509.TrustAnchors;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -16,14 +17,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -212,34 +208,8 @@ public final class AriClient {
       if (anchors.isEmpty()) {
         return this;
       }
-      try {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        int i = 0;
-        for (X509Certificate jdk : trustManager(null).getAcceptedIssuers()) {
-          ks.setCertificateEntry("jdk-" + i++, jdk);
-        }
-        for (X509Certificate extra : anchors) {
-          ks.setCertificateEntry("server-ca-" + i++, extra);
-        }
-        X509TrustManager tm = trustManager(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {tm}, null);
-        return trust(ctx.getSocketFactory(), tm);
-      } catch (GeneralSecurityException | IOException e) {
-        throw new IllegalStateException("cannot set up TLS trust for the ACME server's renewal information", e);
-      }
-    }
-
-    private static X509TrustManager trustManager(KeyStore ks) throws GeneralSecurityException {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      for (TrustManager tm : tmf.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x) {
-          return x;
-        }
-      }
-      throw new GeneralSecurityException("no X509TrustManager available");
+      TrustAnchors anchorsToTrust = TrustAnchors.jdkDefault().with(anchors);
+      return trust(anchorsToTrust.sslContext().getSocketFactory(), anchorsToTrust.trustManager());
     }
 
     /** The clock an HTTP-date {@code Retry-After} is measured against. */

@@ -64,6 +64,42 @@ public final class TrustAnchors {
         .anyMatch(anchor -> anchor.equals(cert) || anchor.getPublicKey().equals(cert.getPublicKey()));
   }
 
+  /**
+   * A TLS client's trust manager that accepts exactly the chains leading to these anchors, with the
+   * JDK's full PKIX checks (expiry, host name left to the client, key usage). Verification is never off.
+   */
+  public X509TrustManager trustManager() {
+    try {
+      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+      ks.load(null, null);
+      int i = 0;
+      for (X509Certificate c : certificates) {
+        ks.setCertificateEntry("anchor-" + i++, c);
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x) {
+          return x;
+        }
+      }
+      throw new IllegalStateException("this JDK has no X509TrustManager");
+    } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot build a trust manager from " + this + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A TLS context that trusts these anchors (see {@link #trustManager()}). */
+  public javax.net.ssl.SSLContext sslContext() {
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {trustManager()}, null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK has no TLS: " + e.getMessage(), e);
+    }
+  }
+
   Set<TrustAnchor> pkixAnchors() {
     Set<TrustAnchor> out = new LinkedHashSet<>();
     for (X509Certificate c : certificates) out.add(new TrustAnchor(c, null));

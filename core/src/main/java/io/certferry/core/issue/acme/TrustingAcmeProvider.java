@@ -1,16 +1,10 @@
 package io.certferry.core.issue.acme;
 
+import io.certferry.core.x509.TrustAnchors;
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
@@ -40,68 +34,14 @@ final class TrustingAcmeProvider extends GenericAcmeProvider {
   }
 
   private static SSLContext sslContext(List<X509Certificate> extra) {
+    return extra.isEmpty() ? defaultContext() : TrustAnchors.jdkDefault().with(extra).sslContext();
+  }
+
+  private static SSLContext defaultContext() {
     try {
-      List<X509TrustManager> managers = new ArrayList<>();
-      managers.add(trustManager(null)); // the JDK's cacerts
-      if (!extra.isEmpty()) {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        for (int i = 0; i < extra.size(); i++) {
-          ks.setCertificateEntry("server-ca-" + i, extra.get(i));
-        }
-        managers.add(trustManager(ks));
-      }
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new AnyOfTrustManager(managers)}, null);
-      return ctx;
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalStateException("cannot set up TLS trust for the ACME server", e);
-    }
-  }
-
-  private static X509TrustManager trustManager(KeyStore ks) throws GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    for (TrustManager tm : tmf.getTrustManagers()) {
-      if (tm instanceof X509TrustManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("no X509TrustManager available");
-  }
-
-  /** Trusts a server chain when any of the managers does (default anchors or --server-ca). */
-  private static final class AnyOfTrustManager implements X509TrustManager {
-    private final List<X509TrustManager> managers;
-
-    AnyOfTrustManager(List<X509TrustManager> managers) {
-      this.managers = List.copyOf(managers);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-      throw new java.security.cert.CertificateException("client certificates are not accepted here");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-      java.security.cert.CertificateException last = null;
-      for (X509TrustManager m : managers) {
-        try {
-          m.checkServerTrusted(chain, authType);
-          return;
-        } catch (java.security.cert.CertificateException e) {
-          last = e;
-        }
-      }
-      throw last;
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      List<X509Certificate> all = new ArrayList<>();
-      managers.forEach(m -> Collections.addAll(all, m.getAcceptedIssuers()));
-      return all.toArray(new X509Certificate[0]);
+      return SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JDK has no TLS", e);
     }
   }
 }

@@ -63,8 +63,14 @@ public final class AgentMetrics implements Notifier {
           "certificate", c.name()));
       c.renewAt().ifPresent(r -> set("certferry.certificate.renewal.timestamp.seconds",
           "The time the certificate is due for renewal, as a Unix timestamp", r.getEpochSecond(), "certificate", c.name()));
-      set("certferry.certificate.ready.status", "1 when the certificate is valid and served by every target, else 0",
-          c.good() ? 1 : 0, "certificate", c.name());
+      // As cert-manager's certmanager_certificate_ready_status: one series per condition, the true one at 1,
+      // so alert rules written for cert-manager carry over (condition="False" == 1 pages).
+      for (String condition : new String[] {"True", "False", "Unknown"}) {
+        boolean holds = condition.equals(c.good() ? "True" : "False");
+        set("certferry.certificate.ready.status",
+            "The ready condition of the certificate: valid and served by every target (True) or not (False)",
+            holds ? 1 : 0, "certificate", c.name(), "condition", condition);
+      }
       for (ReconcileReport.TargetStatus t : c.targets()) {
         set("certferry.target.in.sync", "1 when the target serves the current certificate, else 0",
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());

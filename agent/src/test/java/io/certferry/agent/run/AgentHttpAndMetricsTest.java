@@ -79,7 +79,9 @@ class AgentHttpAndMetricsTest {
           .contains((double) v.notAfter().getEpochSecond());
       assertThat(p.value("certferry_certificate_renewal_timestamp_seconds", Map.of("certificate", "www")))
           .hasValueSatisfying(x -> assertThat(x).isBetween((double) v.notBefore().getEpochSecond(), (double) v.notAfter().getEpochSecond()));
-      assertThat(p.value("certferry_certificate_ready_status", Map.of("certificate", "www"))).contains(0.0);
+      assertThat(p.value("certferry_certificate_ready_status", Map.of("certificate", "www", "condition", "True"))).contains(0.0);
+      assertThat(p.value("certferry_certificate_ready_status", Map.of("certificate", "www", "condition", "False"))).contains(1.0);
+      assertThat(p.value("certferry_certificate_ready_status", Map.of("certificate", "www", "condition", "Unknown"))).contains(0.0);
       assertThat(p.value("certferry_target_in_sync", Map.of("certificate", "www", "target", "files"))).contains(1.0);
       assertThat(p.value("certferry_target_in_sync", Map.of("certificate", "www", "target", "broken-hook"))).contains(0.0);
       assertThat(p.value("certferry_deploy_total", Map.of("certificate", "www", "target", "files", "result", "success"))).contains(1.0);

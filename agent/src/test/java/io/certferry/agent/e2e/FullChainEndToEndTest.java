@@ -10,6 +10,7 @@ import io.certferry.agent.run.RunCommand;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
 import io.certferry.core.deploy.TlsProbe;
+import io.certferry.core.issue.acme.AcmeIssuer;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.store.TargetDeployment;
@@ -149,6 +150,9 @@ class FullChainEndToEndTest {
         StoredVersion www1 = store.current("www").orElseThrow();
         assertThat(social1.domains()).containsExactlyInAnyOrder("example.org", "*.example.org");
         assertThat(social1.issuer()).containsIgnoringCase("pebble");
+        // Both were issued in parallel for one ACME account: it was registered once, and both used it.
+        assertThat(social1.details().get(AcmeIssuer.ACCOUNT_URL)).isNotBlank()
+            .isEqualTo(www1.details().get(AcmeIssuer.ACCOUNT_URL));
         assertEverywhere(store, storeDir, social1, www1, nginxPort, digitalOcean, netlify);
         assertThat(dns.requests()).filteredOn(r -> r.getMethod().equals("POST")).hasSize(2);
         assertThat(dns.records("example.org")).as("challenge records cleaned up").isEmpty();

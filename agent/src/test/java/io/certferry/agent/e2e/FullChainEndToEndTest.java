@@ -163,8 +163,13 @@ class FullChainEndToEndTest {
 
         // 2. Past the renewal point: new orders, and every target moves to the new versions.
         awaitRealTimePast(later(social1.notBefore(), www1.notBefore()).plusSeconds(2));
+        long doPosts = digitalOcean.count("POST");
+        long netlifyPosts = netlify.count("POST");
         Result none = certferry("run", "--once", "--config", cfg.toString());
+        assertThat(none.code()).as(none.toString()).isZero();
         assertThat(none.out()).as("nothing due yet").doesNotContain("new version");
+        assertThat(digitalOcean.count("POST")).as("in sync: nothing uploaded again").isEqualTo(doPosts);
+        assertThat(netlify.count("POST")).isEqualTo(netlifyPosts);
         clock.set(renewalPoint(social1, www1).plusSeconds(1));
         int edgeHandshakes = lbEdge.handshakes() + cdnEdge.handshakes() + netlifyEdge.handshakes();
         Result second = certferry("run", "--once", "--config", cfg.toString());

@@ -50,15 +50,28 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--once", description = "One pass, print the status table; exit 0 only if all is valid and in sync.")
   boolean once;
 
+  private final Clock clock;
+  private final Secrets secrets;
+
+  /** The command as {@code certferry run} builds it: the system clock and the process environment. */
+  public RunCommand() { this(Clock.systemUTC(), ReferenceSecrets.system()); }
+
+  /**
+   * The command on a given clock and secrets, for tests that drive the real entry past the renewal
+   * point (a picocli factory hands this instance to {@code new CommandLine(new Main(), factory)}).
+   */
+  public RunCommand(Clock clock, Secrets secrets) {
+    this.clock = clock;
+    this.secrets = secrets;
+  }
+
   @Override
   public Integer call() throws Exception {
-    Secrets secrets = ReferenceSecrets.system();
     Optional<AgentConfig> loaded = CheckConfigCommand.load(config, secrets, spec.commandLine().getErr());
     if (loaded.isEmpty()) {
       return ExitCodes.USAGE;
     }
     AgentConfig c = loaded.get();
-    Clock clock = Clock.systemUTC();
     FileStore store = openStore(c.store() != null ? c.store() : global.storeDir());
     AgentMetrics metrics = new AgentMetrics();
     AgentState state = new AgentState();

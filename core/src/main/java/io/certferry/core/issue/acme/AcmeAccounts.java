@@ -34,6 +34,9 @@ final class AcmeAccounts {
   private final List<X509Certificate> serverCa;
   private final CertificateStore store;
   private final Consumer<String> progress;
+  /** One lock per directory and account name, shared by every issuer in this process. */
+  private static final java.util.concurrent.ConcurrentMap<String, Object> ACCOUNT_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private Session session; // guarded by this
   private Login login; // guarded by this
 
@@ -82,6 +85,15 @@ final class AcmeAccounts {
     if (login != null) {
       return login;
     }
+    // Certificates sharing an account are issued in parallel, each through its own issuer. Without one
+    // lock per account, two first uses both register, and their key and URL saves interleave in the
+    // store: the next start would sign for one account's URL with the other's key.
+    synchronized (ACCOUNT_LOCKS.computeIfAbsent(directory + "#" + accountName, k -> new Object())) {
+      return loginOrRegister();
+    }
+  }
+
+  private Login loginOrRegister() throws IssueException {
     Optional<StoredAccount> stored = store.account(directory, accountName);
     if (stored.isPresent() && stored.get().accountUrl() != null) {
       try {

@@ -113,6 +113,39 @@ class AcmePebbleTest {
   }
 
   @Test
+  void issuersSharingAnAccountRegisterItOnceWhenTheyStartTogether(@TempDir Path dir) throws Exception {
+    // The agent issues its certificates in parallel, each through its own issuer, on one FileStore.
+    io.certferry.core.store.FileStore files = io.certferry.core.store.FileStore.open(dir);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    java.util.function.Supplier<AcmeAccounts> accounts = () -> new AcmeAccounts(pebble.directoryUrl(), "shared",
+        "ops@example.com", true, null, null, List.of(serverCa), files, seen::add);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<String>> urls = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        AcmeAccounts a = accounts.get();
+        urls.add(pool.submit(() -> {
+          start.await();
+          return a.login().getAccountLocation().toString();
+        }));
+      }
+      java.util.Set<String> distinct = new java.util.HashSet<>();
+      for (var u : urls) {
+        distinct.add(u.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(distinct).hasSize(1);
+      assertThat(seen).filteredOn(l -> l.startsWith("account shared registered")).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    // The next start signs with the stored key for the stored URL, and the CA accepts it.
+    org.shredzone.acme4j.Login next = accounts.get().login();
+    next.getAccount().fetch();
+    assertThat(next.getAccount().getStatus()).isEqualTo(org.shredzone.acme4j.Status.VALID);
+  }
+
+  @Test
   void freshKeyByDefaultAndTheGivenKeyWhenReused() throws Exception {
     AcmeIssuer issuer = issuer(standalone()).build();
     KeyPair key = KeyType.EC_P256.generate();

@@ -79,15 +79,25 @@ final class DigitalOceanCertificates {
   Uploaded findOrUpload(String lineage, CertificateBundle bundle) throws DeployException {
     String sha1 = Fingerprints.sha1(bundle.leaf());
     List<JsonNode> listing = api.certificates();
-    for (JsonNode c : listing) {
-      if (sha1.equalsIgnoreCase(c.path("sha1_fingerprint").asText())) {
-        String id = c.path("id").asText();
-        sha256ById.put(id, bundle.sha256());
-        return new Uploaded(id, c.path("name").asText(), false, listing);
-      }
+    Optional<Uploaded> found = find(listing, sha1, bundle);
+    if (found.isPresent()) {
+      return found.get();
     }
     String name = name(lineage, bundle);
-    JsonNode created = api.createCustomCertificate(name, bundle);
+    JsonNode created;
+    try {
+      created = api.createCustomCertificate(name, bundle);
+    } catch (DeployException e) {
+      // The load balancer and CDN targets of one certificate deploy in parallel and both upload it when
+      // neither finds it listed: DigitalOcean refuses the second upload (422, name already in use). The
+      // twin the other target uploaded is the one to use.
+      Optional<Uploaded> twin = find(api.certificates(), sha1, bundle);
+      if (twin.isPresent()) {
+        LOG.debug("certificate {} was uploaded meanwhile (by a parallel target); using it", name);
+        return twin.get();
+      }
+      throw e;
+    }
     String id = created.path("id").asText();
     if (id.isEmpty()) {
       throw new DeployException("DigitalOcean: the certificate upload of " + name + " answered without an id");
@@ -95,6 +105,17 @@ final class DigitalOceanCertificates {
     sha256ById.put(id, bundle.sha256());
     LOG.debug("uploaded certificate {} as {}", name, id);
     return new Uploaded(id, name, true, listing);
+  }
+
+  private Optional<Uploaded> find(List<JsonNode> listing, String sha1, CertificateBundle bundle) {
+    for (JsonNode c : listing) {
+      if (sha1.equalsIgnoreCase(c.path("sha1_fingerprint").asText())) {
+        String id = c.path("id").asText();
+        sha256ById.put(id, bundle.sha256());
+        return Optional.of(new Uploaded(id, c.path("name").asText(), false, listing));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The SHA-256 of a certificate this process uploaded or matched; empty for others. */

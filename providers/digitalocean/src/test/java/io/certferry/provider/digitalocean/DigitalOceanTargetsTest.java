@@ -103,6 +103,36 @@ class DigitalOceanTargetsTest {
   }
 
   @Test
+  void anUploadRacedByAParallelTargetUsesTheTwinInsteadOfFailing() throws Exception {
+    // The CDN target of the same certificate uploads it between this target's listing and its upload:
+    // the upload reaches the fake, but this target gets DigitalOcean's answer to a second one.
+    server.setDispatcher(new mockwebserver3.Dispatcher() {
+      private boolean raced;
+
+      @Override
+      public MockResponse dispatch(RecordedRequest r) throws InterruptedException {
+        MockResponse answer = contract.dispatch(r);
+        if (!raced && r.getMethod().equals("POST") && r.getUrl().encodedPath().equals("/v2/certificates")) {
+          raced = true;
+          return new MockResponse.Builder().code(422).setHeader("Content-Type", "application/json")
+              .body("{\"id\":\"unprocessable_entity\",\"message\":\"name is already in use\"}").build();
+        }
+        return answer;
+      }
+    });
+    DeployTarget target = target(lbSettings(), TOKEN);
+
+    DeployReceipt receipt = target.deploy(bundle);
+
+    List<String> ids = certIdsOf("certferry-mastodon-" + bundle.serial());
+    assertThat(ids).hasSize(1);
+    assertThat(receipt.details()).containsEntry("certificateId", ids.get(0));
+    assertThat(lb().get("forwarding_rules").get(0).get("certificate_id").asText()).isEqualTo(ids.get(0));
+    assertThat(fake.count("POST /v2/certificates")).isEqualTo(1);
+    assertThat(target.deployedFingerprint()).contains(bundle.sha256());
+  }
+
+  @Test
   void firstDeployUploadsPointsTlsRulesAtItAndDeletesOnlyOurOldCertificate() throws Exception {
     DeployTarget target = target(lbSettings(), TOKEN);
 

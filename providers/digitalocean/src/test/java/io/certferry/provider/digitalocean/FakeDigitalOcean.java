@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.certferry.core.testing.FakeTime;
 import io.certferry.core.x509.Fingerprints;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -33,52 +33,56 @@ import mockwebserver3.RecordedRequest;
  * balancers and CDN endpoints, behaving as the real one does where it matters. An LB PUT that would
  * reset a setting (anything not sent) is refused with 422; deleting a certificate in use, and for
  * {@link #releaseLag} attempts after it was detached, answers 403; CDN endpoints allow 5 requests per
- * 10 s (on the fake clock) and answer 429 beyond; failures are injected on demand. Thread-safe.
+ * 10 s (on the fake clock) and answer 429 beyond; failures are injected on demand. Thread-safe. Public (in
+ * the test-jar) for the agent's end-to-end test.
  */
-final class FakeDigitalOcean extends Dispatcher {
+public final class FakeDigitalOcean extends Dispatcher {
   private static final Pattern CERT = Pattern.compile("/v2/certificates/([^/]+)");
   private static final Pattern LB = Pattern.compile("/v2/load_balancers/([^/]+)");
   private static final Pattern CDN = Pattern.compile("/v2/cdn/endpoints/([^/]+)");
   private static final Set<String> LB_READ_ONLY = Set.of("id", "ip", "ipv6", "status", "created_at", "tags");
 
-  final ObjectMapper json = new ObjectMapper();
+  public final ObjectMapper json = new ObjectMapper();
   private final String token;
-  private final FakeTime time;
-  final Map<String, ObjectNode> certificates = new LinkedHashMap<>();
-  final Map<String, ObjectNode> loadBalancers = new LinkedHashMap<>();
-  final Map<String, ObjectNode> cdnEndpoints = new LinkedHashMap<>();
+  private final Clock time;
+  public final Map<String, ObjectNode> certificates = new LinkedHashMap<>();
+  public final Map<String, ObjectNode> loadBalancers = new LinkedHashMap<>();
+  public final Map<String, ObjectNode> cdnEndpoints = new LinkedHashMap<>();
   private final Map<String, Integer> notYetActive = new HashMap<>();
   private final Map<String, Integer> stillLooksUsed = new HashMap<>();
   private final Deque<Injected> injected = new ArrayDeque<>();
   private final Deque<Instant> cdnCalls = new ArrayDeque<>();
-  final List<String> calls = new ArrayList<>();
-  int releaseLag = 2;
-  int activeAfterGets = 2;
-  int cdnRateLimited;
-  int pageSize = 200;
+  /** What each upload carried, by certificate id: {@code leaf_certificate}, {@code private_key}, {@code certificate_chain}. */
+  public final Map<String, JsonNode> uploads = new LinkedHashMap<>();
+  public final List<String> calls = new ArrayList<>();
+  public int releaseLag = 2;
+  public int activeAfterGets = 2;
+  public int cdnRateLimited;
+  public int pageSize = 200;
 
   private record Injected(String method, String pathPrefix, MockResponse response) {}
 
-  FakeDigitalOcean(String token, FakeTime time) {
+  /** @param time the fake's clock: certificate dates and the CDN rate limit (a FakeTime, or the system clock) */
+  public FakeDigitalOcean(String token, Clock time) {
     this.token = token;
     this.time = time;
   }
 
   /** Answers the next {@code times} requests matching method and path prefix with this response. */
-  synchronized void inject(String method, String pathPrefix, int times, MockResponse response) {
+  public synchronized void inject(String method, String pathPrefix, int times, MockResponse response) {
     for (int i = 0; i < times; i++) {
       injected.add(new Injected(method, pathPrefix, response));
     }
   }
 
   /** DigitalOcean has caught up: certificates detached earlier no longer look in use. */
-  synchronized void lagOver() { stillLooksUsed.clear(); }
+  public synchronized void lagOver() { stillLooksUsed.clear(); }
 
-  synchronized long count(String methodAndPathPrefix) {
+  public synchronized long count(String methodAndPathPrefix) {
     return calls.stream().filter(c -> c.startsWith(methodAndPathPrefix)).count();
   }
 
-  ObjectNode addLoadBalancer(String id, String tag, ArrayNode rules) {
+  public ObjectNode addLoadBalancer(String id, String tag, ArrayNode rules) {
     ObjectNode lb = json.createObjectNode();
     lb.put("id", id).put("name", "mastodon-lb").put("ip", "203.0.113.10").put("ipv6", "2001:db8::10")
         .put("size_unit", 2).put("size", "lb-small").put("status", "active").put("created_at", "2025-01-01T00:00:00Z")
@@ -108,7 +112,7 @@ final class FakeDigitalOcean extends Dispatcher {
     return lb;
   }
 
-  ObjectNode addCdnEndpoint(String id, String customDomain, String certificateId) {
+  public ObjectNode addCdnEndpoint(String id, String customDomain, String certificateId) {
     ObjectNode e = json.createObjectNode().put("id", id).put("origin", "media.ams3.digitaloceanspaces.com")
         .put("endpoint", "media.ams3.cdn.digitaloceanspaces.com").put("ttl", 86400)
         .put("created_at", "2025-01-01T00:00:00Z");
@@ -124,7 +128,7 @@ final class FakeDigitalOcean extends Dispatcher {
     return e;
   }
 
-  ObjectNode addCertificate(String name, String type, String sha1) {
+  public ObjectNode addCertificate(String name, String type, String sha1) {
     String id = UUID.randomUUID().toString();
     ObjectNode c = json.createObjectNode().put("id", id).put("name", name).put("type", type)
         .put("sha1_fingerprint", sha1).put("not_after", "2027-01-01T00:00:00Z").put("state", "verified")
@@ -236,6 +240,7 @@ final class FakeDigitalOcean extends Dispatcher {
     }
     ObjectNode c = addCertificate(name, "custom", Fingerprints.sha1(leaf));
     c.put("not_after", leaf.getNotAfter().toInstant().toString());
+    uploads.put(c.get("id").asText(), body);
     return ok(201, json.createObjectNode().set("certificate", c));
   }
 

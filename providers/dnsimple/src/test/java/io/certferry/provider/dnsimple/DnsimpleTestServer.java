@@ -13,21 +13,21 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A {@link FakeDnsimple} on a loopback MockWebServer, and settings pointing at it. */
-final class DnsimpleTestServer implements AutoCloseable {
-  final FakeDnsimple fake;
-  final MockWebServer server = new MockWebServer();
+public final class DnsimpleTestServer implements AutoCloseable {
+  public final FakeDnsimple fake;
+  public final MockWebServer server = new MockWebServer();
 
-  DnsimpleTestServer(FakeDnsimple fake) throws IOException {
+  public DnsimpleTestServer(FakeDnsimple fake) throws IOException {
     this.fake = fake;
     DnsimpleContract.validator();
     server.setDispatcher(fake);
     server.start(InetAddress.getByName("127.0.0.1"), 0);
   }
 
-  String baseUrl() { return server.url("/v2").toString(); }
+  public String baseUrl() { return server.url("/v2").toString(); }
 
   /** Settings with the token by reference, the base URL of this server and the given account (or none). */
-  ObjectNode settings(Long account) {
+  public ObjectNode settings(Long account) {
     ObjectNode s = new ObjectMapper().createObjectNode()
         .put("token", "${env:DNSIMPLE_TOKEN}")
         .put("baseUrl", baseUrl());
@@ -37,7 +37,7 @@ final class DnsimpleTestServer implements AutoCloseable {
     return s;
   }
 
-  static Secrets secrets() {
+  public static Secrets secrets() {
     return ReferenceSecrets.withEnvironment(Map.of("DNSIMPLE_TOKEN", FakeDnsimple.TOKEN));
   }
 

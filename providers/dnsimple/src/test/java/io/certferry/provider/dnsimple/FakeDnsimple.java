@@ -28,17 +28,18 @@ import java.util.regex.Pattern;
  * Every request is first validated against DNSimple's OpenAPI description; a request the spec rejects
  * is answered 599 and recorded, and {@link #violations()} must be empty at the end of each test.
  * Scripted answers ({@link #answerNext}) stand in front of the fake for error paths; hooks see every TXT
- * record created or deleted (the end-to-end test mirrors them into pebble-challtestsrv).
+ * record created or deleted (the end-to-end tests mirror them into pebble-challtestsrv). Public (in the
+ * test-jar) for the agent's end-to-end test.
  */
-final class FakeDnsimple extends Dispatcher {
-  static final String TOKEN = "dnsimple-test-token-8f3a2c";
+public final class FakeDnsimple extends Dispatcher {
+  public static final String TOKEN = "dnsimple-test-token-8f3a2c";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ZONES = Pattern.compile("/v2/(\\d+)/zones");
   private static final Pattern RECORDS = Pattern.compile("/v2/(\\d+)/zones/([^/]+)/records");
   private static final Pattern RECORD = Pattern.compile("/v2/(\\d+)/zones/([^/]+)/records/(\\d+)(/distribution)?");
   private static final Pattern CERT = Pattern.compile("/v2/(\\d+)/domains/([^/]+)/certificates/(\\d+)/(download|private_key)");
 
-  final long account;
+  public final long account;
   private final boolean accountToken;
   private final Map<String, Map<Long, ObjectNode>> zones = Collections.synchronizedMap(new LinkedHashMap<>());
   private final Map<Long, Cert> certs = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -51,48 +52,48 @@ final class FakeDnsimple extends Dispatcher {
   private volatile BiConsumer<String, String> onTxtCreated = (n, v) -> {};
   private volatile BiConsumer<String, String> onTxtDeleted = (n, v) -> {};
 
-  record Cert(String domain, String state, String server, List<String> chain, String root, String key) {}
+  public record Cert(String domain, String state, String server, List<String> chain, String root, String key) {}
 
   private record Scripted(String method, Pattern path, MockResponse response) {}
 
-  FakeDnsimple(long account, boolean accountToken) {
+  public FakeDnsimple(long account, boolean accountToken) {
     this.account = account;
     this.accountToken = accountToken;
   }
 
-  FakeDnsimple zone(String name) {
+  public FakeDnsimple zone(String name) {
     zones.put(name, Collections.synchronizedMap(new LinkedHashMap<>()));
     return this;
   }
 
   /** A record someone else made (e.g. another tool's TXT at the same name). */
-  long existingTxt(String zone, String name, String value) {
+  public long existingTxt(String zone, String name, String value) {
     return store(zone, name, "TXT", "\"" + value + "\"", 3600).path("id").asLong();
   }
 
-  void certificate(long id, Cert cert) { certs.put(id, cert); }
+  public void certificate(long id, Cert cert) { certs.put(id, cert); }
 
-  void notDistributedFor(int answers) { notDistributedAnswers = answers; }
+  public void notDistributedFor(int answers) { notDistributedAnswers = answers; }
 
   /** The next record create takes effect, but the connection drops before the answer is sent. */
-  void loseNextCreateAnswer() { loseNextCreateAnswer = true; }
+  public void loseNextCreateAnswer() { loseNextCreateAnswer = true; }
 
-  void onTxt(BiConsumer<String, String> created, BiConsumer<String, String> deleted) {
+  public void onTxt(BiConsumer<String, String> created, BiConsumer<String, String> deleted) {
     onTxtCreated = created;
     onTxtDeleted = deleted;
   }
 
   /** The next request matching method and path regex gets this answer instead of the fake's. */
-  synchronized void answerNext(String method, String pathRegex, MockResponse response) {
+  public synchronized void answerNext(String method, String pathRegex, MockResponse response) {
     scripted.add(new Scripted(method, Pattern.compile(pathRegex), response));
   }
 
-  List<String> violations() { return List.copyOf(violations); }
+  public List<String> violations() { return List.copyOf(violations); }
 
-  List<RecordedRequest> requests() { return List.copyOf(requests); }
+  public List<RecordedRequest> requests() { return List.copyOf(requests); }
 
   /** The records of a zone as DNSimple holds them (TXT content quoted). */
-  List<JsonNode> records(String zone) {
+  public List<JsonNode> records(String zone) {
     synchronized (zones) {
       return new ArrayList<>(zones.get(zone).values());
     }

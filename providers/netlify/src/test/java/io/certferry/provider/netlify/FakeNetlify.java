@@ -23,22 +23,24 @@ import mockwebserver3.RecordedRequest;
 /**
  * A stateful stand-in for Netlify's site and certificate endpoints under {@code /api/v1}: sites with or
  * without a custom domain, the certificate each serves, Netlify's 401/404/422 answers, and failures
- * injected on demand. Thread-safe.
+ * injected on demand. Thread-safe. Public (in the test-jar) for the agent's end-to-end test.
  */
-final class FakeNetlify extends Dispatcher {
+public final class FakeNetlify extends Dispatcher {
   private static final Pattern SSL = Pattern.compile("/api/v1/sites/([^/]+)/ssl");
   private static final Pattern SITE = Pattern.compile("/api/v1/sites/([^/]+)");
 
   private final ObjectMapper json = new ObjectMapper();
   private final String token;
-  final Map<String, ObjectNode> sites = new LinkedHashMap<>();
-  final Map<String, X509Certificate> served = new LinkedHashMap<>();
-  final List<String> calls = new ArrayList<>();
+  public final Map<String, ObjectNode> sites = new LinkedHashMap<>();
+  public final Map<String, X509Certificate> served = new LinkedHashMap<>();
+  /** What the last accepted upload to each site carried: {@code certificate}, {@code key}, {@code ca_certificates}. */
+  public final Map<String, Map<String, String>> uploads = new LinkedHashMap<>();
+  public final List<String> calls = new ArrayList<>();
   private final Deque<MockResponse> injectedPosts = new ArrayDeque<>();
 
-  FakeNetlify(String token) { this.token = token; }
+  public FakeNetlify(String token) { this.token = token; }
 
-  synchronized void addSite(String id, String customDomain) {
+  public synchronized void addSite(String id, String customDomain) {
     ObjectNode s = json.createObjectNode().put("id", id).put("name", "docs-example").put("ssl", false);
     if (customDomain != null) {
       s.put("custom_domain", customDomain);
@@ -48,9 +50,9 @@ final class FakeNetlify extends Dispatcher {
     sites.put(id, s);
   }
 
-  synchronized void injectPost(MockResponse r) { injectedPosts.add(r); }
+  public synchronized void injectPost(MockResponse r) { injectedPosts.add(r); }
 
-  synchronized long count(String prefix) { return calls.stream().filter(c -> c.startsWith(prefix)).count(); }
+  public synchronized long count(String prefix) { return calls.stream().filter(c -> c.startsWith(prefix)).count(); }
 
   @Override
   public synchronized MockResponse dispatch(RecordedRequest r) {
@@ -90,6 +92,11 @@ final class FakeNetlify extends Dispatcher {
       X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(cert.getBytes(StandardCharsets.US_ASCII)));
       served.put(id, leaf);
+      Map<String, String> upload = new LinkedHashMap<>();
+      for (String p : List.of("certificate", "key", "ca_certificates")) {
+        upload.put(p, r.getUrl().queryParameter(p));
+      }
+      uploads.put(id, upload);
       site.put("ssl", true);
       return ok(sslState(leaf));
     } catch (Exception e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.certferry.core.dns.ChallTestSrvDnsProvider;
 import io.certferry.agent.Main;
 import io.certferry.agent.run.RunCommand;
 import io.certferry.core.ReferenceSecrets;
@@ -109,7 +110,7 @@ class FullChainEndToEndTest {
          MockWebServer doServer = new MockWebServer();
          MockWebServer netlifyServer = new MockWebServer()) {
       FakeDnsimple dns = dnsimple.fake;
-      mirrorIntoChalltestsrv(dns, pebble);
+      dns.mirrorInto(new ChallTestSrvDnsProvider(pebble.challTestSrvUrl()), List.of("example.org"), v -> v);
 
       // DigitalOcean: a load balancer whose TLS rules use a certificate someone uploaded by hand, a CDN endpoint
       // with a custom domain and no certificate yet. The fake's clock is the real one: its CDN limit of
@@ -412,41 +413,6 @@ class FullChainEndToEndTest {
       LockSupport.parkNanos(50_000_000);
     }
     return p;
-  }
-
-  /**
-   * Mirrors the DNSimple fake's TXT records into challtestsrv, the DNS server Pebble validates against.
-   * challtestsrv keeps one list per name and clears it whole, so after a delete the values of the name's
-   * remaining records are set again (as DnsimpleEndToEndTest does).
-   */
-  private void mirrorIntoChalltestsrv(FakeDnsimple dns, PebbleServer pebble) {
-    dns.onTxt((fqdn, value) -> challtestsrv(pebble, "/set-txt", fqdn, value), (fqdn, value) -> {
-      challtestsrv(pebble, "/clear-txt", fqdn, null);
-      for (JsonNode r : dns.records("example.org")) {
-        String name = r.path("name").asText();
-        if (r.path("type").asText().equals("TXT") && (name.isEmpty() ? "example.org" : name + ".example.org").equals(fqdn)) {
-          String content = r.path("content").asText();
-          challtestsrv(pebble, "/set-txt", fqdn, content.replaceAll("^\"|\"$", ""));
-        }
-      }
-    });
-  }
-
-  private void challtestsrv(PebbleServer pebble, String path, String fqdn, String value) {
-    var body = JSON.createObjectNode().put("host", fqdn + ".");
-    if (value != null) {
-      body.put("value", value);
-    }
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(pebble.challTestSrvUrl() + path))
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as("challtestsrv " + path).isEqualTo(200);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /**

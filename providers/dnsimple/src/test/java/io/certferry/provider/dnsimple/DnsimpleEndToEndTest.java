@@ -1,5 +1,7 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.dns.ChallTestSrvDnsProvider;
+import io.certferry.core.dns.DnsRecordHandle;
 import io.certferry.core.testing.FakeTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -144,43 +146,14 @@ class DnsimpleEndToEndTest {
         .solver(new Dns01Solver(provider, check)).progress(progress::add).build();
   }
 
-  /**
-   * Mirrors the fake's TXT records into challtestsrv. challtestsrv keeps one list per name and clears it
-   * whole, so after a delete the values of the name's remaining records are set again.
-   */
-  private void mirrorInto(UnaryOperator<String> served) {
-    fake.onTxt((fqdn, value) -> challtestsrv("/set-txt", fqdn, served.apply(value)), (fqdn, value) -> {
-      challtestsrv("/clear-txt", fqdn, null);
-      for (String z : List.of("example.org", "shop.example.org", "example.net")) {
-        for (JsonNode r : fake.records(z)) {
-          String name = r.path("name").asText();
-          if ((name.isEmpty() ? z : name + "." + z).equals(fqdn)) {
-            challtestsrv("/set-txt", fqdn, DnsimpleApi.unquote(r.path("content").asText()));
-          }
-        }
-      }
-    });
+  private void mirrorInto(UnaryOperator<String> served) throws Exception {
+    ChallTestSrvDnsProvider dns = new ChallTestSrvDnsProvider(pebble.challTestSrvUrl());
+    fake.mirrorInto(dns, List.of("example.org", "shop.example.org", "example.net"), served);
     // the record that exists before the run must be visible in DNS too
-    challtestsrv("/clear-txt", "_acme-challenge.shop.example.org", null);
-    challtestsrv("/set-txt", "_acme-challenge.shop.example.org", "another-tools-token");
+    dns.delete(new DnsRecordHandle("_acme-challenge.shop.example.org", "", "", ""));
+    dns.createTxt("_acme-challenge.shop.example.org", "another-tools-token");
   }
 
-  private void challtestsrv(String path, String fqdn, String value) {
-    var body = JSON.createObjectNode().put("host", fqdn + ".");
-    if (value != null) {
-      body.put("value", value);
-    }
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(pebble.challTestSrvUrl() + path))
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as("challtestsrv " + path).isEqualTo(200);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static JsonNode body(String text) {
     try {

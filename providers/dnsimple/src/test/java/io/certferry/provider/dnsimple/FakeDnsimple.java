@@ -83,6 +83,39 @@ public final class FakeDnsimple extends Dispatcher {
     onTxtDeleted = deleted;
   }
 
+  /**
+   * Mirrors this fake's TXT records of {@code zones} into pebble-challtestsrv, the DNS server Pebble
+   * validates against, so dns-01 through this provider is validated for real. challtestsrv keeps one
+   * list per name and clears it whole, so after a delete the name's remaining records are set again.
+   * {@code served} maps a created value to what DNS answers (a test of a wrong value changes it).
+   */
+  public void mirrorInto(io.certferry.core.dns.ChallTestSrvDnsProvider dns, List<String> zones,
+                         java.util.function.UnaryOperator<String> served) {
+    onTxt((fqdn, value) -> setTxt(dns, fqdn, served.apply(value)), (fqdn, value) -> {
+      try {
+        dns.delete(new io.certferry.core.dns.DnsRecordHandle(fqdn, value, "", ""));
+      } catch (io.certferry.core.dns.DnsException e) {
+        throw new IllegalStateException(e);
+      }
+      for (String zone : zones) {
+        for (JsonNode r : records(zone)) {
+          String name = r.path("name").asText();
+          if (r.path("type").asText().equals("TXT") && (name.isEmpty() ? zone : name + "." + zone).equals(fqdn)) {
+            setTxt(dns, fqdn, DnsimpleApi.unquote(r.path("content").asText()));
+          }
+        }
+      }
+    });
+  }
+
+  private static void setTxt(io.certferry.core.dns.ChallTestSrvDnsProvider dns, String fqdn, String value) {
+    try {
+      dns.createTxt(fqdn, value);
+    } catch (io.certferry.core.dns.DnsException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The next request matching method and path regex gets this answer instead of the fake's. */
   public synchronized void answerNext(String method, String pathRegex, MockResponse response) {
     scripted.add(new Scripted(method, Pattern.compile(pathRegex), response));

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Checks requests a fake API received against the provider's official OpenAPI/Swagger file in the
@@ -78,12 +77,8 @@ public final class ContractValidator {
     String prop = System.getProperty(PROPERTY);
     Path dir = prop == null || prop.isBlank() ? null : Path.of(prop);
     if (dir == null || !Files.isDirectory(dir)) {
-      String msg = "provider API contracts not found (system property " + PROPERTY + " = " + prop
-          + "); contract tests need ../shared/contracts next to the project";
-      if (RequiredTools.e2eRequired()) {
-        throw new AssertionError(msg + " and CERTFERRY_REQUIRE_E2E=1 requires them");
-      }
-      Assumptions.abort(msg + "; skipped");
+      RequiredTools.requireCapability(false, "provider API contracts not found (system property " + PROPERTY
+          + " = " + prop + "); contract tests need ../shared/contracts next to the project");
     }
     return dir;
   }

@@ -31,13 +31,23 @@ public final class RequiredTools {
     if (found.isPresent()) {
       return found.get();
     }
-    String message = nameOrPath + " is not installed; install it (Debian: apt-get install -y "
-        + packageHint(nameOrPath) + ") to run this test";
+    requireCapability(false, nameOrPath + " is not installed; install it (Debian: apt-get install -y "
+        + packageHint(nameOrPath) + ") to run this test");
+    throw new IllegalStateException("unreachable");
+  }
+
+  /**
+   * Skips the calling test when an installed tool lacks a capability it needs (e.g. openssl without
+   * its legacy provider), or fails it when {@code CERTFERRY_REQUIRE_E2E=1}.
+   */
+  public static void requireCapability(boolean present, String message) {
+    if (present) {
+      return;
+    }
     if (e2eRequired()) {
       throw new AssertionError(message + " (" + REQUIRE_E2E + "=1 makes a missing tool a failure)");
     }
     Assumptions.assumeTrue(false, message);
-    throw new IllegalStateException("unreachable");
   }
 
   /** Requires every tool in order; see {@link #require(String)}. */

@@ -213,12 +213,20 @@ class CertificateReaderTest {
 
   @Test
   void rejectsAnUnreadableFile() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
-        "root reads every file, so permissions cannot make one unreadable");
     Path file = write("cert.pem", PemWriter.certificates(List.of(leaf())));
     Files.setPosixFilePermissions(file, java.util.Set.of());
-
-    assertThatThrownBy(() -> CertificateReader.read(file)).hasMessageContaining(file + " cannot be read (permission denied)");
+    if (!"root".equals(System.getProperty("user.name"))) {
+      assertThatThrownBy(() -> CertificateReader.read(file)).hasMessageContaining(file + " cannot be read (permission denied)");
+      return;
+    }
+    // Root reads every file whatever its mode; a Unix socket cannot be opened by anyone (ENXIO).
+    Path socket = dir.resolve("cert-socket.pem");
+    try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+      assertThatThrownBy(() -> CertificateReader.read(socket))
+          .hasMessageContaining(socket + " cannot be read (")
+          .hasMessageContaining("check the path and permissions");
+    }
   }
 
   static byte[] pkcs7(List<X509Certificate> certs) throws Exception {

@@ -8,6 +8,7 @@ import static io.certferry.core.x509.SectigoLikePki.root;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certferry.core.testing.RequiredTools;
 import io.certferry.core.CertificateBundle;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +126,7 @@ class OpensslInteropTest {
     writeLeafFiles();
     Openssl.Result r = Openssl.tryRun(dir, "pkcs12", "-export", "-legacy", "-inkey", "key.pem", "-in", "cert.pem",
         "-passout", "file:pw.txt", "-out", "rc2.p12");
-    Assumptions.assumeTrue(r.exit() == 0, "this openssl has no legacy provider for RC2: " + r.stderr());
+    RequiredTools.requireCapability(r.exit() == 0, "this openssl has no legacy provider for RC2: " + r.stderr());
 
     Pkcs12Contents contents = Pkcs12Reader.read(dir.resolve("rc2.p12"), PASSWORD);
 

@@ -13,6 +13,24 @@ public interface Secrets {
    */
   String resolve(String reference);
 
+  /**
+   * What is wrong with a secret setting in a config block, if anything: missing, or a literal value
+   * where a reference belongs. The message names the setting and shows the reference to write, e.g.
+   * {@code referenceProblem("target do-lb", "token", value, "DIGITALOCEAN_TOKEN", "do.token")}.
+   */
+  static java.util.Optional<String> referenceProblem(String where, String setting, String value, String envName,
+                                                     String fileName) {
+    String example = "${env:" + envName + "} or ${file:/etc/certferry/" + fileName + "}";
+    if (value == null || value.isBlank()) {
+      return java.util.Optional.of(where + ": setting '" + setting + "' is missing; set " + setting + ": " + example);
+    }
+    if (!isReference(value.strip())) {
+      return java.util.Optional.of(where + ": setting '" + setting + "' must be a reference such as " + example
+          + ", never the secret itself; move it into an environment variable or a 0600 file");
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Whether the text is a {@code ${env:...}} or {@code ${file:...}} reference. */
   static boolean isReference(String text) {
     return text != null && text.matches("\\$\\{(env|file):[^}]+}");

@@ -134,7 +134,7 @@ class ImportFromDnsimpleTest {
     Cli.Result r = Cli.run(a);
 
     assertThat(r.code()).as(r.toString()).isEqualTo(3);
-    assertThat(r.err()).contains("`token` must be a secret reference").contains("`account` must be the numeric")
+    assertThat(r.err()).contains("setting 'token' must be a reference").contains("`account` must be the numeric")
         .doesNotContain(TOKEN);
     assertThat(dnsimple.requests()).isEmpty();
   }

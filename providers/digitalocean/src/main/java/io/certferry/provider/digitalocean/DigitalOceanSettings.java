@@ -41,13 +41,8 @@ record DigitalOceanSettings(String id, String tokenReference, String apiUrl, Str
     if (text(s, "id").isEmpty()) {
       out.add("target: setting 'id' is missing; give the target a unique name, e.g. id: do-lb-main");
     }
-    Optional<String> token = text(s, "token");
-    if (token.isEmpty()) {
-      out.add(where + ": setting 'token' is missing; set token: ${env:DIGITALOCEAN_TOKEN} (a read/write API token)");
-    } else if (!Secrets.isReference(token.get())) {
-      out.add(where + ": setting 'token' must be a reference such as ${env:DIGITALOCEAN_TOKEN} or ${file:/etc/certferry/do.token}, "
-          + "never the token itself");
-    }
+    Secrets.referenceProblem(where, "token", text(s, "token").orElse(null), "DIGITALOCEAN_TOKEN", "do.token")
+        .ifPresent(out::add);
     text(s, "apiUrl").filter(u -> !u.startsWith("https://") && !u.startsWith("http://"))
         .ifPresent(u -> out.add(where + ": setting 'apiUrl' must be an http(s) URL, got '" + u + "'"));
     text(s, "lineage").filter(l -> !LINEAGE.matcher(l).matches()).ifPresent(l -> out.add(where

@@ -44,14 +44,8 @@ public record DnsimpleSettings(String tokenReference, OptionalLong account, Stri
             + " baseUrl, confirmDistribution");
       }
     });
-    String token = text(settings, "token").orElse("");
-    if (token.isBlank()) {
-      problems.add("dnsimple: `token` is missing; set it to a reference such as ${env:DNSIMPLE_TOKEN} or"
-          + " ${file:/etc/certferry/dnsimple.token}");
-    } else if (!Secrets.isReference(token.strip())) {
-      problems.add("dnsimple: `token` must be a secret reference (${env:NAME} or ${file:/path}), not the token"
-          + " itself; move the token into an environment variable or a 0600 file");
-    }
+    Secrets.referenceProblem("dnsimple", "token", text(settings, "token").orElse(null), "DNSIMPLE_TOKEN",
+        "dnsimple.token").ifPresent(problems::add);
     text(settings, "account").ifPresent(a -> {
       if (!a.strip().matches("[0-9]{1,18}")) {
         problems.add("dnsimple: `account` must be the numeric DNSimple account id (e.g. 1010), not \"" + clip(a)

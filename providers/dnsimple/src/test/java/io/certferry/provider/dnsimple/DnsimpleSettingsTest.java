@@ -61,7 +61,7 @@ class DnsimpleSettingsTest {
     assertThat(problems).hasSize(5);
     assertThat(String.join("\n", problems))
         .contains("unknown setting `confirmDistrib`")
-        .contains("`token` must be a secret reference")
+        .contains("setting 'token' must be a reference")
         .contains("`account` must be the numeric DNSimple account id")
         .contains("`sandbox` must be true or false, not \"yes\"")
         .contains("`baseUrl` must be an http(s) URL")
@@ -71,7 +71,7 @@ class DnsimpleSettingsTest {
   @Test
   void aMissingTokenAndConflictingBaseUrlsAreReported() throws Exception {
     assertThat(new DnsimpleCertificateSourceFactory().validate(settings("{}")))
-        .singleElement().asString().contains("`token` is missing").contains("${env:DNSIMPLE_TOKEN}");
+        .singleElement().asString().contains("setting 'token' is missing").contains("${env:DNSIMPLE_TOKEN}");
     assertThat(DnsimpleSettings.validate(settings(
         "{\"token\":\"${env:T}\",\"sandbox\":true,\"baseUrl\":\"https://api.dnsimple.com/v2\"}")))
         .singleElement().asString().contains("keep one of them");
@@ -82,7 +82,7 @@ class DnsimpleSettingsTest {
   void createRefusesInvalidSettingsAndUnresolvableTokens() throws Exception {
     var factory = new DnsimpleDnsProviderFactory();
     assertThatThrownBy(() -> factory.create(settings("{\"token\":\"plain\"}"), DnsimpleTestServer.secrets()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret reference");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be a reference");
     assertThatThrownBy(() -> factory.create(settings("{\"token\":\"${env:NOT_SET_ANYWHERE}\"}"),
         DnsimpleTestServer.secrets()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOT_SET_ANYWHERE");

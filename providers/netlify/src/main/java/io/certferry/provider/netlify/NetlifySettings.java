@@ -33,13 +33,8 @@ record NetlifySettings(String id, String tokenReference, String apiUrl, String s
     if (text(s, "id").isEmpty()) {
       out.add("target: setting 'id' is missing; give the target a unique name, e.g. id: netlify-docs");
     }
-    Optional<String> token = text(s, "token");
-    if (token.isEmpty()) {
-      out.add(where + ": setting 'token' is missing; set token: ${env:NETLIFY_TOKEN} (a personal access token)");
-    } else if (!Secrets.isReference(token.get())) {
-      out.add(where + ": setting 'token' must be a reference such as ${env:NETLIFY_TOKEN} or ${file:/etc/certferry/netlify.token}, "
-          + "never the token itself");
-    }
+    Secrets.referenceProblem(where, "token", text(s, "token").orElse(null), "NETLIFY_TOKEN", "netlify.token")
+        .ifPresent(out::add);
     Optional<String> site = text(s, "siteId");
     if (site.isEmpty()) {
       out.add(where + ": setting 'siteId' is missing; the site's API ID from Site configuration > General > Site details");

@@ -2,7 +2,6 @@ package io.certferry.core;
 
 import io.certferry.core.ReconcileReport.CertificateStatus;
 import io.certferry.core.ReconcileReport.TargetStatus;
-import io.certferry.core.deploy.Backoff;
 import io.certferry.core.deploy.DeployOutcome;
 import io.certferry.core.deploy.Deployer;
 import io.certferry.core.issue.IssueException;
@@ -451,8 +450,7 @@ public final class CertManager implements AutoCloseable {
     private int parallelism = 4;
     private RenewalTiming timing = RenewalTiming.lifetime();
     private AlertPolicy alerts = AlertPolicy.defaults();
-    private Backoff issueBackoff = Backoff.of(Duration.ofMinutes(5), Duration.ofHours(12), 0.2,
-        java.util.random.RandomGenerator.getDefault());
+    private Backoff issueBackoff = Backoff.ISSUANCE;
     private Duration maxInterval = Duration.ofHours(12);
 
     public Builder store(CertificateStore store) { this.store = store; return this; }

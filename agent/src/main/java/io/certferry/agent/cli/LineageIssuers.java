@@ -57,7 +57,7 @@ final class LineageIssuers {
     String lifetime = spec.options().get("lifetime");
     if (lifetime != null && !lifetime.isBlank()) {
       try {
-        b.lifetime(RenewalPolicy.parseDuration(lifetime));
+        b.lifetime(io.certferry.core.Durations.parsePositive(lifetime));
       } catch (IllegalArgumentException e) {
         throw new InputRejectedException(spec.name() + ": spec option lifetime '" + lifetime
             + "' is not a duration of at least 5 minutes; write e.g. 90d");

@@ -1,5 +1,6 @@
 package io.certferry.core.deploy;
 
+import io.certferry.core.Backoff;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
@@ -243,7 +244,7 @@ public final class Deployer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ExecutorService executor;
     private int parallelism = 8;
-    private Backoff backoff = Backoff.defaults();
+    private Backoff backoff = Backoff.DEPLOY;
     private Notifier listener = e -> { };
     private Duration targetTimeout = Duration.ofMinutes(10);
 

@@ -1,5 +1,6 @@
 package io.certferry.core.http;
 
+import io.certferry.core.Backoff;
 import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -60,8 +60,7 @@ public final class HttpApi {
   private final Sleeper sleeper;
   private final int maxAttempts;
   private final Duration maxWait;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
   private final SlidingWindowLimiter limiter;
   private final OkHttpClient client;
   private final ObjectMapper mapper;
@@ -77,8 +76,7 @@ public final class HttpApi {
     this.sleeper = b.sleeper;
     this.maxAttempts = b.maxAttempts;
     this.maxWait = b.maxWait;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
+    this.backoff = b.backoff;
     this.limiter = b.limiter;
     this.mapper = b.mapper;
     // OkHttp silently re-sends a request, POST included, when a pooled connection drops; a create sent
@@ -288,12 +286,9 @@ public final class HttpApi {
     return true;
   }
 
-  /** Exponential backoff with jitter: a random point in the upper half of initial * 2^(n-1), capped. */
+  /** {@link Backoff#HTTP}: a random point in the upper half of initial * 2^(n-1), capped. */
   Duration backoffDelay(int failures) {
-    long base = initialBackoff.toMillis() << Math.min(failures - 1, 20);
-    long capped = Math.min(base, maxBackoff.toMillis());
-    long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-    return Duration.ofMillis(jittered);
+    return backoff.delay(failures, true, Optional.empty());
   }
 
   private void sleep(Duration d, String what) throws HttpApiException {
@@ -375,8 +370,7 @@ public final class HttpApi {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private int maxAttempts = 4;
     private Duration maxWait = Duration.ofMinutes(2);
-    private Duration initialBackoff = Duration.ofSeconds(1);
-    private Duration maxBackoff = Duration.ofSeconds(30);
+    private Backoff backoff = Backoff.HTTP;
     private Duration timeout = Duration.ofSeconds(30);
     private SlidingWindowLimiter limiter;
     private OkHttpClient client;
@@ -433,8 +427,7 @@ public final class HttpApi {
 
     /** First backoff delay (default 1 s), doubled each failure, capped at {@code max} (default 30 s). */
     public Builder backoff(Duration initial, Duration max) {
-      this.initialBackoff = Objects.requireNonNull(initial);
-      this.maxBackoff = Objects.requireNonNull(max);
+      this.backoff = Backoff.HTTP.withBounds(Objects.requireNonNull(initial), Objects.requireNonNull(max));
       return this;
     }
 

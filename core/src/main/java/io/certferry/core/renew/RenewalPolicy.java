@@ -1,13 +1,11 @@
 package io.certferry.core.renew;
 
+import io.certferry.core.Durations;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The renewal rule used when the CA gives no renewal information: renew when a third of the
@@ -20,7 +18,6 @@ public record RenewalPolicy(Optional<Duration> renewBefore) {
   public static final String RENEW_BEFORE_OPTION = "renewBefore";
 
   static final Duration SHORT_LIFETIME = Duration.ofDays(10);
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*([dhm])");
 
   public RenewalPolicy {
     renewBefore.ifPresent(d -> {
@@ -46,32 +43,11 @@ public record RenewalPolicy(Optional<Duration> renewBefore) {
     if (value == null || value.isBlank()) {
       return defaults();
     }
-    return renewBefore(parseDuration(value));
-  }
-
-  /** Parses {@code 30d}, {@code 36h}, {@code 90m} or an ISO-8601 duration such as {@code P30D}. */
-  public static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    Matcher m = SIMPLE.matcher(t);
-    Duration d;
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "d" -> Duration.ofDays(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofMinutes(n);
-      };
-    } else {
-      try {
-        d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("renewBefore '" + text + "' is not a duration; write e.g. 30d, 36h or P30D");
-      }
+    try {
+      return renewBefore(Durations.parsePositive(value));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("renewBefore " + e.getMessage(), e);
     }
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("renewBefore '" + text + "' must be positive; write e.g. 30d");
-    }
-    return d;
   }
 
   /** When a certificate valid from {@code notBefore} to {@code notAfter} is due, and why. */

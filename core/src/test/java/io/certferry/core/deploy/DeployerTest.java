@@ -1,5 +1,7 @@
 package io.certferry.core.deploy;
 
+import io.certferry.core.Backoff;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certferry.core.CertificateBundle;
@@ -30,7 +32,7 @@ class DeployerTest {
 
   Deployer deployer(int parallelism) {
     Deployer d = Deployer.builder().store(store).clock(clock).parallelism(parallelism)
-        .backoff(Backoff.of(Duration.ofMinutes(1), Duration.ofHours(1), 0, new SplittableRandom(1)))
+        .backoff(Backoff.of("test", Duration.ofMinutes(1), Duration.ofHours(1), 0).withRandom(new SplittableRandom(1)))
         .listener(events::add).targetTimeout(Duration.ofSeconds(20)).build();
     deployers.add(d);
     return d;
@@ -226,13 +228,13 @@ class DeployerTest {
 
   @Test
   void backoffGrowsCapsAndRespectsRetryAfter() {
-    Backoff b = Backoff.of(Duration.ofMinutes(1), Duration.ofMinutes(10), 0, new SplittableRandom(1));
+    Backoff b = Backoff.of("test", Duration.ofMinutes(1), Duration.ofMinutes(10), 0).withRandom(new SplittableRandom(1));
     assertThat(b.delay(1, true, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(1));
     assertThat(b.delay(3, true, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(4));
     assertThat(b.delay(40, true, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(10));
     assertThat(b.delay(1, false, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(10));
     assertThat(b.delay(1, true, java.util.Optional.of(Duration.ofMinutes(7)))).isEqualTo(Duration.ofMinutes(7));
-    Backoff jittered = Backoff.of(Duration.ofMinutes(1), Duration.ofMinutes(10), 0.5, new SplittableRandom(7));
+    Backoff jittered = Backoff.of("test", Duration.ofMinutes(1), Duration.ofMinutes(10), 0.5).withRandom(new SplittableRandom(7));
     for (int i = 0; i < 50; i++) {
       assertThat(jittered.delay(2, true, java.util.Optional.empty())).isBetween(Duration.ofMinutes(1), Duration.ofMinutes(2));
     }

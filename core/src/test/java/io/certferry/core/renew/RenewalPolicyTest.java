@@ -66,9 +66,12 @@ class RenewalPolicyTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"30d, PT720H", "36h, PT36H", "90m, PT1H30M", "P10D, PT240H", "pt12h, PT12H", "' 7d ', PT168H"})
-  void parsesDurations(String text, String expected) {
-    assertThat(RenewalPolicy.parseDuration(text)).isEqualTo(Duration.parse(expected));
+  @CsvSource({"30d, PT720H", "36h, PT36H", "90m, PT1H30M", "P10D, PT240H", "pt12h, PT12H", "' 7d ', PT168H",
+      "3600s, PT1H", "1h30m, PT1H30M", "2w, PT336H"})
+  void readsRenewBeforeInEveryFormTheConfigAccepts(String text, String expected) {
+    // check-config validates renewBefore with Durations: every form it accepts must work here too.
+    assertThat(io.certferry.core.Durations.parse(text)).isEqualTo(Duration.parse(expected));
+    assertThat(RenewalPolicy.fromOptions(Map.of("renewBefore", text)).renewBefore()).contains(Duration.parse(expected));
   }
 
   @ParameterizedTest

@@ -2,6 +2,7 @@ package io.certferry.provider.nginx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.Durations;
 import io.certferry.core.Secrets;
 
 import java.nio.file.Path;
@@ -265,11 +266,12 @@ final class NginxSettings {
     if (text.isEmpty()) {
       return fallback;
     }
-    Optional<Duration> d = Durations.parse(text.get()).filter(x -> !x.isNegative() && !x.isZero());
-    if (d.isEmpty()) {
-      errors.add(where + ": " + prefix + key + " '" + text.get() + "' is not a positive duration; write it like 30s, 500ms or 2m");
+    try {
+      return Durations.parsePositive(text.get());
+    } catch (IllegalArgumentException e) {
+      errors.add(where + ": " + prefix + key + " " + e.getMessage());
+      return fallback;
     }
-    return d.orElse(fallback);
   }
 
   private Optional<String> text(JsonNode s, String key) {

@@ -103,7 +103,7 @@ class NginxTargetFactoryTest {
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("certificateMode 644 must be an octal mode in quotes"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("unknown setting reloadComand"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("serverNames entry \"bad name\" is not a host name"));
-    assertThat(errors).anySatisfy(e -> assertThat(e).contains("proveTimeout 'soon' is not a positive duration"));
+    assertThat(errors).anySatisfy(e -> assertThat(e).contains("proveTimeout 'soon' is not a duration"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("testCommand must be one command line"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].address 'web1.example.org' is not host:port"));
     assertThat(errors).anySatisfy(e -> assertThat(e).contains("frontends[0].ssh.host 'root@web1' is not a host name"));

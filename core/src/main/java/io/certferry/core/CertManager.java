@@ -222,7 +222,7 @@ public final class CertManager implements AutoCloseable {
             error = Optional.of(e.getMessage());
           } catch (RuntimeException e) {
             // An issuer's bug or a store failure: back off like any failure rather than retry every pass.
-            IssueException wrapped = new IssueException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            IssueException wrapped = new IssueException(IssueException.Kind.LOCAL, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
             state = issueFailed(mc, state, wrapped, now);
             wake.add(state.nextAttempt());
             error = Optional.of(wrapped.getMessage());

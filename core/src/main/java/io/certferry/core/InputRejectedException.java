@@ -5,7 +5,7 @@ package io.certferry.core;
  * names the input, says what was wrong and how to fix it, in one or two lines; the CLI maps this to
  * exit code 3 and nothing was written.
  */
-public class InputRejectedException extends Exception {
+public class InputRejectedException extends CertferryException {
   private static final long serialVersionUID = 1L;
 
   public InputRejectedException(String message) { super(message); }

@@ -50,7 +50,7 @@ class CertManagerTest {
       calls.incrementAndGet();
       last = r;
       if (failWith != null) {
-        throw new IssueException(failWith);
+        throw new IssueException(IssueException.Kind.CA_UNREACHABLE, failWith);
       }
       Instant now = clock.instant();
       CertificateBundle b = r.reuseKey().isPresent()

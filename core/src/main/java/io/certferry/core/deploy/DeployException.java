@@ -1,5 +1,7 @@
 package io.certferry.core.deploy;
 
+import io.certferry.core.CertferryException;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -7,7 +9,7 @@ import java.util.Optional;
  * A deploy, verify or read of a target failed. The message says what went wrong and what to fix,
  * and never contains a token or key.
  */
-public class DeployException extends Exception {
+public class DeployException extends CertferryException {
   private static final long serialVersionUID = 1L;
   private final boolean retryable;
   private final Duration retryAfter;

@@ -85,7 +85,7 @@ public final class PropagationCheck {
           .collect(Collectors.joining("; "));
       Instant now = clock.instant();
       if (!now.isBefore(deadline)) {
-        throw new IssueException("dns-01: " + fqdn + " TXT not visible at " + behind.size() + " of " + targets.size()
+        throw new IssueException(IssueException.Kind.LOCAL, "dns-01: " + fqdn + " TXT not visible at " + behind.size() + " of " + targets.size()
             + " authoritative servers after " + timeout.toSeconds() + " s (" + lagging
             + "); check the DNS provider, or raise the propagation timeout");
       }
@@ -111,12 +111,12 @@ public final class PropagationCheck {
           }
         }
         if (out.isEmpty()) {
-          throw new IssueException("dns-01: none of the name servers of " + candidate + " (" + ns + ") resolves to an address");
+          throw new IssueException(IssueException.Kind.LOCAL, "dns-01: none of the name servers of " + candidate + " (" + ns + ") resolves to an address");
         }
         return out;
       }
     }
-    throw new IssueException("dns-01: found no zone (SOA/NS) above " + name + "; check the name is delegated");
+    throw new IssueException(IssueException.Kind.LOCAL, "dns-01: found no zone (SOA/NS) above " + name + "; check the name is delegated");
   }
 
   private List<Name> nameServers(Name zone) throws IssueException {
@@ -159,7 +159,7 @@ public final class PropagationCheck {
     try {
       return resolver.send(query);
     } catch (IOException e) {
-      throw new IssueException("dns-01: " + what + " did not answer (" + e.getMessage() + ")", e);
+      throw new IssueException(IssueException.Kind.LOCAL, "dns-01: " + what + " did not answer (" + e.getMessage() + ")", e);
     }
   }
 
@@ -167,7 +167,7 @@ public final class PropagationCheck {
     try {
       return Name.fromString(fqdn.endsWith(".") ? fqdn : fqdn + ".");
     } catch (TextParseException e) {
-      throw new IssueException("dns-01: " + fqdn + " is not a valid DNS name", e);
+      throw new IssueException(IssueException.Kind.LOCAL, "dns-01: " + fqdn + " is not a valid DNS name", e);
     }
   }
 

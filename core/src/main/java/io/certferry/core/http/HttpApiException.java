@@ -1,5 +1,7 @@
 package io.certferry.core.http;
 
+import io.certferry.core.CertferryException;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,7 +12,7 @@ import java.util.Optional;
  * <p>The message names the request by method and path only; it never holds a token, a query string
  * or a secret the server echoed back.
  */
-public class HttpApiException extends Exception {
+public class HttpApiException extends CertferryException {
   private static final long serialVersionUID = 1L;
   private final String request;
   private final int status;

@@ -1,10 +1,12 @@
 package io.certferry.core.renew;
 
+import io.certferry.core.CertferryException;
+
 /**
  * Renewal information could not be fetched or read. The renewal decision then falls back to the
  * lifetime rule and says so in its reason.
  */
-public class AriException extends Exception {
+public class AriException extends CertferryException {
   private static final long serialVersionUID = 1L;
 
   public AriException(String message) { super(message); }

@@ -51,6 +51,14 @@ public interface CertificateStore {
 
   void clearPendingKey(String name);
 
+  /** The ACME order placed for this lineage and not yet stored as a version, if any. */
+  Optional<PendingOrder> pendingOrder(String name);
+
+  /** Keeps an order the CA accepted (key 0600) before anything else happens to it. */
+  void savePendingOrder(String name, PendingOrder order);
+
+  void clearPendingOrder(String name);
+
   Deployments deployments(String name);
 
   void saveDeployments(String name, Deployments deployments);
@@ -64,6 +72,24 @@ public interface CertificateStore {
    * timeout, then throws {@link StoreException} naming the lineage.
    */
   Lock lock(String name);
+
+  /**
+   * The lineages the engine wants to look at by {@code now}: those whose {@link LineageState#nextDue()}
+   * is at or before it, or unset. A store with an index answers without reading every lineage.
+   */
+  default List<String> due(java.time.Instant now) {
+    return names().stream().filter(n -> {
+      java.time.Instant next = state(n).nextDue();
+      return next == null || !next.isAfter(now);
+    }).toList();
+  }
+
+  /**
+   * Takes the lock of one ACME account, held across processes (and, for a shared store, across
+   * machines) until closed: registration runs under it, so two agents never register one account twice
+   * or pair one account's key with another's URL.
+   */
+  Lock lockAccount(URI directory, String accountName);
 
   Optional<StoredAccount> account(URI directory, String accountName);
 

@@ -1,6 +1,7 @@
 package io.certferry.core.store;
 
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.x509.PemWriter;
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
  * <pre>
  * accounts/&lt;acme-host&gt;/&lt;account&gt;/   account-key.pem (0600), account.json
  * certs/&lt;name&gt;/spec.json, state.json, deployments.json, pending-key.pem (0600), current, .lock
+ * certs/&lt;name&gt;/order.json, order-key.pem (0600)   an ACME order placed and not yet stored
  * certs/&lt;name&gt;/versions/&lt;n&gt;/      cert.pem chain.pem fullchain.pem key.pem (0600) meta.json
  * local-ca/                        ca.pem, ca-key.pem (0600)
  * </pre>
@@ -272,6 +274,46 @@ public final class FileStore implements CertificateStore {
   }
 
   @Override
+  public Optional<PendingOrder> pendingOrder(String name) {
+    Path json = lineage(name).resolve("order.json");
+    Path keyFile = lineage(name).resolve("order-key.pem");
+    if (!Files.exists(json) || !Files.exists(keyFile)) {
+      return Optional.empty();
+    }
+    OrderFile f = StoreJson.read(json, OrderFile.class);
+    PrivateKey key = StorePem.readPrivateKey(readBytes(keyFile), keyFile.toString());
+    return Optional.of(new PendingOrder(f.directory(), f.account(), f.orderUrl(), key, f.placedAt(), f.domains()));
+  }
+
+  /** {@code order.json}: the order without its key, which lives in {@code order-key.pem} (0600). */
+  record OrderFile(URI directory, String account, URI orderUrl, java.time.Instant placedAt, List<String> domains) {}
+
+  @Override
+  public void savePendingOrder(String name, PendingOrder order) {
+    checkName(name);
+    try (Lock ignored = lock(name)) {
+      removeTemporaries(lineage(name));
+      // The key first: order.json is what makes the order visible, and it must never lack its key.
+      files.write(lineage(name).resolve("order-key.pem"), ascii(StorePem.privateKey(order.key())), AtomicFiles.SECRET);
+      files.write(lineage(name).resolve("order.json"), StoreJson.write(new OrderFile(order.directory(), order.account(),
+          order.orderUrl(), order.placedAt(), order.domains())), AtomicFiles.PUBLIC);
+    } catch (IOException e) {
+      throw new StoreException("cannot keep the pending order of lineage '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void clearPendingOrder(String name) {
+    checkName(name);
+    try (Lock ignored = lock(name)) {
+      files.delete(lineage(name).resolve("order.json"));
+      files.delete(lineage(name).resolve("order-key.pem"));
+    } catch (IOException e) {
+      throw new StoreException("cannot remove the pending order of lineage '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Deployments deployments(String name) {
     Path f = lineage(name).resolve("deployments.json");
     return Files.exists(f) ? StoreJson.read(f, Deployments.class) : Deployments.empty();
@@ -302,7 +344,7 @@ public final class FileStore implements CertificateStore {
     } catch (IOException e) {
       throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    return LineageLocks.acquire(name, dir.resolve(".lock"), lockTimeout);
+    return LineageLocks.acquire("lineage '" + name + "'", dir.resolve(".lock"), lockTimeout);
   }
 
   private void writeLineageFile(String name, String file, byte[] content, java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {
@@ -315,6 +357,17 @@ public final class FileStore implements CertificateStore {
   }
 
   // ---- accounts and local CA --------------------------------------------------------------------
+
+  @Override
+  public Lock lockAccount(URI directory, String accountName) {
+    Path dir = accountDir(directory, accountName);
+    try {
+      files.createDirectories(root, dir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    return LineageLocks.acquire("ACME account '" + accountName + "'", dir.resolve(".lock"), lockTimeout);
+  }
 
   @Override
   public Optional<StoredAccount> account(URI directory, String accountName) {
@@ -337,7 +390,7 @@ public final class FileStore implements CertificateStore {
     try {
       files.createDirectories(root, dir);
       PublicKey pub = account.keyPair().getPublic();
-      String pem = StorePem.privateKey(account.keyPair().getPrivate()) + StorePem.encode("PUBLIC KEY", pub.getEncoded());
+      String pem = StorePem.privateKey(account.keyPair().getPrivate()) + PemWriter.publicKey(pub);
       files.write(dir.resolve("account-key.pem"), ascii(pem), AtomicFiles.SECRET);
       if (account.accountUrl() != null) {
         files.write(dir.resolve("account-url"), (account.accountUrl() + "\n").getBytes(StandardCharsets.UTF_8),

@@ -40,7 +40,7 @@ final class LineageLocks {
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while waiting for the lock on lineage '" + name + "'", ie);
+      throw new StoreException("interrupted while waiting for the lock on " + name, ie);
     }
     if (e.jvmLock.getHoldCount() == 1) {
       try {
@@ -72,17 +72,17 @@ final class LineageLocks {
         ch.close();
         if (ex instanceof InterruptedException) {
           Thread.currentThread().interrupt();
-          throw new StoreException("interrupted while waiting for the lock on lineage '" + name + "'", ex);
+          throw new StoreException("interrupted while waiting for the lock on " + name, ex);
         }
         throw (RuntimeException) ex;
       }
     } catch (IOException io) {
-      throw new StoreException("cannot lock lineage '" + name + "' (" + lockFile + "): " + io.getMessage(), io);
+      throw new StoreException("cannot lock " + name + " (" + lockFile + "): " + io.getMessage(), io);
     }
   }
 
   private static StoreException busy(String name, Duration timeout, String holder) {
-    return new StoreException("lineage '" + name + "' is locked by " + holder + "; waited " + timeout.toMillis()
+    return new StoreException(name + " is locked by " + holder + "; waited " + timeout.toMillis()
         + " ms. Wait for the other certferry command or agent step to finish, then retry");
   }
 

@@ -24,6 +24,9 @@ public record LineageState(Instant noOrderBefore, int failedAttempts, Instant ne
     extra = extra == null ? Map.of() : Map.copyOf(extra);
   }
 
+  /** When the engine wants to look at the lineage again; not recorded yet (every lineage is due). */
+  public Instant nextDue() { return null; }
+
   public static LineageState empty() {
     return new LineageState(null, 0, null, null, null, null, null, null, null, Map.of());
   }

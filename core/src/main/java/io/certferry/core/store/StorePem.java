@@ -20,21 +20,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PEM for the files the store writes: certificates and PKCS#8 private keys through the x509
- * toolkit's {@link PemWriter} and readers, and the SPKI public key of an ACME account, which the
- * toolkit has no writer for.
+ * PEM for the files the store writes, through the x509 toolkit's {@link PemWriter} and readers:
+ * certificates, PKCS#8 private keys and the SPKI public key of an ACME account.
  */
 final class StorePem {
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)-----END \\1-----");
 
   private StorePem() {}
-
-  static String encode(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
 
   static String certificates(List<X509Certificate> certs) {
     try {
@@ -82,8 +75,7 @@ final class StorePem {
     }
     try {
       // Only the key block: account-key.pem also holds the public key.
-      return PrivateKeyReader.read(file, encode("PRIVATE KEY", der.get(0)).getBytes(StandardCharsets.US_ASCII),
-          Optional.empty());
+      return PrivateKeyReader.read(file, der.get(0), Optional.empty());
     } catch (InputRejectedException e) {
       throw new StoreException(file + ": stored private key is unreadable (" + e.getMessage() + ")", e);
     }

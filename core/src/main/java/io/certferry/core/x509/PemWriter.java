@@ -35,6 +35,9 @@ public final class PemWriter {
     }
   }
 
+  /** An X.509 {@code PUBLIC KEY} block (SubjectPublicKeyInfo), as kept beside an ACME account key. */
+  public static String publicKey(java.security.PublicKey key) { return Pem.encode("PUBLIC KEY", key.getEncoded()); }
+
   /** A PKCS#10 request as a {@code CERTIFICATE REQUEST} block, the form CA order forms accept. */
   public static String csr(byte[] der) { return Pem.encode("CERTIFICATE REQUEST", der); }
 }

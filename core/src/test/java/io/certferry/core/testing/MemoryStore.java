@@ -7,6 +7,7 @@ import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
+import io.certferry.core.store.PendingOrder;
 import io.certferry.core.store.LocalCaMaterial;
 import io.certferry.core.store.StoredAccount;
 import io.certferry.core.store.StoredVersion;
@@ -27,6 +28,7 @@ public final class MemoryStore implements CertificateStore {
   private final Map<String, List<StoredVersion>> versions = new ConcurrentHashMap<>();
   private final Map<String, CertificateBundle> bundles = new ConcurrentHashMap<>();
   private final Map<String, PrivateKey> pending = new ConcurrentHashMap<>();
+  private final Map<String, PendingOrder> orders = new ConcurrentHashMap<>();
   private final Map<String, Deployments> deployments = new ConcurrentHashMap<>();
   private final Map<String, LineageState> states = new ConcurrentHashMap<>();
   private final Map<String, StoredAccount> accounts = new ConcurrentHashMap<>();
@@ -83,6 +85,15 @@ public final class MemoryStore implements CertificateStore {
   public void clearPendingKey(String name) { pending.remove(name); }
 
   @Override
+  public Optional<PendingOrder> pendingOrder(String name) { return Optional.ofNullable(orders.get(name)); }
+
+  @Override
+  public void savePendingOrder(String name, PendingOrder order) { orders.put(name, order); }
+
+  @Override
+  public void clearPendingOrder(String name) { orders.remove(name); }
+
+  @Override
   public Deployments deployments(String name) { return deployments.getOrDefault(name, Deployments.empty()); }
 
   @Override
@@ -100,6 +111,9 @@ public final class MemoryStore implements CertificateStore {
     l.lock();
     return l::unlock;
   }
+
+  @Override
+  public Lock lockAccount(URI directory, String accountName) { return lock("account:" + directory + " " + accountName); }
 
   @Override
   public Optional<StoredAccount> account(URI directory, String accountName) {

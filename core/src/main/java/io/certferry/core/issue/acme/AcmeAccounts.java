@@ -101,7 +101,7 @@ final class AcmeAccounts {
         login = session().login(url, stored.get().keyPair());
         return login;
       } catch (java.net.MalformedURLException e) {
-        throw new IssueException("account " + accountName + ": stored URL " + stored.get().accountUrl() + " is not valid", e);
+        throw new IssueException(IssueException.Kind.LOCAL, "account " + accountName + ": stored URL " + stored.get().accountUrl() + " is not valid", e);
       }
     }
     KeyPair key = stored.map(StoredAccount::keyPair).orElseGet(() -> {
@@ -124,11 +124,11 @@ final class AcmeAccounts {
     }
     Optional<URI> tos = meta.getTermsOfService();
     if (tos.isPresent() && !agreeTos) {
-      throw new IssueException("the CA at " + directory + " requires accepting its terms of service (" + tos.get()
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "the CA at " + directory + " requires accepting its terms of service (" + tos.get()
           + "); read them, then pass --agree-tos (config: agreeTos: true)");
     }
     if (meta.isExternalAccountRequired() && eabKeyId == null) {
-      throw new IssueException("the CA at " + directory + " requires external account binding; pass --eab-kid and "
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "the CA at " + directory + " requires external account binding; pass --eab-kid and "
           + "--eab-hmac-ref with the key id and HMAC key from the CA's dashboard");
     }
     AccountBuilder b = new AccountBuilder().useKeyPair(key);
@@ -144,14 +144,14 @@ final class AcmeAccounts {
     try {
       return b.createLogin(session());
     } catch (AcmeServerException e) {
-      throw new IssueException("account registration at " + directory + " refused: " + AcmeIssuer.describe(e.getProblem()), e);
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "account registration at " + directory + " refused: " + AcmeIssuer.describe(e.getProblem()), e);
     } catch (AcmeException | IllegalArgumentException e) {
-      throw new IssueException("account registration at " + directory + " failed: " + e.getMessage(), e);
+      throw new IssueException(IssueException.Kind.CA_UNREACHABLE, "account registration at " + directory + " failed: " + e.getMessage(), e);
     }
   }
 
   private IssueException unreachable(AcmeException e) {
-    return new IssueException("ACME directory " + directory + " could not be read (" + e.getMessage()
+    return new IssueException(IssueException.Kind.CA_UNREACHABLE, "ACME directory " + directory + " could not be read (" + e.getMessage()
         + "); check --server, the network, and --server-ca for a private CA", e);
   }
 

@@ -110,10 +110,10 @@ public final class AcmeIssuer implements Issuer, AutoCloseable {
     LineageState state = store.state(request.lineage());
     Optional<String> refusal = backoff.refusal(request.lineage(), state);
     if (refusal.isPresent()) {
-      throw new IssueException(refusal.get(), later(state), null);
+      throw new IssueException(IssueException.Kind.RATE_LIMITED, refusal.get(), later(state), null);
     }
     if (solvers.isEmpty()) {
-      throw new IssueException("no challenge solver configured; choose --challenge http-01 or dns-01");
+      throw new IssueException(IssueException.Kind.LOCAL, "no challenge solver configured; choose --challenge http-01 or dns-01");
     }
     Login login = accounts.login();
     checkProfile(request.profile());
@@ -130,16 +130,16 @@ public final class AcmeIssuer implements Issuer, AutoCloseable {
       String msg = "the CA rate-limited " + request.lineage() + ": " + describe(e.getProblem());
       LineageState next = backoff.rateLimited(store.state(request.lineage()), e.getRetryAfter(), msg);
       store.saveState(request.lineage(), next);
-      throw new IssueException(msg + "; no new order before " + next.noOrderBefore(), next.noOrderBefore(), e);
+      throw new IssueException(IssueException.Kind.RATE_LIMITED, msg + "; no new order before " + next.noOrderBefore(), next.noOrderBefore(), e);
     } catch (AcmeException | IssueException | AcmeProtocolException e) {
       String msg = e instanceof AcmeServerException s ? describe(s.getProblem()) : e.getMessage();
       if (orderPlaced[0]) {
         LineageState next = backoff.failed(store.state(request.lineage()), msg);
         store.saveState(request.lineage(), next);
-        throw new IssueException(request.lineage() + ": " + msg + " (attempt " + next.failedAttempts()
+        throw new IssueException(IssueException.Kind.VALIDATION_FAILED, request.lineage() + ": " + msg + " (attempt " + next.failedAttempts()
             + "; next attempt not before " + next.nextAttempt() + ")", next.nextAttempt(), e);
       }
-      throw e instanceof IssueException ie ? ie : new IssueException(request.lineage() + ": " + msg, e);
+      throw e instanceof IssueException ie ? ie : new IssueException(IssueException.Kind.CA_UNREACHABLE, request.lineage() + ": " + msg, e);
     }
   }
 
@@ -160,14 +160,14 @@ public final class AcmeIssuer implements Issuer, AutoCloseable {
     authorize(order);
     Status ready = poller.await(Poller.of(order), Set.of(Status.READY, Status.VALID), "order", progress);
     if (ready == Status.INVALID) {
-      throw new IssueException("order " + order.getLocation() + " became invalid: " + order.getError().map(AcmeIssuer::describe).orElse("no reason given"));
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "order " + order.getLocation() + " became invalid: " + order.getError().map(AcmeIssuer::describe).orElse("no reason given"));
     }
     KeyPair key = request.reuseKey().orElseGet(request.keyType()::generate);
     progress.accept("finalizing order with a " + (request.reuseKey().isPresent() ? "reused " : "new ") + request.keyType().id() + " key");
     order.execute(key);
     Status done = poller.await(Poller.of(order), Set.of(Status.VALID), "order", progress);
     if (done != Status.VALID) {
-      throw new IssueException("order " + order.getLocation() + " failed at finalization: "
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "order " + order.getLocation() + " failed at finalization: "
           + order.getError().map(AcmeIssuer::describe).orElse("no reason given"));
     }
     Certificate cert = order.getCertificate();
@@ -209,7 +209,7 @@ public final class AcmeIssuer implements Issuer, AutoCloseable {
         if (s != Status.VALID) {
           Challenge c = triggered.get(i);
           c.fetch();
-          throw new IssueException(c.getType() + " validation of " + name + " failed: "
+          throw new IssueException(IssueException.Kind.VALIDATION_FAILED, c.getType() + " validation of " + name + " failed: "
               + c.getError().map(AcmeIssuer::describe).orElse("status " + s.name().toLowerCase()));
         }
         progress.accept("validated " + name);
@@ -246,7 +246,7 @@ public final class AcmeIssuer implements Issuer, AutoCloseable {
       }
     }
     List<String> offered = auth.getChallenges().stream().map(Challenge::getType).toList();
-    throw new IssueException("no configured solver can validate " + label(auth) + " (CA offers " + offered
+    throw new IssueException(IssueException.Kind.LOCAL, "no configured solver can validate " + label(auth) + " (CA offers " + offered
         + (wildcard ? "; wildcards need --challenge dns-01" : "") + ")");
   }
 
@@ -256,7 +256,7 @@ public final class AcmeIssuer implements Issuer, AutoCloseable {
     }
     Set<String> offered = accounts.profiles();
     if (!offered.contains(profile.get())) {
-      throw new IssueException("profile " + profile.get() + " is not offered by " + directory
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "profile " + profile.get() + " is not offered by " + directory
           + (offered.isEmpty() ? " (it advertises no profiles); remove the profile setting"
               : "; offered: " + String.join(", ", new java.util.TreeSet<>(offered))));
     }
@@ -272,9 +272,9 @@ public final class AcmeIssuer implements Issuer, AutoCloseable {
       Certificate.revoke(accounts.login(), bundle.leaf(), reason);
       progress.accept("revoked serial " + bundle.serial() + " (" + reason.name().toLowerCase() + ")");
     } catch (AcmeServerException e) {
-      throw new IssueException("revocation of serial " + bundle.serial() + " refused: " + describe(e.getProblem()), e);
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "revocation of serial " + bundle.serial() + " refused: " + describe(e.getProblem()), e);
     } catch (AcmeException e) {
-      throw new IssueException("revocation of serial " + bundle.serial() + " failed: " + e.getMessage(), e);
+      throw new IssueException(IssueException.Kind.CA_UNREACHABLE, "revocation of serial " + bundle.serial() + " failed: " + e.getMessage(), e);
     }
   }
 

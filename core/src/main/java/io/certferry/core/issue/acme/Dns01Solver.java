@@ -32,7 +32,7 @@ public final class Dns01Solver implements ChallengeSolver {
     try {
       handle = provider.createTxt(challenge.dnsName(), challenge.dnsValue());
     } catch (DnsException e) {
-      throw new IssueException("dns-01: cannot create TXT " + challenge.dnsName() + ": " + e.getMessage(), e);
+      throw new IssueException(IssueException.Kind.LOCAL, "dns-01: cannot create TXT " + challenge.dnsName() + ": " + e.getMessage(), e);
     }
     return new Prepared() {
       @Override

@@ -130,7 +130,7 @@ public final class Http01StandaloneSolver implements ChallengeSolver, AutoClosea
         s.start();
         return s;
       } catch (IOException e) {
-        throw new IssueException("http-01: cannot listen on " + address.getHostString() + ":" + address.getPort()
+        throw new IssueException(IssueException.Kind.LOCAL, "http-01: cannot listen on " + address.getHostString() + ":" + address.getPort()
             + " (" + e.getMessage() + "); free the port, pick another with --http-port, or use --webroot", e);
       }
     }

@@ -29,10 +29,10 @@ public final class Http01WebrootSolver implements ChallengeSolver {
   @Override
   public Prepared prepare(PendingChallenge challenge, Consumer<String> progress) throws IssueException {
     if (!Files.isDirectory(webroot)) {
-      throw new IssueException("http-01: webroot " + webroot + " is not a folder; pass the folder your web server serves for the name");
+      throw new IssueException(IssueException.Kind.LOCAL, "http-01: webroot " + webroot + " is not a folder; pass the folder your web server serves for the name");
     }
     if (!challenge.token().matches("[A-Za-z0-9_-]+")) {
-      throw new IssueException("http-01: the CA sent a token with characters outside base64url; refusing to use it as a file name");
+      throw new IssueException(IssueException.Kind.LOCAL, "http-01: the CA sent a token with characters outside base64url; refusing to use it as a file name");
     }
     Path dir = webroot.resolve(".well-known").resolve("acme-challenge");
     Path file = dir.resolve(challenge.token());
@@ -49,7 +49,7 @@ public final class Http01WebrootSolver implements ChallengeSolver {
       writeAtomically(file, challenge.keyAuthorization());
       return p -> remove(file, dir, p);
     } catch (IOException e) {
-      throw new IssueException("http-01: cannot write " + file + " (" + e.getMessage() + "); check the webroot's permissions", e);
+      throw new IssueException(IssueException.Kind.LOCAL, "http-01: cannot write " + file + " (" + e.getMessage() + "); check the webroot's permissions", e);
     }
   }
 

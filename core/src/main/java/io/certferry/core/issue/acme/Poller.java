@@ -60,7 +60,7 @@ final class Poller {
       }
       Instant now = clock.instant();
       if (!now.isBefore(deadline)) {
-        throw new IssueException(what + " is still " + status.name().toLowerCase() + " after "
+        throw new IssueException(IssueException.Kind.CA_UNREACHABLE, what + " is still " + status.name().toLowerCase() + " after "
             + schedule.timeout().toSeconds() + " s; the CA is slow or stuck, try again later");
       }
       Duration delay = schedule.delay(attempt, retryAfter, now, deadline);

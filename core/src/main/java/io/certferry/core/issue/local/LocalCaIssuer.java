@@ -102,7 +102,7 @@ public final class LocalCaIssuer implements Issuer {
     LocalCaMaterial ca = material();
     for (SubjectNames.Name n : names) {
       if (!SubjectNames.permitted(n, permittedOf(ca))) {
-        throw new IssueException("local CA: " + request.lineage() + ": '" + n.text() + "' is outside the names the local CA"
+        throw new IssueException(IssueException.Kind.LOCAL, "local CA: " + request.lineage() + ": '" + n.text() + "' is outside the names the local CA"
             + " may sign (" + String.join(", ", permittedOf(ca)) + "); drop the name or use another issuer");
       }
     }

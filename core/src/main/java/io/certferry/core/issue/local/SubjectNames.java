@@ -43,12 +43,12 @@ final class SubjectNames {
         // A literal: getByName does no DNS lookup for it.
         return new Name(text, InetAddress.getByName(text));
       } catch (UnknownHostException e) {
-        throw new IssueException("local CA: '" + raw + "' is not a valid IP address");
+        throw new IssueException(IssueException.Kind.LOCAL, "local CA: '" + raw + "' is not a valid IP address");
       }
     }
     String host = text.startsWith("*.") ? text.substring(2) : text;
     if (host.isEmpty() || host.length() > 253 || !allLabelsValid(host)) {
-      throw new IssueException("local CA: '" + raw + "' is not a DNS name; use letters, digits and hyphens in"
+      throw new IssueException(IssueException.Kind.LOCAL, "local CA: '" + raw + "' is not a DNS name; use letters, digits and hyphens in"
           + " dot-separated labels, with an optional leading '*.' for a wildcard");
     }
     return new Name(text, null);

@@ -36,6 +36,10 @@ final class CaOnlyStore implements CertificateStore {
   @Override public Optional<PrivateKey> pendingKey(String name) { throw new UnsupportedOperationException(); }
   @Override public void savePendingKey(String name, PrivateKey key) { throw new UnsupportedOperationException(); }
   @Override public void clearPendingKey(String name) { throw new UnsupportedOperationException(); }
+  @Override public Optional<io.certferry.core.store.PendingOrder> pendingOrder(String name) { throw new UnsupportedOperationException(); }
+  @Override public void savePendingOrder(String name, io.certferry.core.store.PendingOrder o) { throw new UnsupportedOperationException(); }
+  @Override public void clearPendingOrder(String name) { throw new UnsupportedOperationException(); }
+  @Override public Lock lockAccount(java.net.URI directory, String account) { throw new UnsupportedOperationException(); }
   @Override public Deployments deployments(String name) { throw new UnsupportedOperationException(); }
   @Override public void saveDeployments(String name, Deployments d) { throw new UnsupportedOperationException(); }
   @Override public LineageState state(String name) { throw new UnsupportedOperationException(); }

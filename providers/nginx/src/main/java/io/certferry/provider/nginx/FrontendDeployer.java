@@ -6,6 +6,7 @@ import io.certferry.core.CertificateBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * prove by handshake; on any failure put the previous pair back, reload and prove that.
  */
 final class FrontendDeployer {
+  /** Good handshakes in a row that prove a frontend serves a certificate. */
+  static final int STABLE = 3;
+  /** The pause between the handshakes of a streak. */
+  static final Duration STABLE_GAP = Duration.ofMillis(100);
   private static final Logger LOG = LoggerFactory.getLogger(FrontendDeployer.class);
   private static final int MAX_OUTPUT = 2000;
 
@@ -171,7 +176,10 @@ final class FrontendDeployer {
   }
 
   /**
-   * Handshakes with every name until all serve {@code sha256} or the deadline passes.
+   * Handshakes with every name until all serve {@code sha256} {@value #STABLE} times in a row, or the
+   * prove timeout passes. In a row, because a graceful reload lets old workers accept connections for
+   * a moment after the new ones serve: one good handshake does not prove the next one is good. The
+   * wait is counted in attempts, not read off the clock, so it ends even when the clock stands still.
    *
    * @return empty when proven (or when there is no address to prove it at); else what is served instead
    */
@@ -179,23 +187,31 @@ final class FrontendDeployer {
     if (f.address().isEmpty()) {
       return Optional.empty();
     }
-    Instant deadline = clock.instant().plus(f.proveTimeout());
-    while (true) {
-      Map<String, String> wrong = mismatches(names, sha256);
-      if (wrong.isEmpty()) {
+    long attempts = Math.max(1, f.proveTimeout().toMillis() / Math.max(1, f.proveInterval().toMillis()));
+    int streak = 0;
+    Map<String, String> wrong = Map.of();
+    for (long i = 0; i <= attempts; i++) {
+      wrong = mismatches(names, sha256);
+      streak = wrong.isEmpty() ? streak + 1 : 0;
+      if (streak >= STABLE) {
         return Optional.empty();
       }
-      if (!clock.instant().isBefore(deadline)) {
-        return Optional.of(f.address().get() + " serves " + wrong.entrySet().stream()
-            .map(e -> e.getValue() + " for " + e.getKey()).collect(Collectors.joining(", ")) + " instead of " + sha256);
+      if (i == attempts) {
+        break;
       }
       try {
-        sleeper.sleep(f.proveInterval());
+        sleeper.sleep(streak > 0 ? STABLE_GAP.compareTo(f.proveInterval()) < 0 ? STABLE_GAP : f.proveInterval()
+            : f.proveInterval());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Optional.of("interrupted while waiting for " + f.address().get() + " to serve " + sha256);
       }
     }
+    if (wrong.isEmpty()) {
+      return Optional.empty(); // good at the end, only the streak fell short
+    }
+    return Optional.of(f.address().get() + " serves " + wrong.entrySet().stream()
+        .map(e -> e.getValue() + " for " + e.getKey()).collect(Collectors.joining(", ")) + " instead of " + sha256);
   }
 
   /** Names whose handshake does not show {@code sha256}, with what they show instead. */

@@ -64,7 +64,20 @@ class FrontendProveTest {
     FrontendDeployer d = deployer(frontend(List.of("a.test")), (h, p, n) -> calls.incrementAndGet() > 3 ? "new" : "old");
 
     assertThat(d.prove(List.of("a.test"), "new")).isEmpty();
-    assertThat(sleeps).hasSize(3);
+    // three misses at the poll interval, then three good handshakes in a row, 100 ms apart
+    assertThat(sleeps).containsExactly(Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofMillis(500),
+        Duration.ofMillis(100), Duration.ofMillis(100));
+    assertThat(calls.get()).isEqualTo(6);
+  }
+
+  @Test
+  void aGoodHandshakeFollowedByAnOldWorkersAnswerIsNoProof() {
+    // After a graceful reload an old worker may still take a connection: new, old, then steady.
+    List<String> answers = new ArrayList<>(List.of("new", "old", "new", "new", "new"));
+    FrontendDeployer d = deployer(frontend(List.of("a.test")), (h, p, n) -> answers.remove(0));
+
+    assertThat(d.prove(List.of("a.test"), "new")).isEmpty();
+    assertThat(answers).isEmpty();
   }
 
   @Test

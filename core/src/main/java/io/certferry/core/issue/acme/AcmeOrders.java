@@ -68,8 +68,10 @@ final class AcmeOrders {
     } else {
       key = request.reuseKey().orElseGet(request.keyType()::generate);
       order = place(login, request, supportsAri);
+      // Kept before anything else happens to the order: a crash from here on resumes it.
       request.placed().accept(new PendingOrder(directory, accountName, toUri(order.getLocation().toString()), key,
           clock.instant(), request.domains()));
+      progress.accept("order " + order.getLocation() + " for " + String.join(", ", request.domains()));
     }
     if (order.getStatus() == Status.PENDING) {
       authorize(order);
@@ -133,9 +135,7 @@ final class AcmeOrders {
         progress.accept("the CA has no renewal information (ARI); ordering without 'replaces'");
       }
     }
-    Order order = ob.create();
-    progress.accept("order " + order.getLocation() + " for " + String.join(", ", request.domains()));
-    return order;
+    return ob.create();
   }
 
   /** Answers every pending authorization of the order; removes every response, also on failure. */

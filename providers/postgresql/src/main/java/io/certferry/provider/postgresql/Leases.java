@@ -101,11 +101,19 @@ final class Leases {
 
   /** The exception for a fenced statement that matched no row: says who holds the lineage now. */
   LeaseLostException rejected(Fence f, String what) {
-    String now = currentHolder(f.lineage());
+    String why = db.one("read the lease of lineage '" + f.lineage() + "'",
+        "SELECT lease_owner, lease_expires, fencing_token FROM certferry_lineage WHERE name = ?", rs -> {
+          String holder = rs.getString(1);
+          long token = rs.getLong(3);
+          if (owner.equals(holder) && token == f.token()) {
+            return "its lease (fencing token " + token + ") lapsed at " + rs.getObject(2, OffsetDateTime.class).toInstant()
+                + " by this agent's clock (" + f.now() + "): it was paused or cut off and its renewals did not get through";
+          }
+          return "it no longer holds its lease (fencing token " + f.token() + "); the lease is now held by "
+              + holder(holder, rs.getObject(2, OffsetDateTime.class), token) + ", which owns the lineage now";
+        }, f.lineage()).orElse("the lineage has no lease row");
     return new LeaseLostException(f.lineage(), f.token(), "lineage '" + f.lineage() + "': refused to " + what
-        + " because this agent (" + owner + ") no longer holds its lease (fencing token " + f.token() + "); the lease is "
-        + "now held by " + now + ". Nothing was written: the agent was paused or cut off past its lease and "
-        + "another agent owns the lineage now");
+        + " for agent " + owner + ": " + why + ". Nothing was written; take the lock again before working on it");
   }
 
   private Grant takeLease(String name) {

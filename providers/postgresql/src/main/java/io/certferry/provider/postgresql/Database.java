@@ -197,7 +197,12 @@ final class Database {
   }
 
   private static boolean brokenConnection(SQLException e) {
-    return !(e instanceof SQLTransientConnectionException) && e.getSQLState() != null && e.getSQLState().startsWith("08");
+    return !(e instanceof SQLTransientConnectionException) && connectionLost(driverCause(e).getSQLState());
+  }
+
+  /** A connection failure (class 08) or the server shutting down or starting up (57P01-57P03). */
+  private static boolean connectionLost(String state) {
+    return state != null && (state.startsWith("08") || state.startsWith("57P0"));
   }
 
   /** The {@link StoreException} for a failed {@code what} ("read lineage 'shop'"). */
@@ -206,13 +211,13 @@ final class Database {
     String state = root.getSQLState() == null ? "" : root.getSQLState();
     String message = firstLine(root.getMessage());
     String text;
-    if (e instanceof SQLTransientConnectionException || state.startsWith("08")) {
-      text = "cannot reach PostgreSQL at " + server + ": " + message + "; check that the server runs and accepts "
-          + "connections from this host (listen_addresses, pg_hba.conf, firewall) and the store's url";
-    } else if (state.startsWith("28")) {
+    if (state.startsWith("28")) {
       text = "PostgreSQL at " + server + " refused the login: " + message + "; check the store's user and password";
     } else if (state.equals("3D000")) {
       text = "PostgreSQL at " + server + ": " + message + "; create the database (createdb) or fix the store's url";
+    } else if (e instanceof SQLTransientConnectionException || connectionLost(state)) {
+      text = "cannot reach PostgreSQL at " + server + ": " + message + "; check that the server runs and accepts "
+          + "connections from this host (listen_addresses, pg_hba.conf, firewall) and the store's url";
     } else if (state.equals("42501")) {
       text = "PostgreSQL at " + server + ": " + message + " while trying to " + what + "; grant the store's user "
           + "the rights on its tables (it owns them when it created them)";

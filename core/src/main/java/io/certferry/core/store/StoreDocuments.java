@@ -1,5 +1,7 @@
 package io.certferry.core.store;
 
+import io.certferry.core.x509.PemWriter;
+
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -61,7 +63,7 @@ public final class StoreDocuments {
   public static PrivateKey privateKey(byte[] pem, String where) { return StorePem.readPrivateKey(pem, where); }
 
   /** An X.509 {@code PUBLIC KEY} block, as kept beside an ACME account key. */
-  public static String publicKeyPem(PublicKey key) { return io.certferry.core.x509.PemWriter.publicKey(key); }
+  public static String publicKeyPem(PublicKey key) { return PemWriter.publicKey(key); }
 
   public static PublicKey publicKey(byte[] pem, String where) { return StorePem.readPublicKey(pem, where); }
 }

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ final class Database {
         } else if (p instanceof byte[] bytes) {
           ps.setBytes(i + 1, bytes);
         } else if (p == null) {
-          ps.setNull(i + 1, java.sql.Types.NULL);
+          ps.setNull(i + 1, Types.NULL);
         } else {
           ps.setObject(i + 1, p);
         }

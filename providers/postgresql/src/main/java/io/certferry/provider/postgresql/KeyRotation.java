@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -73,7 +74,7 @@ final class KeyRotation {
           try {
             update.setBytes(1, to.seal(plain, row));
           } finally {
-            java.util.Arrays.fill(plain, (byte) 0);
+            Arrays.fill(plain, (byte) 0);
           }
           update.setString(2, to.keyId());
           for (int k = 1; k <= keyCount; k++) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.Function;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -71,7 +72,7 @@ final class KeySealer {
   }
 
   /** Opens {@code sealed} and wipes the plaintext after {@code use} has read it. */
-  <T> T openAndUse(byte[] sealed, String sealedWith, String row, String what, java.util.function.Function<byte[], T> use) {
+  <T> T openAndUse(byte[] sealed, String sealedWith, String row, String what, Function<byte[], T> use) {
     byte[] plain = open(sealed, sealedWith, row, what);
     try {
       return use.apply(plain);

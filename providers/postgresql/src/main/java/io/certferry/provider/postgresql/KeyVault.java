@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,8 +46,13 @@ final class KeyVault {
 
   void use(KeyEncryptionKey kek) { this.sealer = new KeySealer(kek); }
 
-  byte[] seal(PrivateKey key, String row) {
-    return sealer.seal(StoreDocuments.privateKeyPem(key).getBytes(StandardCharsets.US_ASCII), row);
+  /** A sealed key and the id of the key-encryption key that sealed it, taken from one sealer. */
+  record Sealed(byte[] bytes, String keyId) {}
+
+  /** Seals a key for {@code row}; the bytes and the key id come from the same sealer, even during a rotation. */
+  Sealed seal(PrivateKey key, String row) {
+    KeySealer s = sealer;
+    return new Sealed(s.seal(StoreDocuments.privateKeyPem(key).getBytes(StandardCharsets.US_ASCII), row), s.keyId());
   }
 
   PrivateKey open(byte[] sealed, String sealedWith, String row, String what) {
@@ -93,27 +99,29 @@ final class KeyVault {
 
   void saveAccount(StoredAccount a) {
     String dir = a.directory().toString();
+    Sealed key = seal(a.keyPair().getPrivate(), accountRow(dir, a.name()));
     db.update("save ACME account '" + a.name() + "'", "INSERT INTO certferry_account AS a (directory, name, "
         + "public_key_pem, key_sealed, key_kek, account_url) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (directory, name) "
         + "DO UPDATE SET public_key_pem = EXCLUDED.public_key_pem, key_sealed = EXCLUDED.key_sealed, "
         + "key_kek = EXCLUDED.key_kek, account_url = EXCLUDED.account_url",
         dir, a.name(), StoreDocuments.publicKeyPem(a.keyPair().getPublic()),
-        seal(a.keyPair().getPrivate(), accountRow(dir, a.name())), keyId(),
+        key.bytes(), key.keyId(),
         a.accountUrl() == null ? null : a.accountUrl().toString());
   }
 
   Optional<LocalCaMaterial> localCa() {
     String what = "the local CA's key";
     return db.one("read the local CA", "SELECT cert_pem, key_sealed, key_kek FROM certferry_local_ca", rs -> {
-      List<java.security.cert.X509Certificate> cert = StoreDocuments.certificates(rs.getString(1), "the local CA's certificate");
+      List<X509Certificate> cert = StoreDocuments.certificates(rs.getString(1), "the local CA's certificate");
       return new LocalCaMaterial(cert.get(0), open(rs.getBytes(2), rs.getString(3), LOCAL_CA_ROW, what));
     });
   }
 
   void saveLocalCa(LocalCaMaterial ca) {
+    Sealed key = seal(ca.privateKey(), LOCAL_CA_ROW);
     db.update("save the local CA", "INSERT INTO certferry_local_ca (id, cert_pem, key_sealed, key_kek) "
         + "VALUES (true, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET cert_pem = EXCLUDED.cert_pem, "
         + "key_sealed = EXCLUDED.key_sealed, key_kek = EXCLUDED.key_kek",
-        StoreDocuments.certificatesPem(List.of(ca.certificate())), seal(ca.privateKey(), LOCAL_CA_ROW), keyId());
+        StoreDocuments.certificatesPem(List.of(ca.certificate())), key.bytes(), key.keyId());
   }
 }

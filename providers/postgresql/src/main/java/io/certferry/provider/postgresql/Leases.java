@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ final class Leases {
   record Fence(String lineage, String owner, long token, Instant now) {
     /** {@code values} followed by the lineage's name and the three parameters of {@link #FENCE}. */
     Object[] after(Object... values) {
-      Object[] out = java.util.Arrays.copyOf(values, values.length + 4);
+      Object[] out = Arrays.copyOf(values, values.length + 4);
       out[values.length] = lineage;
       out[values.length + 1] = owner;
       out[values.length + 2] = token;

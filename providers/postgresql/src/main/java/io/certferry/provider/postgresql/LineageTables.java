@@ -13,6 +13,7 @@ import io.certferry.core.store.StoredVersion;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -100,8 +101,8 @@ final class LineageTables {
   }
 
   void savePendingKey(String name, PrivateKey key) {
-    fencedUpdate(name, "save the pending key", "pending_key = ?, pending_key_kek = ?",
-        keys.seal(key, KeyVault.pendingKeyRow(name)), keys.keyId());
+    KeyVault.Sealed sealed = keys.seal(key, KeyVault.pendingKeyRow(name));
+    fencedUpdate(name, "save the pending key", "pending_key = ?, pending_key_kek = ?", sealed.bytes(), sealed.keyId());
   }
 
   void clearPendingKey(String name) {
@@ -119,10 +120,11 @@ final class LineageTables {
   }
 
   void savePendingOrder(String name, PendingOrder o) {
+    KeyVault.Sealed sealed = keys.seal(o.key(), KeyVault.orderKeyRow(name));
     fencedUpdate(name, "save the pending order", "order_directory = ?, order_account = ?, order_url = ?, "
         + "order_placed_at = ?, order_domains = ?, order_key = ?, order_key_kek = ?", o.directory().toString(), o.account(),
-        o.orderUrl().toString(), o.placedAt(), o.domains().toArray(String[]::new), keys.seal(o.key(), KeyVault.orderKeyRow(name)),
-        keys.keyId());
+        o.orderUrl().toString(), o.placedAt(), o.domains().toArray(String[]::new), sealed.bytes(),
+        sealed.keyId());
   }
 
   void clearPendingOrder(String name) {
@@ -149,7 +151,7 @@ final class LineageTables {
     return db.one("read version " + number + " of lineage '" + name + "'", "SELECT cert_pem, chain_pem, key_sealed, key_kek "
         + "FROM certferry_version WHERE lineage = ? AND number = ?", rs -> {
           String where = "lineage '" + name + "' version " + number;
-          List<java.security.cert.X509Certificate> leaf = StoreDocuments.certificates(rs.getString(1), where + " certificate");
+          List<X509Certificate> leaf = StoreDocuments.certificates(rs.getString(1), where + " certificate");
           if (leaf.size() != 1) {
             throw new StoreException(where + ": expected one certificate, found " + leaf.size());
           }
@@ -172,9 +174,10 @@ final class LineageTables {
               + "WHERE name = ? AND " + Leases.FENCE + " RETURNING current_version", rs -> rs.getInt(1),
               f.after()).orElseThrow(() -> leases.rejected(f, "store a new version"));
       StoredVersion meta = StoredVersion.of(n, bundle, source, clock.instant(), details);
+      KeyVault.Sealed key = keys.seal(bundle.privateKey(), KeyVault.versionRow(name, n));
       Database.update(c, "INSERT INTO certferry_version (lineage, number, meta, cert_pem, chain_pem, key_sealed, key_kek) "
           + "VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)", name, n, json(StoreDocuments.toJson(meta)), certPem, chainPem,
-          keys.seal(bundle.privateKey(), KeyVault.versionRow(name, n)), keys.keyId());
+          key.bytes(), key.keyId());
       return meta;
     }));
   }

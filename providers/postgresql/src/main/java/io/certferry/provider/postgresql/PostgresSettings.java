@@ -7,8 +7,10 @@ import io.certferry.core.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@code store:} block of a PostgreSQL store.
@@ -39,7 +41,7 @@ record PostgresSettings(String url, String user, String passwordReference, Strin
       out.add(WHERE + ": setting 'url' is missing; e.g. url: jdbc:postgresql://db.internal:5432/certferry");
     } else if (!url.get().startsWith("jdbc:postgresql://")) {
       out.add(WHERE + ": setting 'url' must start with jdbc:postgresql://, e.g. jdbc:postgresql://db.internal:5432/certferry");
-    } else if (url.get().toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+    } else if (url.get().toLowerCase(Locale.ROOT).contains("password=")) {
       out.add(WHERE + ": setting 'url' must not hold the password; remove password= from it and set password: ${env:PG_PASSWORD}");
     }
     if (text(s, "user").isEmpty()) {
@@ -61,7 +63,7 @@ record PostgresSettings(String url, String user, String passwordReference, Strin
     if (s != null) {
       s.fieldNames().forEachRemaining(f -> {
         if (!KNOWN.contains(f)) {
-          out.add(WHERE + ": unknown setting '" + f + "'; the settings are " + String.join(", ", new java.util.TreeSet<>(KNOWN)));
+          out.add(WHERE + ": unknown setting '" + f + "'; the settings are " + String.join(", ", new TreeSet<>(KNOWN)));
         }
       });
     }

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,7 +224,7 @@ class PostgresFencingTest {
       pool.shutdownNow();
     }
     assertThat(agents.get(0).versions("busy")).extracting(StoredVersion::number)
-        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 30).boxed().toList());
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, 30).boxed().toList());
   }
 
   private static Throwable catchLost(Runnable r) {

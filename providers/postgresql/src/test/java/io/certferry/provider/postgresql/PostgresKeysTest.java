@@ -26,6 +26,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -179,7 +180,7 @@ class PostgresKeysTest {
     List<String> out = new ArrayList<>(forms(k.getEncoded()));
     BigInteger secret = k instanceof ECPrivateKey ec ? ec.getS() : ((RSAPrivateCrtKey) k).getPrivateExponent();
     byte[] scalar = secret.toByteArray();
-    out.addAll(forms(scalar[0] == 0 ? java.util.Arrays.copyOfRange(scalar, 1, scalar.length) : scalar));
+    out.addAll(forms(scalar[0] == 0 ? Arrays.copyOfRange(scalar, 1, scalar.length) : scalar));
     return out;
   }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +62,7 @@ class PostgresRestartTest {
     }
     assertThatThrownBy(() -> PostgresStore.builder().url("jdbc:postgresql://127.0.0.1:" + closedPort + "/certferry")
         .user("certferry").password("unused").keyEncryptionKey(PostgresStores.KEK)
-        .connectTimeout(java.time.Duration.ofSeconds(1)).build())
+        .connectTimeout(Duration.ofSeconds(1)).build())
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("cannot reach PostgreSQL at 127.0.0.1:" + closedPort + ": Connection to 127.0.0.1:"
             + closedPort + " refused")

@@ -69,7 +69,9 @@ public interface CertificateStore {
 
   /**
    * Takes the lineage's lock, held across processes until closed; blocks up to the store's lock
-   * timeout, then throws {@link StoreException} naming the lineage.
+   * timeout, then throws {@link StoreException} naming the lineage. A store shared across machines
+   * holds it as a lease that lapses when its holder stops renewing it (paused, cut off); from then on
+   * the holder's writes to the lineage fail with a {@link StoreException} and are not applied.
    */
   Lock lock(String name);
 

@@ -24,12 +24,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * is "paused" by not running its renewals and not moving its clock, exactly what a GC pause, SIGSTOP or
  * partition looks like from the database; the other agent's clock moves as it waits.
  */
+@SuppressWarnings("try") // locks are held for the scope of their try, not used inside it
 class PostgresFencingTest {
   static PostgresServer server;
   static TestPki.Ca ca;
@@ -96,7 +101,7 @@ class PostgresFencingTest {
     a.addVersion("shop", first, "acme", Map.of());
 
     // A is paused: no renewals, its clock stands still. B waits (its clock moving) until A's lease lapses.
-    try (CertificateStore.Lock lockB = b.lock("shop")) {
+    try (CertificateStore.Lock ignored = b.lock("shop")) {
       assertThat(b.heldFencingToken("shop")).contains(2L);
       assertThat(clockB.instant()).isAfterOrEqualTo(clockA.instant().plusSeconds(30));
 
@@ -150,7 +155,7 @@ class PostgresFencingTest {
     PostgresStore a = agent("agent-a", clockA, renewA, Duration.ofSeconds(5));
     PostgresStore b = agent("agent-b", clockB, new ManualRenewer(), Duration.ofSeconds(5));
 
-    try (CertificateStore.Lock held = a.lock("shop")) {
+    try (CertificateStore.Lock ignored = a.lock("shop")) {
       assertThat(renewA.scheduled()).isEqualTo(1);
       for (int i = 0; i < 3; i++) { // 60 s of renewals every 20 s (a third of 30 s)
         clockA.advance(Duration.ofSeconds(20));
@@ -173,7 +178,7 @@ class PostgresFencingTest {
   void anAgentPausedPastItsLeaseIsRefusedByItsOwnClockEvenBeforeAnyoneTakesOver() throws Exception {
     MutableClock clockA = MutableClock.at("2026-05-01T10:00:00Z");
     PostgresStore a = agent("agent-a", clockA, new ManualRenewer(), Duration.ofSeconds(5));
-    try (CertificateStore.Lock held = a.lock("shop")) {
+    try (CertificateStore.Lock ignored = a.lock("shop")) {
       clockA.advance(Duration.ofSeconds(31)); // SIGSTOP, then SIGCONT: the clock jumped, no renewal ran
       assertThatThrownBy(() -> a.saveState("shop", LineageState.empty())).isInstanceOf(LeaseLostException.class)
           .hasMessageContaining("its lease (fencing token 1) lapsed at 2026-05-01T10:00:30Z by this agent's clock");
@@ -188,7 +193,7 @@ class PostgresFencingTest {
     PostgresStore b = agent("agent-b", clock, new ManualRenewer(), Duration.ofSeconds(5));
     List<Long> tokens = new ArrayList<>();
     for (PostgresStore s : List.of(a, b, a, b)) {
-      try (CertificateStore.Lock l = s.lock("shop")) {
+      try (CertificateStore.Lock ignored = s.lock("shop")) {
         tokens.add(s.heldFencingToken("shop").orElseThrow());
       }
     }
@@ -225,6 +230,38 @@ class PostgresFencingTest {
     }
     assertThat(agents.get(0).versions("busy")).extracting(StoredVersion::number)
         .containsExactlyElementsOf(IntStream.rangeClosed(1, 30).boxed().toList());
+  }
+
+  @Test
+  void theScheduledRenewerExtendsAHeldLeaseInTheBackground() throws Exception {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    CountDownLatch renewed = new CountDownLatch(2);
+    LeaseRenewer scheduled = LeaseRenewer.on(executor);
+    LeaseRenewer counting = (period, renewal) -> scheduled.every(period, () -> {
+      renewal.run();
+      renewed.countDown();
+    });
+    try (PostgresStore s = PostgresStores.builder(server, database).owner("agent-a").leaseTime(Duration.ofSeconds(3))
+        .leaseRenewer(counting).build()) {
+      try (CertificateStore.Lock ignored = s.lock("shop")) {
+        Instant first = leaseExpiry("shop");
+        assertThat(renewed.await(30, TimeUnit.SECONDS)).as("two renewals, one a second").isTrue();
+        assertThat(leaseExpiry("shop")).isAfter(first);
+        assertThat(leaseOwner("shop")).isEqualTo("agent-a");
+      }
+      assertThat(leaseOwner("shop")).isNull();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private Instant leaseExpiry(String name) throws SQLException {
+    try (Connection c = DriverManager.getConnection(server.url(database), server.user(), server.password());
+         Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT lease_expires FROM certferry_lineage WHERE name = '" + name + "'")) {
+      rs.next();
+      return rs.getObject(1, OffsetDateTime.class).toInstant();
+    }
   }
 
   private static Throwable catchLost(Runnable r) {

@@ -3,6 +3,8 @@ package io.certferry.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.testing.TestPki;
 import io.certferry.core.x509.KeyType;
@@ -50,10 +52,14 @@ public abstract class CertificateStoreContract {
     return openStore(Clock.fixed(STORED_AT, ZoneOffset.UTC), Duration.ofSeconds(10));
   }
 
-  /** A renewal state with every kind of field set. The one place that spells out LineageState's fields. */
+  /** A renewal state with every part set, next due at 2026-03-01. The one place that builds a full LineageState. */
   protected static LineageState sampleState() {
     Instant t = Instant.parse("2026-03-01T00:00:00Z");
-    return new LineageState(t, 2, t, "rate limited", null, null, null, null, null, Map.of("alert", "7"));
+    return LineageState.empty().withNoOrderBefore(t)
+        .withFailure(new LineageState.Failure("validation-failed", 2, t, t, "validation failed"))
+        .withPlan(new LineageState.Plan("ab", t, "lifetime", "a third of the 90-day lifetime left"))
+        .withAri(new LineageState.Ari("id.1", t, t.plusSeconds(60), t, t, null, null))
+        .withNextDue(t).withAlerts(Map.of("alert", "7"));
   }
 
   @Test
@@ -156,6 +162,19 @@ public abstract class CertificateStoreContract {
   }
 
   @Test
+  void aSpecKeepsTheIssuerBlockItWasSetUpWith() {
+    ObjectNode issuer = JsonNodeFactory.instance.objectNode().put("type", "acme").put("server", "https://acme.example/dir")
+        .put("eabHmac", "${env:EAB_HMAC}");
+    issuer.putArray("challenges").add("dns-01");
+    LineageSpec spec = new LineageSpec("shop", List.of("shop.example"), "acme", "ec-p256", Map.of("renewBefore", "30d"),
+        List.of("lb"), issuer);
+    store().saveSpec(spec);
+    LineageSpec back = store().spec("shop").orElseThrow();
+    assertThat(back).isEqualTo(spec);
+    assertThat(back.issuer().get("eabHmac").asText()).isEqualTo("${env:EAB_HMAC}");
+  }
+
+  @Test
   void emptyStoreReadsAsEmpty() {
     CertificateStore store = store();
     assertThat(store.names()).isEmpty();
@@ -177,7 +196,7 @@ public abstract class CertificateStoreContract {
     CertificateStore store = store();
     KeyPair kp = KeyType.EC_P256.generate();
     PendingOrder order = new PendingOrder(URI.create("https://127.0.0.1:14000/dir"), "default",
-        URI.create("https://127.0.0.1:14000/order/9"), kp.getPrivate(), STORED_AT, List.of("b.example", "a.example"));
+        URI.create("https://127.0.0.1:14000/order/9"), kp, STORED_AT, List.of("b.example", "a.example"));
     store.savePendingOrder("shop", order);
 
     PendingOrder back = store().pendingOrder("shop").orElseThrow();
@@ -186,7 +205,8 @@ public abstract class CertificateStoreContract {
     assertThat(back.account()).isEqualTo("default");
     assertThat(back.placedAt()).isEqualTo(STORED_AT);
     assertThat(back.domains()).containsExactly("b.example", "a.example");
-    assertThat(back.key().getEncoded()).isEqualTo(kp.getPrivate().getEncoded());
+    assertThat(back.key().getPrivate().getEncoded()).isEqualTo(kp.getPrivate().getEncoded());
+    assertThat(back.key().getPublic()).isEqualTo(kp.getPublic());
     assertThat(back.toString()).doesNotContain("PRIVATE");
 
     store.clearPendingOrder("shop");
@@ -216,13 +236,20 @@ public abstract class CertificateStoreContract {
   }
 
   @Test
-  void dueListsEveryLineageWhoseNextLookIsUnset() {
+  void dueListsTheLineagesWhoseNextDueHasComeOrIsUnset() {
     CertificateStore store = store();
+    Instant next = sampleState().nextDue();
     store.saveSpec(new LineageSpec("b", List.of("b.example"), "acme", "ec-p256", null, null));
     store.saveSpec(new LineageSpec("a", List.of("a.example"), "acme", "ec-p256", null, null));
+    store.saveSpec(new LineageSpec("c", List.of("c.example"), "acme", "ec-p256", null, null));
     store.saveState("a", sampleState());
-    store.saveState("orphan", sampleState()); // state alone does not make a lineage
-    assertThat(store().due(STORED_AT)).containsExactly("a", "b");
+    store.saveState("c", LineageState.empty().withNextDue(next.plusSeconds(1)));
+    store.saveState("orphan", LineageState.empty()); // state alone does not make a lineage
+    assertThat(store().due(next.minusSeconds(1))).containsExactly("b");
+    assertThat(store().due(next)).containsExactly("a", "b");
+    assertThat(store().due(next.plusSeconds(1))).containsExactly("a", "b", "c");
+    store.saveState("c", LineageState.empty()); // unknown again: due at once
+    assertThat(store().due(next.minusSeconds(1))).containsExactly("b", "c");
   }
 
   @Test

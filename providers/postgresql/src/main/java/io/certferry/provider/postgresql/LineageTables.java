@@ -12,6 +12,7 @@ import io.certferry.core.store.StoredVersion;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.ResultSet;
@@ -23,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The lineages in {@code certferry_lineage} and {@code certferry_version}: the documents as jsonb through
@@ -40,14 +40,12 @@ final class LineageTables {
   private final Leases leases;
   private final KeyVault keys;
   private final Clock clock;
-  private final Function<LineageState, Instant> nextDue;
 
-  LineageTables(Database db, Leases leases, KeyVault keys, Clock clock, Function<LineageState, Instant> nextDue) {
+  LineageTables(Database db, Leases leases, KeyVault keys, Clock clock) {
     this.db = db;
     this.leases = leases;
     this.keys = keys;
     this.clock = clock;
-    this.nextDue = nextDue;
   }
 
   List<String> names() {
@@ -84,9 +82,8 @@ final class LineageTables {
 
   /** The state's next due instant goes into the indexed column in the same statement. */
   void saveState(String name, LineageState state) {
-    Instant due = nextDue.apply(state);
     fencedUpdate(name, "save the state", "state = ?::jsonb, due_at = COALESCE(?, '-infinity'::timestamptz)",
-        json(StoreDocuments.toJson(state)), due);
+        json(StoreDocuments.toJson(state)), state.nextDue());
   }
 
   void saveDeployments(String name, Deployments d) {
@@ -112,24 +109,26 @@ final class LineageTables {
   Optional<PendingOrder> pendingOrder(String name) {
     String what = "the pending order key of lineage '" + name + "'";
     return db.one("read the pending order of lineage '" + name + "'", "SELECT order_directory, order_account, order_url, "
-        + "order_placed_at, order_domains, order_key, order_key_kek FROM certferry_lineage "
-        + "WHERE name = ? AND order_url IS NOT NULL", rs -> new PendingOrder(URI.create(rs.getString(1)), rs.getString(2),
-            URI.create(rs.getString(3)), keys.open(rs.getBytes(6), rs.getString(7), KeyVault.orderKeyRow(name), what),
-            rs.getObject(4, OffsetDateTime.class).toInstant(), Arrays.asList((String[]) rs.getArray(5).getArray())),
-        name);
+        + "order_placed_at, order_domains, order_public_key, order_key, order_key_kek FROM certferry_lineage "
+        + "WHERE name = ? AND order_url IS NOT NULL", rs -> {
+          KeyPair key = new KeyPair(StoreDocuments.publicKey(rs.getString(6).getBytes(StandardCharsets.US_ASCII), what),
+              keys.open(rs.getBytes(7), rs.getString(8), KeyVault.orderKeyRow(name), what));
+          return new PendingOrder(URI.create(rs.getString(1)), rs.getString(2), URI.create(rs.getString(3)), key,
+              rs.getObject(4, OffsetDateTime.class).toInstant(), Arrays.asList((String[]) rs.getArray(5).getArray()));
+        }, name);
   }
 
   void savePendingOrder(String name, PendingOrder o) {
-    KeyVault.Sealed sealed = keys.seal(o.key(), KeyVault.orderKeyRow(name));
+    KeyVault.Sealed sealed = keys.seal(o.key().getPrivate(), KeyVault.orderKeyRow(name));
     fencedUpdate(name, "save the pending order", "order_directory = ?, order_account = ?, order_url = ?, "
-        + "order_placed_at = ?, order_domains = ?, order_key = ?, order_key_kek = ?", o.directory().toString(), o.account(),
-        o.orderUrl().toString(), o.placedAt(), o.domains().toArray(String[]::new), sealed.bytes(),
-        sealed.keyId());
+        + "order_placed_at = ?, order_domains = ?, order_public_key = ?, order_key = ?, order_key_kek = ?",
+        o.directory().toString(), o.account(), o.orderUrl().toString(), o.placedAt(), o.domains().toArray(String[]::new),
+        StoreDocuments.publicKeyPem(o.key().getPublic()), sealed.bytes(), sealed.keyId());
   }
 
   void clearPendingOrder(String name) {
     fencedUpdate(name, "remove the pending order", "order_directory = NULL, order_account = NULL, order_url = NULL, "
-        + "order_placed_at = NULL, order_domains = NULL, order_key = NULL, order_key_kek = NULL");
+        + "order_placed_at = NULL, order_domains = NULL, order_public_key = NULL, order_key = NULL, order_key_kek = NULL");
   }
 
   // ---- versions --------------------------------------------------------------------------------

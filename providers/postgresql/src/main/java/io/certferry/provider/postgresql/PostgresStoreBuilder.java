@@ -1,7 +1,6 @@
 package io.certferry.provider.postgresql;
 
 import io.certferry.core.Sleeper;
-import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoreException;
 
 import java.net.InetAddress;
@@ -9,14 +8,12 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -39,7 +36,6 @@ public final class PostgresStoreBuilder {
   private Sleeper sleeper = Sleeper.SYSTEM;
   private LeaseRenewer renewer;
   private String owner;
-  private Function<LineageState, Instant> nextDue = LineageState::nextDue;
 
   PostgresStoreBuilder() {}
 
@@ -108,9 +104,6 @@ public final class PostgresStoreBuilder {
   /** How this store is named in leases (default: host name, process id and a random suffix, unique per instance). */
   public PostgresStoreBuilder owner(String owner) { this.owner = Objects.requireNonNull(owner, "owner"); return this; }
 
-  /** Test seam: what a state's next due instant is (LineageState.nextDue by default). */
-  PostgresStoreBuilder nextDue(Function<LineageState, Instant> nextDue) { this.nextDue = nextDue; return this; }
-
   /**
    * Opens the store: connects, applies missing schema migrations and checks the key-encryption key.
    *
@@ -154,7 +147,7 @@ public final class PostgresStoreBuilder {
       keys.checkStore();
       Leases leases = new Leases(db, owner == null ? defaultOwner() : owner, clock, sleeper, leaseTime, lockTimeout, r);
       return new PostgresStore(db, leases, new AccountLocks(db, clock, sleeper, lockTimeout), keys,
-          new LineageTables(db, leases, keys, clock, nextDue), closeAll);
+          new LineageTables(db, leases, keys, clock), closeAll);
     } catch (RuntimeException e) {
       try {
         closeAll.close();

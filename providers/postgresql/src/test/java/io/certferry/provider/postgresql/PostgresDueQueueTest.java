@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,15 +38,9 @@ class PostgresDueQueueTest {
     }
   }
 
-  /** Until LineageState records it, the tests say a state's next due instant in {@code extra}. */
-  private static PostgresStore store(String db) {
-    return PostgresStores.builder(server, db)
-        .nextDue(s -> s.extra().containsKey("nextDue") ? Instant.parse(s.extra().get("nextDue")) : null).build();
-  }
+  private static PostgresStore store(String db) { return PostgresStores.builder(server, db).build(); }
 
-  private static LineageState dueAt(Instant t) {
-    return new LineageState(null, 0, null, null, null, null, null, null, null, Map.of("nextDue", t.toString()));
-  }
+  private static LineageState dueAt(Instant t) { return LineageState.empty().withNextDue(t); }
 
   @Test
   void dueListsTheLineagesWhoseNextDueInstantHasComeOrIsUnsetAndFollowsEachStateSaved() throws Exception {

@@ -115,10 +115,11 @@ class PostgresFencingTest {
       Deployments lateRecord = Deployments.empty().with(new TargetDeployment("lb", late.sha256(), clockA.instant(),
           TargetDeployment.Result.IN_SYNC, 0, null, null, null));
       assertThatThrownBy(() -> a.saveDeployments("shop", lateRecord)).isInstanceOf(LeaseLostException.class);
-      assertThatThrownBy(() -> a.saveState("shop", new LineageState(null, 3, null, "late", null, null, null, null, null,
-          Map.of()))).isInstanceOf(LeaseLostException.class);
+      LineageState failed = LineageState.empty().withFailure(new LineageState.Failure("ca-unreachable", 3,
+          clockA.instant(), clockA.instant().plusSeconds(300), "late"));
+      assertThatThrownBy(() -> a.saveState("shop", failed)).isInstanceOf(LeaseLostException.class);
       assertThatThrownBy(() -> a.savePendingOrder("shop", new PendingOrder(URI.create("https://ca.example/dir"), "default",
-          URI.create("https://ca.example/order/1"), KeyType.EC_P256.generate().getPrivate(), clockA.instant(),
+          URI.create("https://ca.example/order/1"), KeyType.EC_P256.generate(), clockA.instant(),
           List.of("shop.example")))).isInstanceOf(LeaseLostException.class);
       assertThatThrownBy(() -> a.saveSpec(new LineageSpec("shop", List.of("evil.example"), "acme", "ec-p256", null, null)))
           .isInstanceOf(LeaseLostException.class);

@@ -84,7 +84,7 @@ class PostgresKeysTest {
     TestPki.Ca localCa = TestPki.root("Certferry Local CA");
     KeyPair account = KeyType.EC_P256.generate();
     PrivateKey pending = KeyType.RSA_2048.generate().getPrivate();
-    PrivateKey orderKey = KeyType.EC_P384.generate().getPrivate();
+    KeyPair orderKey = KeyType.EC_P384.generate();
     CertificateBundle blog = ca.leaf(List.of("blog.example"));
     s.addVersion("shop", v1, "acme", Map.of());
     s.addVersion("blog", blog, "acme", Map.of());
@@ -93,7 +93,8 @@ class PostgresKeysTest {
         Instant.parse("2026-01-01T00:00:00Z"), List.of("blog.example")));
     s.saveAccount(new StoredAccount(DIR, "default", account, URI.create("https://acme.example/acct/1")));
     s.saveLocalCa(new LocalCaMaterial(localCa.certificate(), localCa.privateKey()));
-    keys.addAll(List.of(v1.privateKey(), blog.privateKey(), pending, orderKey, account.getPrivate(), localCa.privateKey()));
+    keys.addAll(List.of(v1.privateKey(), blog.privateKey(), pending, orderKey.getPrivate(), account.getPrivate(),
+        localCa.privateKey()));
   }
 
   @Test
@@ -154,7 +155,7 @@ class PostgresKeysTest {
     assertThat(s.keyEncryptionKeyId()).isEqualTo(PostgresStores.OTHER_KEK.id());
     PostgresStore fresh = open(PostgresStores.OTHER_KEK);
     assertThat(List.of(fresh.load("shop", 1).privateKey(), fresh.load("blog", 1).privateKey(),
-        fresh.pendingKey("csr").orElseThrow(), fresh.pendingOrder("blog").orElseThrow().key(),
+        fresh.pendingKey("csr").orElseThrow(), fresh.pendingOrder("blog").orElseThrow().key().getPrivate(),
         fresh.account(DIR, "default").orElseThrow().keyPair().getPrivate(), fresh.localCa().orElseThrow().privateKey()))
         .isEqualTo(keys);
 

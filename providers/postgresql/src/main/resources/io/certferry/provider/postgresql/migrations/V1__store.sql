@@ -30,6 +30,7 @@ CREATE TABLE certferry_lineage (
   order_url        text,
   order_placed_at  timestamptz,
   order_domains    text[],
+  order_public_key text,
   order_key        bytea,
   order_key_kek    text,
   CHECK ((pending_key IS NULL) = (pending_key_kek IS NULL)),

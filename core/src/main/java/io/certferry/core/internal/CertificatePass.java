@@ -154,7 +154,7 @@ public final class CertificatePass {
     boolean covered = s.current.map(v -> covers(v.domains(), mc.domains())).orElse(false);
     boolean missing = s.current.isEmpty() || !covered;
     // Due by the rule, whatever holds it back: a fallback may lift the hold, which was the last CA's.
-    boolean due = missing || s.decision.map(d -> !d.renewAt().isAfter(now)).orElse(false);
+    boolean due = missing || s.decision.map(d -> d.due() || d.hold().isPresent()).orElse(false);
     if (!due) {
       if ((s.state.failure() != null || s.state.issuerIndex() != 0) && s.decision.isPresent()) {
         s.state = s.state.withFailure(null).withIssuerIndex(0); // the version in hand is fine again

@@ -3,6 +3,7 @@ package io.certferry.agent.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;
@@ -38,7 +39,7 @@ final class ProviderDownload {
     }
     PurchasedCertificateSource source;
     try {
-      source = (PurchasedCertificateSource) factory.create(node, ReferenceSecrets.system());
+      source = (PurchasedCertificateSource) factory.create(node, ProviderContext.defaults(ReferenceSecrets.system()));
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException("--from " + type + ": " + e.getMessage());
     }

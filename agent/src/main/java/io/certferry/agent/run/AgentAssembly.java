@@ -7,6 +7,7 @@ import io.certferry.agent.config.ConfigLoader;
 import io.certferry.core.CertManager;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
@@ -49,8 +50,9 @@ public final class AgentAssembly {
         .alertPolicy(AlertPolicy.of(config.alerts().levels(), config.alerts().failureThreshold()))
         .renewalTiming(io.certferry.core.RenewalTiming.plannedOn(clock, ariSources(config, clock)));
     listeners.forEach(b::listener);
+    ProviderContext context = ProviderContext.defaults(secrets);
     for (AgentConfig.Block n : config.notifications()) {
-      b.notifier((Notifier) factory(providers, Notifier.class, n.type()).create(n.settings(), secrets));
+      b.notifier((Notifier) factory(providers, Notifier.class, n.type()).create(n.settings(), context));
     }
     for (AgentConfig.CertificateConfig c : config.certificates()) {
       List<DeployTarget> targets = targets(c, providers, secrets);
@@ -74,13 +76,14 @@ public final class AgentAssembly {
 
   /** Creates a certificate's targets through their providers. */
   public static List<DeployTarget> targets(AgentConfig.CertificateConfig c, ConfigLoader providers, Secrets secrets) {
+    ProviderContext context = ProviderContext.defaults(secrets);
     List<DeployTarget> targets = new ArrayList<>();
     for (AgentConfig.TargetConfig t : c.targets()) {
       ObjectNode settings = t.settings().deepCopy();
       if (t.type().equals("directory") || t.type().equals("exec")) {
         settings.put("certificate", c.name()); // built-in targets tell hooks which certificate this is
       }
-      targets.add((DeployTarget) factory(providers, DeployTarget.class, t.type()).create(settings, secrets));
+      targets.add((DeployTarget) factory(providers, DeployTarget.class, t.type()).create(settings, context));
     }
     return targets;
   }
@@ -159,7 +162,8 @@ public final class AgentAssembly {
     }
     if (n.path("challenge").asText("http-01").equals("dns-01")) {
       JsonNode dns = n.get("dnsProvider");
-      DnsProvider provider = (DnsProvider) factory(providers, DnsProvider.class, dns.path("type").asText()).create(dns, secrets);
+      DnsProvider provider = (DnsProvider) factory(providers, DnsProvider.class, dns.path("type").asText())
+          .create(dns, ProviderContext.defaults(secrets));
       PropagationCheck.Builder check = PropagationCheck.builder().clock(clock);
       if (n.has("propagationServers")) {
         List<InetSocketAddress> servers = new ArrayList<>();

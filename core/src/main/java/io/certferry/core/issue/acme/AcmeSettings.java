@@ -3,6 +3,7 @@ package io.certferry.core.issue.acme;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 import io.certferry.core.dns.DnsProvider;
@@ -147,7 +148,7 @@ public final class AcmeSettings {
     if (o.getOrDefault(CHALLENGE, "http-01").equals("dns-01")) {
       Object provider;
       try {
-        provider = dnsFactory(o.get(DNS_PROVIDER)).create(dnsSettings(o), secrets);
+        provider = dnsFactory(o.get(DNS_PROVIDER)).create(dnsSettings(o), ProviderContext.defaults(secrets));
       } catch (IllegalArgumentException e) {
         throw new InputRejectedException("dns provider " + o.get(DNS_PROVIDER) + ": " + e.getMessage());
       }

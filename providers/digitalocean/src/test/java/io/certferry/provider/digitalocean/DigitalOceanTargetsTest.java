@@ -1,5 +1,6 @@
 package io.certferry.provider.digitalocean;
 
+import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -12,7 +13,6 @@ import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
-import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -91,8 +91,8 @@ class DigitalOceanTargetsTest {
   private DeployTarget target(ObjectNode settings, String tokenValue) {
     DigitalOceanSettings.Kind kind = settings.get("type").asText().equals("digitalocean-lb")
         ? DigitalOceanSettings.Kind.LOAD_BALANCER : DigitalOceanSettings.Kind.CDN;
-    return DigitalOceanTargets.create(DigitalOceanSettings.parse(settings, kind), kind,
-        ReferenceSecrets.withEnvironment(Map.of("DO_TOKEN", tokenValue)), time, time, TlsProbe.withDefaults());
+    return DigitalOceanTargets.create(DigitalOceanSettings.parse(settings, kind), kind, ProviderContext.builder(
+        ReferenceSecrets.withEnvironment(Map.of("DO_TOKEN", tokenValue))).clock(time).sleeper(time).build());
   }
 
   private JsonNode lb() { return fake.loadBalancers.get(LB_ID); }

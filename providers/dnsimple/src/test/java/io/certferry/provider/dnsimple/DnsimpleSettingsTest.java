@@ -1,5 +1,6 @@
 package io.certferry.provider.dnsimple;
 
+import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.core.ProviderFactory;
@@ -81,10 +82,11 @@ class DnsimpleSettingsTest {
   @Test
   void createRefusesInvalidSettingsAndUnresolvableTokens() throws Exception {
     var factory = new DnsimpleDnsProviderFactory();
-    assertThatThrownBy(() -> factory.create(settings("{\"token\":\"plain\"}"), DnsimpleTestServer.secrets()))
+    assertThatThrownBy(() -> factory.create(settings("{\"token\":\"plain\"}"),
+        ProviderContext.defaults(DnsimpleTestServer.secrets())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be a reference");
     assertThatThrownBy(() -> factory.create(settings("{\"token\":\"${env:NOT_SET_ANYWHERE}\"}"),
-        DnsimpleTestServer.secrets()))
+        ProviderContext.defaults(DnsimpleTestServer.secrets())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOT_SET_ANYWHERE");
   }
 }

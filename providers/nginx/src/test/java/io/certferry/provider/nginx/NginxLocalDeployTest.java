@@ -1,5 +1,7 @@
 package io.certferry.provider.nginx;
 
+import io.certferry.core.Secrets;
+import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ class NginxLocalDeployTest {
   static NginxTarget target(Map<String, Object> settings) {
     JsonNode json = new ObjectMapper().valueToTree(settings);
     assertThat(new NginxTargetFactory().validate(json)).isEmpty();
-    return new NginxTargetFactory().create(json, ref -> { throw new IllegalArgumentException("no secrets here"); });
+    return new NginxTargetFactory().create(json, context(ref -> { throw new IllegalArgumentException("no secrets here"); }));
   }
 
   @Test
@@ -234,4 +235,6 @@ class NginxLocalDeployTest {
     assertThat(Pem.firstCertificateSha256(Files.readAllBytes(Path.of(nginx.certificate() + ".prev"))))
         .as("the pair to roll back to is still the old one").contains(oldBundle.sha256());
   }
+
+  private static ProviderContext context(Secrets secrets) { return ProviderContext.defaults(secrets); }
 }

@@ -12,12 +12,15 @@ import java.util.Optional;
  * talks to: DigitalOcean's {@code {id, message, request_id}}, DNSimple's {@code {message, errors:
  * {field: [...]}}}, Netlify's {@code {code, message}}, RFC 9457 problem documents ({@code type},
  * {@code detail}) as ACME servers send them, and plain text (cut after {@value #MAX_TEXT} characters,
- * HTML ignored). The {@code x-request-id} header counts when the body has no request id.
+ * HTML ignored). The {@code x-request-id} header counts when the body has no request id. Messages are
+ * made one line (they end up in a status table and in log lines) and JSON ones cut after
+ * {@value #MAX_MESSAGE} characters.
  */
 record ErrorBody(String id, String message, String requestId) {
   static final ErrorBody NOTHING = new ErrorBody(null, null, null);
   /** Plain-text bodies are cut here; the cut happens after scrubbing, so no part of a secret survives it. */
   static final int MAX_TEXT = 200;
+  static final int MAX_MESSAGE = 500;
 
   static ErrorBody read(Answer answer, ObjectMapper mapper) {
     String headerId = clip(answer.header("x-request-id"));
@@ -31,14 +34,13 @@ record ErrorBody(String id, String message, String requestId) {
           message = message == null ? errors : message + " (" + errors + ")";
         }
         String requestId = text(n.get("request_id"));
-        return new ErrorBody(firstText(n, "id", "type"), message, requestId != null ? clip(requestId) : headerId);
+        return new ErrorBody(firstText(n, "id", "type"), oneLine(message, MAX_MESSAGE),
+            requestId != null ? clip(requestId) : headerId);
       }
     } catch (IOException | RuntimeException notJson) {
       // read as text below
     }
-    String message = text.isEmpty() || text.startsWith("<") ? null
-        : text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "..." : text;
-    return new ErrorBody(null, message, headerId);
+    return new ErrorBody(null, text.isEmpty() || text.startsWith("<") ? null : oneLine(text, MAX_TEXT), headerId);
   }
 
   /** {@code HTTP 404 not_found: The resource ...}. */
@@ -61,8 +63,15 @@ record ErrorBody(String id, String message, String requestId) {
     return null;
   }
 
-  private static String clip(String s) {
-    return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "...";
+  private static String clip(String s) { return oneLine(s, 100); }
+
+  /** Whitespace runs (line breaks included) as one space, cut after {@code max} characters. */
+  private static String oneLine(String s, int max) {
+    if (s == null) {
+      return null;
+    }
+    String line = s.strip().replaceAll("\\s+", " ");
+    return line.length() <= max ? line : line.substring(0, max) + "...";
   }
 
   private static String text(JsonNode n) {

@@ -73,6 +73,19 @@ class HttpApiErrorsTest {
   }
 
   @Test
+  void whatTheProviderSaidIsOneLineAndALongMessageIsCut() {
+    server.enqueue(json(400, "{\"message\":\"line one\\n  line two\\r\\n\\tthree\"}"));
+    server.enqueue(json(400, "{\"message\":\"" + "x".repeat(800) + "\"}"));
+    HttpApi api = api().build();
+
+    HttpApiException multi = catchThrowableOfType(HttpApiException.class, () -> api.get("/a"));
+    HttpApiException longOne = catchThrowableOfType(HttpApiException.class, () -> api.get("/b"));
+
+    assertThat(multi.apiMessage()).contains("line one line two three");
+    assertThat(longOne.apiMessage()).hasValueSatisfying(m -> assertThat(m).hasSize(503).endsWith("x..."));
+  }
+
+  @Test
   void a429KeepsTheProvidersOwnTextAndTheNextRequestIsHeldBackSayingWhen() {
     server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "250").body(DO_429).build());
     HttpApi api = api().maxWait(Duration.ofMinutes(2)).build();

@@ -33,6 +33,6 @@ public final class ChallTestSrvDnsProviderFactory implements ProviderFactory {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
-    return new ChallTestSrvDnsProvider(URI.create(settings.path("url").asText()));
+    return new ChallTestSrvDnsProvider(URI.create(settings.path("url").asText()), context);
   }
 }

@@ -2,7 +2,6 @@ package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.certferry.core.CertManager;
 import io.certferry.core.Durations;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
@@ -555,7 +554,7 @@ public final class ConfigLoader {
           }
           for (int i = 0; i < values.size(); i++) {
             String name = values.get(i).asText().toLowerCase(Locale.ROOT);
-            if (!domains.isEmpty() && !name.isEmpty() && !CertManager.missing(domains, List.of(name)).isEmpty()) {
+            if (!domains.isEmpty() && !name.isEmpty() && !io.certferry.core.x509.CertificateChecks.covers(domains, name)) {
               errorAt(p + "/" + k + (v.isArray() ? "/" + i : ""), "the target serves " + name
                   + " but the certificate's domains do not cover it; add it to domains or fix the target");
             }

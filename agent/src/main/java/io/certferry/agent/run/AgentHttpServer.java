@@ -50,7 +50,7 @@ public final class AgentHttpServer implements AutoCloseable {
           : state.lastPass().isEmpty() ? "first pass not finished\n" : "a certificate is expired or missing\n");
     });
     s.createContext("/status", h -> reply(h, 200, "application/json",
-        JSON.writeValueAsString(LineageStatus.all(store, clock.instant())) + "\n"));
+        JSON.writeValueAsString(LineageStatus.of(io.certferry.core.CertManager.status(store, clock.instant()))) + "\n"));
     s.createContext("/metrics", h -> reply(h, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     s.start();
     return new AgentHttpServer(s, ex);

@@ -36,7 +36,8 @@ public final class AgentMetrics implements Notifier {
       case VERIFIED -> deploy(e, "success");
       case DEPLOY_FAILED -> deploy(e, "failure");
       case ISSUED, RENEWED -> acme(e, "success");
-      case RENEWAL_FAILED, RATE_LIMITED -> acme(e, e.type() == LifecycleEvent.Type.RATE_LIMITED ? "rate-limited" : "failure");
+      case RENEWAL_FAILED, RATE_LIMITED -> acme(e, e.details().getOrDefault("result",
+          e.type() == LifecycleEvent.Type.RATE_LIMITED ? "rate-limited" : "failure"));
       default -> { }
     }
   }
@@ -57,7 +58,7 @@ public final class AgentMetrics implements Notifier {
 
   /** Sets the gauges from a finished pass. */
   public void update(ReconcileReport report) {
-    for (ReconcileReport.CertificateStatus c : report.certificates()) {
+    for (io.certferry.core.CertificateStatus c : report.certificates()) {
       c.current().ifPresent(v -> set("certferry.certificate.expiration.timestamp.seconds",
           "The date after which the certificate expires, as a Unix timestamp", v.notAfter().getEpochSecond(),
           "certificate", c.name()));
@@ -71,7 +72,7 @@ public final class AgentMetrics implements Notifier {
             "The ready condition of the certificate: valid and served by every target (True) or not (False)",
             holds ? 1 : 0, "certificate", c.name(), "condition", condition);
       }
-      for (ReconcileReport.TargetStatus t : c.targets()) {
+      for (io.certferry.core.CertificateStatus.TargetStatus t : c.targets()) {
         set("certferry.target.in.sync", "1 when the target serves the current certificate, else 0",
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());
       }

@@ -2,6 +2,7 @@ package io.certferry.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.Environment;
 import io.certferry.agent.Main;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
@@ -9,7 +10,6 @@ import io.certferry.agent.run.AgentAssembly;
 import io.certferry.agent.run.AgentHttpServer;
 import io.certferry.agent.run.AgentMetrics;
 import io.certferry.agent.run.AgentState;
-import io.certferry.agent.run.RunCommand;
 import io.certferry.core.CertManager;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.ReferenceSecrets;
@@ -50,7 +50,6 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 11's echo-everything test through the agent's real entry: {@code certferry run --once} with
@@ -198,7 +197,8 @@ class SecretsEndToEndTest {
     FileStore store = FileStore.open(c.store());
     AgentMetrics metrics = new AgentMetrics();
     AgentState state = new AgentState();
-    try (CertManager m = AgentAssembly.build(c, loader, store, secrets, Clock.systemUTC(), List.of(metrics));
+    try (CertManager m = AgentAssembly.build(c, store, Environment.system().withSecrets(secrets), List.of(metrics),
+        line -> { });
          AgentHttpServer server = AgentHttpServer.start("127.0.0.1", 0, state, metrics, store, Clock.systemUTC())) {
       ReconcileReport r = m.reconcile();
       metrics.update(r);
@@ -218,19 +218,12 @@ class SecretsEndToEndTest {
     public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
   }
 
-  /** {@code certferry ARGS} in-process, as FullChainEndToEndTest runs it; {@code run} gets this test's secrets. */
+  /** {@code certferry ARGS} in-process, as FullChainEndToEndTest runs it, with this test's secrets. */
   private static Result certferry(Secrets secrets, String... args) {
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        return cls == RunCommand.class ? cls.cast(new RunCommand(Clock.systemUTC(), secrets))
-            : CommandLine.defaultFactory().create(cls);
-      }
-    };
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new Main(), factory).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute(args);
+    int code = Main.commandLine(Environment.system().withSecrets(secrets))
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 

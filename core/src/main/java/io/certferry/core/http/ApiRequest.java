@@ -25,6 +25,8 @@ import java.util.Set;
  * <p>Logs and exceptions describe a request by its method and path, never its query, and never its
  * headers. A {@linkplain Builder#sensitive() sensitive} request (one that carries a secret in its URL,
  * as Netlify's certificate upload does) is described by its path <em>template</em> only.
+ *
+ * @since 0.1
  */
 public final class ApiRequest {
   private final String method;

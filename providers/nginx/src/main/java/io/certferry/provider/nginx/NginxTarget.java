@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -113,7 +114,7 @@ public final class NginxTarget implements DeployTarget {
     }
     boolean changed = outcomes.stream().anyMatch(o -> o.status() == FrontendOutcome.Status.UPDATED);
     Map<String, String> details = new LinkedHashMap<>();
-    outcomes.forEach(o -> details.put("frontend." + o.name(), o.status().name().toLowerCase(java.util.Locale.ROOT)
+    outcomes.forEach(o -> details.put("frontend." + o.name(), o.status().name().toLowerCase(Locale.ROOT)
         + " " + o.serving().orElse("") + " (" + o.message() + ")"));
     String summary = (changed ? "deployed to " : "already on ") + outcomes.size() + " nginx frontend(s): " + lines;
     return new DeployReceipt(id, bundle.sha256(), clock.instant(), changed, summary, details);

@@ -46,9 +46,6 @@ public final class NginxTargetFactory implements ProviderFactory {
     if (!parsed.errors().isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", parsed.errors()));
     }
-    return NginxTarget.builder(parsed.id()).frontends(parsed.frontends())
-        .clock(context.clock()).sleeper(context.sleeper())
-        .servedCertificates(context.tlsProbe()::servedFingerprint)
-        .build();
+    return NginxTarget.builder(parsed.id(), context).frontends(parsed.frontends()).build();
   }
 }

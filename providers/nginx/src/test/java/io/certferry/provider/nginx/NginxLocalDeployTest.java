@@ -191,7 +191,7 @@ class NginxLocalDeployTest {
     web2.put("testCommand", "echo 'nginx: [emerg] unknown directive \"sl_certificate\"' >&2; exit 1");
     s.put("frontends", List.of(web1, web2));
     CountDownLatch bothOpen = new CountDownLatch(2);
-    NginxTarget target = NginxTarget.builder("pair").frontends(target(s).frontends()).hostOpener(f -> {
+    NginxTarget target = NginxTarget.builder("pair", context(ref -> "unused")).frontends(target(s).frontends()).hostOpener(f -> {
       bothOpen.countDown();
       try {
         // passes only when both frontends are being deployed at the same time

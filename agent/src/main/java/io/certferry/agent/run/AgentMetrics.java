@@ -72,6 +72,14 @@ public final class AgentMetrics implements Notifier {
             "The ready condition of the certificate: valid and served by every target (True) or not (False)",
             holds ? 1 : 0, "certificate", c.name(), "condition", condition);
       }
+      // The engine's state, one series per state with the current one at 1 (kube-state-metrics' enum
+      // pattern), and the days left by the same rule list and run --once print, as of this pass.
+      for (String st : new String[] {"valid", "renewal-due", "expiring", "expired", "missing", "pending"}) {
+        set("certferry.certificate.state", "The certificate's state as list and /status report it (1 for the current one)",
+            st.equals(c.state()) ? 1 : 0, "certificate", c.name(), "state", st);
+      }
+      c.daysLeft().ifPresent(d -> set("certferry.certificate.days.left",
+          "Whole days left until expiry, counted toward zero, as of the last pass", d, "certificate", c.name()));
       for (io.certferry.core.CertificateStatus.TargetStatus t : c.targets()) {
         set("certferry.target.in.sync", "1 when the target serves the current certificate, else 0",
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());

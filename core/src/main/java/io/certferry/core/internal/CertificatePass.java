@@ -16,6 +16,7 @@ import io.certferry.core.renew.RenewalDecision;
 import io.certferry.core.renew.RenewalInfoSource;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.renew.RenewalPolicy;
+import io.certferry.core.renew.RenewalSource;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
@@ -127,8 +128,12 @@ public final class CertificatePass {
     }
     try {
       Optional<RenewalInfoSource> source = ari(s, issuer);
+      // A version planned for renewal now (revoked) stays due until it is replaced, across restarts.
+      LineageState.Plan plan = s.state.plan();
+      boolean forced = force || plan != null && RenewalSource.FORCED.id().equals(plan.rule())
+          && plan.sha256().equals(s.current.get().sha256());
       RenewalDecision d = planner.decide(candidate(spec.name(), s.current.get(), source.isPresent()),
-          RenewalPolicy.fromOptions(spec.options()), s.state, source, force);
+          RenewalPolicy.fromOptions(spec.options()), s.state, source, forced);
       s.decision = Optional.of(d);
       s.state = d.state();
       d.windowMoved().ifPresent(m -> events.alert(new LifecycleEvent(LifecycleEvent.Type.ARI_WINDOW_MOVED, now,
@@ -280,12 +285,23 @@ public final class CertificatePass {
     s.error.ifPresent(e -> failures.put("renewal", e));
     targets.stream().filter(t -> t.state().equals(TargetStatus.FAILED))
         .forEach(t -> failures.put("target:" + t.id(), t.lastError().orElse("failed")));
-    AlertPolicy.Evaluation eval = alerts.evaluate(s.mc.name(), s.current, overdue, failures, s.state.alerts(), now);
+    AlertPolicy policy = policyFor(s.mc);
+    AlertPolicy.Evaluation eval = policy.evaluate(s.mc.name(), s.current, overdue, failures, s.state.alerts(), now);
     if (overdue && s.current.isPresent()) {
-      s.wake.addAll(alerts.crossings(s.current.get().notAfter(), now));
+      s.wake.addAll(policy.crossings(s.current.get().notAfter(), now));
     }
     s.state = s.state.withAlerts(eval.extra());
+    s.wake.addAll(policy.pending(eval.extra()));
     s.alerts = eval.alerts();
+  }
+
+  /** The manager's alert policy, with the certificate's own days-left levels when it has them. */
+  private AlertPolicy policyFor(ManagedCertificate mc) {
+    String levels = mc.options().get(ManagedCertificate.ALERT_LEVELS);
+    if (levels == null || levels.isBlank()) {
+      return alerts;
+    }
+    return alerts.withLevels(java.util.Arrays.stream(levels.split(",")).map(String::trim).map(Integer::valueOf).toList());
   }
 
   private Instant nextDue(Step s, Instant now) {

@@ -1,9 +1,9 @@
 package io.certferry.agent.cli;
 
-import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.agent.Environment;
 import io.certferry.core.ProviderRegistry;

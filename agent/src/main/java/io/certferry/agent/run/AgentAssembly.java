@@ -1,12 +1,12 @@
 package io.certferry.agent.run;
 
-import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.issue.Issuer;

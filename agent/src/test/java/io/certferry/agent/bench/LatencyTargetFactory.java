@@ -1,8 +1,8 @@
 package io.certferry.agent.bench;
 
-import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;

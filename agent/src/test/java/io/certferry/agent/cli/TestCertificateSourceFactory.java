@@ -1,8 +1,8 @@
 package io.certferry.agent.cli;
 
-import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;

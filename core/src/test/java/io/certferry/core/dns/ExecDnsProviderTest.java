@@ -1,10 +1,10 @@
 package io.certferry.core.dns;
 
-import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import java.nio.file.Files;

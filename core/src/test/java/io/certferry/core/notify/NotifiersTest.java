@@ -1,7 +1,5 @@
 package io.certferry.core.notify;
 
-import io.certferry.core.testing.FakeTime;
-import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertManager;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ReferenceSecrets;
+import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.MemoryStore;
 import io.certferry.core.testing.MutableClock;
 import io.certferry.core.testing.TestPki;

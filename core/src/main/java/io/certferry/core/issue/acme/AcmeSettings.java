@@ -1,9 +1,9 @@
 package io.certferry.core.issue.acme;
 
-import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ProviderRegistry;
 import io.certferry.core.Secrets;

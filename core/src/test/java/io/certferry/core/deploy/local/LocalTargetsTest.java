@@ -1,12 +1,12 @@
 package io.certferry.core.deploy.local;
 
-import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;

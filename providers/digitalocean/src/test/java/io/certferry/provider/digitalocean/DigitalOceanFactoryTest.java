@@ -1,11 +1,11 @@
 package io.certferry.provider.digitalocean;
 
-import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployTarget;

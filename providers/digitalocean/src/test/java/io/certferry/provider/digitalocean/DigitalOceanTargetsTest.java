@@ -1,6 +1,5 @@
 package io.certferry.provider.digitalocean;
 
-import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;

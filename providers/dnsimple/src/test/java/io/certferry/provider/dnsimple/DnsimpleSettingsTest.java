@@ -1,8 +1,8 @@
 package io.certferry.provider.dnsimple;
 
-import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.dns.DnsProvider;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;

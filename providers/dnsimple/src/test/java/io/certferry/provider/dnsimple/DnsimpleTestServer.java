@@ -1,11 +1,11 @@
 package io.certferry.provider.dnsimple;
 
-import io.certferry.core.testing.FakeTime;
-import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
+import io.certferry.core.testing.FakeTime;
 import mockwebserver3.MockWebServer;
 
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.certferry.provider.netlify;
 
-import io.certferry.core.ProviderContext;
 import io.certferry.core.x509.PemWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;

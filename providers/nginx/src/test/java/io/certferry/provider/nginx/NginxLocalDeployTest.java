@@ -1,13 +1,13 @@
 package io.certferry.provider.nginx;
 
-import io.certferry.core.Secrets;
-import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
+import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.VerifyResult;

@@ -1,13 +1,13 @@
 package io.certferry.provider.nginx;
 
-import io.certferry.core.Secrets;
-import io.certferry.core.ProviderContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
+import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 
 import java.nio.file.Path;

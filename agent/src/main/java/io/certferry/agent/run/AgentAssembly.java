@@ -6,7 +6,6 @@ import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
-import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.issue.Issuer;
@@ -104,7 +103,7 @@ public final class AgentAssembly {
       throws InputRejectedException {
     IssuerSettings s = IssuerSettings.read(block, domains, env.providers()).orThrow(name + ": issuer");
     IssuerContext ctx = new IssuerContext(store, env.secrets(), env.clock(), env.sleeper(),
-        line -> progress.accept(name + ": " + line), env.providers());
+        line -> progress.accept(name + ": " + line), env.providers(), env.providerContext());
     ManagedCertificate.Builder b = ManagedCertificate.builder(name, domains, s.source()).keyType(s.keyType())
         .options(s.options()).targets(targets).issuerSettings(s.block());
     s.create(ctx).ifPresent(b::issuer);
@@ -130,7 +129,7 @@ public final class AgentAssembly {
         .orElseThrow(() -> new InputRejectedException(what + ": no installed provider registers " + type));
     try {
       // Providers run on the system clock as before; the agent's own clock may be a test's frozen one.
-      return f.create(settings, ProviderContext.defaults(env.secrets()));
+      return f.create(settings, env.providerContext());
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException(what + ": " + e.getMessage(), e);
     }

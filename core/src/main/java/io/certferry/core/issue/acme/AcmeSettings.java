@@ -233,7 +233,7 @@ public record AcmeSettings(String server, Optional<Path> serverCa, String accoun
           new InputRejectedException("dnsProvider: no installed provider registers DNS provider type '" + type + "'"));
       DnsProvider provider;
       try {
-        provider = (DnsProvider) f.create(settings, ProviderContext.defaults(ctx.secrets()));
+        provider = (DnsProvider) f.create(settings, ctx.providerContext());
       } catch (IllegalArgumentException e) {
         throw new InputRejectedException("dnsProvider " + type + ": " + e.getMessage());
       }

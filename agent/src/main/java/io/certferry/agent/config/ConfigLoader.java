@@ -89,14 +89,7 @@ public final class ConfigLoader {
    * @throws ConfigException with every problem found, sorted by place
    */
   public AgentConfig load(Path file) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException(List.of(new ConfigProblem(1, 1, "", "cannot read " + file + " ("
-          + e.getClass().getSimpleName() + "); check the path given to --config")));
-    }
-    return new Run(LocatedYaml.parse(text), file).check();
+    return new Run(LocatedYaml.parse(ConfigText.read(file)), file).check();
   }
 
   /** One validation: collects problems while building the config. */

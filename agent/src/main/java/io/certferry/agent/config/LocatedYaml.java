@@ -89,13 +89,18 @@ final class LocatedYaml {
       JsonNode root = read(p, "", keys, values, dups);
       return new LocatedYaml(root, keys, values, dups);
     } catch (JsonProcessingException e) {
-      JsonLocation l = e.getLocation();
-      String msg = e.getOriginalMessage().lines().findFirst().orElse("unreadable YAML");
-      throw new ConfigException(List.of(new ConfigProblem(l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(),
-          "", "not valid YAML: " + msg)));
+      throw new ConfigException(List.of(YamlSyntaxProblem.find(e).map(m -> YamlSyntaxProblem.of(m, text))
+          .orElseGet(() -> jacksonProblem(e))));
     } catch (IOException e) {
       throw new ConfigException(List.of(new ConfigProblem(1, 1, "", "cannot read: " + e.getMessage())));
     }
+  }
+
+  /** A problem Jackson found itself (SnakeYAML read the text): its location, its first line. */
+  private static ConfigProblem jacksonProblem(JsonProcessingException e) {
+    JsonLocation l = e.getLocation();
+    String msg = e.getOriginalMessage().lines().findFirst().orElse("unreadable YAML");
+    return new ConfigProblem(l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(), "", "not valid YAML: " + msg);
   }
 
   private static JsonNode read(JsonParser p, String path, Map<String, Position> keys, Map<String, Position> values,

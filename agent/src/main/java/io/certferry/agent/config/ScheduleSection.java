@@ -1,0 +1,30 @@
+package io.certferry.agent.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.Set;
+
+/** {@code schedule:} how often the loop runs at the latest, how many certificates at once, how long a target may take. */
+final class ScheduleSection {
+  static final Set<String> KEYS = Set.of("maxInterval", "parallelism", "targetTimeout");
+  static final Duration DEFAULT_MAX_INTERVAL = Duration.ofHours(12);
+  static final int DEFAULT_PARALLELISM = 4;
+  static final Duration DEFAULT_TARGET_TIMEOUT = Duration.ofMinutes(10);
+
+  private final Problems problems;
+  private final Values values;
+
+  ScheduleSection(Problems problems, Values values) {
+    this.problems = problems;
+    this.values = values;
+  }
+
+  AgentConfig.Schedule check(JsonNode n) {
+    problems.unknownKeys("/schedule", n, KEYS);
+    return new AgentConfig.Schedule(
+        values.duration("/schedule/maxInterval", n.get("maxInterval")).orElse(DEFAULT_MAX_INTERVAL),
+        values.integer("/schedule/parallelism", n.get("parallelism"), 1, 256).orElse(DEFAULT_PARALLELISM),
+        values.duration("/schedule/targetTimeout", n.get("targetTimeout")).orElse(DEFAULT_TARGET_TIMEOUT));
+  }
+}

@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     AgentConfig c = loaded.get();
     FileStore store = openStore(c.store() != null ? c.store() : global.storeDir());
-    AgentMetrics metrics = new AgentMetrics();
+    AgentMetrics metrics = new AgentMetrics(c);
     AgentState state = new AgentState();
     CertManager manager;
     try {

@@ -12,6 +12,8 @@ final class AlertsSection {
   static final Set<String> KEYS = Set.of("levels", "failureThreshold");
   static final List<Integer> DEFAULT_LEVELS = List.of(30, 14, 7, 3, 1);
   static final Duration DEFAULT_FAILURE_THRESHOLD = Duration.ofHours(1);
+  /** A failure lasting a year is past alerting. */
+  static final Duration MAX_FAILURE_THRESHOLD = Duration.ofDays(365);
 
   private final Problems problems;
   private final Values values;
@@ -36,6 +38,6 @@ final class AlertsSection {
       }
     }
     return new AgentConfig.Alerts(levels,
-        values.duration("/alerts/failureThreshold", n.get("failureThreshold")).orElse(DEFAULT_FAILURE_THRESHOLD));
+        values.duration("/alerts/failureThreshold", n.get("failureThreshold"), MAX_FAILURE_THRESHOLD).orElse(DEFAULT_FAILURE_THRESHOLD));
   }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * Reads and validates the agent's YAML config as a whole: every problem is collected with its line
  * and column (unknown keys, bad values and durations, target and provider types nobody registers,
  * names a target needs that its certificate lacks, literal secrets, secrets that cannot be resolved)
- * and reported at once. Nothing is created or contacted.
+ * and reported at once. Nothing is created or contacted (the listen host is resolved, as binding it would).
  *
  * <p>Each top-level section has its own validator ({@code StoreSection}, {@code ScheduleSection},
  * {@code HttpSection}, {@code AlertsSection}, {@code NotificationsSection}, {@code CertificatesSection}

@@ -2,9 +2,17 @@ package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.Set;
 
-/** {@code http:} the status listener: on or off, and {@code listen: host:port} (loopback unless told). */
+/**
+ * {@code http:} the status listener: on or off, and {@code listen: host:port} (loopback unless told).
+ * The host is resolved now, as the listener will resolve it, so a name that does not resolve or an
+ * address no interface of this machine has is refused here rather than when the agent starts.
+ */
 final class HttpSection {
   static final Set<String> KEYS = Set.of("enabled", "listen");
   static final String DEFAULT_LISTEN = "127.0.0.1:9595";
@@ -30,11 +38,39 @@ final class HttpSection {
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
       // reported below
     }
+    String bare = host.replace("[", "").replace("]", "");
     if (host.isEmpty() || port < 0 || port > 65535) {
       problems.error("/http/listen", "'" + listen + "' is not host:port; write e.g. listen: " + DEFAULT_LISTEN);
-    } else if (!LOOPBACK.contains(host)) {
-      problems.warn("/http/listen", "listening on " + host + " exposes /status and /metrics beyond this machine; prefer 127.0.0.1 behind a proxy");
+    } else if (bindable(bare)) {
+      if (!LOOPBACK.contains(host)) {
+        problems.warn("/http/listen", "listening on " + host + " exposes /status and /metrics beyond this machine; prefer 127.0.0.1 behind a proxy");
+      }
     }
-    return new AgentConfig.Http(enabled, host.replace("[", "").replace("]", ""), Math.max(port, 0));
+    return new AgentConfig.Http(enabled, bare, Math.max(port, 0));
+  }
+
+  /**
+   * Whether the listener could bind {@code host}: it resolves (as binding resolves it) to the
+   * wildcard, a loopback address or an address of one of this machine's interfaces; else a problem.
+   */
+  private boolean bindable(String host) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      problems.error("/http/listen", host + " does not resolve, so the listener cannot bind it; give an address of this "
+          + "machine, e.g. listen: " + DEFAULT_LISTEN);
+      return false;
+    }
+    try {
+      if (address.isAnyLocalAddress() || address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null) {
+        return true;
+      }
+    } catch (SocketException e) {
+      return true; // the interfaces cannot be listed: binding will tell
+    }
+    problems.error("/http/listen", host + (host.equals(address.getHostAddress()) ? "" : " (" + address.getHostAddress() + ")")
+        + " is not an address of this machine, so the listener cannot bind it; use 127.0.0.1, or 0.0.0.0 for every interface");
+    return false;
   }
 }

@@ -132,7 +132,9 @@ final class LocatedYaml {
         return a;
       }
       case VALUE_STRING: return NODES.textNode(p.getText());
-      case VALUE_NUMBER_INT: return NODES.numberNode(p.getLongValue());
+      case VALUE_NUMBER_INT: // a number past a long is a value for its setting to refuse, not bad YAML
+        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? NODES.numberNode(p.getBigIntegerValue())
+            : NODES.numberNode(p.getLongValue());
       case VALUE_NUMBER_FLOAT: return NODES.numberNode(p.getDecimalValue());
       case VALUE_TRUE: return NODES.booleanNode(true);
       case VALUE_FALSE: return NODES.booleanNode(false);

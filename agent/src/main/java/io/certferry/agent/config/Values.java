@@ -30,11 +30,23 @@ final class Values {
 
   /** A duration in any form {@link Durations} reads, longer than zero. */
   Optional<Duration> duration(String pointer, JsonNode n) {
+    return duration(pointer, n, null);
+  }
+
+  /**
+   * A duration in any form {@link Durations} reads, longer than zero and at most {@code max}: the
+   * most a setting can mean, well before the agent's arithmetic with it could overflow.
+   */
+  Optional<Duration> duration(String pointer, JsonNode n, Duration max) {
     return text(pointer, n).flatMap(t -> {
       try {
         Duration d = Durations.parse(t);
         if (d.isNegative() || d.isZero()) {
           problems.error(pointer, "'" + t + "' must be longer than zero");
+          return Optional.empty();
+        }
+        if (max != null && d.compareTo(max) > 0) {
+          problems.error(pointer, "'" + t.strip() + "' is longer than this setting takes; give at most " + Durations.format(max));
           return Optional.empty();
         }
         return Optional.of(d);
@@ -62,7 +74,7 @@ final class Values {
     if (n == null || n.isNull()) {
       return Optional.empty();
     }
-    if (!n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
       problems.error(pointer, "expected a whole number from " + min + " to " + max + ", got '" + n.asText() + "'");
       return Optional.empty();
     }

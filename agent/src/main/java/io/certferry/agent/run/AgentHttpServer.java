@@ -7,6 +7,7 @@ import io.certferry.agent.cli.LineageStatus;
 import io.certferry.core.store.CertificateStore;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -72,8 +73,15 @@ public final class AgentHttpServer implements AutoCloseable {
         .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
   }
 
+  /** The address {@code host:port} names, resolved as the listener binds it (unresolved when the name is unknown). */
+  static InetSocketAddress address(String host, int port) { return new InetSocketAddress(host, port); }
+
   /** Binds and serves {@code routes} within {@code limits}. */
   static AgentHttpServer start(String host, int port, HttpRoutes routes, Limits limits) throws IOException {
+    if (address(host, port).isUnresolved()) {
+      throw new IOException("cannot listen on " + host + ":" + port + ": the name " + host + " does not resolve; set "
+          + "http.listen to an address of this machine, e.g. 127.0.0.1:9595");
+    }
     // Few threads: the selector reads requests; handlers only format text already in memory or in the store.
     QueuedThreadPool threads = new QueuedThreadPool(8, 2);
     threads.setName("certferry-http");

@@ -36,6 +36,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(new CliErrors()).execute(args));
+    System.exit(commandLine(Environment.system()).execute(args));
+  }
+
+  /** The {@code certferry} command line, every command on this environment (tests pass a virtual clock). */
+  public static CommandLine commandLine(Environment environment) {
+    return new CommandLine(new Main(), new CommandFactory(environment)).setExecutionExceptionHandler(new CliErrors());
   }
 }

@@ -4,47 +4,52 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Where a certificate stands in its life, as {@code list} and {@code /status} show it. Decided from
- * the validity period alone; the renewal decision (ARI, {@code renewBefore}) lives in {@code renew}.
+ * Where a certificate stands in its life. This is the one rule: {@code list}, {@code show},
+ * {@code /status}, {@code /metrics}, {@code /readyz} and {@code run --once} all report what
+ * {@link #of} says, from the validity period and the renewal instant the planner decided.
+ *
+ * @since 0.1
  */
 public enum CertificateState {
-  /** More than a third of the lifetime is left. */
+  /** Not yet due for renewal. */
   VALID("valid"),
-  /** Under a third of the lifetime is left: renewal should happen now. */
+  /** The renewal instant has passed: a new certificate should be (or is being) obtained. */
   RENEWAL_DUE("renewal-due"),
-  /** Under 7 days or under a tenth of the lifetime is left: act before it breaks. */
+  /** Due, and little time is left: under a sixth of the lifetime or 7 days, whichever is shorter. Act now. */
   EXPIRING("expiring"),
   /** notAfter has passed. */
   EXPIRED("expired");
 
-  private static final Duration EXPIRING_DAYS = Duration.ofDays(7);
+  private static final Duration EXPIRING_AT_MOST = Duration.ofDays(7);
 
   private final String id;
 
   CertificateState(String id) { this.id = id; }
 
-  /** The name used in output and JSON, e.g. {@code renewal-due}. */
+  /** The name used in output, JSON and metrics, e.g. {@code renewal-due}. */
   public String id() { return id; }
 
-  /** The state of a certificate valid from {@code notBefore} to {@code notAfter}, seen at {@code now}. */
-  public static CertificateState of(Instant notBefore, Instant notAfter, Instant now) {
+  /**
+   * The state of a certificate valid from {@code notBefore} to {@code notAfter}, due for renewal at
+   * {@code renewAt}, seen at {@code now}.
+   */
+  public static CertificateState of(Instant notBefore, Instant notAfter, Instant renewAt, Instant now) {
     if (!now.isBefore(notAfter)) {
       return EXPIRED;
     }
+    if (now.isBefore(renewAt)) {
+      return VALID;
+    }
     Duration left = Duration.between(now, notAfter);
-    Duration lifetime = Duration.between(notBefore, notAfter);
-    if (left.compareTo(EXPIRING_DAYS) < 0 || left.multipliedBy(10).compareTo(lifetime) < 0) {
-      return EXPIRING;
-    }
-    if (left.multipliedBy(3).compareTo(lifetime) < 0) {
-      return RENEWAL_DUE;
-    }
-    return VALID;
+    Duration sixth = Duration.between(notBefore, notAfter).dividedBy(6);
+    Duration tight = sixth.compareTo(EXPIRING_AT_MOST) < 0 ? sixth : EXPIRING_AT_MOST;
+    return left.compareTo(tight) <= 0 ? EXPIRING : RENEWAL_DUE;
   }
 
   /**
-   * Whole days left until {@code notAfter}, counted toward zero: 89.9 days left is 89, expired 2.5
-   * days ago is -2. {@link #of} says whether it has expired; this is the number people read.
+   * Whole days left until {@code notAfter}, counted toward zero: 89.9 days left is 89, half a day left is
+   * 0, expired two and a half days ago is -2 ({@link #of} says that it expired). The one days-left rule
+   * of every door.
    */
   public static long daysLeft(Instant notAfter, Instant now) {
     return Duration.between(now, notAfter).toDays();

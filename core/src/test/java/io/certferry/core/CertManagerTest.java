@@ -111,10 +111,10 @@ class CertManagerTest {
     CertManager m = manager(www());
     ReconcileReport first = m.reconcile();
     assertThat(issuer.calls).hasValue(1);
-    ReconcileReport.CertificateStatus s = first.certificates().get(0);
+    CertificateStatus s = first.certificates().get(0);
     assertThat(s.state()).isEqualTo("valid");
     assertThat(s.renewedNow()).isTrue();
-    assertThat(s.targets()).extracting(ReconcileReport.TargetStatus::state).containsOnly("in-sync");
+    assertThat(s.targets()).extracting(CertificateStatus.TargetStatus::state).containsOnly("in-sync");
     assertThat(first.allGood()).isTrue();
     String v1 = store.current("www").orElseThrow().sha256();
     assertThat(lb.served).isEqualTo(v1);
@@ -171,21 +171,22 @@ class CertManagerTest {
     issuer.failWith = "CA unreachable (test)";
     ReconcileReport r = manager(www()).reconcile();
     assertThat(r.certificates().get(0).state()).isEqualTo("missing");
-    assertThat(r.certificates().get(0).error()).contains("CA unreachable (test)");
+    assertThat(r.certificates().get(0).error().orElseThrow()).startsWith("CA unreachable (test)").contains("attempt 1");
     assertThat(r.allGood()).isFalse();
     var st = store.state("www");
-    assertThat(st.failedAttempts()).isEqualTo(1);
-    assertThat(st.nextAttempt()).isAfter(clock.instant());
-    assertThat(r.nextWakeUp()).isEqualTo(st.nextAttempt());
+    assertThat(st.failure().attempts()).isEqualTo(1);
+    assertThat(st.failure().kind()).isEqualTo("ca-unreachable");
+    assertThat(st.failure().nextAttempt()).isAfter(clock.instant());
+    assertThat(r.nextWakeUp()).isEqualTo(st.failure().nextAttempt());
 
     manager(www()).reconcile();
     assertThat(issuer.calls).hasValue(1);
 
     issuer.failWith = null;
-    clock.set(st.nextAttempt());
+    clock.set(st.failure().nextAttempt());
     assertThat(manager(www()).reconcile().allGood()).isTrue();
     assertThat(issuer.calls).hasValue(2);
-    assertThat(store.state("www").failedAttempts()).isZero();
+    assertThat(store.state("www").failure()).isNull();
   }
 
   @Test
@@ -193,7 +194,7 @@ class CertManagerTest {
     lb.failing = true;
     CertManager m = manager(www());
     ReconcileReport r = m.reconcile();
-    assertThat(r.certificates().get(0).targets()).extracting(ReconcileReport.TargetStatus::state)
+    assertThat(r.certificates().get(0).targets()).extracting(CertificateStatus.TargetStatus::state)
         .containsExactly("failed", "in-sync");
     assertThat(r.nextWakeUp()).isEqualTo(store.deployments("www").target("lb").orElseThrow().nextAttempt());
     assertThat(alerts).isEmpty();
@@ -240,7 +241,7 @@ class CertManagerTest {
     m.reconcile();
     m.reconcile();
     assertThat(alerts).extracting(a -> a.details().get("level")).containsExactly("30", "14", "1");
-    assertThat(store.state("shop").extra()).containsKey("alert.expiry");
+    assertThat(store.state("shop").alerts()).containsKey("alert.expiry");
 
     // A restart does not repeat the alert.
     manager(shop).reconcile();
@@ -279,16 +280,25 @@ class CertManagerTest {
       return new io.certferry.core.renew.RenewalInfo(start.plus(Duration.ofDays(10)), start.plus(Duration.ofDays(11)),
           Optional.empty(), Duration.ofHours(6));
     };
-    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
-        .renewalTiming(RenewalTiming.plannedOn(clock, spec -> Optional.of(ca))).maxInterval(Duration.ofDays(365))
-        .certificate(www()).build();
+    Issuer withAri = new Issuer() {
+      @Override
+      public String source() { return "local"; }
+
+      @Override
+      public IssuedCertificate issue(IssueRequest r) throws IssueException { return issuer.issue(r); }
+
+      @Override
+      public Optional<io.certferry.core.renew.RenewalInfoSource> renewalInfo() { return Optional.of(ca); }
+    };
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", withAri)
+        .maxInterval(Duration.ofDays(365)).certificate(www()).build();
     managers.add(m);
     ReconcileReport r = m.reconcile();
     StoredVersion v1 = store.current("www").orElseThrow();
     assertThat(v1.details()).containsKey("ariCertId");
     assertThat(askedFor.get()).isEqualTo(v1.details().get("ariCertId"));
     var st = store.state("www");
-    assertThat(st.ariWindowStart()).isEqualTo(start.plus(Duration.ofDays(10)));
+    assertThat(st.ari().windowStart()).isEqualTo(start.plus(Duration.ofDays(10)));
     Instant renewAt = r.certificates().get(0).renewAt().orElseThrow();
     // The CA's window (days 10-11) wins over the lifetime rule (day 60); the next poll (6 h) comes first.
     assertThat(renewAt).isBetween(start.plus(Duration.ofDays(10)), start.plus(Duration.ofDays(11)));
@@ -313,15 +323,19 @@ class CertManagerTest {
     managers.add(m);
     ReconcileReport r = m.reconcile();
     assertThat(r.certificates().get(0).error().orElseThrow()).contains("issuer bug (test)");
-    assertThat(store.state("www").failedAttempts()).isEqualTo(1);
-    assertThat(r.nextWakeUp()).isEqualTo(store.state("www").nextAttempt());
+    assertThat(store.state("www").failure().attempts()).isEqualTo(1);
+    assertThat(store.state("www").failure().kind()).isEqualTo("local-error");
+    assertThat(r.nextWakeUp()).isEqualTo(store.state("www").failure().nextAttempt());
   }
 
   @Test
   void wildcardCoverage() {
-    assertThat(CertManager.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();
-    assertThat(CertManager.covers(List.of("*.example.test"), List.of("a.b.example.test"))).isFalse();
-    assertThat(CertManager.covers(List.of("*.example.test"), List.of("example.test"))).isFalse();
-    assertThat(CertManager.missing(List.of("a.test"), List.of("a.test", "B.test"))).containsExactly("B.test");
+    // One coverage rule (RFC 6125, x509.CertificateChecks) for the engine, import and check-config.
+    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();
+    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("a.b.example.test"))).isFalse();
+    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("example.test"))).isFalse();
+    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("*.example.test"))).isTrue();
+    assertThat(io.certferry.core.internal.CertificatePass.uncovered(List.of("a.test"), List.of("a.test", "B.test")))
+        .containsExactly("B.test");
   }
 }

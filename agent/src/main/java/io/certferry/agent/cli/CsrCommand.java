@@ -51,7 +51,7 @@ public final class CsrCommand extends StoreCommand {
   boolean force;
 
   @Override
-  int run() throws Exception {
+  protected int run() throws Exception {
     checkLineageName(name);
     List<String> names = checkDomains(domains);
     KeyType type = KeyType.parse(keyType).orElseThrow(() -> new InputRejectedException(
@@ -59,7 +59,7 @@ public final class CsrCommand extends StoreCommand {
     if (!Files.isDirectory(out)) {
       throw new InputRejectedException("--out " + out + " is not a folder; create it or give another one");
     }
-    FileStore store = global.openStore();
+    CertificateStore store = openStore();
     Path csrFile = out.resolve(name + ".csr");
     String csr;
     try (CertificateStore.Lock lock = store.lock(name)) {
@@ -77,7 +77,7 @@ public final class CsrCommand extends StoreCommand {
     OutputFiles.writeAtomically(csrFile, csr.getBytes(StandardCharsets.US_ASCII));
     out().print(csr);
     out().flush();
-    err().println("certferry: " + type.id() + " key kept as the pending key of '" + name + "' in " + store.root()
+    err().println("certferry: " + type.id() + " key kept as the pending key of '" + name + "' in " + storeDir()
         + "; CSR for " + String.join(", ", names) + " written to " + csrFile);
     err().println("certferry: when the CA sends the certificate: certferry import --name " + name + " --cert FILE");
     err().flush();

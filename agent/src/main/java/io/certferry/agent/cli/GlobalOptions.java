@@ -1,16 +1,15 @@
 package io.certferry.agent.cli;
 
-import io.certferry.core.store.FileStore;
-
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The options every command shares, {@code --store} and {@code --verbose}. Mixed into the top
- * command and each subcommand; whichever position they are given in, the values land in the top
+ * The options every command shares: {@code --store}, {@code --config} and {@code --verbose}. Mixed into the
+ * top command and each subcommand; whichever position they are given in, the values land in the top
  * command's instance, so {@code certferry --store D list} and {@code certferry list --store D} agree.
  */
 public final class GlobalOptions {
@@ -21,11 +20,16 @@ public final class GlobalOptions {
   CommandSpec mixee;
 
   private Path store;
+  private Path config;
   private boolean verbose;
 
   @Option(names = "--store", paramLabel = "DIR",
-      description = "The store folder (default: $CERTFERRY_STORE, else ~/" + DEFAULT_UNDER_HOME + ").")
+      description = "The store folder (default: the config's store, else $CERTFERRY_STORE, else ~/" + DEFAULT_UNDER_HOME + ").")
   void setStore(Path dir) { top().store = dir; }
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The agent's YAML config: its store, certificates, issuers, targets and notifiers.")
+  void setConfig(Path file) { top().config = file; }
 
   @Option(names = "--verbose", description = "On failure, print the stack trace too.")
   void setVerbose(boolean v) { top().verbose = v; }
@@ -33,13 +37,16 @@ public final class GlobalOptions {
   /** Whether {@code --verbose} was given. */
   public boolean verbose() { return top().verbose; }
 
-  /** The store folder: {@code --store}, else {@code CERTFERRY_STORE}, else {@code ~/.local/share/certferry}. */
-  public Path storeDir() {
-    return resolve(top().store, System.getenv(), System.getProperty("user.home"));
-  }
+  /** {@code --config}, when given. */
+  public Optional<Path> config() { return Optional.ofNullable(top().config); }
 
-  /** Opens the store at {@link #storeDir()}. */
-  public FileStore openStore() { return FileStore.open(storeDir()); }
+  /** {@code --store}, when given. */
+  public Optional<Path> explicitStore() { return Optional.ofNullable(top().store); }
+
+  /** The store folder: {@code --store}, else {@code CERTFERRY_STORE}, else {@code ~/.local/share/certferry}. */
+  public Path storeDir(Map<String, String> env) {
+    return resolve(top().store, env, System.getProperty("user.home"));
+  }
 
   static Path resolve(Path explicit, Map<String, String> env, String home) {
     if (explicit != null) {

@@ -1,16 +1,14 @@
 package io.certferry.agent.cli;
 
+import io.certferry.core.CertManager;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.CertificateState;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.FileStore;
-import io.certferry.core.store.LineageSpec;
+import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.x509.BundleAssembler;
-import io.certferry.core.x509.CertificateChecks;
 import io.certferry.core.x509.CertificateReader;
-import io.certferry.core.x509.Fingerprints;
 import io.certferry.core.x509.Passwords;
 import io.certferry.core.x509.Pkcs12Contents;
 import io.certferry.core.x509.Pkcs12Reader;
@@ -20,7 +18,6 @@ import io.certferry.core.x509.TrustAnchors;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -103,32 +100,30 @@ public final class ImportCommand extends StoreCommand {
       description = "Extra trusted roots (a private CA); the JDK's roots are always trusted.")
   List<Path> trust = new ArrayList<>();
 
-  Clock clock = Clock.systemUTC();
-
   @Override
-  int run() throws Exception {
+  protected int run() throws Exception {
     CsrCommand.checkLineageName(name);
-    FileStore store = global.openStore();
+    CertificateStore store = openStore();
     ImportCandidate c = read(store);
-    Optional<StoredVersion> current = store.current(name);
-    if (current.isPresent() && c.heap().stream().anyMatch(x -> Fingerprints.sha256(x).equals(current.get().sha256()))) {
-      out().println("'" + name + "' already has this certificate as version " + current.get().number()
-          + " (sha256 " + current.get().sha256() + "); nothing changed");
+    CertificateBundle bundle = assemble(c);
+    CertManager engine = CertManager.builder().store(store).clock(env().clock()).listener(Notifier.LOG).build();
+    CertManager.Imported imported;
+    try {
+      imported = engine.importVersion(name, bundle, Map.of("importedFrom", c.description()));
+    } catch (InputRejectedException e) {
+      throw new InputRejectedException(c.description() + ": " + e.getMessage(), e);
+    }
+    StoredVersion v = imported.version();
+    if (!imported.added()) {
+      out().println("'" + name + "' already has this certificate as version " + v.number() + " (sha256 " + v.sha256()
+          + "); nothing changed");
       out().flush();
       return ExitCodes.DONE;
     }
-    CertificateBundle bundle = assemble(store, c);
-    StoredVersion v;
-    try (CertificateStore.Lock lock = store.lock(name)) {
-      v = store.addVersion(name, bundle, "imported", Map.of("importedFrom", c.description()));
-      if (store.spec(name).isEmpty()) {
-        store.saveSpec(new LineageSpec(name, bundle.names(), "imported", v.keyType(), Map.of(), List.of()));
-      }
-      if (c.usedPendingKey()) {
-        store.clearPendingKey(name);
-      }
+    if (c.usedPendingKey()) {
+      store.clearPendingKey(name);
     }
-    Instant now = clock.instant();
+    Instant now = env().clock().instant();
     out().println("imported '" + name + "' version " + v.number() + ": " + String.join(", ", v.domains()));
     out().println("  issuer:  " + v.issuer());
     out().println("  expires: " + DAY.format(v.notAfter()) + " (" + CertificateState.daysLeft(v.notAfter(), now)
@@ -138,7 +133,7 @@ public final class ImportCommand extends StoreCommand {
     return ExitCodes.DONE;
   }
 
-  private ImportCandidate read(FileStore store) throws Exception {
+  private ImportCandidate read(CertificateStore store) throws Exception {
     if (input.files != null) {
       return readFiles(store, input.files);
     }
@@ -152,10 +147,10 @@ public final class ImportCommand extends StoreCommand {
       }
     }
     return ProviderDownload.fetch(input.provider.type, input.provider.domain, input.provider.certificateId,
-        input.provider.settings);
+        input.provider.settings, env());
   }
 
-  private ImportCandidate readFiles(FileStore store, FileInput f) throws Exception {
+  private ImportCandidate readFiles(CertificateStore store, FileInput f) throws Exception {
     List<X509Certificate> heap = new ArrayList<>(CertificateReader.read(f.cert));
     StringBuilder desc = new StringBuilder(f.cert.toString());
     for (Path chain : f.chain) {
@@ -178,7 +173,8 @@ public final class ImportCommand extends StoreCommand {
     return new ImportCandidate(heap, pending.get(), desc.toString(), true);
   }
 
-  private CertificateBundle assemble(FileStore store, ImportCandidate c) throws InputRejectedException {
+  /** The bundle the inputs make, checked as a TLS client would; the engine checks the names the lineage expects. */
+  private CertificateBundle assemble(ImportCandidate c) throws InputRejectedException {
     TrustAnchors anchors = TrustAnchors.jdkDefault();
     if (!trust.isEmpty()) {
       List<X509Certificate> extra = new ArrayList<>();
@@ -187,16 +183,6 @@ public final class ImportCommand extends StoreCommand {
       }
       anchors = anchors.with(extra);
     }
-    CertificateBundle bundle = BundleAssembler.assemble(c.description(), c.heap(), c.key(), anchors, clock);
-    Optional<LineageSpec> spec = store.spec(name);
-    if (spec.isPresent()) {
-      try {
-        CertificateChecks.requireCovers(bundle, spec.get().domains());
-      } catch (InputRejectedException e) {
-        throw new InputRejectedException(c.description() + ": " + e.getMessage() + " (lineage '" + name + "' expects "
-            + String.join(", ", spec.get().domains()) + ")");
-      }
-    }
-    return bundle;
+    return BundleAssembler.assemble(c.description(), c.heap(), c.key(), anchors, env().clock());
   }
 }

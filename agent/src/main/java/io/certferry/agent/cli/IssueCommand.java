@@ -1,33 +1,44 @@
 package io.certferry.agent.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.agent.run.AgentAssembly;
+import io.certferry.core.CertManager;
+import io.certferry.core.CertificateStatus;
 import io.certferry.core.InputRejectedException;
-import io.certferry.core.ReferenceSecrets;
-import io.certferry.core.issue.IssueRequest;
-import io.certferry.core.issue.IssuedCertificate;
-import io.certferry.core.issue.acme.AcmeIssuer;
-import io.certferry.core.issue.acme.AcmeSettings;
+import io.certferry.core.SettingProblem;
+import io.certferry.core.issue.IssuerSettings;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.FileStore;
-import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.StoredVersion;
-import io.certferry.core.x509.KeyType;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code certferry issue}: obtains a certificate over ACME, records how (spec.json, so {@code renew}
- * and the agent can do it again) and stores it as a new version of the lineage.
+ * {@code certferry issue}: obtains a certificate over ACME now and stores it as a new version of the lineage.
+ * The flags are the YAML config's {@code issuer:} settings by the same names ({@code --server} is
+ * {@code server:}, {@code --eab-key-id} is {@code eab.keyId}, ...): they become the same block, checked by
+ * the same rules, kept in {@code spec.json} so {@code renew} and the agent can do it again.
  */
-@Command(name = "issue", mixinStandardHelpOptions = true,
+@Command(name = "issue", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Obtain a certificate from an ACME CA (Let's Encrypt, ZeroSSL, Sectigo, any RFC 8555 CA) and store it.")
 public final class IssueCommand extends StoreCommand {
+  /** Each setting of the issuer block and the flag that sets it, for messages. */
+  static final Map<String, String> FLAGS = Map.ofEntries(Map.entry("/server", "--server"),
+      Map.entry("/serverCa", "--server-ca"), Map.entry("/account", "--account"), Map.entry("/email", "--email"),
+      Map.entry("/agreeTos", "--agree-tos"), Map.entry("/eab", "--eab-key-id/--eab-hmac-key"),
+      Map.entry("/eab/keyId", "--eab-key-id"), Map.entry("/eab/hmacKey", "--eab-hmac-key"),
+      Map.entry("/challenge", "--challenge"), Map.entry("/http", "--http-port/--webroot"),
+      Map.entry("/http/port", "--http-port"), Map.entry("/http/address", "--http-address"),
+      Map.entry("/http/webroot", "--webroot"), Map.entry("/dnsProvider", "--dns-provider"),
+      Map.entry("/dnsProvider/type", "--dns-provider"), Map.entry("/propagationServers", "--propagation-server"),
+      Map.entry("/propagationTimeout", "--propagation-timeout"), Map.entry("/profile", "--profile"),
+      Map.entry("/keyType", "--key-type"), Map.entry("/renewBefore", "--renew-before"), Map.entry("/reuseKey", "--reuse-key"));
+
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "The lineage name, e.g. example-org.")
   String name;
 
@@ -43,7 +54,7 @@ public final class IssueCommand extends StoreCommand {
       description = "PEM file with extra trust anchors for the CA's own HTTPS (e.g. Pebble's).")
   Path serverCa;
 
-  @Option(names = "--account", paramLabel = "NAME", defaultValue = "default", description = "Local account name (default: default).")
+  @Option(names = "--account", paramLabel = "NAME", description = "Local account name (default: default).")
   String account;
 
   @Option(names = "--email", paramLabel = "E", description = "Contact e-mail for a new account.")
@@ -52,14 +63,15 @@ public final class IssueCommand extends StoreCommand {
   @Option(names = "--agree-tos", description = "Accept the CA's terms of service.")
   boolean agreeTos;
 
-  @Option(names = "--eab-kid", paramLabel = "KID", description = "External account binding key id (ZeroSSL, Sectigo, Google).")
-  String eabKid;
+  @Option(names = {"--eab-key-id", "--eab-kid"}, paramLabel = "KID",
+      description = "External account binding key id (ZeroSSL, Sectigo, Google).")
+  String eabKeyId;
 
-  @Option(names = "--eab-hmac-ref", paramLabel = "REF",
+  @Option(names = {"--eab-hmac-key", "--eab-hmac-ref"}, paramLabel = "REF",
       description = "The EAB HMAC key by reference: $${env:VAR} or $${file:/path}.")
-  String eabHmacRef;
+  String eabHmacKey;
 
-  @Option(names = "--challenge", paramLabel = "TYPE", defaultValue = "http-01", description = "http-01 (default) or dns-01.")
+  @Option(names = "--challenge", paramLabel = "TYPE", description = "http-01 (default) or dns-01.")
   String challenge;
 
   @Option(names = "--http-port", paramLabel = "P", description = "Port of the built-in http-01 server (default 80).")
@@ -78,41 +90,49 @@ public final class IssueCommand extends StoreCommand {
       description = "A DNS provider setting, e.g. url=http://127.0.0.1:8055 or token=$${env:DNSIMPLE_TOKEN}; repeat.")
   Map<String, String> dnsSettings = new LinkedHashMap<>();
 
-  @Option(names = "--dns-resolver", paramLabel = "HOST:PORT",
+  @Option(names = {"--propagation-server", "--dns-resolver"}, paramLabel = "HOST:PORT",
       description = "Check DNS propagation at these servers instead of the zone's authoritative ones; repeat.")
-  List<String> dnsResolvers = List.of();
+  List<String> propagationServers = List.of();
 
-  @Option(names = "--dns-timeout", paramLabel = "SECONDS", description = "How long to wait for DNS propagation (default 120).")
-  Integer dnsTimeout;
+  @Option(names = "--propagation-timeout", paramLabel = "DURATION",
+      description = "How long to wait for DNS propagation (default 2m).")
+  String propagationTimeout;
 
   @Option(names = "--profile", paramLabel = "P", description = "ACME profile, e.g. classic, tlsserver, shortlived.")
   String profile;
 
-  @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ec-p256",
-      description = "ec-p256 (default), ec-p384, rsa-2048, rsa-3072 or rsa-4096.")
+  @Option(names = "--key-type", paramLabel = "TYPE", description = "ec-p256 (default), ec-p384, rsa-2048, rsa-3072 or rsa-4096.")
   String keyType;
 
-  @Option(names = "--reuse-key", description = "Keep the current version's key instead of a fresh one.")
+  @Option(names = "--renew-before", paramLabel = "DURATION", description = "Renew this long before expiry instead of the lifetime rule.")
+  String renewBefore;
+
+  @Option(names = "--reuse-key", description = "Keep the current version's key on renewal instead of a fresh one.")
   boolean reuseKey;
 
   @Override
-  int run() throws Exception {
+  protected int run() throws Exception {
     CsrCommand.checkLineageName(name);
     List<String> names = CsrCommand.checkDomains(domains);
-    KeyType type = KeyType.parse(keyType).orElseThrow(() -> new InputRejectedException(
-        "--key-type " + keyType + " is not known; use ec-p256, ec-p384, rsa-2048, rsa-3072 or rsa-4096"));
-    Map<String, String> options = options();
-    AcmeSettings.validate(options);
-    FileStore store = global.openStore();
-    try (CertificateStore.Lock lock = store.lock(name);
-         AcmeIssuer issuer = AcmeSettings.issuer(options, store, ReferenceSecrets.system(), this::progress).build()) {
-      Optional<LineageSpec> old = store.spec(name);
-      store.saveSpec(new LineageSpec(name, names, "acme", type.id(), options,
-          old.map(LineageSpec::targets).orElse(List.of())));
-      Optional<KeyPair> key = reuseKey ? currentKey(store) : Optional.empty();
-      IssueRequest request = new IssueRequest(name, names, type, key, Optional.empty(), Optional.ofNullable(profile));
-      IssuedCertificate issued = issuer.issue(request);
-      StoredVersion v = store.addVersion(name, issued.bundle(), "acme", issued.details());
+    CertificateStore store = openStore();
+    if (keyType == null) {
+      // A re-issue keeps the lineage's key type (and with --reuse-key its key) unless told otherwise.
+      keyType = store.spec(name).map(io.certferry.core.store.LineageSpec::keyType).orElse(null);
+    }
+    ObjectNode block = block();
+    IssuerSettings.Read read = IssuerSettings.read(block, names, env().providers());
+    if (!read.problems().isEmpty()) {
+      throw new InputRejectedException(String.join("; ", read.problems().stream().map(IssueCommand::flagged).toList()));
+    }
+    try (CertManager manager = CertManager.builder().store(store).clock(env().clock())
+        .listener(io.certferry.core.notify.Notifier.LOG)
+        .certificate(AgentAssembly.fromBlock(name, names, block, store, env(), this::progress)).build()) {
+      CertificateStatus s = manager.issue(name);
+      if (!s.renewedNow()) {
+        throw new io.certferry.core.issue.IssueException(io.certferry.core.issue.IssueException.Kind.LOCAL,
+            name + ": " + s.error().orElse("no certificate was issued"));
+      }
+      StoredVersion v = s.current().orElseThrow();
       out().println(name + ": version " + v.number() + " issued for " + String.join(", ", v.domains())
           + ", valid until " + v.notAfter() + ", serial " + v.serial() + ", sha256 " + v.sha256());
       out().flush();
@@ -120,44 +140,58 @@ public final class IssueCommand extends StoreCommand {
     return ExitCodes.DONE;
   }
 
-  private Optional<KeyPair> currentKey(FileStore store) throws InputRejectedException {
-    var bundle = store.currentBundle(name).orElseThrow(() -> new InputRejectedException(
-        "--reuse-key: lineage '" + name + "' has no certificate yet whose key could be reused; drop --reuse-key"));
-    return Optional.of(new KeyPair(bundle.leaf().getPublicKey(), bundle.privateKey()));
-  }
-
-  private Map<String, String> options() throws InputRejectedException {
-    Map<String, String> o = new LinkedHashMap<>();
-    o.put(AcmeSettings.SERVER, server);
-    if (serverCa != null) {
-      if (!Files.isReadable(serverCa)) {
-        throw new InputRejectedException("--server-ca " + serverCa + " is not a readable file; give the PEM file of the CA's HTTPS root");
+  /** The flags as the issuer block the YAML config would hold. */
+  private ObjectNode block() {
+    ObjectNode b = JsonNodeFactory.instance.objectNode().put("type", "acme").put("server", server);
+    putIf(b, "serverCa", serverCa == null ? null : serverCa.toAbsolutePath().toString());
+    putIf(b, "account", account);
+    putIf(b, "email", email);
+    if (agreeTos) {
+      b.put("agreeTos", true);
+    }
+    if (eabKeyId != null || eabHmacKey != null) {
+      ObjectNode eab = b.putObject("eab");
+      putIf(eab, "keyId", eabKeyId);
+      putIf(eab, "hmacKey", eabHmacKey);
+    }
+    putIf(b, "challenge", challenge);
+    if (httpPort != null || httpAddress != null || webroot != null) {
+      ObjectNode http = b.putObject("http");
+      if (httpPort != null) {
+        http.put("port", httpPort);
       }
-      o.put(AcmeSettings.SERVER_CA, serverCa.toAbsolutePath().toString());
+      putIf(http, "address", httpAddress);
+      putIf(http, "webroot", webroot == null ? null : webroot.toAbsolutePath().toString());
     }
-    o.put(AcmeSettings.ACCOUNT, account);
-    o.put(AcmeSettings.EMAIL, email);
-    o.put(AcmeSettings.AGREE_TOS, agreeTos ? "true" : null);
-    o.put(AcmeSettings.EAB_KID, eabKid);
-    o.put(AcmeSettings.EAB_HMAC_REF, eabHmacRef);
-    o.put(AcmeSettings.CHALLENGE, challenge);
-    o.put(AcmeSettings.HTTP_PORT, httpPort == null ? null : httpPort.toString());
-    o.put(AcmeSettings.HTTP_ADDRESS, httpAddress);
-    o.put(AcmeSettings.WEBROOT, webroot == null ? null : webroot.toAbsolutePath().toString());
-    o.put(AcmeSettings.DNS_PROVIDER, dnsProvider);
-    dnsSettings.forEach((k, v) -> o.put(AcmeSettings.DNS_PREFIX + k, v));
-    o.put(AcmeSettings.DNS_RESOLVERS, dnsResolvers.isEmpty() ? null : String.join(",", dnsResolvers));
-    o.put(AcmeSettings.DNS_TIMEOUT, dnsTimeout == null ? null : dnsTimeout.toString());
-    o.put(AcmeSettings.PROFILE, profile);
-    o.put(AcmeSettings.REUSE_KEY, reuseKey ? "true" : null);
-    if (webroot != null && !Files.isDirectory(webroot)) {
-      throw new InputRejectedException("--webroot " + webroot + " is not a folder; give the folder your web server serves");
+    if (dnsProvider != null) {
+      ObjectNode dns = b.putObject("dnsProvider").put("type", dnsProvider);
+      dnsSettings.forEach(dns::put);
     }
-    return AcmeSettings.clean(o);
+    if (!propagationServers.isEmpty()) {
+      propagationServers.forEach(b.putArray("propagationServers")::add);
+    }
+    putIf(b, "propagationTimeout", propagationTimeout);
+    putIf(b, "profile", profile);
+    putIf(b, "keyType", keyType);
+    putIf(b, "renewBefore", renewBefore);
+    if (reuseKey) {
+      b.put("reuseKey", true);
+    }
+    return b;
   }
 
-  private void progress(String line) {
-    err().println("certferry: " + line);
-    err().flush();
+  private static void putIf(ObjectNode n, String key, String value) {
+    if (value != null) {
+      n.put(key, value);
+    }
+  }
+
+  /** A problem named by its flag rather than its place in the block. */
+  static String flagged(SettingProblem p) {
+    String flag = FLAGS.get(p.pointer());
+    if (flag == null && p.pointer().startsWith("/dnsProvider")) {
+      flag = "--dns-set";
+    }
+    return (flag == null ? "" : flag + ": ") + p.message();
   }
 }

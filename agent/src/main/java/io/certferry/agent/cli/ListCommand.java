@@ -1,6 +1,7 @@
 package io.certferry.agent.cli;
 
-import java.time.Instant;
+import io.certferry.core.CertManager;
+
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,16 +11,16 @@ import picocli.CommandLine.Option;
     description = "Every certificate: name, days left, state, expiry, names; soonest-expiring first.")
 public final class ListCommand extends StoreCommand {
   @Option(names = "--json", description = "Print a JSON array (name, source, domains, notBefore, notAfter, daysLeft, "
-      + "serial, sha256, issuer, state, targets).")
+      + "serial, sha256, issuer, state, renewAt, renewReason, error, targets).")
   boolean json;
 
   @Override
-  int run() throws Exception {
-    List<LineageStatus> all = LineageStatus.all(global.openStore(), Instant.now());
+  protected int run() throws Exception {
+    List<LineageStatus> all = LineageStatus.of(CertManager.status(openStore(), env().clock().instant()));
     if (json) {
       out().println(Json.MAPPER.writeValueAsString(all));
     } else if (all.isEmpty()) {
-      out().println("No certificates in " + global.storeDir() + " yet; add one with `certferry csr` and "
+      out().println("No certificates in " + storeDir() + " yet; add one with `certferry csr` and "
           + "`certferry import`, or `certferry issue`.");
     } else {
       StatusTable.print(all, out());

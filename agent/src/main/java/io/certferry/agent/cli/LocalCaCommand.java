@@ -1,6 +1,7 @@
 package io.certferry.agent.cli;
 
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.store.CertificateStore;
 import io.certferry.core.issue.local.LocalCaIssuer;
 import io.certferry.core.x509.Fingerprints;
 import io.certferry.core.x509.PemWriter;
@@ -34,7 +35,7 @@ public final class LocalCaCommand implements Runnable {
     Path out;
 
     @Override
-    int run() throws Exception {
+    protected int run() throws Exception {
       if (out != null) {
         Path parent = out.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
@@ -46,10 +47,10 @@ public final class LocalCaCommand implements Runnable {
               + out.resolve("certferry-local-ca.pem"));
         }
       }
-      LocalCaIssuer.Root root = LocalCaIssuer.builder(global.openStore()).create().root();
+      LocalCaIssuer.Root root = LocalCaIssuer.builder(openStore()).create().root();
       String subject = root.certificate().getSubjectX500Principal().getName();
       if (root.created()) {
-        err().println("Created the local CA " + subject + " in " + global.storeDir() + " (valid 10 years).");
+        err().println("Created the local CA " + subject + " in " + storeDir() + " (valid 10 years).");
       }
       String pem = PemWriter.certificates(List.of(root.certificate()));
       if (out == null) {

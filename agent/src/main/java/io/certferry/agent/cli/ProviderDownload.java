@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.ReferenceSecrets;
+import io.certferry.agent.Environment;
+import io.certferry.core.ProviderRegistry;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;
 import io.certferry.core.x509.CertificateReader;
 import io.certferry.core.x509.PrivateKeyReader;
@@ -16,8 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * {@code import --from TYPE}: finds the {@link PurchasedCertificateSource} plug-in of that type,
@@ -27,9 +27,9 @@ import java.util.TreeSet;
 final class ProviderDownload {
   private ProviderDownload() {}
 
-  static ImportCandidate fetch(String type, String domain, String certificateId, Map<String, String> settings)
-      throws Exception {
-    ProviderFactory factory = find(type);
+  static ImportCandidate fetch(String type, String domain, String certificateId, Map<String, String> settings,
+                               Environment env) throws Exception {
+    ProviderFactory factory = find(type, env.providers());
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     settings.forEach(node::put);
     List<String> problems = factory.validate(node);
@@ -38,7 +38,7 @@ final class ProviderDownload {
     }
     PurchasedCertificateSource source;
     try {
-      source = (PurchasedCertificateSource) factory.create(node, ReferenceSecrets.system());
+      source = (PurchasedCertificateSource) factory.create(node, env.secrets());
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException("--from " + type + ": " + e.getMessage());
     }
@@ -56,18 +56,11 @@ final class ProviderDownload {
     return new ImportCandidate(heap, key, where, false);
   }
 
-  private static ProviderFactory find(String type) throws InputRejectedException {
-    TreeSet<String> known = new TreeSet<>();
-    for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class)) {
-      if (f.kind() == PurchasedCertificateSource.class) {
-        if (f.type().equals(type)) {
-          return f;
-        }
-        known.add(f.type());
-      }
-    }
-    throw new InputRejectedException("--from " + type + ": no certificate source of that type is installed; "
-        + (known.isEmpty() ? "none is" : "available: " + String.join(", ", known)));
+  private static ProviderFactory find(String type, ProviderRegistry providers) throws InputRejectedException {
+    Set<String> known = providers.types(PurchasedCertificateSource.class);
+    return providers.factory(PurchasedCertificateSource.class, type).orElseThrow(() -> new InputRejectedException(
+        "--from " + type + ": no certificate source of that type is installed; "
+            + (known.isEmpty() ? "none is" : "available: " + String.join(", ", known))));
   }
 
   private static byte[] bytes(String s) { return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8); }

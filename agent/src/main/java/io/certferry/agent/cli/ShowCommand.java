@@ -2,12 +2,13 @@ package io.certferry.agent.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.CertManager;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.StoredVersion;
 
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -25,18 +26,18 @@ public final class ShowCommand extends StoreCommand {
   boolean json;
 
   @Override
-  int run() throws Exception {
-    FileStore store = global.openStore();
+  protected int run() throws Exception {
     try {
       FileStore.checkName(name);
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException(e.getMessage());
     }
+    CertificateStore store = openStore();
     if (!store.names().contains(name)) {
-      throw new InputRejectedException("no certificate named '" + name + "' in " + store.root()
+      throw new InputRejectedException("no certificate named '" + name + "' in " + storeDir()
           + "; `certferry list` shows the names");
     }
-    LineageStatus s = LineageStatus.of(store, name, Instant.now());
+    LineageStatus s = LineageStatus.of(CertManager.status(store, name, env().clock().instant()).orElseThrow());
     List<StoredVersion> versions = store.versions(name);
     if (json) {
       ObjectNode node = Json.MAPPER.valueToTree(s);
@@ -57,6 +58,12 @@ public final class ShowCommand extends StoreCommand {
   private static void printHuman(LineageStatus s, List<StoredVersion> versions, PrintWriter out) {
     out.println("name:       " + s.name());
     out.println("state:      " + s.state() + (s.daysLeft() == null ? "" : " (" + s.daysLeft() + " days left)"));
+    if (s.renewAt() != null) {
+      out.println("renews:     " + s.renewAt() + (s.renewReason() == null ? "" : " (" + s.renewReason() + ")"));
+    }
+    if (s.error() != null) {
+      out.println("error:      " + s.error());
+    }
     out.println("source:     " + (s.source() == null ? "-" : s.source()));
     out.println("domains:    " + String.join(", ", s.domains()));
     if (s.notAfter() != null) {

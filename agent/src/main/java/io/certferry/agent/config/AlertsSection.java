@@ -38,6 +38,6 @@ final class AlertsSection {
       }
     }
     return new AgentConfig.Alerts(levels,
-        values.duration("/alerts/failureThreshold", n.get("failureThreshold"), MAX_FAILURE_THRESHOLD).orElse(DEFAULT_FAILURE_THRESHOLD));
+        values.duration("/alerts/failureThreshold", n.get("failureThreshold"), null, MAX_FAILURE_THRESHOLD).orElse(DEFAULT_FAILURE_THRESHOLD));
   }
 }

@@ -2,11 +2,11 @@ package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderFactory;
+import io.certferry.core.ProviderRegistry;
 import io.certferry.core.Secrets;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,22 +23,22 @@ import java.util.Set;
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("store", "schedule", "http", "alerts", "notifications", "certificates");
 
-  private final ProviderTypes providers;
+  private final ProviderRegistry providers;
   private final Secrets secrets;
 
-  private ConfigLoader(ProviderTypes providers, Secrets secrets) {
+  private ConfigLoader(ProviderRegistry providers, Secrets secrets) {
     this.providers = providers;
     this.secrets = secrets;
   }
 
   /** A loader using every {@link ProviderFactory} on the class path and {@code secrets} to check references. */
   public static ConfigLoader withInstalledProviders(Secrets secrets) {
-    return new ConfigLoader(ProviderTypes.installed(), secrets);
+    return with(ProviderRegistry.installed(), secrets);
   }
 
-  /** The installed factory of {@code kind} ({@code DeployTarget.class}, ...) and {@code type}. */
-  public Optional<ProviderFactory> factory(Class<?> kind, String type) {
-    return providers.factory(kind, type);
+  /** A loader checking provider blocks against {@code providers} and references with {@code secrets}. */
+  public static ConfigLoader with(ProviderRegistry providers, Secrets secrets) {
+    return new ConfigLoader(providers, secrets);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.certferry.agent.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.ProviderFactory;
+import io.certferry.core.ProviderRegistry;
 import io.certferry.core.Secrets;
 
 import java.util.Iterator;
@@ -21,11 +22,11 @@ import java.util.regex.Pattern;
 final class ProviderBlocks {
   private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(token|secret|password|passphrase|apikey|api_key|hmackey|credential).*");
 
-  private final ProviderTypes types;
+  private final ProviderRegistry types;
   private final Problems problems;
   private final Values values;
 
-  ProviderBlocks(ProviderTypes types, Problems problems, Values values) {
+  ProviderBlocks(ProviderRegistry types, Problems problems, Values values) {
     this.types = types;
     this.problems = problems;
     this.values = values;

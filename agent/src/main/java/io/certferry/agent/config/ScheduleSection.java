@@ -13,6 +13,8 @@ final class ScheduleSection {
   static final Duration DEFAULT_TARGET_TIMEOUT = Duration.ofMinutes(10);
   /** A pass comes at least this often; the agent wakes for every renewal, retry and alert on its own. */
   static final Duration MAX_MAX_INTERVAL = Duration.ofDays(365);
+  /** No target answers faster than this (an API call, a reload, a handshake): less fails every deploy. */
+  static final Duration MIN_TARGET_TIMEOUT = Duration.ofSeconds(1);
   /** A deploy that takes longer than a day is hung, not slow. */
   static final Duration MAX_TARGET_TIMEOUT = Duration.ofDays(1);
 
@@ -27,8 +29,8 @@ final class ScheduleSection {
   AgentConfig.Schedule check(JsonNode n) {
     problems.unknownKeys("/schedule", n, KEYS);
     return new AgentConfig.Schedule(
-        values.duration("/schedule/maxInterval", n.get("maxInterval"), MAX_MAX_INTERVAL).orElse(DEFAULT_MAX_INTERVAL),
+        values.duration("/schedule/maxInterval", n.get("maxInterval"), null, MAX_MAX_INTERVAL).orElse(DEFAULT_MAX_INTERVAL),
         values.integer("/schedule/parallelism", n.get("parallelism"), 1, 256).orElse(DEFAULT_PARALLELISM),
-        values.duration("/schedule/targetTimeout", n.get("targetTimeout"), MAX_TARGET_TIMEOUT).orElse(DEFAULT_TARGET_TIMEOUT));
+        values.duration("/schedule/targetTimeout", n.get("targetTimeout"), MIN_TARGET_TIMEOUT, MAX_TARGET_TIMEOUT).orElse(DEFAULT_TARGET_TIMEOUT));
   }
 }

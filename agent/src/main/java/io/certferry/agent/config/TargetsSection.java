@@ -1,8 +1,8 @@
 package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.certferry.core.CertManager;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.x509.CertificateChecks;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,7 +74,7 @@ final class TargetsSection {
         }
         for (int i = 0; i < values.size(); i++) {
           String name = values.get(i).asText().toLowerCase(Locale.ROOT);
-          if (!domains.isEmpty() && !name.isEmpty() && !CertManager.missing(domains, List.of(name)).isEmpty()) {
+          if (!domains.isEmpty() && !name.isEmpty() && !CertificateChecks.covers(domains, name)) {
             problems.error(p + "/" + k + (v.isArray() ? "/" + i : ""), "the target serves " + name
                 + " but the certificate's domains do not cover it; add it to domains or fix the target");
           }

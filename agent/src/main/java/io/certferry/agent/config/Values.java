@@ -30,19 +30,23 @@ final class Values {
 
   /** A duration in any form {@link Durations} reads, longer than zero. */
   Optional<Duration> duration(String pointer, JsonNode n) {
-    return duration(pointer, n, null);
+    return duration(pointer, n, null, null);
   }
 
   /**
-   * A duration in any form {@link Durations} reads, longer than zero and at most {@code max}: the
-   * most a setting can mean, well before the agent's arithmetic with it could overflow.
+   * A duration in any form {@link Durations} reads, from {@code min} to {@code max} (null: longer than
+   * zero, no limit): what the setting can mean, well before the agent's arithmetic with it could overflow.
    */
-  Optional<Duration> duration(String pointer, JsonNode n, Duration max) {
+  Optional<Duration> duration(String pointer, JsonNode n, Duration min, Duration max) {
     return text(pointer, n).flatMap(t -> {
       try {
         Duration d = Durations.parse(t);
         if (d.isNegative() || d.isZero()) {
           problems.error(pointer, "'" + t + "' must be longer than zero");
+          return Optional.empty();
+        }
+        if (min != null && d.compareTo(min) < 0) {
+          problems.error(pointer, "'" + t.strip() + "' is shorter than this setting takes; give at least " + Durations.format(min));
           return Optional.empty();
         }
         if (max != null && d.compareTo(max) > 0) {

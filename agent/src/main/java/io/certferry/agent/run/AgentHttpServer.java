@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.certferry.agent.cli.LineageStatus;
+import io.certferry.core.CertManager;
 import io.certferry.core.store.CertificateStore;
 
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class AgentHttpServer implements AutoCloseable {
             : HttpRoutes.Reply.text(503, state.lastPass().isEmpty() ? "first pass not finished\n"
                 : "a certificate is expired or missing\n"))
         .get("/status", () -> new HttpRoutes.Reply(200, "application/json",
-            JSON.writeValueAsString(LineageStatus.all(store, clock.instant())) + "\n"))
+            JSON.writeValueAsString(LineageStatus.of(CertManager.status(store, clock.instant()))) + "\n"))
         .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
   }
 

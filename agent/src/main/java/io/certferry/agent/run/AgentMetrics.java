@@ -1,6 +1,7 @@
 package io.certferry.agent.run;
 
 import io.certferry.agent.config.AgentConfig;
+import io.certferry.core.CertificateStatus;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.notify.LifecycleEvent;
@@ -114,7 +115,7 @@ public final class AgentMetrics implements Notifier {
 
   /** Sets the gauges from a finished pass. */
   public void update(ReconcileReport report) {
-    for (ReconcileReport.CertificateStatus c : report.certificates()) {
+    for (CertificateStatus c : report.certificates()) {
       c.current().ifPresent(v -> set("certferry.certificate.expiration.timestamp.seconds",
           "The date after which the certificate expires, as a Unix timestamp", v.notAfter().getEpochSecond(),
           "certificate", c.name()));
@@ -123,7 +124,7 @@ public final class AgentMetrics implements Notifier {
       // As cert-manager's certmanager_certificate_ready_status: one series per condition, the true one at 1,
       // so alert rules written for cert-manager carry over (condition="False" == 1 pages).
       ready(c.name(), c.good() ? "True" : "False");
-      for (ReconcileReport.TargetStatus t : c.targets()) {
+      for (CertificateStatus.TargetStatus t : c.targets()) {
         set("certferry.target.in.sync", "1 when the target serves the current certificate, else 0",
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());
       }

@@ -16,6 +16,6 @@ public final class AgentState {
   /** Ready when a pass has finished and no certificate is expired or missing. */
   public boolean ready() {
     ReconcileReport r = last.get();
-    return r != null && r.certificates().stream().noneMatch(c -> c.state().equals("expired") || c.state().equals("missing"));
+    return r != null && r.certificates().stream().allMatch(io.certferry.core.CertificateStatus::ready);
   }
 }

@@ -1,10 +1,9 @@
 package io.certferry.agent.run;
 
+import io.certferry.core.CertificateStatus;
 import io.certferry.core.ReconcileReport;
 
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -14,16 +13,16 @@ final class StatusPrinter {
 
   private StatusPrinter() {}
 
-  static void print(ReconcileReport report, Instant now, PrintWriter out) {
+  static void print(ReconcileReport report, PrintWriter out) {
     out.printf("%-24s %-12s %-17s %5s  %s%n", "CERTIFICATE", "STATE", "EXPIRES (UTC)", "DAYS", "TARGETS");
-    for (ReconcileReport.CertificateStatus c : report.certificates()) {
+    for (CertificateStatus c : report.certificates()) {
       long inSync = c.targets().stream().filter(t -> t.state().equals("in-sync")).count();
       String expires = c.current().map(v -> DAY.format(v.notAfter())).orElse("-");
-      String days = c.current().map(v -> Long.toString(Math.floorDiv(Duration.between(now, v.notAfter()).getSeconds(), 86_400L))).orElse("-");
+      String days = c.daysLeft().map(d -> Long.toString(d)).orElse("-");
       out.printf("%-24s %-12s %-17s %5s  %d/%d in sync%s%n", cut(c.name(), 24), c.state(), expires, days, inSync,
           c.targets().size(), c.renewedNow() ? ", new version " + c.current().map(v -> v.number()).orElse(0) : "");
       c.error().ifPresent(e -> out.printf("  ! %s%n", e));
-      for (ReconcileReport.TargetStatus t : c.targets()) {
+      for (CertificateStatus.TargetStatus t : c.targets()) {
         out.printf("  -> %-20s %-8s%s%n", cut(t.id(), 20), t.state(),
             t.lastError().filter(x -> !t.state().equals("in-sync")).map(e -> "  " + e
                 + t.nextAttempt().map(n -> " (next try " + DAY.format(n) + ")").orElse("")).orElse(""));

@@ -1,5 +1,6 @@
 package io.certferry.agent.cli;
 
+import io.certferry.agent.Environment;
 import io.certferry.agent.Main;
 
 import java.io.PrintWriter;
@@ -10,16 +11,7 @@ import picocli.CommandLine;
 /** Runs {@code certferry} in-process with captured output and a clock the test controls. */
 record CliRun(int code, String out, String err) {
   static CliRun of(Clock clock, String... args) {
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        if (cls == RenewCommand.class) {
-          return cls.cast(new RenewCommand(clock));
-        }
-        return CommandLine.defaultFactory().create(cls);
-      }
-    };
-    CommandLine cli = new CommandLine(new Main(), factory).setExecutionExceptionHandler(new CliErrors());
+    CommandLine cli = Main.commandLine(Environment.system().withClock(clock));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));

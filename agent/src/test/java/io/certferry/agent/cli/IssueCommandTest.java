@@ -61,7 +61,7 @@ class IssueCommandTest {
         "--http-address", "127.0.0.1", "--http-port", String.valueOf(pebble.httpPort()), "--key-type", "rsa-2048"));
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("shop: version 1 issued for ").contains("shop.example.com, ");
-    assertThat(err.toString()).contains("certferry: validated shop.example.com");
+    assertThat(err.toString()).contains("certferry: shop: validated shop.example.com");
 
     FileStore fs = FileStore.open(store);
     StoredVersion v = fs.current("shop").orElseThrow();
@@ -71,7 +71,10 @@ class IssueCommandTest {
     assertThat(v.details()).containsKeys(AcmeIssuer.CERTIFICATE_URL, AcmeIssuer.ACCOUNT_URL);
     JsonNode spec = new ObjectMapper().readTree(Files.readString(store.resolve("certs/shop/spec.json")));
     assertThat(spec.toString()).contains("\"source\":\"acme\"").contains(pebble.directoryUrl().toString())
-        .contains("\"httpPort\":\"" + pebble.httpPort() + "\"");
+        .contains("\"http\":{\"port\":" + pebble.httpPort() + ",\"address\":\"127.0.0.1\"}");
+    // The issuer block is the YAML's, by the same names: the CLI's flags and the config are one model.
+    assertThat(spec.at("/issuer/type").asText()).isEqualTo("acme");
+    assertThat(spec.at("/issuer/agreeTos").asBoolean()).isTrue();
 
     int again = run(issueArgs("shop", "--domain", "shop.example.com", "--domain", "www.shop.example.com",
         "--http-address", "127.0.0.1", "--http-port", String.valueOf(pebble.httpPort()), "--reuse-key"));
@@ -102,11 +105,11 @@ class IssueCommandTest {
     assertThat(run(issueArgs("x", "--domain", "bad_name!"))).isEqualTo(3);
     assertThat(err.toString()).contains("--domain 'bad_name!' is not a DNS name");
     assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "tls-alpn-01"))).isEqualTo(3);
-    assertThat(err.toString()).contains("challenge tls-alpn-01 is not supported");
+    assertThat(err.toString()).contains("--challenge: 'tls-alpn-01' is not a challenge type");
     assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "dns-01"))).isEqualTo(3);
     assertThat(err.toString()).contains("--dns-provider");
     assertThat(run(issueArgs("x", "--domain", "a.example.com", "--eab-kid", "k", "--eab-hmac-ref", "plainsecret"))).isEqualTo(3);
-    assertThat(err.toString()).contains("must be a reference").doesNotContain("plainsecret;");
+    assertThat(err.toString()).contains("a secret must not be written here").doesNotContain("plainsecret;");
     assertThat(run("issue", "--name", "x", "--domain", "a.example.com", "--server", "lets-encrypt")).isEqualTo(3);
     assertThat(err.toString()).contains("neither a known name");
     assertThat(run("revoke", "nothing-here")).isEqualTo(3);
@@ -124,10 +127,12 @@ class IssueCommandTest {
     assertThat(run(issueArgs("nope", "--domain", "nope.example.com", "--webroot", webroot.toString()))).isEqualTo(1);
     assertThat(err.toString()).contains("validation of nope.example.com failed").contains("attempt 1");
     JsonNode state = new ObjectMapper().readTree(Files.readString(store.resolve("certs/nope/state.json")));
-    assertThat(state.path("failedAttempts").asInt()).isEqualTo(1);
-    assertThat(java.time.Instant.parse(state.path("nextAttempt").asText())).isAfter(java.time.Instant.now());
-    assertThat(state.path("lastError").asText()).contains("nope.example.com");
+    assertThat(state.at("/failure/attempts").asInt()).isEqualTo(1);
+    assertThat(state.at("/failure/kind").asText()).isEqualTo("validation-failed");
+    assertThat(java.time.Instant.parse(state.at("/failure/nextAttempt").asText())).isAfter(java.time.Instant.now());
+    assertThat(state.at("/failure/lastError").asText()).contains("nope.example.com");
+    // The engine holds the next order until the backoff has passed: no second order now.
     assertThat(run(issueArgs("nope", "--domain", "nope.example.com", "--webroot", webroot.toString()))).isEqualTo(1);
-    assertThat(err.toString()).contains("backing off until");
+    assertThat(err.toString()).contains("1 failed attempt(s), next attempt not before");
   }
 }

@@ -148,7 +148,7 @@ class RenewCommandTest {
     CliRun run = renew();
 
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.FAILED);
-    assertThat(run.err()).contains("broken: renewal failed: broken: spec.json has no 'server' option")
+    assertThat(run.err()).contains("broken: renewal failed: broken: issuer: server is missing")
         .contains("1 of 2 certificate(s) failed");
     assertThat(run.out()).contains("ok: issued version 1");
     assertThat(store().versions("broken")).isEmpty();
@@ -169,7 +169,8 @@ class RenewCommandTest {
         public MockResponse dispatch(RecordedRequest request) {
           String path = request.getUrl().encodedPath();
           if (path.equals("/dir")) {
-            return new MockResponse.Builder().code(200).body("{\"newNonce\": \"" + server.url("/nonce")
+            return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                .body("{\"newNonce\": \"" + server.url("/nonce")
                 + "\", \"renewalInfo\": \"" + server.url("/renewal-info") + "\"}").build();
           }
           if (path.equals("/renewal-info/" + certId)) {
@@ -191,7 +192,7 @@ class RenewCommandTest {
       CliRun notDue = renew();
       assertThat(notDue.code()).as(notDue.toString()).isZero();
       assertThat(notDue.out()).contains("ari: not due, renews at ").contains("(ARI window ");
-      Instant chosen = store().state("ari").ariRenewAt();
+      Instant chosen = store().state("ari").ari().renewAt();
       assertThat(chosen).isBetween(futureStart, futureStart.plus(Duration.ofDays(2)));
 
       // The CA moves the window into the past (e.g. ahead of a revocation): renew now, and say why.
@@ -206,7 +207,7 @@ class RenewCommandTest {
       // The mock is no ACME server: the order fails, which shows the renewal was attempted.
       assertThat(moved.code()).as(moved.toString()).isEqualTo(ExitCodes.FAILED);
       assertThat(moved.err()).contains("ari: renewal failed");
-      assertThat(store().state("ari").ariExplanationUrl()).isEqualTo("https://ca.example/incidents/42");
+      assertThat(store().state("ari").ari().explanationUrl()).isEqualTo("https://ca.example/incidents/42");
       assertThat(store().versions("ari")).hasSize(1);
     }
   }

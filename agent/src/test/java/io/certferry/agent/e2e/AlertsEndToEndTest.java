@@ -74,7 +74,7 @@ class AlertsEndToEndTest {
           t0.minus(Duration.ofDays(330)), t0.plus(Duration.ofDays(35))), "imported", Map.of());
 
       List<String> events = new ArrayList<>();
-      try (CertManager m = AgentAssembly.build(c, loader, store, secrets, clock, List.of())) {
+      try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system().withClock(clock).withSecrets(secrets), List.of(), line -> { })) {
         ReconcileReport r = m.reconcile();
         assertThat(r.certificates().get(0).targets().get(0).state()).isEqualTo("failed");
         assertThat(hook.getRequestCount()).isZero(); // a failure younger than the threshold is not alerted

@@ -88,16 +88,10 @@ class FullChainEndToEndTest {
 
   /** {@code certferry ARGS} in-process; {@code run} gets this test's clock and secrets, all else is as shipped. */
   Result certferry(String... args) {
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        return cls == RunCommand.class ? cls.cast(new RunCommand(clock, secrets)) : CommandLine.defaultFactory().create(cls);
-      }
-    };
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new Main(), factory).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute(args);
+    int code = Main.commandLine(io.certferry.agent.Environment.system().withClock(clock).withSecrets(secrets))
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 

@@ -122,8 +122,7 @@ class PebbleNginxEndToEndTest {
         FileStore store = FileStore.open(c.store());
         MutableClock clock = new MutableClock(Instant.now());
         io.certferry.agent.run.AgentMetrics metrics = new io.certferry.agent.run.AgentMetrics();
-        try (CertManager m = AgentAssembly.build(c, loader, store, ReferenceSecrets.withEnvironment(Map.of()), clock,
-            List.of(metrics))) {
+        try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system().withClock(clock).withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(metrics), line -> { })) {
           ReconcileReport first = m.reconcile();
           assertThat(first.allGood()).as(first.toString()).isTrue();
           StoredVersion v1 = store.current("www").orElseThrow();

@@ -57,8 +57,8 @@ class AgentHttpAndMetricsTest {
     FileStore store = FileStore.open(c.store());
     AgentMetrics metrics = new AgentMetrics();
     AgentState state = new AgentState();
-    try (CertManager m = AgentAssembly.build(c, loader, store, ReferenceSecrets.withEnvironment(Map.of()),
-        Clock.systemUTC(), List.of(Notifier.LOG, metrics));
+    try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system()
+        .withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(Notifier.LOG, metrics), line -> { });
          AgentHttpServer server = AgentHttpServer.start("127.0.0.1", 0, state, metrics, store, Clock.systemUTC())) {
       assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
       assertThat(get(server, "/readyz").statusCode()).isEqualTo(503);

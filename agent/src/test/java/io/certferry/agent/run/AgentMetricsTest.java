@@ -2,6 +2,7 @@ package io.certferry.agent.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.Environment;
 import io.certferry.agent.Main;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
@@ -27,7 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,8 +176,8 @@ class AgentMetricsTest {
     AgentMetrics metrics = new AgentMetrics(c);
     // A pass over the local certificate fills the gauges; the ACME one would contact Let's Encrypt.
     AgentConfig localOnly = load(config("local.yaml", "127.0.0.1:0", false));
-    try (CertManager m = AgentAssembly.build(localOnly, ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(Map.of())),
-        FileStore.open(c.store()), ReferenceSecrets.withEnvironment(Map.of()), Clock.systemUTC(), List.<Notifier>of(metrics))) {
+    try (CertManager m = AgentAssembly.build(localOnly, FileStore.open(c.store()),
+        Environment.system().withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.<Notifier>of(metrics), line -> { })) {
       ReconcileReport r = m.reconcile();
       metrics.update(r);
     }

@@ -143,7 +143,7 @@ class RunOnceAndLoopTest {
     FileStore store = FileStore.open(c.store());
     List<Instant> waits = new ArrayList<>();
     List<ReconcileReport> reports = new ArrayList<>();
-    try (CertManager m = AgentAssembly.build(c, loader, store, ReferenceSecrets.withEnvironment(Map.of()), clock, List.of())) {
+    try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system().withClock(clock).withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(), line -> { })) {
       ReconcileLoop[] loop = new ReconcileLoop[1];
       Waiter driven = new Waiter() {
         @Override

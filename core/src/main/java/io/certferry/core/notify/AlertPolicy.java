@@ -88,7 +88,7 @@ public final class AlertPolicy {
   }
 
   /** The smallest configured level the time left falls under; 0 once expired; empty while far from expiry. */
-  Optional<Integer> level(Instant notAfter, Instant now) {
+  public Optional<Integer> level(Instant notAfter, Instant now) {
     if (!now.isBefore(notAfter)) {
       return Optional.of(0);
     }

@@ -7,28 +7,37 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Whether a certificate is due for renewal, when, and why.
+ * Whether a certificate is renewed now, when it is due, and why.
  *
- * @param due renew now
- * @param renewAt the instant renewal is (or was) due; for a due decision it may lie in the past
- * @param reason one line for people, e.g. {@code a third of the 90-day lifetime left on 2027-01-30}
+ * @param due attempt a renewal now
+ * @param renewAt when the certificate is (or was) due by its rule; may lie in the past
+ * @param attemptAt when the next attempt is made: {@code renewAt}, or later while a failure backoff or the
+ *     CA's rate limit holds it back
  * @param source the rule that set {@code renewAt}
- * @param replaces the ARI certificate id of the certificate being replaced (for the ACME order's
- *                 {@code replaces} field); only when the CA offers ARI and the id could be computed
- * @param windowMoved set when the CA moved its suggested window since the last check: a message
- *                    to alert on (an early window usually means a revocation is coming)
+ * @param reason one line for people, e.g. {@code a third of the 90-day lifetime left on 2027-01-30}
+ * @param hold why a due renewal waits ({@code backoff} or {@code rate limit} with its instant), if it does
+ * @param replaces the ARI id of the certificate being replaced, for the order's {@code replaces}; only
+ *     when the CA offers ARI and the id could be computed
+ * @param windowMoved set when the CA moved its window since the last look: a message to alert on (an early
+ *     window usually means a revocation is coming)
  * @param explanationUrl the CA's explanation of its window, when it gave one
- * @param state the lineage state to save after this decision (ARI window, chosen instant, next poll)
+ * @param state the lineage state to save after this decision (plan, ARI window, next poll)
+ * @since 0.1
  */
-public record RenewalDecision(boolean due, Instant renewAt, String reason, RenewalSource source,
-                              Optional<String> replaces, Optional<String> windowMoved, Optional<URI> explanationUrl,
-                              LineageState state) {
-  /** Instant renewal will next be looked at again: {@code renewAt} or, for ARI, the next poll if earlier. */
+public record RenewalDecision(boolean due, Instant renewAt, Instant attemptAt, RenewalSource source, String reason,
+                              Optional<String> hold, Optional<String> replaces, Optional<String> windowMoved,
+                              Optional<URI> explanationUrl, LineageState state) {
+  /** When to look again: the attempt, or the next ARI poll if that comes first. */
   public Instant nextCheck() {
     if (due) {
-      return renewAt;
+      return attemptAt;
     }
-    Instant poll = state.ariNextPoll();
-    return poll != null && poll.isBefore(renewAt) ? poll : renewAt;
+    Instant poll = state.ari() == null ? null : state.ari().nextPoll();
+    return poll != null && poll.isBefore(attemptAt) ? poll : attemptAt;
+  }
+
+  /** The rule's instant and reason as kept in {@code state.json}. */
+  public LineageState.Plan plan(String sha256) {
+    return new LineageState.Plan(sha256, renewAt, source.id(), reason);
   }
 }

@@ -6,36 +6,34 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * Decides when a certificate is renewed. ARI (RFC 9773) first: the CA's suggested window, a
- * uniformly random instant inside it kept stable while the window stays put and re-picked when the
- * CA moves it, polled again after the CA's {@code Retry-After}. Without ARI (no source, no AKI in
- * the certificate, or the fetch failed), the {@link RenewalPolicy}: a third of the lifetime left
- * (half under 10 days) or an explicit {@code renewBefore}. A decision that is due is still held
- * back by the lineage's rate-limit and failure backoff instants, unless forced.
+ * The one place that decides when a certificate is renewed; every door (the agent, {@code certferry
+ * renew}, an embedding tool) goes through it. ARI (RFC 9773) first: the CA's suggested window, a
+ * uniformly random instant inside it kept stable while the window stays put and re-picked when the CA
+ * moves it, polled again after the CA's {@code Retry-After}. Without ARI (no source, no AKI in the
+ * certificate, or the fetch failed), the {@link RenewalPolicy}: a third of the lifetime left (half
+ * under 10 days) or an explicit {@code renewBefore}. A due renewal is then held back by the lineage's
+ * failure backoff and the CA's rate limit; forcing skips the backoff, never the CA's limit.
  *
- * <p>Time and randomness are injected, so decisions are tested by moving a fake clock. The only
- * I/O is the {@link RenewalInfoSource}, called at most once per decision and only when the last
- * answer's {@code Retry-After} has passed.
+ * <p>Time and randomness are injected, so decisions are tested by moving a fake clock. The only I/O
+ * is the {@link RenewalInfoSource}, called at most once per decision and only when the last answer's
+ * {@code Retry-After} has passed.
  *
  * <pre>
  * RenewalPlanner planner = RenewalPlanner.builder().clock(clock).build();
  * RenewalDecision d = planner.decide(RenewalCandidate.of("www", leaf), RenewalPolicy.defaults(),
- *     store.state("www"), Optional.of(ariClient.source(renewalInfoUrl)), false);
- * store.saveState("www", d.state());
+ *     store.state("www"), issuer.renewalInfo(), false);
  * </pre>
+ *
+ * @since 0.1
  */
 public final class RenewalPlanner {
-  /** Key in {@link LineageState#extra()}: the ARI id the stored window belongs to. */
+  /** Key in a version's details: its ARI certificate id, stored at issuance. */
   public static final String ARI_CERT_ID = "ariCertId";
-  /** Key in {@link LineageState#extra()}: why the last renewal information fetch failed. */
-  public static final String ARI_ERROR = "ariError";
   /** How long a failed fetch waits before the next try (so an outage is not hammered). */
   static final Duration FAILED_FETCH_RETRY = Duration.ofHours(1);
 
@@ -53,7 +51,7 @@ public final class RenewalPlanner {
    * Decides for one certificate.
    *
    * @param ari where to fetch renewal information, empty when the CA offers none (or for the local CA)
-   * @param force renew now whatever the rules say (rate limits still hold)
+   * @param force renew now whatever the rules say (the CA's rate limit still holds)
    */
   public RenewalDecision decide(RenewalCandidate cert, RenewalPolicy policy, LineageState state,
                                 Optional<RenewalInfoSource> ari, boolean force) throws InterruptedException {
@@ -76,72 +74,75 @@ public final class RenewalPlanner {
     return hold(planned, replaces, now, force);
   }
 
+  /**
+   * The plan the rules give without asking the CA: the window last fetched if the state holds one for
+   * this certificate, else the policy. For readers that must not do I/O ({@code list}).
+   */
+  public static RenewalDecision offline(RenewalCandidate cert, RenewalPolicy policy, LineageState state, Instant now) {
+    RenewalPolicy.Rule rule = policy.ruleFor(cert.notBefore(), cert.notAfter());
+    LineageState.Ari a = state.ari();
+    boolean window = a != null && a.hasWindow() && cert.ariCertificateId().map(a.certId()::equals).orElse(false);
+    Planned planned = window ? fromWindow(cert, rule, state, "", Optional.empty()) : fromRule(rule, state, "");
+    return hold(planned, Optional.empty(), now, false);
+  }
+
   private Planned ari(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state, RenewalInfoSource source,
                       Instant now) throws InterruptedException {
     String certId = cert.ariCertificateId().orElseThrow();
-    boolean sameCert = certId.equals(state.extra().get(ARI_CERT_ID));
-    boolean pollDue = !sameCert || state.ariNextPoll() == null || !now.isBefore(state.ariNextPoll());
-    boolean haveWindow = sameCert && state.ariWindowStart() != null && state.ariWindowEnd() != null
-        && state.ariRenewAt() != null;
+    LineageState.Ari known = state.ari() != null && certId.equals(state.ari().certId()) ? state.ari() : null;
+    boolean pollDue = known == null || known.nextPoll() == null || !now.isBefore(known.nextPoll());
     if (!pollDue) {
-      if (haveWindow) {
+      if (known.hasWindow()) {
         return fromWindow(cert, rule, state, "", Optional.empty());
       }
-      String error = state.extra().getOrDefault(ARI_ERROR, "no answer");
-      return fromRule(rule, state, "ARI unavailable (" + error + "; next try " + minute(state.ariNextPoll()) + "); ");
+      String error = known.error() == null ? "no answer" : known.error();
+      return fromRule(rule, state, "ARI unavailable (" + error + "; next try " + Times.minute(known.nextPoll()) + "); ");
     }
     RenewalInfo info;
     try {
       info = source.fetch(certId);
     } catch (AriException e) {
-      return afterFailedFetch(cert, rule, state, certId, sameCert, haveWindow, e.getMessage(), now);
+      return afterFailedFetch(cert, rule, state, known, certId, e.getMessage(), now);
     }
     Instant start = info.windowStart();
     Instant end = info.windowEnd();
-    boolean sameWindow = haveWindow && start.equals(state.ariWindowStart()) && end.equals(state.ariWindowEnd());
-    Instant renewAt = sameWindow && inWindow(state.ariRenewAt(), start, end) ? state.ariRenewAt() : pick(start, end);
+    boolean sameWindow = known != null && known.hasWindow() && start.equals(known.windowStart())
+        && end.equals(known.windowEnd());
+    Instant renewAt = sameWindow && inWindow(known.renewAt(), start, end) ? known.renewAt() : pick(start, end);
     Optional<String> moved = Optional.empty();
-    if (haveWindow && !sameWindow) {
-      moved = Optional.of("ARI window moved by the CA from " + window(state.ariWindowStart(), state.ariWindowEnd())
+    if (known != null && known.hasWindow() && !sameWindow) {
+      moved = Optional.of("ARI window moved by the CA from " + window(known.windowStart(), known.windowEnd())
           + " to " + window(start, end) + info.explanationUrl().map(u -> "; explanation: " + u).orElse(""));
     }
-    Map<String, String> extra = new HashMap<>(state.extra());
-    extra.put(ARI_CERT_ID, certId);
-    extra.remove(ARI_ERROR);
-    LineageState next = new LineageState(state.noOrderBefore(), state.failedAttempts(), state.nextAttempt(),
-        state.lastError(), start, end, renewAt, now.plus(info.retryAfter()),
-        info.explanationUrl().map(URI::toString).orElse(null), extra);
-    return fromWindow(cert, rule, next, "", moved);
+    LineageState.Ari next = new LineageState.Ari(certId, start, end, renewAt, now.plus(info.retryAfter()),
+        info.explanationUrl().map(URI::toString).orElse(null), null);
+    return fromWindow(cert, rule, state.withAri(next), "", moved);
   }
 
-  private Planned afterFailedFetch(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state, String certId,
-                                   boolean sameCert, boolean haveWindow, String error, Instant now) {
-    Map<String, String> extra = new HashMap<>(state.extra());
-    extra.put(ARI_CERT_ID, certId);
-    extra.put(ARI_ERROR, error);
-    LineageState next = new LineageState(state.noOrderBefore(), state.failedAttempts(), state.nextAttempt(),
-        state.lastError(), sameCert ? state.ariWindowStart() : null, sameCert ? state.ariWindowEnd() : null,
-        sameCert ? state.ariRenewAt() : null, now.plus(FAILED_FETCH_RETRY),
-        sameCert ? state.ariExplanationUrl() : null, extra);
-    if (haveWindow) {
+  private static Planned afterFailedFetch(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state,
+                                          LineageState.Ari known, String certId, String error, Instant now) {
+    Instant retry = now.plus(FAILED_FETCH_RETRY);
+    LineageState.Ari next = known != null ? known.withError(error, retry)
+        : new LineageState.Ari(certId, null, null, null, retry, null, error);
+    LineageState s = state.withAri(next);
+    if (next.hasWindow()) {
       // A transient outage must not drop an early window the CA already gave (e.g. before a revocation).
-      return fromWindow(cert, rule, next, "ARI unavailable (" + error + "), using the last answer: ", Optional.empty());
+      return fromWindow(cert, rule, s, "ARI unavailable (" + error + "), using the last answer: ", Optional.empty());
     }
-    return fromRule(rule, next, "ARI unavailable (" + error + "); ");
+    return fromRule(rule, s, "ARI unavailable (" + error + "); ");
   }
 
-  private Planned fromWindow(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state, String prefix,
-                             Optional<String> moved) {
-    Instant renewAt = state.ariRenewAt();
-    Optional<URI> explanation = Optional.ofNullable(state.ariExplanationUrl()).map(URI::create);
-    if (!renewAt.isBefore(cert.notAfter())) {
-      Planned p = fromRule(rule, state, "ARI window " + window(state.ariWindowStart(), state.ariWindowEnd())
-          + " ends after expiry; ");
+  private static Planned fromWindow(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state, String prefix,
+                                    Optional<String> moved) {
+    LineageState.Ari a = state.ari();
+    Optional<URI> explanation = Optional.ofNullable(a.explanationUrl()).map(URI::create);
+    if (!a.renewAt().isBefore(cert.notAfter())) {
+      Planned p = fromRule(rule, state, "ARI window " + window(a.windowStart(), a.windowEnd()) + " ends after expiry; ");
       return new Planned(p.renewAt(), p.source(), p.reason(), p.state(), moved, explanation, true);
     }
-    String reason = prefix + "ARI window " + window(state.ariWindowStart(), state.ariWindowEnd()) + ", chose "
-        + minute(renewAt) + explanation.map(u -> " (explanation: " + u + ")").orElse("");
-    return new Planned(renewAt, RenewalSource.ARI, reason, state, moved, explanation, true);
+    String reason = prefix + "ARI window " + window(a.windowStart(), a.windowEnd()) + ", chose "
+        + Times.minute(a.renewAt()) + explanation.map(u -> " (explanation: " + u + ")").orElse("");
+    return new Planned(a.renewAt(), RenewalSource.ARI, reason, state, moved, explanation, true);
   }
 
   private static Planned fromRule(RenewalPolicy.Rule rule, LineageState state, String prefix) {
@@ -152,19 +153,23 @@ public final class RenewalPlanner {
   /** Rate limits and failure backoff hold back a due renewal; forcing skips the backoff, never the CA's limit. */
   private static RenewalDecision hold(Planned p, Optional<String> replaces, Instant now, boolean force) {
     boolean due = !p.renewAt().isAfter(now);
-    Instant at = p.renewAt();
-    String reason = p.reason();
+    Instant attemptAt = due ? now : p.renewAt();
+    Optional<String> hold = Optional.empty();
     LineageState s = p.state();
-    if (due && s.noOrderBefore() != null && now.isBefore(s.noOrderBefore())) {
+    Instant limit = s.noOrderBefore();
+    Instant backoff = s.failure() == null ? null : s.failure().nextAttempt();
+    if (due && limit != null && now.isBefore(limit)) {
       due = false;
-      at = s.noOrderBefore();
-      reason += "; held by the CA's rate limit until " + minute(at);
-    } else if (due && !force && s.nextAttempt() != null && now.isBefore(s.nextAttempt())) {
+      attemptAt = limit;
+      hold = Optional.of("held by the CA's rate limit until " + Times.minute(limit));
+    } else if (due && !force && backoff != null && now.isBefore(backoff)) {
       due = false;
-      at = s.nextAttempt();
-      reason += "; retrying after " + s.failedAttempts() + " failed attempt(s) at " + minute(at);
+      attemptAt = backoff;
+      hold = Optional.of("retrying after " + s.failure().attempts() + " failed attempt(s) at " + Times.minute(backoff));
     }
-    return new RenewalDecision(due, at, reason, p.source(), replaces, p.moved(), p.explanation(), s);
+    String reason = p.reason() + hold.map(h -> "; " + h).orElse("");
+    return new RenewalDecision(due, p.renewAt(), attemptAt, p.source(), reason, hold, replaces, p.moved(),
+        p.explanation(), s);
   }
 
   private Instant pick(Instant start, Instant end) {
@@ -176,9 +181,7 @@ public final class RenewalPlanner {
     return t != null && !t.isBefore(start) && t.isBefore(end);
   }
 
-  private static String window(Instant start, Instant end) { return minute(start) + ".." + minute(end); }
-
-  private static String minute(Instant t) { return Times.minute(t); }
+  private static String window(Instant start, Instant end) { return Times.minute(start) + ".." + Times.minute(end); }
 
   private record Planned(Instant renewAt, RenewalSource source, String reason, LineageState state,
                          Optional<String> moved, Optional<URI> explanation, boolean ariAnswered) {}

@@ -1,6 +1,12 @@
 package io.certferry.core.renew;
 
-/** Which rule set a renewal decision's instant. */
+import java.util.Locale;
+
+/**
+ * Which rule set a renewal decision's instant.
+ *
+ * @since 0.1
+ */
 public enum RenewalSource {
   /** The CA's suggested window (ACME Renewal Information, RFC 9773). */
   ARI,
@@ -8,6 +14,19 @@ public enum RenewalSource {
   LIFETIME,
   /** An explicit {@code renewBefore} from the lineage's options. */
   RENEW_BEFORE,
-  /** Renewal asked for by the operator ({@code renew --force}). */
-  FORCED
+  /** Renewal asked for by the operator ({@code renew --force}) or after a revocation. */
+  FORCED;
+
+  /** {@code ari}, {@code lifetime}, {@code renew-before}, {@code forced}: in state.json, JSON and metrics. */
+  public String id() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+  /** The source named by {@link #id()}; {@link #LIFETIME} for an unknown or missing id. */
+  public static RenewalSource ofId(String id) {
+    for (RenewalSource s : values()) {
+      if (s.id().equals(id)) {
+        return s;
+      }
+    }
+    return LIFETIME;
+  }
 }

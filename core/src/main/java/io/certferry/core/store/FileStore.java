@@ -281,7 +281,8 @@ public final class FileStore implements CertificateStore {
       return Optional.empty();
     }
     OrderFile f = StoreJson.read(json, OrderFile.class);
-    PrivateKey key = StorePem.readPrivateKey(readBytes(keyFile), keyFile.toString());
+    byte[] pem = readBytes(keyFile);
+    KeyPair key = new KeyPair(StorePem.readPublicKey(pem, keyFile.toString()), StorePem.readPrivateKey(pem, keyFile.toString()));
     return Optional.of(new PendingOrder(f.directory(), f.account(), f.orderUrl(), key, f.placedAt(), f.domains()));
   }
 
@@ -294,7 +295,8 @@ public final class FileStore implements CertificateStore {
     try (Lock ignored = lock(name)) {
       removeTemporaries(lineage(name));
       // The key first: order.json is what makes the order visible, and it must never lack its key.
-      files.write(lineage(name).resolve("order-key.pem"), ascii(StorePem.privateKey(order.key())), AtomicFiles.SECRET);
+      String pem = StorePem.privateKey(order.key().getPrivate()) + PemWriter.publicKey(order.key().getPublic());
+      files.write(lineage(name).resolve("order-key.pem"), ascii(pem), AtomicFiles.SECRET);
       files.write(lineage(name).resolve("order.json"), StoreJson.write(new OrderFile(order.directory(), order.account(),
           order.orderUrl(), order.placedAt(), order.domains())), AtomicFiles.PUBLIC);
     } catch (IOException e) {

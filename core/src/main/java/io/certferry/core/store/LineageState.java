@@ -2,32 +2,103 @@ package io.certferry.core.store;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * {@code state.json}: what the renewal side must remember between runs. Null fields are unknown.
+ * {@code state.json}: what the engine must remember about a lineage between passes and processes.
+ * Written by {@code CertManager} only; stores keep it as one document. Change it with the withers:
+ * {@code state.withFailure(f).withNextDue(t)}.
  *
- * @param noOrderBefore no new ACME order before this instant (a rate limit's Retry-After)
- * @param failedAttempts consecutive failed issuance attempts (for backoff with jitter)
- * @param nextAttempt earliest next issuance attempt after a failure
- * @param lastError the last failure, for {@code show} and alerts
- * @param ariWindowStart start of the CA's suggested renewal window (RFC 9773)
- * @param ariWindowEnd end of that window
- * @param ariRenewAt the random instant chosen inside the window
- * @param ariNextPoll when to fetch the renewal info again (its Retry-After)
- * @param ariExplanationUrl the CA's explanation of an early window (e.g. a mass revocation)
- * @param extra anything else a component keeps (alert levels sent, etc.)
+ * @param plan the last renewal decision for the current version (null before the first decision)
+ * @param nextDue the earliest instant the engine wants to look at this lineage again: renewal, retry,
+ *     ARI re-poll, alert level or window opening. Stores index it (the due queue); null means "now"
+ * @param failure consecutive failed issuance attempts (null when the last attempt succeeded)
+ * @param noOrderBefore no new order before this instant: the CA's rate limit (null when none)
+ * @param ari the CA's suggested renewal window for the current version (null without ARI)
+ * @param alerts what {@code AlertPolicy} has sent, so a restart does not repeat an alert
+ * @since 0.1
  */
-public record LineageState(Instant noOrderBefore, int failedAttempts, Instant nextAttempt, String lastError,
-                           Instant ariWindowStart, Instant ariWindowEnd, Instant ariRenewAt, Instant ariNextPoll,
-                           String ariExplanationUrl, Map<String, String> extra) {
+public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant noOrderBefore, Ari ari,
+                           Map<String, String> alerts) {
+  private static final LineageState EMPTY = new LineageState(null, null, null, null, null, Map.of());
+
   public LineageState {
-    extra = extra == null ? Map.of() : Map.copyOf(extra);
+    alerts = alerts == null ? Map.of() : Map.copyOf(alerts);
   }
 
-  /** When the engine wants to look at the lineage again; not recorded yet (every lineage is due). */
-  public Instant nextDue() { return null; }
+  public static LineageState empty() { return EMPTY; }
 
-  public static LineageState empty() {
-    return new LineageState(null, 0, null, null, null, null, null, null, null, Map.of());
+  /**
+   * A renewal decision as it was made.
+   *
+   * @param sha256 the version it was made for
+   * @param renewAt when the version is (or was) due
+   * @param rule which rule set it: {@code ari}, {@code lifetime}, {@code renew-before}, {@code forced}
+   * @param reason one line for people
+   */
+  public record Plan(String sha256, Instant renewAt, String rule, String reason) {
+    public Plan {
+      Objects.requireNonNull(renewAt, "renewAt");
+    }
+  }
+
+  /**
+   * Consecutive failed issuance attempts.
+   *
+   * @param kind the last failure's kind ({@code validation-failed}, {@code ca-unreachable}, ...)
+   * @param since when the first of them happened
+   * @param nextAttempt earliest next attempt (the backoff)
+   */
+  public record Failure(String kind, int attempts, Instant since, Instant nextAttempt, String lastError) {}
+
+  /**
+   * The CA's renewal information (RFC 9773) for one certificate.
+   *
+   * @param certId the ARI id the window belongs to
+   * @param renewAt the random instant chosen inside the window, kept while the window stays put
+   * @param nextPoll when to ask again (the CA's Retry-After)
+   * @param explanationUrl the CA's explanation of the window, if it gave one
+   * @param error why the last fetch failed (null after a good answer)
+   */
+  public record Ari(String certId, Instant windowStart, Instant windowEnd, Instant renewAt, Instant nextPoll,
+                    String explanationUrl, String error) {
+    public Ari withError(String error, Instant nextPoll) {
+      return new Ari(certId, windowStart, windowEnd, renewAt, nextPoll, explanationUrl, error);
+    }
+
+    /** Whether the CA gave a window (a first fetch that failed leaves only the error). */
+    public boolean hasWindow() { return windowStart != null && windowEnd != null && renewAt != null; }
+  }
+
+  public LineageState withPlan(Plan plan) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts); }
+
+  public LineageState withNextDue(Instant nextDue) {
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+  }
+
+  public LineageState withFailure(Failure failure) {
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+  }
+
+  public LineageState withNoOrderBefore(Instant noOrderBefore) {
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+  }
+
+  public LineageState withAri(Ari ari) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts); }
+
+  public LineageState withAlerts(Map<String, String> alerts) {
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+  }
+
+  /** After a successful issuance: failures and the rate-limit hold cleared, the old version's plan and window dropped. */
+  public LineageState afterIssuance() { return new LineageState(null, null, null, null, null, alerts); }
+
+  /** The instant before which no issuance may be attempted: the later of the backoff and the rate limit, or null. */
+  public Instant heldUntil() {
+    Instant backoff = failure == null ? null : failure.nextAttempt();
+    if (backoff == null) {
+      return noOrderBefore;
+    }
+    return noOrderBefore == null || backoff.isAfter(noOrderBefore) ? backoff : noOrderBefore;
   }
 }

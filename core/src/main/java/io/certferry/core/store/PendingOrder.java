@@ -1,7 +1,7 @@
 package io.certferry.core.store;
 
 import java.net.URI;
-import java.security.PrivateKey;
+import java.security.KeyPair;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -14,11 +14,11 @@ import java.util.Objects;
  * @param directory the CA's directory the order was placed at
  * @param account the local ACME account name
  * @param orderUrl the order's URL, as the CA gave it
- * @param key the certificate key the order is to be finalized with
+ * @param key the certificate key pair the order is to be finalized with
  * @param domains the names ordered, in order
  * @since 0.1
  */
-public record PendingOrder(URI directory, String account, URI orderUrl, PrivateKey key, Instant placedAt,
+public record PendingOrder(URI directory, String account, URI orderUrl, KeyPair key, Instant placedAt,
                            List<String> domains) {
   public PendingOrder {
     Objects.requireNonNull(directory, "directory");

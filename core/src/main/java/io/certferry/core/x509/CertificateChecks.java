@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -36,10 +35,7 @@ public final class CertificateChecks {
 
   /** Rejects a bundle whose leaf does not cover every one of {@code names} (see {@link #covers}). */
   public static void requireCovers(CertificateBundle bundle, List<String> names) throws InputRejectedException {
-    List<String> missing = new ArrayList<>();
-    for (String name : names) {
-      if (!covers(bundle.names(), name)) missing.add(name);
-    }
+    List<String> missing = uncovered(bundle.names(), names);
     if (!missing.isEmpty()) {
       throw new InputRejectedException("the certificate (" + Names.subject(bundle.leaf()) + ") is for "
           + String.join(", ", bundle.names()) + " and does not cover " + String.join(", ", missing)
@@ -63,6 +59,11 @@ public final class CertificateChecks {
       }
     }
     return false;
+  }
+
+  /** The names of {@code wanted} that {@code certificateNames} do not cover (see {@link #covers}), in order. */
+  public static List<String> uncovered(List<String> certificateNames, List<String> wanted) {
+    return wanted.stream().filter(w -> !covers(certificateNames, w)).toList();
   }
 
   private static boolean wildcardMatches(String base, String wanted) {

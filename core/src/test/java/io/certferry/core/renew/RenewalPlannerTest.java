@@ -68,8 +68,8 @@ class RenewalPlannerTest {
     assertThat(d.source()).isEqualTo(RenewalSource.ARI);
     assertThat(d.renewAt()).isBetween(Instant.parse("2026-11-20T00:00:00Z"), Instant.parse("2026-11-21T00:00:00Z"));
     assertThat(d.replaces()).contains(CERT_ID);
-    assertThat(d.state().ariNextPoll()).isEqualTo(clock.instant().plus(Duration.ofHours(6)));
-    assertThat(d.state().extra()).containsEntry(RenewalPlanner.ARI_CERT_ID, CERT_ID);
+    assertThat(d.state().ari().nextPoll()).isEqualTo(clock.instant().plus(Duration.ofHours(6)));
+    assertThat(d.state().ari().certId()).isEqualTo(CERT_ID);
     assertThat(server.takeRequest().getTarget()).isEqualTo("/acme/renewal-info/" + CERT_ID);
   }
 
@@ -83,8 +83,8 @@ class RenewalPlannerTest {
     assertThat(d.renewAt()).isEqualTo(Instant.parse("2026-12-02T00:00:00Z"));
     assertThat(d.reason()).isEqualTo("ARI window 2026-12-01T00:00Z..2026-12-03T00:00Z, chose 2026-12-02T00:00Z");
     assertThat(d.windowMoved()).isEmpty();
-    assertThat(d.state().ariWindowStart()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
-    assertThat(d.state().ariRenewAt()).isEqualTo(d.renewAt());
+    assertThat(d.state().ari().windowStart()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+    assertThat(d.state().ari().renewAt()).isEqualTo(d.renewAt());
     assertThat(d.nextCheck()).isEqualTo(clock.instant().plus(Duration.ofHours(6)));
   }
 
@@ -104,7 +104,7 @@ class RenewalPlannerTest {
     RenewalDecision afterRetry = decide(beforeRetry.state());
     assertThat(server.getRequestCount()).isEqualTo(2);
     assertThat(afterRetry.renewAt()).isEqualTo(first.renewAt());
-    assertThat(afterRetry.state().ariNextPoll()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    assertThat(afterRetry.state().ari().nextPoll()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
   }
 
   @Test
@@ -124,7 +124,7 @@ class RenewalPlannerTest {
         .contains("2026-12-01T00:00Z..2026-12-03T00:00Z").contains("2026-11-25T00:00Z..2026-11-25T12:00Z")
         .contains("https://acme.example.com/docs/incident-2026-11"));
     assertThat(moved.explanationUrl()).contains(URI.create("https://acme.example.com/docs/incident-2026-11"));
-    assertThat(moved.state().ariExplanationUrl()).isEqualTo("https://acme.example.com/docs/incident-2026-11");
+    assertThat(moved.state().ari().explanationUrl()).isEqualTo("https://acme.example.com/docs/incident-2026-11");
     assertThat(moved.reason()).contains("explanation: https://acme.example.com/docs/incident-2026-11");
   }
 
@@ -223,10 +223,12 @@ class RenewalPlannerTest {
         .isEmpty();
 
     Instant limit = clock.instant().plus(Duration.ofHours(3));
-    LineageState limited = new LineageState(limit, 0, null, null, null, null, null, null, null, Map.of());
+    LineageState limited = LineageState.empty().withNoOrderBefore(limit);
     RenewalDecision held = planner.decide(CERT, RenewalPolicy.defaults(), limited, ari, true);
     assertThat(held.due()).isFalse();
-    assertThat(held.renewAt()).isEqualTo(limit);
+    assertThat(held.renewAt()).isEqualTo(clock.instant());
+    assertThat(held.attemptAt()).isEqualTo(limit);
+    assertThat(held.hold()).isPresent();
     assertThat(held.reason()).contains("rate limit until 2026-11-25T13:00Z");
   }
 
@@ -234,13 +236,15 @@ class RenewalPlannerTest {
   void failureBackoffHoldsADueRenewalUnlessForced() throws Exception {
     clock.set(NOT_AFTER.minus(Duration.ofDays(5)));
     Instant retry = clock.instant().plus(Duration.ofMinutes(20));
-    LineageState backoff = new LineageState(null, 3, retry, "validation failed", null, null, null, null, null, Map.of());
+    LineageState backoff = LineageState.empty().withFailure(
+        new LineageState.Failure("validation-failed", 3, clock.instant().minus(Duration.ofHours(1)), retry, "validation failed"));
 
     RenewalDecision held = planner.decide(CERT, RenewalPolicy.defaults(), backoff, Optional.empty(), false);
     RenewalDecision forced = planner.decide(CERT, RenewalPolicy.defaults(), backoff, Optional.empty(), true);
 
     assertThat(held.due()).isFalse();
-    assertThat(held.renewAt()).isEqualTo(retry);
+    assertThat(held.renewAt()).isEqualTo(NOT_AFTER.minus(Duration.ofDays(30)));
+    assertThat(held.attemptAt()).isEqualTo(retry);
     assertThat(held.reason()).contains("after 3 failed attempt(s)");
     assertThat(forced.due()).isTrue();
   }

@@ -105,7 +105,11 @@ class FileStoreTest {
     Instant t = Instant.parse("2026-03-01T00:00:00Z");
     Deployments d = Deployments.empty().with(new TargetDeployment("lb", "ab", t, TargetDeployment.Result.IN_SYNC, 0, null, null, null));
     store.saveDeployments("shop", d);
-    LineageState st = new LineageState(t, 2, t, "rate limited", null, null, null, null, null, Map.of("alert", "7"));
+    LineageState st = LineageState.empty().withNoOrderBefore(t)
+        .withFailure(new LineageState.Failure("validation-failed", 2, t, t, "validation failed"))
+        .withPlan(new LineageState.Plan("ab", t, "lifetime", "a third of the 90-day lifetime left"))
+        .withAri(new LineageState.Ari("id.1", t, t.plusSeconds(60), t, t, null, null))
+        .withNextDue(t).withAlerts(Map.of("alert", "7"));
     store.saveState("shop", st);
     KeyPair kp = KeyType.RSA_2048.generate();
     store.savePendingKey("shop", kp.getPrivate());

@@ -48,6 +48,8 @@ public final class PebbleServer implements AutoCloseable {
 
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
+  private String binary = PEBBLE;
+  private Builder options = new Builder();
   private final Path serverCaFile;
   private final SSLContext sslContext;
   private int acmePort;
@@ -63,7 +65,7 @@ public final class PebbleServer implements AutoCloseable {
     this.sslContext = sslContext;
   }
 
-  /** Starts both servers with default settings; skips the test when pebble is missing (see {@link RequiredTools}). */
+  /** Starts Debian's Pebble 2.4 and challtestsrv with default settings (see {@link RequiredTools}). */
   public static PebbleServer start() {
     return start(Map.of());
   }
@@ -72,7 +74,71 @@ public final class PebbleServer implements AutoCloseable {
    * Starts both servers; {@code extraEnv} adds to Pebble's environment (e.g. {@code PEBBLE_CHAIN_LENGTH}).
    */
   public static PebbleServer start(Map<String, String> extraEnv) {
-    RequiredTools.requireAll(PEBBLE, CHALLTESTSRV);
+    return builder().env(extraEnv).start();
+  }
+
+  /** Options for the server to start: Debian's Pebble 2.4, or Pebble v2.10.1 with ARI and profiles. */
+  public static Builder builder() { return new Builder(); }
+
+  /** Which Pebble, with which settings. */
+  public static final class Builder {
+    private boolean ari;
+    private final Map<String, String> env = new java.util.LinkedHashMap<>();
+    private final Map<String, String> eabKeys = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> profiles = new java.util.LinkedHashMap<>();
+    private String retryAfter = "";
+
+    private Builder() {}
+
+    /**
+     * Pebble v2.10.1 from {@code ../shared/tools/pebble/pebble-ari} (system property {@code certferry.pebbleAri}):
+     * ARI with {@code replaces}, profiles {@code default} (90 days) and {@code shortlived} (6 days), the
+     * management call that sets a certificate's renewal window. A missing binary fails under CERTFERRY_REQUIRE_E2E.
+     */
+    public Builder ari() {
+      this.ari = true;
+      profiles.putIfAbsent("default", Duration.ofDays(90).toSeconds());
+      profiles.putIfAbsent("shortlived", Duration.ofDays(6).toSeconds());
+      return this;
+    }
+
+    /** A profile and its validity (pebble-ari only). */
+    public Builder profile(String name, Duration validity) {
+      profiles.put(name, validity.toSeconds());
+      return this;
+    }
+
+    /** Requires external account binding with these key ids and base64url HMAC keys (pebble-ari only). */
+    public Builder eab(Map<String, String> macKeys) {
+      eabKeys.putAll(macKeys);
+      return this;
+    }
+
+    /** The Retry-After, in seconds, Pebble sends on authorization and order polls (pebble-ari only). */
+    public Builder retryAfter(int authzSeconds, int orderSeconds) {
+      this.retryAfter = ",\n  \"retryAfter\": {\"authz\": " + authzSeconds + ", \"order\": " + orderSeconds + "}";
+      return this;
+    }
+
+    /** Adds to Pebble's environment, e.g. {@code PEBBLE_CHAIN_LENGTH}. */
+    public Builder env(Map<String, String> extra) {
+      env.putAll(extra);
+      return this;
+    }
+
+    public PebbleServer start() { return PebbleServer.start(this); }
+  }
+
+  /** Where pebble-ari is: the system property the parent pom sets, else ../shared beside the project. */
+  static String pebbleAri() {
+    String p = System.getProperty("certferry.pebbleAri");
+    return p != null ? p : Path.of("..", "shared", "tools", "pebble", "pebble-ari").toAbsolutePath().normalize().toString();
+  }
+
+  private static PebbleServer start(Builder options) {
+    String binary = options.ari ? pebbleAri() : PEBBLE;
+    RequiredTools.requireAll(binary, CHALLTESTSRV);
+    Map<String, String> extraEnv = options.env;
     try {
       Path dir = Files.createTempDirectory("certferry-pebble-");
       TestPki.Ca root = TestPki.root("Certferry Pebble test root");
@@ -84,6 +150,8 @@ public final class PebbleServer implements AutoCloseable {
       Files.writeString(key, pem("PRIVATE KEY", leaf.privateKey().getEncoded()));
       Files.writeString(ca, pem("CERTIFICATE", root.certificate().getEncoded()));
       PebbleServer server = new PebbleServer(dir, ca, sslContextTrusting(root.certificate()));
+      server.binary = binary;
+      server.options = options;
       try {
         server.launch(cert, key, extraEnv);
       } catch (RuntimeException | Error e) {
@@ -123,10 +191,11 @@ public final class PebbleServer implements AutoCloseable {
           "httpPort": %d,
           "tlsPort": %d,
           "ocspResponderURL": "",
-          "externalAccountBindingRequired": false
+          "externalAccountBindingRequired": %s%s%s%s
         }}
-        """.formatted(acmePort, pebbleManagementPort, cert, key, httpPort, tlsPort));
-    ProcessBuilder pebble = new ProcessBuilder(PEBBLE, "-config", config.toString(),
+        """.formatted(acmePort, pebbleManagementPort, cert, key, httpPort, tlsPort, !options.eabKeys.isEmpty(),
+        eabJson(), profilesJson(), options.ari ? options.retryAfter : ""));
+    ProcessBuilder pebble = new ProcessBuilder(binary, "-config", config.toString(),
         "-dnsserver", "127.0.0.1:" + dnsPort);
     pebble.environment().put("PEBBLE_VA_NOSLEEP", "1");
     pebble.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
@@ -134,6 +203,69 @@ public final class PebbleServer implements AutoCloseable {
     pebble.environment().putAll(extraEnv);
     startProcess(pebble, "pebble.log");
     awaitDirectory();
+  }
+
+  private String eabJson() {
+    if (options.eabKeys.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(",\n  \"externalAccountMACKeys\": {");
+    String sep = "";
+    for (var e : options.eabKeys.entrySet()) {
+      sb.append(sep).append('"').append(e.getKey()).append("\": \"").append(e.getValue()).append('"');
+      sep = ", ";
+    }
+    return sb.append('}').toString();
+  }
+
+  private String profilesJson() {
+    if (!options.ari || options.profiles.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(",\n  \"profiles\": {");
+    String sep = "";
+    for (var e : options.profiles.entrySet()) {
+      sb.append(sep).append('"').append(e.getKey()).append("\": {\"description\": \"").append(e.getKey())
+          .append("\", \"validityPeriod\": ").append(e.getValue()).append('}');
+      sep = ", ";
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Whether this is pebble-ari (ARI, profiles) rather than Debian's Pebble. */
+  public boolean hasAri() { return options.ari; }
+
+  /**
+   * Makes the CA answer {@code body} (byte for byte, even malformed) to renewalInfo for this certificate,
+   * through pebble-ari's management call {@code POST /set-renewal-info/}.
+   */
+  public void setRenewalInfo(X509Certificate leaf, String body) {
+    try {
+      String certPem = pem("CERTIFICATE", leaf.getEncoded());
+      String json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+          .put("Certificate", certPem).put("ARIResponse", body).toString();
+      HttpResponse<String> r = client().send(HttpRequest.newBuilder(URI.create("https://localhost:" + pebbleManagementPort
+          + "/set-renewal-info/")).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("set-renewal-info answered " + r.statusCode() + ": " + r.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("set-renewal-info failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How many orders Pebble was asked to create: the newOrder requests in its log. */
+  public long ordersPlaced() {
+    try {
+      return Files.readAllLines(dir.resolve("pebble.log")).stream().filter(l -> l.contains("POST /order-plz")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The ACME directory URL, {@code https://localhost:<port>/dir}. */

@@ -34,9 +34,6 @@ final class AcmeAccounts {
   private final List<X509Certificate> serverCa;
   private final CertificateStore store;
   private final Consumer<String> progress;
-  /** One lock per directory and account name, shared by every issuer in this process. */
-  private static final java.util.concurrent.ConcurrentMap<String, Object> ACCOUNT_LOCKS =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private Session session; // guarded by this
   private Login login; // guarded by this
 
@@ -85,10 +82,10 @@ final class AcmeAccounts {
     if (login != null) {
       return login;
     }
-    // Certificates sharing an account are issued in parallel, each through its own issuer. Without one
-    // lock per account, two first uses both register, and their key and URL saves interleave in the
-    // store: the next start would sign for one account's URL with the other's key.
-    synchronized (ACCOUNT_LOCKS.computeIfAbsent(directory + "#" + accountName, k -> new Object())) {
+    // Certificates sharing an account are issued in parallel (each through its own issuer, or by other
+    // agents on a shared store). Without the account's lock two first uses both register, and their key
+    // and URL saves interleave: the next start would sign for one account's URL with the other's key.
+    try (CertificateStore.Lock lock = store.lockAccount(directory, accountName)) {
       return loginOrRegister();
     }
   }
@@ -144,7 +141,7 @@ final class AcmeAccounts {
     try {
       return b.createLogin(session());
     } catch (AcmeServerException e) {
-      throw new IssueException(IssueException.Kind.CA_REJECTED, "account registration at " + directory + " refused: " + AcmeIssuer.describe(e.getProblem()), e);
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "account registration at " + directory + " refused: " + AcmeProblems.describe(e.getProblem()), e);
     } catch (AcmeException | IllegalArgumentException e) {
       throw new IssueException(IssueException.Kind.CA_UNREACHABLE, "account registration at " + directory + " failed: " + e.getMessage(), e);
     }

@@ -103,7 +103,7 @@ class AcmeMockServerTest {
   }
 
   @Test
-  void rateLimitRecordsRetryAfterAndNoOrderIsPlacedBeforeIt() throws Exception {
+  void rateLimitIsReportedWithTheCasRetryAfterAndNothingIsWritten() throws Exception {
     Instant retry = Instant.parse("2026-05-01T13:30:00Z");
     orderResponse = json(429, "{\"type\":\"urn:ietf:params:acme:error:rateLimited\","
         + "\"detail\":\"too many certificates (5) already issued for this exact set of identifiers\"}")
@@ -112,41 +112,31 @@ class AcmeMockServerTest {
 
     assertThatThrownBy(() -> issuer.issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.EC_P256)))
         .isInstanceOf(IssueException.class)
-        .hasMessageContaining("rate-limited www")
+        .hasMessageContaining("www")
         .hasMessageContaining("too many certificates")
-        .hasMessageContaining("2026-05-01T13:30:00Z")
-        .satisfies(e -> assertThat(((IssueException) e).retryAfter()).contains(retry));
-    LineageState state = store.state("www");
-    assertThat(state.noOrderBefore()).isEqualTo(retry);
-    assertThat(state.failedAttempts()).isZero();
-
-    long ordersBefore = countPosts("/order");
-    assertThat(ordersBefore).isEqualTo(1);
-    assertThatThrownBy(() -> issuer.issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.EC_P256)))
-        .isInstanceOf(IssueException.class)
-        .hasMessageContaining("next order not before 2026-05-01T13:30:00Z");
-    assertThat(countPosts("/order")).isEqualTo(ordersBefore);
-    // other lineages are not held back
-    assertThat(store.state("other")).isEqualTo(LineageState.empty());
+        .satisfies(e -> assertThat(((IssueException) e).retryAfter()).contains(retry))
+        .satisfies(e -> assertThat(((IssueException) e).kind()).isEqualTo(IssueException.Kind.RATE_LIMITED));
+    // The issuer reports; the engine keeps the hold (CertManagerTest). Only the account was written.
+    assertThat(store.state("www")).isEqualTo(LineageState.empty());
+    assertThat(countPosts("/order")).isEqualTo(1);
   }
 
   @Test
   void unknownProfileIsRejectedBeforeAnyOrderNamingTheOfferedOnes() throws Exception {
     meta = "{\"profiles\":{\"classic\":\"90 days\",\"shortlived\":\"6 days\",\"tlsserver\":\"no client auth\"}}";
     IssueRequest req = new IssueRequest("www", List.of("www.example.com"), KeyType.EC_P256, Optional.empty(),
-        Optional.empty(), Optional.of("sixdays"));
+        Optional.empty(), Optional.of("sixdays"), Optional.empty(), null);
     assertThatThrownBy(() -> issuer().build().issue(req))
         .isInstanceOf(IssueException.class)
         .hasMessageContaining("profile sixdays is not offered by " + directory())
         .hasMessageContaining("offered: classic, shortlived, tlsserver");
     assertThat(countPosts("/order")).isZero();
-    assertThat(store.state("www").failedAttempts()).isZero();
   }
 
   @Test
   void profileOnACaWithoutProfilesSaysSo() {
     IssueRequest req = new IssueRequest("www", List.of("www.example.com"), KeyType.EC_P256, Optional.empty(),
-        Optional.empty(), Optional.of("shortlived"));
+        Optional.empty(), Optional.of("shortlived"), Optional.empty(), null);
     assertThatThrownBy(() -> issuer().build().issue(req))
         .isInstanceOf(IssueException.class).hasMessageContaining("advertises no profiles");
   }
@@ -157,21 +147,23 @@ class AcmeMockServerTest {
     ari = true;
     orderResponse = json(400, "{\"type\":\"urn:ietf:params:acme:error:malformed\",\"detail\":\"stop here\"}").build();
     IssueRequest req = new IssueRequest("www", List.of("www.example.com", "*.example.com"), KeyType.EC_P256,
-        Optional.empty(), Optional.of("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"), Optional.of("shortlived"));
+        Optional.empty(), Optional.of("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"), Optional.of("shortlived"), Optional.empty(),
+        null);
     assertThatThrownBy(() -> issuer().build().issue(req)).isInstanceOf(IssueException.class).hasMessageContaining("stop here");
     JsonNode payload = payload(posts("/order").get(0));
     assertThat(payload.path("profile").asText()).isEqualTo("shortlived");
     assertThat(payload.path("replaces").asText()).isEqualTo("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE");
     assertThat(payload.path("identifiers").findValuesAsText("value")).containsExactly("www.example.com", "*.example.com");
-    // the order was placed and failed: that counts as a failed attempt
-    assertThat(store.state("www").failedAttempts()).isEqualTo(1);
+    // a malformed answer to the order is the CA refusing it, not a failed validation
+    assertThatThrownBy(() -> issuer().build().issue(req))
+        .satisfies(e -> assertThat(((IssueException) e).kind()).isEqualTo(IssueException.Kind.CA_REJECTED));
   }
 
   @Test
   void replacesIsLeftOutWhenTheCaHasNoAri() throws Exception {
     orderResponse = json(400, "{\"type\":\"urn:ietf:params:acme:error:malformed\",\"detail\":\"stop here\"}").build();
     IssueRequest req = new IssueRequest("www", List.of("www.example.com"), KeyType.EC_P256,
-        Optional.empty(), Optional.of("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"), Optional.empty());
+        Optional.empty(), Optional.of("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"), Optional.empty(), Optional.empty(), null);
     assertThatThrownBy(() -> issuer().build().issue(req)).hasMessageContaining("stop here");
     assertThat(payload(posts("/order").get(0)).has("replaces")).isFalse();
     assertThat(progress).anyMatch(l -> l.contains("no renewal information"));

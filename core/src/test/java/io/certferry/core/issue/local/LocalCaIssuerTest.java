@@ -116,7 +116,7 @@ class LocalCaIssuerTest {
   void reusesAGivenKeyAndHonoursKeyType() throws Exception {
     KeyPair kp = KeyType.EC_P384.generate();
     IssueRequest reuse = new IssueRequest("a", List.of("a.test"), KeyType.EC_P384, Optional.of(kp), Optional.empty(),
-        Optional.empty());
+        Optional.empty(), Optional.empty(), null);
 
     CertificateBundle reused = issuer.issue(reuse).bundle();
     CertificateBundle rsa = issuer.issue(IssueRequest.of("r", List.of("r.test"), KeyType.RSA_2048)).bundle();

@@ -1,0 +1,38 @@
+package io.certferry.agent;
+
+import io.certferry.core.ProviderRegistry;
+import io.certferry.core.ReferenceSecrets;
+import io.certferry.core.Secrets;
+import io.certferry.core.Sleeper;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What every command takes from the world: the clock, the sleeper, how secret references resolve, the
+ * process environment and the installed providers. {@link #system()} in production; tests hand every
+ * command the same virtual clock and secrets through {@link CommandFactory}.
+ */
+public record Environment(Clock clock, Sleeper sleeper, Secrets secrets, Map<String, String> variables,
+                          ProviderRegistry providers) {
+  public Environment {
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(sleeper, "sleeper");
+    Objects.requireNonNull(secrets, "secrets");
+    variables = Map.copyOf(variables);
+    Objects.requireNonNull(providers, "providers");
+  }
+
+  /** The system clock, real sleeping, the process environment and the class path's providers. */
+  public static Environment system() {
+    return new Environment(Clock.systemUTC(), Sleeper.SYSTEM, ReferenceSecrets.system(), System.getenv(),
+        ProviderRegistry.installed());
+  }
+
+  /** This environment on another clock (tests). */
+  public Environment withClock(Clock clock) { return new Environment(clock, sleeper, secrets, variables, providers); }
+
+  /** This environment with other secrets (tests). */
+  public Environment withSecrets(Secrets secrets) { return new Environment(clock, sleeper, secrets, variables, providers); }
+}

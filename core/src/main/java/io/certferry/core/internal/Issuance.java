@@ -1,0 +1,107 @@
+package io.certferry.core.internal;
+
+import io.certferry.core.Backoff;
+import io.certferry.core.CertificateBundle;
+import io.certferry.core.ManagedCertificate;
+import io.certferry.core.issue.IssueException;
+import io.certferry.core.issue.IssueRequest;
+import io.certferry.core.issue.IssuedCertificate;
+import io.certferry.core.issue.Issuer;
+import io.certferry.core.notify.LifecycleEvent;
+import io.certferry.core.renew.AriCertificateId;
+import io.certferry.core.renew.RenewalPlanner;
+import io.certferry.core.store.CertificateStore;
+import io.certferry.core.store.LineageState;
+import io.certferry.core.store.StoredVersion;
+
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Obtaining a new version: the request (a reused key, {@code replaces}, the profile, the order the last
+ * process left), the store write (first, before any deploy), the event; and on failure the lineage's
+ * backoff or rate-limit hold, kept here and nowhere else. The caller holds the lineage's lock. Not API.
+ */
+public final class Issuance {
+  /** Key in a version's details: the issuer that made it ({@link Issuer#id()}). */
+  public static final String ISSUER = "issuer";
+  /** How long new orders wait after a rate limit that came without Retry-After. */
+  static final Duration RATE_LIMIT_DEFAULT = Duration.ofHours(1);
+
+  private final CertificateStore store;
+  private final Clock clock;
+  private final Backoff backoff;
+  private final Events events;
+
+  public Issuance(CertificateStore store, Clock clock, Backoff backoff, Events events) {
+    this.store = store;
+    this.clock = clock;
+    this.backoff = backoff;
+    this.events = events;
+  }
+
+  /** Issues, stores and announces a new version of {@code mc}. */
+  public StoredVersion issue(ManagedCertificate mc, Issuer issuer, Optional<StoredVersion> current,
+                             Optional<String> replaces) throws IssueException, InterruptedException {
+    Optional<KeyPair> reuse = Optional.empty();
+    if (mc.reuseKey() && current.isPresent()) {
+      CertificateBundle old = store.load(mc.name(), current.get().number());
+      if (old.keyType() == mc.keyType()) {
+        reuse = Optional.of(new KeyPair(old.leaf().getPublicKey(), old.privateKey()));
+      }
+    }
+    IssueRequest request = new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces, mc.profile(),
+        store.pendingOrder(mc.name()), order -> store.savePendingOrder(mc.name(), order));
+    IssuedCertificate issued = issuer.issue(request);
+    Map<String, String> details = new HashMap<>(issued.details());
+    details.putIfAbsent(ISSUER, issuer.id());
+    if (!details.containsKey(RenewalPlanner.ARI_CERT_ID)) {
+      // Kept with the version so renewal can ask the CA (ARI) without parsing the certificate.
+      AriCertificateId.of(issued.bundle().leaf()).ifPresent(id -> details.put(RenewalPlanner.ARI_CERT_ID, id));
+    }
+    // Store first, deploy after: a crash from here on finds the new version and never orders again.
+    StoredVersion v = store.addVersion(mc.name(), issued.bundle(), issuer.source(), details);
+    store.clearPendingOrder(mc.name());
+    LifecycleEvent.Type type = current.isEmpty() ? LifecycleEvent.Type.ISSUED : LifecycleEvent.Type.RENEWED;
+    events.emit(new LifecycleEvent(type, clock.instant(), mc.name(), Optional.empty(),
+        (current.isEmpty() ? "issued" : "renewed") + " version " + v.number() + " by " + issuer.id() + ", valid until "
+            + v.notAfter() + ", sha256 " + v.sha256(),
+        Map.of("source", issuer.source(), "issuer", issuer.id(), "sha256", v.sha256(),
+            "version", Integer.toString(v.number()), "result", "success")));
+    return v;
+  }
+
+  /**
+   * The state after a failed attempt, announced: a rate limit holds new orders until the CA's
+   * Retry-After; any other failure backs off by {@link Backoff#ISSUANCE}, counted from the first failure.
+   */
+  public LineageState failed(ManagedCertificate mc, Issuer issuer, LineageState s, IssueException e) {
+    Instant now = clock.instant();
+    LineageState next;
+    String detail;
+    if (e.kind() == IssueException.Kind.RATE_LIMITED) {
+      Instant until = e.retryAfter().filter(now::isBefore).orElse(now.plus(RATE_LIMIT_DEFAULT));
+      next = s.withNoOrderBefore(until);
+      detail = "no new order before " + until;
+    } else {
+      LineageState.Failure before = s.failure();
+      int attempts = before == null ? 1 : before.attempts() + 1;
+      Optional<Duration> retryAfter = e.retryAfter().map(r -> Duration.between(now, r)).filter(d -> !d.isNegative());
+      Instant at = backoff.next(now, attempts, true, retryAfter);
+      next = s.withFailure(new LineageState.Failure(e.kind().label(), attempts, before == null ? now : before.since(),
+          at, e.getMessage()));
+      detail = "attempt " + attempts + ", next try " + at;
+    }
+    LifecycleEvent.Type type = e.kind() == IssueException.Kind.RATE_LIMITED
+        ? LifecycleEvent.Type.RATE_LIMITED : LifecycleEvent.Type.RENEWAL_FAILED;
+    events.emit(new LifecycleEvent(type, now, mc.name(), Optional.empty(), e.getMessage() + " (" + detail + ")",
+        Map.of("source", issuer.source(), "issuer", issuer.id(), "result", e.kind().label(),
+            "attempts", Integer.toString(next.failure() == null ? 0 : next.failure().attempts()))));
+    return next;
+  }
+}

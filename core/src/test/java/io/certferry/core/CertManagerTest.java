@@ -329,6 +329,131 @@ class CertManagerTest {
   }
 
   @Test
+  void importEmitsImportedKeepsTheNamesTheLineageExpectsAndIsIdempotent() throws Exception {
+    CertManager m = manager(ManagedCertificate.of("shop", List.of("shop.example.test"), "imported"));
+    Instant now = clock.instant();
+    CertificateBundle bought = CA.leaf(List.of("shop.example.test"), KeyType.EC_P256, now, now.plus(Duration.ofDays(365)));
+
+    CertManager.Imported first = m.importVersion("shop", bought, Map.of("importedFrom", "shop.crt"));
+    CertManager.Imported again = m.importVersion("shop", bought, Map.of());
+
+    assertThat(first.added()).isTrue();
+    assertThat(again.added()).isFalse();
+    assertThat(again.version().number()).isEqualTo(1);
+    assertThat(events).filteredOn(e -> e.type() == LifecycleEvent.Type.IMPORTED).hasSize(1);
+    assertThat(store.state("shop").plan().renewAt()).isEqualTo(bought.notAfter().minus(Duration.ofDays(365).dividedBy(3)));
+    CertificateBundle other = CA.leaf(List.of("blog.example.test"), KeyType.EC_P256, now, now.plus(Duration.ofDays(90)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.importVersion("shop", other, Map.of()))
+        .isInstanceOf(InputRejectedException.class).hasMessageContaining("does not cover shop.example.test");
+    assertThat(store.versions("shop")).hasSize(1);
+  }
+
+  @Test
+  void revokeTellsPeopleAndTheNextPassRenews() throws Exception {
+    List<String> revoked = new CopyOnWriteArrayList<>();
+    class RevokingIssuer implements Issuer, io.certferry.core.issue.Revoker {
+      @Override public String source() { return "local"; }
+
+      @Override public IssuedCertificate issue(IssueRequest r) throws IssueException { return issuer.issue(r); }
+
+      @Override public void revoke(CertificateBundle b, String reason) { revoked.add(b.serial() + " " + reason); }
+    }
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", new RevokingIssuer())
+        .listener(events::add).notifier(alerts::add).certificate(www()).build();
+    managers.add(m);
+    m.reconcile();
+    StoredVersion v1 = store.current("www").orElseThrow();
+
+    m.revoke("www", "keyCompromise");
+    ReconcileReport after = m.reconcile();
+
+    assertThat(revoked).containsExactly(v1.serial() + " keyCompromise");
+    assertThat(alerts).extracting(LifecycleEvent::type).containsExactly(LifecycleEvent.Type.REVOKED);
+    assertThat(after.certificates().get(0).renewedNow()).isTrue();
+    assertThat(lb.served).isEqualTo(store.current("www").orElseThrow().sha256());
+  }
+
+  @Test
+  void aRateLimitHoldsNewOrdersUntilTheCasRetryAfterAndIsCountedAsSuch() throws Exception {
+    Instant until = clock.instant().plus(Duration.ofHours(3));
+    Issuer limited = new Issuer() {
+      @Override public String source() { return "local"; }
+
+      @Override public IssuedCertificate issue(IssueRequest r) throws IssueException {
+        issuer.calls.incrementAndGet();
+        throw new IssueException(IssueException.Kind.RATE_LIMITED, "too many certificates (test)", until, null);
+      }
+    };
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", limited).listener(events::add)
+        .certificate(www()).build();
+    managers.add(m);
+
+    ReconcileReport r = m.reconcile();
+    clock.advance(Duration.ofHours(1));
+    manager(www()); // a restart does not forget it
+    CertManager again = CertManager.builder().store(store).clock(clock).issuer("local", limited).certificate(www()).build();
+    managers.add(again);
+    again.reconcile();
+
+    assertThat(issuer.calls).hasValue(1);
+    assertThat(store.state("www").noOrderBefore()).isEqualTo(until);
+    assertThat(store.state("www").failure()).as("a rate limit is not a failed attempt").isNull();
+    assertThat(r.nextWakeUp()).isEqualTo(until);
+    assertThat(events).filteredOn(e -> e.type() == LifecycleEvent.Type.RATE_LIMITED)
+        .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("result", "rate-limited"));
+  }
+
+  @Test
+  void aBrokenDnsTokenIsOurSideNotARateLimit() throws Exception {
+    // A DNSimple 401 during dns-01 once showed up as a rate limit and set noOrderBefore.
+    Issuer dns401 = new Issuer() {
+      @Override public String source() { return "local"; }
+
+      @Override public IssuedCertificate issue(IssueRequest r) throws IssueException {
+        throw new IssueException(IssueException.Kind.LOCAL, "dns-01: DNSimple answered 401 (test)", clock.instant()
+            .plus(Duration.ofMinutes(30)), null);
+      }
+    };
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", dns401).listener(events::add)
+        .certificate(www()).build();
+    managers.add(m);
+    m.reconcile();
+
+    assertThat(store.state("www").noOrderBefore()).isNull();
+    assertThat(store.state("www").failure().kind()).isEqualTo("local-error");
+    assertThat(events).filteredOn(e -> e.type() == LifecycleEvent.Type.RENEWAL_FAILED)
+        .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("result", "local-error"));
+  }
+
+  @Test
+  void aTargetThatHangsIsCutOffAtTheTargetTimeout() throws Exception {
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    DeployTarget hanging = new DeployTarget() {
+      @Override public String id() { return "hangs"; }
+
+      @Override public Optional<String> deployedFingerprint() { return Optional.empty(); }
+
+      @Override public DeployReceipt deploy(CertificateBundle b) throws DeployException {
+        try {
+          never.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new DeployException("interrupted");
+      }
+    };
+    CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
+        .targetTimeout(Duration.ofMillis(200)).certificate(www().withTargets(List.of(lb, hanging))).build();
+    managers.add(m);
+
+    ReconcileReport r = m.reconcile();
+
+    assertThat(r.certificates().get(0).targets()).extracting(CertificateStatus.TargetStatus::state)
+        .containsExactly("in-sync", "failed");
+    assertThat(r.certificates().get(0).targets().get(1).lastError().orElseThrow()).contains("did not finish within PT0.2S");
+  }
+
+  @Test
   void wildcardCoverage() {
     // One coverage rule (RFC 6125, x509.CertificateChecks) for the engine, import and check-config.
     assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();

@@ -124,6 +124,14 @@ public final class AgentMetrics implements Notifier {
       // As cert-manager's certmanager_certificate_ready_status: one series per condition, the true one at 1,
       // so alert rules written for cert-manager carry over (condition="False" == 1 pages).
       ready(c.name(), c.good() ? "True" : "False");
+      // The engine's state, one series per state with the current one at 1 (kube-state-metrics' enum
+      // pattern), and the days left by the same rule list and run --once print, as of this pass.
+      for (String st : new String[] {"valid", "renewal-due", "expiring", "expired", "missing", "pending"}) {
+        set("certferry.certificate.state", "The certificate's state as list and /status report it (1 for the current one)",
+            st.equals(c.state()) ? 1 : 0, "certificate", c.name(), "state", st);
+      }
+      c.daysLeft().ifPresent(d -> set("certferry.certificate.days.left",
+          "Whole days left until expiry, counted toward zero, as of the last pass", d, "certificate", c.name()));
       for (CertificateStatus.TargetStatus t : c.targets()) {
         set("certferry.target.in.sync", "1 when the target serves the current certificate, else 0",
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());

@@ -17,6 +17,11 @@ final class AgentProcess {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:TieredStopAtLevel=1");
+    // Log as the shipped agent does (the test class path also holds core's quiet logback-test.xml).
+    java.net.URL shipped = AgentProcess.class.getResource("/logback.xml");
+    if (shipped != null) {
+      cmd.add("-Dlogback.configurationFile=" + shipped);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.certferry.agent.Main");

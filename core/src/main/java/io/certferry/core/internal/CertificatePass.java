@@ -16,6 +16,7 @@ import io.certferry.core.renew.RenewalDecision;
 import io.certferry.core.renew.RenewalInfoSource;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.renew.RenewalPolicy;
+import io.certferry.core.renew.RenewalSource;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
@@ -127,8 +128,12 @@ public final class CertificatePass {
     }
     try {
       Optional<RenewalInfoSource> source = ari(s, issuer);
+      // A version planned for renewal now (revoked) stays due until it is replaced, across restarts.
+      LineageState.Plan plan = s.state.plan();
+      boolean forced = force || plan != null && RenewalSource.FORCED.id().equals(plan.rule())
+          && plan.sha256().equals(s.current.get().sha256());
       RenewalDecision d = planner.decide(candidate(spec.name(), s.current.get(), source.isPresent()),
-          RenewalPolicy.fromOptions(spec.options()), s.state, source, force);
+          RenewalPolicy.fromOptions(spec.options()), s.state, source, forced);
       s.decision = Optional.of(d);
       s.state = d.state();
       d.windowMoved().ifPresent(m -> events.alert(new LifecycleEvent(LifecycleEvent.Type.ARI_WINDOW_MOVED, now,

@@ -130,8 +130,11 @@ public final class AgentMetrics implements Notifier {
         set("certferry.certificate.state", "The certificate's state as list and /status report it (1 for the current one)",
             st.equals(c.state()) ? 1 : 0, "certificate", c.name(), "state", st);
       }
-      c.daysLeft().ifPresent(d -> set("certferry.certificate.days.left",
-          "Whole days left until expiry, counted toward zero, as of the last pass", d, "certificate", c.name()));
+      // In seconds, Prometheus' base unit (promtool refuses a days metric), but whole days by the one
+      // days-left rule, so it says what list and /status say: days left x 86400.
+      c.daysLeft().ifPresent(d -> set("certferry.certificate.time.left.seconds",
+          "Time left until expiry as of the last pass, in whole days counted toward zero (the days left that list "
+              + "and /status show), times 86400", d * 86400.0, "certificate", c.name()));
       for (CertificateStatus.TargetStatus t : c.targets()) {
         set("certferry.target.in.sync", "1 when the target serves the current certificate, else 0",
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());

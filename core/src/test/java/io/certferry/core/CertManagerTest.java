@@ -203,16 +203,24 @@ class CertManagerTest {
       clock.advance(Duration.ofMinutes(31));
       m.reconcile();
     }
-    assertThat(alerts).hasSize(1);
-    assertThat(alerts.get(0).type()).isEqualTo(LifecycleEvent.Type.DEPLOY_FAILED);
-    assertThat(alerts.get(0).target()).contains("lb");
+    // The first alert an hour after the failure began, a reminder an hour after that.
+    assertThat(alerts).hasSize(2).allSatisfy(a -> {
+      assertThat(a.type()).isEqualTo(LifecycleEvent.Type.DEPLOY_FAILED);
+      assertThat(a.target()).contains("lb");
+      assertThat(a.message()).contains("the current certificate expires in 89d");
+    });
+    assertThat(alerts).extracting(a -> a.details().get("count")).containsExactly("1", "2");
+    clock.advance(Duration.ofHours(3)); // the next reminder waits 4 hours
+    m.reconcile();
+    assertThat(alerts).hasSize(2);
 
     lb.failing = false;
     clock.advance(Duration.ofHours(7));
     m.reconcile();
     m.reconcile();
-    assertThat(alerts).hasSize(2);
-    assertThat(alerts.get(1).type()).isEqualTo(LifecycleEvent.Type.RECOVERED);
+    // Working again by the first pass after the jump: one all-clear, no late reminder.
+    assertThat(alerts).hasSize(3);
+    assertThat(alerts.get(2).type()).isEqualTo(LifecycleEvent.Type.RECOVERED);
     assertThat(lb.served).isEqualTo(store.current("www").orElseThrow().sha256());
   }
 
@@ -398,7 +406,8 @@ class CertManagerTest {
     assertThat(issuer.calls).hasValue(1);
     assertThat(store.state("www").noOrderBefore()).isEqualTo(until);
     assertThat(store.state("www").failure()).as("a rate limit is not a failed attempt").isNull();
-    assertThat(r.nextWakeUp()).isEqualTo(until);
+    // Awake at 11:00 to tell people it has been failing an hour; the CA is not asked before 13:00.
+    assertThat(r.nextWakeUp()).isEqualTo(clock.instant().minus(Duration.ofHours(1)).plus(Duration.ofHours(1)));
     assertThat(events).filteredOn(e -> e.type() == LifecycleEvent.Type.RATE_LIMITED)
         .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("result", "rate-limited"));
   }

@@ -285,12 +285,23 @@ public final class CertificatePass {
     s.error.ifPresent(e -> failures.put("renewal", e));
     targets.stream().filter(t -> t.state().equals(TargetStatus.FAILED))
         .forEach(t -> failures.put("target:" + t.id(), t.lastError().orElse("failed")));
-    AlertPolicy.Evaluation eval = alerts.evaluate(s.mc.name(), s.current, overdue, failures, s.state.alerts(), now);
+    AlertPolicy policy = policyFor(s.mc);
+    AlertPolicy.Evaluation eval = policy.evaluate(s.mc.name(), s.current, overdue, failures, s.state.alerts(), now);
     if (overdue && s.current.isPresent()) {
-      s.wake.addAll(alerts.crossings(s.current.get().notAfter(), now));
+      s.wake.addAll(policy.crossings(s.current.get().notAfter(), now));
     }
     s.state = s.state.withAlerts(eval.extra());
+    s.wake.addAll(policy.pending(eval.extra()));
     s.alerts = eval.alerts();
+  }
+
+  /** The manager's alert policy, with the certificate's own days-left levels when it has them. */
+  private AlertPolicy policyFor(ManagedCertificate mc) {
+    String levels = mc.options().get(ManagedCertificate.ALERT_LEVELS);
+    if (levels == null || levels.isBlank()) {
+      return alerts;
+    }
+    return alerts.withLevels(java.util.Arrays.stream(levels.split(",")).map(String::trim).map(Integer::valueOf).toList());
   }
 
   private Instant nextDue(Step s, Instant now) {

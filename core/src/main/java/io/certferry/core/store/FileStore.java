@@ -204,8 +204,7 @@ public final class FileStore implements CertificateStore {
       removeTemporaries(versions);
       int n = currentNumber(name).orElse(0) + 1;
       removeAbandonedVersions(name, n);
-      StoredVersion meta = new StoredVersion(n, source, bundle.names(), bundle.notBefore(), bundle.notAfter(),
-          bundle.serial(), bundle.sha256(), bundle.issuer(), keyTypeId(bundle), clock.instant(), details);
+      StoredVersion meta = StoredVersion.of(n, bundle, source, clock.instant(), details);
       Path temp = AtomicFiles.tempName(versions, Integer.toString(n));
       writeVersionFolder(temp, bundle, meta);
       files.publish(temp, versions.resolve(Integer.toString(n)));
@@ -226,14 +225,6 @@ public final class FileStore implements CertificateStore {
       if (n >= from) {
         deleteTree(versionDir(name, n));
       }
-    }
-  }
-
-  private static String keyTypeId(CertificateBundle bundle) {
-    try {
-      return bundle.keyType().id();
-    } catch (IllegalArgumentException unusual) {
-      return bundle.leaf().getPublicKey().getAlgorithm(); // the store keeps what it is given
     }
   }
 

@@ -13,6 +13,7 @@ import io.certferry.core.issue.Revoker;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
+import io.certferry.core.renew.RenewalExplanation;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.renew.RenewalSource;
 import io.certferry.core.store.CertificateStore;
@@ -321,6 +322,39 @@ public final class CertManager implements AutoCloseable {
           Map.of("sha256", v.sha256(), "version", Integer.toString(v.number()), "reason", reason)));
       return v;
     }
+  }
+
+  /**
+   * Why {@code name} renews when it does: the planned instant and its rule, the hold, the CA the next attempt
+   * asks (after a fallback, which one), the next look. Reads the store only; asks no CA.
+   *
+   * @throws IllegalArgumentException when no certificate of that name is managed
+   */
+  public RenewalExplanation explain(String name) {
+    ManagedCertificate mc = certificate(name);
+    Instant now = clock.instant();
+    LineageState state = store.state(name);
+    Optional<StoredVersion> current = store.current(name);
+    List<String> chain = new ArrayList<>();
+    issuerOf(mc).ifPresent(i -> chain.add(i.id()));
+    mc.fallbacks().forEach(i -> chain.add(i.id()));
+    int index = chain.isEmpty() ? 0 : Math.min(state.issuerIndex(), chain.size() - 1);
+    Optional<String> hold = Optional.empty();
+    LineageState.Failure f = state.failure();
+    if (state.noOrderBefore() != null && now.isBefore(state.noOrderBefore())) {
+      hold = Optional.of("the CA's rate limit: no new order before " + state.noOrderBefore());
+    } else if (f != null && f.attempts() > 0 && f.nextAttempt() != null && now.isBefore(f.nextAttempt())) {
+      hold = Optional.of("backoff: " + f.attempts() + " failed attempt(s), next attempt at " + f.nextAttempt());
+    }
+    String issuer = chain.isEmpty() ? "none (imported: replace it by importing)" : chain.get(index);
+    Optional<String> error = Optional.ofNullable(state.failure()).map(LineageState.Failure::lastError);
+    if (current.isEmpty()) {
+      return new RenewalExplanation(name, Optional.empty(), RenewalSource.FORCED.id(), "no certificate yet: issued at once",
+          hold, issuer, index > 0, chain, Optional.ofNullable(state.nextDue()), error);
+    }
+    LineageState.Plan plan = StatusReader.planFor(store, name, current.get(), state, now);
+    return new RenewalExplanation(name, Optional.of(plan.renewAt()), plan.rule(), plan.reason() == null ? "" : plan.reason(),
+        hold, issuer, index > 0, chain, Optional.ofNullable(state.nextDue()), error);
   }
 
   /** Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them. */

@@ -6,6 +6,7 @@ import io.certferry.core.CertificateStatus.TargetStatus;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.deploy.DeployOutcome;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.deploy.Deployer;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
@@ -22,6 +23,7 @@ import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
+import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
@@ -52,6 +54,8 @@ public final class CertificatePass {
   private final Events events;
   private final Issuance issuance;
   private final Duration maxInterval;
+  /** A certificate a target serves must stay good this long past the next window's opening, or it is deployed now. */
+  static final Duration WINDOW_MARGIN = Duration.ofHours(2);
 
   public CertificatePass(CertificateStore store, Clock clock, RenewalPlanner planner, Deployer deployer,
                          AlertPolicy alerts, Events events, Issuance issuance, Duration maxInterval) {
@@ -145,18 +149,19 @@ public final class CertificatePass {
     }
   }
 
-  private void renew(Step s, Optional<Issuer> issuer, boolean force, Instant now) throws InterruptedException {
+  private void renew(Step s, Optional<Issuer> primary, boolean force, Instant now) throws InterruptedException {
     ManagedCertificate mc = s.mc;
     boolean covered = s.current.map(v -> covers(v.domains(), mc.domains())).orElse(false);
     boolean missing = s.current.isEmpty() || !covered;
-    boolean due = missing || s.decision.map(RenewalDecision::due).orElse(false);
+    // Due by the rule, whatever holds it back: a fallback may lift the hold, which was the last CA's.
+    boolean due = missing || s.decision.map(d -> d.due() || d.hold().isPresent()).orElse(false);
     if (!due) {
-      if (s.state.failure() != null && s.decision.isPresent()) {
-        s.state = s.state.withFailure(null); // the version in hand is fine again
+      if ((s.state.failure() != null || s.state.issuerIndex() != 0) && s.decision.isPresent()) {
+        s.state = s.state.withFailure(null).withIssuerIndex(0); // the version in hand is fine again
       }
       return;
     }
-    if (issuer.isEmpty()) {
+    if (primary.isEmpty()) {
       if (missing) {
         // An imported certificate merely due for replacement is not a failure: expiry alerts cover it.
         s.fail(s.current.isEmpty()
@@ -166,33 +171,89 @@ public final class CertificatePass {
       }
       return;
     }
-    Instant held = missing ? heldUntil(s.state, force) : null;
+    List<Issuer> chain = chain(mc, primary.get());
+    Issuer issuer = fallBackIfDue(s, chain, now);
+    Instant held = heldUntil(s.state, force);
     if (held != null && now.isBefore(held)) {
       s.wake.add(held);
+      s.wake.add(fallbackAt(s, chain, now));
       LineageState.Failure f = s.state.failure();
-      s.fail(f != null && f.nextAttempt() != null && held.equals(f.nextAttempt())
+      s.fail(f != null && f.attempts() > 0 && held.equals(f.nextAttempt())
           ? f.attempts() + " failed attempt(s), next attempt not before " + held + "; last error: " + f.lastError()
           : "new orders held by the CA's rate limit until " + held);
       return;
     }
-    Optional<String> replaces = s.decision.flatMap(RenewalDecision::replaces);
+    // replaces names a certificate to the CA that issued it, and only to that one.
+    Optional<String> replaces = s.decision.flatMap(RenewalDecision::replaces)
+        .filter(r -> s.current.map(v -> issuedBy(v, chain).id().equals(issuer.id())).orElse(false));
     try {
-      StoredVersion v = issuance.issue(mc, issuer.get(), s.current, replaces);
+      StoredVersion v = issuance.issue(mc, issuer, s.current, replaces);
       s.current = Optional.of(v);
       s.renewed = true;
       s.state = s.state.afterIssuance();
     } catch (IssueException e) {
-      failed(s, issuer.get(), e);
+      failed(s, issuer, e);
     } catch (RuntimeException e) {
       // An issuer's bug or a store failure: back off like any failure rather than retry every pass.
       LOG.debug("issuing {} failed", mc.name(), e);
-      failed(s, issuer.get(), new IssueException(IssueException.Kind.LOCAL,
+      failed(s, issuer, new IssueException(IssueException.Kind.LOCAL,
           e.getClass().getSimpleName() + ": " + e.getMessage(), e));
     }
     Instant retry = s.state.heldUntil();
     if (retry != null) {
       s.wake.add(retry);
     }
+    s.wake.add(fallbackAt(s, chain, now));
+  }
+
+  /** The primary issuer, then the fallbacks, in order. */
+  private static List<Issuer> chain(ManagedCertificate mc, Issuer primary) {
+    List<Issuer> all = new ArrayList<>();
+    all.add(primary);
+    all.addAll(mc.fallbacks());
+    return all;
+  }
+
+  /**
+   * The issuer to ask now: the one the state says, or the next when that one has failed for the fallback
+   * time (less when little lifetime is left). A fallback asks at once: the last CA's backoff and rate limit
+   * are that CA's.
+   */
+  private Issuer fallBackIfDue(Step s, List<Issuer> chain, Instant now) {
+    int index = Math.min(s.state.issuerIndex(), chain.size() - 1);
+    if (index + 1 < chain.size() && !now.isBefore(fallbackAt(s, chain, now))) {
+      Issuer from = chain.get(index);
+      index++;
+      Issuer to = chain.get(index);
+      String why = "falling back from " + from.id() + " (failing since " + s.state.failure().since() + ": "
+          + s.state.failure().lastError() + ") to " + to.id();
+      events.alert(new LifecycleEvent(LifecycleEvent.Type.ISSUER_FALLBACK, now, s.mc.name(), Optional.empty(), why,
+          Map.of("from", from.id(), "to", to.id())));
+      s.state = s.state.withIssuerIndex(index).withFailure(null).withNoOrderBefore(null);
+    }
+    return chain.get(index);
+  }
+
+  /** When the current issuer will have failed long enough to ask the next; far future when there is none. */
+  private Instant fallbackAt(Step s, List<Issuer> chain, Instant now) {
+    LineageState.Failure f = s.state.failure();
+    if (f == null || s.state.issuerIndex() + 1 >= chain.size()) {
+      return Instant.MAX;
+    }
+    Duration after = s.mc.fallbackAfter();
+    if (s.current.isPresent()) {
+      Duration quarter = Duration.between(now, s.current.get().notAfter()).dividedBy(4);
+      if (quarter.compareTo(after) < 0) {
+        after = quarter.isNegative() ? Duration.ZERO : quarter;
+      }
+    }
+    return f.since().plus(after);
+  }
+
+  /** The issuer of the chain that made a version (its details name it), else the first. */
+  static Issuer issuedBy(StoredVersion v, List<Issuer> chain) {
+    String id = v.details().get(Issuance.ISSUER);
+    return chain.stream().filter(i -> i.id().equals(id)).findFirst().orElse(chain.get(0));
   }
 
   private void failed(Step s, Issuer issuer, IssueException e) {
@@ -215,10 +276,19 @@ public final class CertificatePass {
     return c;
   }
 
-  /** The issuer's renewal-information source, asked for once per pass. */
-  private static Optional<RenewalInfoSource> ari(Step s, Optional<Issuer> issuer) throws InterruptedException {
+  /**
+   * The renewal-information source of the CA that issued the current version (a fallback CA's for a version it
+   * made), asked for once per pass.
+   */
+  private static Optional<RenewalInfoSource> ari(Step s, Optional<Issuer> primary) throws InterruptedException {
     if (s.ari == null) {
-      s.ari = issuer.isPresent() ? issuer.get().renewalInfo() : Optional.empty();
+      if (primary.isEmpty()) {
+        s.ari = Optional.empty();
+      } else {
+        List<Issuer> chain = chain(s.mc, primary.get());
+        Issuer by = s.current.map(v -> issuedBy(v, chain)).orElse(chain.get(0));
+        s.ari = by.renewalInfo();
+      }
     }
     return s.ari;
   }
@@ -259,24 +329,76 @@ public final class CertificatePass {
     if (mc.targets().isEmpty()) {
       return List.of();
     }
+    Deployments recorded = store.deployments(mc.name());
     if (s.current.isEmpty()) {
-      Deployments d = store.deployments(mc.name());
-      return mc.targets().stream().map(t -> StatusReader.target(t.id(), d.target(t.id()), null)).toList();
+      return mc.targets().stream().map(t -> StatusReader.target(t.id(), recorded.target(t.id()), null)).toList();
+    }
+    String sha = s.current.get().sha256();
+    Map<String, TargetStatus> waiting = new LinkedHashMap<>();
+    List<DeployTarget> now = new ArrayList<>();
+    for (DeployTarget t : mc.targets()) {
+      Optional<String> wait = windowWait(s, t, recorded, sha);
+      if (wait.isPresent()) {
+        TargetStatus had = StatusReader.target(t.id(), recorded.target(t.id()), sha);
+        waiting.put(t.id(), new TargetStatus(t.id(), had.state(), had.sha256(), had.at(), had.attempts(), had.nextAttempt(),
+            had.state().equals(TargetStatus.IN_SYNC) ? had.lastError() : wait));
+      } else {
+        now.add(t);
+      }
     }
     try {
-      CertificateBundle bundle = store.load(mc.name(), s.current.get().number());
-      DeployOutcome outcome = deployer.deploy(mc.name(), bundle, mc.targets());
-      outcome.nextRetry().ifPresent(s.wake::add);
-      return outcome.targets().stream()
-          .map(t -> StatusReader.target(t.targetId(), Optional.of(t.record()), bundle.sha256())).toList();
+      Map<String, TargetStatus> done = new LinkedHashMap<>();
+      if (!now.isEmpty()) {
+        CertificateBundle bundle = store.load(mc.name(), s.current.get().number());
+        DeployOutcome outcome = deployer.deploy(mc.name(), bundle, now);
+        outcome.nextRetry().ifPresent(s.wake::add);
+        outcome.targets().forEach(t -> done.put(t.targetId(), StatusReader.target(t.targetId(), Optional.of(t.record()), sha)));
+      }
+      return mc.targets().stream().map(t -> done.containsKey(t.id()) ? done.get(t.id()) : waiting.get(t.id())).toList();
     } catch (RuntimeException e) {
       LOG.debug("deploying {} failed", mc.name(), e);
       s.fail("cannot deploy: " + e.getMessage());
       s.wake.add(clock.instant().plus(Duration.ofMinutes(1)));
       Deployments d = store.deployments(mc.name());
-      String sha = s.current.get().sha256();
       return mc.targets().stream().map(DeployTarget::id).map(id -> StatusReader.target(id, d.target(id), sha)).toList();
     }
+  }
+
+  /**
+   * Why a target is left alone now: its maintenance window is shut and what it serves stays good until the
+   * window opens (plus a margin). Empty when it may be deployed: no window, the window is open, it already
+   * holds the current version, or waiting would serve an expired or revoked certificate (then it is
+   * deployed at once, and the event says why).
+   */
+  private Optional<String> windowWait(Step s, DeployTarget t, Deployments recorded, String sha) {
+    List<DeployWindow> windows = s.mc.windowsOf(t.id());
+    Instant now = clock.instant();
+    if (windows.isEmpty() || DeployWindow.anyOpen(windows, now)) {
+      return Optional.empty();
+    }
+    Optional<String> served = recorded.target(t.id()).map(r -> r.result() == TargetDeployment.Result.FAILED
+        ? r.details().get("previousSha256") : r.sha256()).filter(x -> x != null && !x.isEmpty());
+    if (served.filter(sha::equals).isPresent()) {
+      return Optional.empty(); // in sync: looking changes nothing
+    }
+    Instant opens = DeployWindow.nextOpening(windows, now);
+    Optional<StoredVersion> old = served.flatMap(x -> store.versions(s.mc.name()).stream()
+        .filter(v -> v.sha256().equals(x)).findFirst());
+    LineageState.Plan plan = s.state.plan();
+    boolean revoked = plan != null && RenewalSource.FORCED.id().equals(plan.rule()) && served.filter(plan.sha256()::equals).isPresent();
+    boolean expires = old.map(v -> v.notAfter().isBefore(opens.plus(WINDOW_MARGIN))).orElse(false);
+    if (revoked || expires) {
+      events.emit(new LifecycleEvent(LifecycleEvent.Type.DEPLOY_DEFERRED, now, s.mc.name(), Optional.of(t.id()),
+          "deploying outside the maintenance window (" + windows.get(0) + "): the certificate it serves "
+              + (revoked ? "is revoked" : "expires at " + old.get().notAfter() + ", before the window opens at " + opens),
+          Map.of("window", windows.get(0).toString())));
+      return Optional.empty();
+    }
+    s.wake.add(opens);
+    String why = "waiting for the maintenance window (" + windows.get(0) + "), which opens at " + opens;
+    events.emit(new LifecycleEvent(LifecycleEvent.Type.DEPLOY_DEFERRED, now, s.mc.name(), Optional.of(t.id()), why,
+        Map.of("window", windows.get(0).toString(), "opens", opens.toString())));
+    return Optional.of(why);
   }
 
   private void alert(Step s, LineageState.Plan plan, List<TargetStatus> targets, Instant now) {

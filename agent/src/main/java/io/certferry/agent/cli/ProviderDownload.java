@@ -3,6 +3,7 @@ package io.certferry.agent.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.agent.Environment;
 import io.certferry.core.ProviderRegistry;
@@ -38,7 +39,7 @@ final class ProviderDownload {
     }
     PurchasedCertificateSource source;
     try {
-      source = (PurchasedCertificateSource) factory.create(node, env.secrets());
+      source = (PurchasedCertificateSource) factory.create(node, ProviderContext.defaults(env.secrets()));
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException("--from " + type + ": " + e.getMessage());
     }

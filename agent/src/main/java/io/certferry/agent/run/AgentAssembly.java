@@ -6,6 +6,7 @@ import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.issue.Issuer;
@@ -128,7 +129,8 @@ public final class AgentAssembly {
     ProviderFactory f = env.providers().factory(kind, type)
         .orElseThrow(() -> new InputRejectedException(what + ": no installed provider registers " + type));
     try {
-      return f.create(settings, env.secrets());
+      // Providers run on the system clock as before; the agent's own clock may be a test's frozen one.
+      return f.create(settings, ProviderContext.defaults(env.secrets()));
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException(what + ": " + e.getMessage(), e);
     }

@@ -6,7 +6,6 @@ import io.certferry.core.CertificateStatus.TargetStatus;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.deploy.DeployOutcome;
 import io.certferry.core.deploy.DeployTarget;
-import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.deploy.Deployer;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
@@ -23,7 +22,6 @@ import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
-import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
@@ -54,8 +52,7 @@ public final class CertificatePass {
   private final Events events;
   private final Issuance issuance;
   private final Duration maxInterval;
-  /** A certificate a target serves must stay good this long past the next window's opening, or it is deployed now. */
-  static final Duration WINDOW_MARGIN = Duration.ofHours(2);
+  private final DeployGate gate;
 
   public CertificatePass(CertificateStore store, Clock clock, RenewalPlanner planner, Deployer deployer,
                          AlertPolicy alerts, Events events, Issuance issuance, Duration maxInterval) {
@@ -67,6 +64,7 @@ public final class CertificatePass {
     this.events = events;
     this.issuance = issuance;
     this.maxInterval = maxInterval;
+    this.gate = new DeployGate(store, clock, events);
   }
 
   /** What one pass did, and when the certificate wants to be looked at again. */
@@ -171,12 +169,12 @@ public final class CertificatePass {
       }
       return;
     }
-    List<Issuer> chain = chain(mc, primary.get());
+    IssuerChain chain = IssuerChain.of(mc, primary.get());
     Issuer issuer = fallBackIfDue(s, chain, now);
     Instant held = heldUntil(s.state, force);
     if (held != null && now.isBefore(held)) {
       s.wake.add(held);
-      s.wake.add(fallbackAt(s, chain, now));
+      s.wake.add(chain.fallbackAt(s.state, s.current, now));
       LineageState.Failure f = s.state.failure();
       s.fail(f != null && f.attempts() > 0 && held.equals(f.nextAttempt())
           ? f.attempts() + " failed attempt(s), next attempt not before " + held + "; last error: " + f.lastError()
@@ -185,7 +183,7 @@ public final class CertificatePass {
     }
     // replaces names a certificate to the CA that issued it, and only to that one.
     Optional<String> replaces = s.decision.flatMap(RenewalDecision::replaces)
-        .filter(r -> s.current.map(v -> issuedBy(v, chain).id().equals(issuer.id())).orElse(false));
+        .filter(r -> s.current.map(v -> chain.issuedBy(v).id().equals(issuer.id())).orElse(false));
     try {
       StoredVersion v = issuance.issue(mc, issuer, s.current, replaces);
       s.current = Optional.of(v);
@@ -203,25 +201,16 @@ public final class CertificatePass {
     if (retry != null) {
       s.wake.add(retry);
     }
-    s.wake.add(fallbackAt(s, chain, now));
-  }
-
-  /** The primary issuer, then the fallbacks, in order. */
-  private static List<Issuer> chain(ManagedCertificate mc, Issuer primary) {
-    List<Issuer> all = new ArrayList<>();
-    all.add(primary);
-    all.addAll(mc.fallbacks());
-    return all;
+    s.wake.add(chain.fallbackAt(s.state, s.current, now));
   }
 
   /**
-   * The issuer to ask now: the one the state says, or the next when that one has failed for the fallback
-   * time (less when little lifetime is left). A fallback asks at once: the last CA's backoff and rate limit
-   * are that CA's.
+   * The issuer to ask now: the one the state says, or the next when that one has failed long enough. A
+   * fallback asks at once: the last CA's backoff and rate limit are that CA's.
    */
-  private Issuer fallBackIfDue(Step s, List<Issuer> chain, Instant now) {
-    int index = Math.min(s.state.issuerIndex(), chain.size() - 1);
-    if (index + 1 < chain.size() && !now.isBefore(fallbackAt(s, chain, now))) {
+  private Issuer fallBackIfDue(Step s, IssuerChain chain, Instant now) {
+    int index = chain.index(s.state);
+    if (!now.isBefore(chain.fallbackAt(s.state, s.current, now))) {
       Issuer from = chain.get(index);
       index++;
       Issuer to = chain.get(index);
@@ -232,28 +221,6 @@ public final class CertificatePass {
       s.state = s.state.withIssuerIndex(index).withFailure(null).withNoOrderBefore(null);
     }
     return chain.get(index);
-  }
-
-  /** When the current issuer will have failed long enough to ask the next; far future when there is none. */
-  private Instant fallbackAt(Step s, List<Issuer> chain, Instant now) {
-    LineageState.Failure f = s.state.failure();
-    if (f == null || s.state.issuerIndex() + 1 >= chain.size()) {
-      return Instant.MAX;
-    }
-    Duration after = s.mc.fallbackAfter();
-    if (s.current.isPresent()) {
-      Duration quarter = Duration.between(now, s.current.get().notAfter()).dividedBy(4);
-      if (quarter.compareTo(after) < 0) {
-        after = quarter.isNegative() ? Duration.ZERO : quarter;
-      }
-    }
-    return f.since().plus(after);
-  }
-
-  /** The issuer of the chain that made a version (its details name it), else the first. */
-  static Issuer issuedBy(StoredVersion v, List<Issuer> chain) {
-    String id = v.details().get(Issuance.ISSUER);
-    return chain.stream().filter(i -> i.id().equals(id)).findFirst().orElse(chain.get(0));
   }
 
   private void failed(Step s, Issuer issuer, IssueException e) {
@@ -285,8 +252,8 @@ public final class CertificatePass {
       if (primary.isEmpty()) {
         s.ari = Optional.empty();
       } else {
-        List<Issuer> chain = chain(s.mc, primary.get());
-        Issuer by = s.current.map(v -> issuedBy(v, chain)).orElse(chain.get(0));
+        IssuerChain chain = IssuerChain.of(s.mc, primary.get());
+        Issuer by = s.current.map(chain::issuedBy).orElse(chain.get(0));
         s.ari = by.renewalInfo();
       }
     }
@@ -337,7 +304,7 @@ public final class CertificatePass {
     Map<String, TargetStatus> waiting = new LinkedHashMap<>();
     List<DeployTarget> now = new ArrayList<>();
     for (DeployTarget t : mc.targets()) {
-      Optional<String> wait = windowWait(s, t, recorded, sha);
+      Optional<String> wait = gate.wait(mc, s.state, t, recorded, sha, s.wake::add);
       if (wait.isPresent()) {
         TargetStatus had = StatusReader.target(t.id(), recorded.target(t.id()), sha);
         waiting.put(t.id(), new TargetStatus(t.id(), had.state(), had.sha256(), had.at(), had.attempts(), had.nextAttempt(),
@@ -362,43 +329,6 @@ public final class CertificatePass {
       Deployments d = store.deployments(mc.name());
       return mc.targets().stream().map(DeployTarget::id).map(id -> StatusReader.target(id, d.target(id), sha)).toList();
     }
-  }
-
-  /**
-   * Why a target is left alone now: its maintenance window is shut and what it serves stays good until the
-   * window opens (plus a margin). Empty when it may be deployed: no window, the window is open, it already
-   * holds the current version, or waiting would serve an expired or revoked certificate (then it is
-   * deployed at once, and the event says why).
-   */
-  private Optional<String> windowWait(Step s, DeployTarget t, Deployments recorded, String sha) {
-    List<DeployWindow> windows = s.mc.windowsOf(t.id());
-    Instant now = clock.instant();
-    if (windows.isEmpty() || DeployWindow.anyOpen(windows, now)) {
-      return Optional.empty();
-    }
-    Optional<String> served = recorded.target(t.id()).map(r -> r.result() == TargetDeployment.Result.FAILED
-        ? r.details().get("previousSha256") : r.sha256()).filter(x -> x != null && !x.isEmpty());
-    if (served.filter(sha::equals).isPresent()) {
-      return Optional.empty(); // in sync: looking changes nothing
-    }
-    Instant opens = DeployWindow.nextOpening(windows, now);
-    Optional<StoredVersion> old = served.flatMap(x -> store.versions(s.mc.name()).stream()
-        .filter(v -> v.sha256().equals(x)).findFirst());
-    LineageState.Plan plan = s.state.plan();
-    boolean revoked = plan != null && RenewalSource.FORCED.id().equals(plan.rule()) && served.filter(plan.sha256()::equals).isPresent();
-    boolean expires = old.map(v -> v.notAfter().isBefore(opens.plus(WINDOW_MARGIN))).orElse(false);
-    if (revoked || expires) {
-      events.emit(new LifecycleEvent(LifecycleEvent.Type.DEPLOY_DEFERRED, now, s.mc.name(), Optional.of(t.id()),
-          "deploying outside the maintenance window (" + windows.get(0) + "): the certificate it serves "
-              + (revoked ? "is revoked" : "expires at " + old.get().notAfter() + ", before the window opens at " + opens),
-          Map.of("window", windows.get(0).toString())));
-      return Optional.empty();
-    }
-    s.wake.add(opens);
-    String why = "waiting for the maintenance window (" + windows.get(0) + "), which opens at " + opens;
-    events.emit(new LifecycleEvent(LifecycleEvent.Type.DEPLOY_DEFERRED, now, s.mc.name(), Optional.of(t.id()), why,
-        Map.of("window", windows.get(0).toString(), "opens", opens.toString())));
-    return Optional.of(why);
   }
 
   private void alert(Step s, LineageState.Plan plan, List<TargetStatus> targets, Instant now) {

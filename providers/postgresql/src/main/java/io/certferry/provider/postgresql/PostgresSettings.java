@@ -2,6 +2,7 @@ package io.certferry.provider.postgresql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.Durations;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.Secrets;
 
 import java.time.Duration;
@@ -83,13 +84,14 @@ record PostgresSettings(String url, String user, String passwordReference, Strin
         duration(s, "connectTimeout", new ArrayList<>()).orElse(Duration.ofSeconds(10)));
   }
 
-  /** Resolves the secrets and opens the store. */
-  PostgresStore open(Secrets secrets) {
+  /** Resolves the secrets and opens the store, on the context's clock and sleeper (leases, lock waits). */
+  PostgresStore open(ProviderContext context) {
+    Secrets secrets = context.secrets();
     KeyEncryptionKey kek = KeyEncryptionKey.parse(secrets.resolve(kekReference),
         WHERE + ": keyEncryptionKey (" + kekReference + ")");
     return PostgresStore.builder().url(url).user(user).password(secrets.resolve(passwordReference))
         .keyEncryptionKey(kek).poolSize(poolSize).leaseTime(leaseTime).lockTimeout(lockTimeout)
-        .connectTimeout(connectTimeout).build();
+        .connectTimeout(connectTimeout).clock(context.clock()).sleeper(context.sleeper()).build();
   }
 
   private static Optional<Duration> duration(JsonNode s, String key, List<String> problems) {

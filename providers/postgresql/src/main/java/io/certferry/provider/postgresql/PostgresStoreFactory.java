@@ -1,8 +1,8 @@
 package io.certferry.provider.postgresql;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.store.CertificateStore;
 
 import java.util.List;
@@ -24,7 +24,7 @@ public final class PostgresStoreFactory implements ProviderFactory {
   public List<String> validate(JsonNode settings) { return PostgresSettings.problems(settings); }
 
   @Override
-  public PostgresStore create(JsonNode settings, Secrets secrets) {
-    return PostgresSettings.parse(settings).open(secrets);
+  public PostgresStore create(JsonNode settings, ProviderContext context) {
+    return PostgresSettings.parse(settings).open(context);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.store.CertificateStore;
@@ -52,7 +53,7 @@ class PostgresStoreFactoryTest {
         "CERTFERRY_KEK", HexFormat.of().formatHex(new byte[32])));
     JsonNode s = settings(server.url(db));
     assertThat(factory().validate(s)).isEmpty();
-    try (PostgresStore store = (PostgresStore) factory().create(s, secrets)) {
+    try (PostgresStore store = (PostgresStore) factory().create(s, ProviderContext.defaults(secrets))) {
       assertThat(store.names()).isEmpty();
       assertThat(store.server()).isEqualTo("127.0.0.1:" + server.port());
       assertThat(store.keyEncryptionKeyId()).isEqualTo(KeyEncryptionKey.of(new byte[32]).id());
@@ -86,7 +87,8 @@ class PostgresStoreFactoryTest {
   @Test
   void aKeyEncryptionKeyOfTheWrongSizeIsRefusedNamingTheReference() {
     ReferenceSecrets secrets = ReferenceSecrets.withEnvironment(Map.of("PG_PASSWORD", "x", "CERTFERRY_KEK", "too-short"));
-    assertThatThrownBy(() -> factory().create(settings("jdbc:postgresql://127.0.0.1:1/x"), secrets))
+    assertThatThrownBy(() -> factory().create(settings("jdbc:postgresql://127.0.0.1:1/x"),
+        ProviderContext.defaults(secrets)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("store (postgresql): keyEncryptionKey (${env:CERTFERRY_KEK}): the key-encryption key must be")
         .hasMessageNotContaining("too-short");

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench/ scripts (source it; bash). What every benchmark needs to run on a fresh
 # clone on a fresh machine: loud failures, Maven offline with an online fallback, peers installed
 # from Debian when run as root, and the environment printed beside the figures.

@@ -33,7 +33,7 @@ W=$(mktemp -d /tmp/certferry-bench-acme.XXXXXX)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  [[ -n "${KEEP:-}" ]] && echo "bench: work folder kept: $W" >&2 || rm -rf "$W"
+  if [[ -n "${KEEP:-}" ]]; then echo "bench: work folder kept: $W" >&2; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
 
@@ -141,7 +141,7 @@ run_once() {
   measure "$name" "$count" "$ROOT/certferry" run --once --config "$W/$name.yaml"
   local got
   got=$(find "$W/$name/out" -name cert.pem 2>/dev/null | wc -l)
-  if [[ $got -ne $count && ! " ${FAILED[*]} " =~ " $name " ]]; then
+  if [[ $got -ne $count && " ${FAILED[*]} " != *" $name "* ]]; then
     echo "bench: $name wrote $got of $count certificates" >&2
     FAILED+=("$name")
   fi

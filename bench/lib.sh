@@ -3,7 +3,8 @@
 # clone on a fresh machine: loud failures, Maven offline with an online fallback, peers installed
 # from Debian when run as root, and the environment printed beside the figures.
 #
-# BENCH_MVN_OPTS: extra Maven flags for every build step (e.g. -Dmaven.repo.local=/path).
+# BENCH_MAVEN_ARGS: extra Maven flags for every build step (e.g. -Dmaven.repo.local=/path; no -o:
+# bench_mvn tries offline first on its own).
 
 BENCH_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
@@ -27,15 +28,15 @@ set -o errtrace
 bench_mvn() {
   local log
   log="$(mktemp)"
-  # shellcheck disable=SC2086  # BENCH_MVN_OPTS is a list of flags on purpose
-  if (cd "$BENCH_REPO" && mvn -B -q -o ${BENCH_MVN_OPTS:-} "$@") > "$log" 2>&1; then
+  # shellcheck disable=SC2086  # BENCH_MAVEN_ARGS is a list of flags on purpose
+  if (cd "$BENCH_REPO" && mvn -B -q -o ${BENCH_MAVEN_ARGS:-} "$@") > "$log" 2>&1; then
     rm -f "$log"
     return 0
   fi
   echo "bench: offline Maven failed (mvn -o $*): $(grep -m1 '^\[ERROR\]' "$log" | cut -c1-300)" >&2
   echo "bench: retrying online" >&2
   # shellcheck disable=SC2086
-  if (cd "$BENCH_REPO" && mvn -B -q ${BENCH_MVN_OPTS:-} "$@") > "$log" 2>&1; then
+  if (cd "$BENCH_REPO" && mvn -B -q ${BENCH_MAVEN_ARGS:-} "$@") > "$log" 2>&1; then
     rm -f "$log"
     return 0
   fi

@@ -3,12 +3,15 @@ package io.certferry.core;
 import io.certferry.core.deploy.DeployOutcome;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Deployer;
+import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.internal.CertificatePass;
 import io.certferry.core.internal.Events;
 import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
 import io.certferry.core.internal.Lifecycle;
+import io.certferry.core.internal.Reconciler;
 import io.certferry.core.internal.StatusReader;
+import io.certferry.core.internal.WatchPass;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.notify.AlertPolicy;
@@ -17,7 +20,6 @@ import io.certferry.core.notify.Notifier;
 import io.certferry.core.renew.RenewalExplanation;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
 
 import java.time.Clock;
@@ -33,13 +35,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The engine: it keeps a set of {@link ManagedCertificate}s valid and served. Every door goes through
@@ -56,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #revoke(String, String)}: revoke the current version at its CA; it is renewed on the next pass.</li>
  *   <li>{@link #status()}: every lineage of the store as every door reports it.</li>
  * </ul>
+ * Endpoints it does not manage ({@link WatchedEndpoint}) are checked by TLS handshake on every pass and
+ * reported and alerted on like its own certificates, with source {@code watched}.
  * Each operation emits its {@link LifecycleEvent}s, so logs, metrics and notifications are the same
  * whichever door was used.
  *
@@ -75,29 +75,26 @@ import org.slf4j.LoggerFactory;
  * @since 0.1
  */
 public final class CertManager implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(CertManager.class);
-  /** When a certificate whose pass crashed (a bug, the store gone) is looked at again. */
-  private static final Duration RETRY_AFTER_CRASH = Duration.ofMinutes(5);
 
   private final CertificateStore store;
   private final Clock clock;
   private final Map<String, Issuer> issuers;
   private final Map<String, ManagedCertificate> certificates;
+  private final List<WatchedEndpoint> watched;
   private final Events events;
   private final Deployer deployer;
   private final boolean ownsDeployer;
   private final ExecutorService certExecutor;
   private final boolean ownsExecutor;
   private final CertificatePass pass;
-  private final Duration maxInterval;
-  private volatile boolean fullPassDone;
-  private volatile boolean stopping;
+  private final Reconciler reconciler;
 
   private CertManager(Builder b) {
     this.store = Objects.requireNonNull(b.store, "store");
     this.clock = b.clock;
     this.issuers = Map.copyOf(b.issuers);
     this.certificates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.certificates));
+    this.watched = List.copyOf(b.watched.values());
     this.events = new Events(b.listeners, b.notifiers);
     this.ownsDeployer = b.deployer == null;
     this.deployer = b.deployer != null ? b.deployer : Deployer.builder().store(store).clock(clock)
@@ -109,16 +106,21 @@ public final class CertManager implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.maxInterval = b.maxInterval;
     RenewalPlanner planner = RenewalPlanner.builder().clock(clock).build();
     this.pass = new CertificatePass(store, clock, planner, deployer, b.alerts, events,
-        new Issuance(store, clock, b.issueBackoff, events), maxInterval);
+        new Issuance(store, clock, b.issueBackoff, events), b.maxInterval);
+    this.reconciler = new Reconciler(store, clock, pass,
+        new WatchPass(store, clock, b.tlsProbe, b.alerts, events, b.maxInterval), events, certExecutor,
+        b.maxInterval, this::issuerOf);
   }
 
   public static Builder builder() { return new Builder(); }
 
   /** The certificates this manager keeps, in the order they were added. */
   public List<ManagedCertificate> certificates() { return List.copyOf(certificates.values()); }
+
+  /** The endpoints this manager watches, in the order they were added. */
+  public List<WatchedEndpoint> watched() { return watched; }
 
   /** The store this manager keeps everything in. */
   public CertificateStore store() { return store; }
@@ -133,79 +135,14 @@ public final class CertManager implements AutoCloseable {
    * @throws InterruptedException when interrupted; work in flight finishes its current step
    */
   public ReconcileReport reconcile() throws InterruptedException {
-    Instant started = clock.instant();
-    Set<String> due = fullPassDone ? new HashSet<>(store.due(started)) : null;
-    List<ManagedCertificate> all = List.copyOf(certificates.values());
-    List<Future<CertificatePass.Result>> futures = new ArrayList<>();
-    for (ManagedCertificate mc : all) {
-      boolean look = due == null || due.contains(mc.name());
-      futures.add(certExecutor.submit(() -> look ? one(mc, false) : quiet(mc)));
-    }
-    List<CertificateStatus> statuses = new ArrayList<>();
-    Instant wake = started.plus(maxInterval);
-    for (int i = 0; i < futures.size(); i++) {
-      CertificatePass.Result r;
-      try {
-        r = futures.get(i).get();
-      } catch (ExecutionException e) {
-        r = crashed(all.get(i), e.getCause());
-      }
-      statuses.add(r.status());
-      if (r.nextDue().isBefore(wake)) {
-        wake = r.nextDue();
-      }
-    }
-    fullPassDone = true;
-    return new ReconcileReport(started, clock.instant(), statuses, wake);
-  }
-
-  private CertificatePass.Result one(ManagedCertificate mc, boolean force) throws InterruptedException {
-    if (stopping) {
-      return skipped(mc, "skipped: shutting down");
-    }
-    return pass.run(mc, issuerOf(mc), force);
-  }
-
-  /**
-   * A certificate that is not due: reported from the store, nothing contacted; unless its current
-   * version is not the one the engine last planned (imported or restored behind its back), which gets a
-   * full pass now.
-   */
-  private CertificatePass.Result quiet(ManagedCertificate mc) throws InterruptedException {
-    LineageState state = store.state(mc.name());
-    Optional<StoredVersion> current = store.current(mc.name());
-    boolean planned = current.isPresent() && state.plan() != null && state.plan().sha256().equals(current.get().sha256());
-    if (!planned || state.nextDue() == null) {
-      return one(mc, false);
-    }
-    return new CertificatePass.Result(StatusReader.read(store, mc.name(), clock.instant()), state.nextDue());
-  }
-
-  private CertificatePass.Result crashed(ManagedCertificate mc, Throwable t) {
-    LOG.debug("reconcile of {} failed", mc.name(), t);
-    String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
-    events.alert(LifecycleEvent.of(LifecycleEvent.Type.RENEWAL_FAILED, clock.instant(), mc.name(), msg));
-    return skipped(mc, msg);
-  }
-
-  private CertificatePass.Result skipped(ManagedCertificate mc, String why) {
-    CertificateStatus read;
-    try {
-      read = StatusReader.read(store, mc.name(), clock.instant());
-    } catch (RuntimeException e) {
-      read = new CertificateStatus(mc.name(), mc.source(), mc.domains(), Optional.empty(), CertificateStatus.MISSING,
-          Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(), Optional.empty());
-    }
-    CertificateStatus s = new CertificateStatus(read.name(), read.source(), read.domains(), read.current(),
-        read.state(), read.daysLeft(), read.renewAt(), read.renewReason(), false, read.targets(), Optional.of(why));
-    return new CertificatePass.Result(s, clock.instant().plus(RETRY_AFTER_CRASH));
+    return reconciler.reconcile(List.copyOf(certificates.values()), watched);
   }
 
   /**
    * Asks a pass in progress to wind down: certificates already being handled finish their step, the
    * others are skipped (reported as found in the store). Later passes do nothing. For shutdown.
    */
-  public void stop() { stopping = true; }
+  public void stop() { reconciler.stop(); }
 
   /**
    * One certificate's pass now: renew if due ({@code force}: whatever the rules say; the CA's rate limit
@@ -293,8 +230,17 @@ public final class CertManager implements AutoCloseable {
     return Explainer.explain(store, mc, issuerOf(mc), clock.instant());
   }
 
-  /** Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them. */
-  public List<CertificateStatus> status() { return status(store, clock.instant()); }
+  /**
+   * Every lineage of the store and every endpoint this manager watches, soonest-expiring first, as {@code list}
+   * and {@code /status} show them.
+   */
+  public List<CertificateStatus> status() {
+    Set<String> mine = new HashSet<>(watched.stream().map(WatchedEndpoint::name).toList());
+    return status(store, clock.instant()).stream()
+        .filter(s -> !WatchedEndpoint.SOURCE.equals(s.source()) || mine.contains(s.name())).toList();
+  }
+
+
 
   /**
    * Every lineage of a store at {@code now}, as the engine reports it, read from metadata only (no PEM,
@@ -305,10 +251,10 @@ public final class CertManager implements AutoCloseable {
   /** One lineage of the store, if it exists. */
   public Optional<CertificateStatus> status(String name) { return status(store, name, clock.instant()); }
 
-  /** One lineage of a store at {@code now}, if it exists; metadata only. */
+  /** One lineage (or watched endpoint) of a store at {@code now}, if it exists; metadata only. */
   public static Optional<CertificateStatus> status(CertificateStore store, String name, Instant now) {
     if (store.spec(name).isEmpty() && store.current(name).isEmpty()) {
-      return Optional.empty();
+      return store.watchRecord(name).map(r -> WatchPass.status(r, now));
     }
     return Optional.of(StatusReader.read(store, name, now));
   }
@@ -342,6 +288,8 @@ public final class CertManager implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private final Map<String, Issuer> issuers = new HashMap<>();
     private final Map<String, ManagedCertificate> certificates = new LinkedHashMap<>();
+    private final Map<String, WatchedEndpoint> watched = new LinkedHashMap<>();
+    private TlsProbe tlsProbe = TlsProbe.withDefaults();
     private final List<Notifier> listeners = new ArrayList<>();
     private final List<Notifier> notifiers = new ArrayList<>();
     private Deployer deployer;
@@ -364,6 +312,12 @@ public final class CertManager implements AutoCloseable {
 
     /** Adds a certificate to keep; a later one with the same name replaces it. */
     public Builder certificate(ManagedCertificate certificate) { certificates.put(certificate.name(), certificate); return this; }
+
+    /** Adds an endpoint to check by TLS handshake on every pass; a later one with the same name replaces it. */
+    public Builder watch(WatchedEndpoint endpoint) { watched.put(endpoint.name(), endpoint); return this; }
+
+    /** How watched endpoints are checked (default {@link TlsProbe#withDefaults()}: 10 s to connect and shake hands). */
+    public Builder tlsProbe(TlsProbe probe) { this.tlsProbe = Objects.requireNonNull(probe); return this; }
 
     /** Receives every {@link LifecycleEvent}, alerts included (logs, metrics). */
     public Builder listener(Notifier listener) { listeners.add(Objects.requireNonNull(listener)); return this; }
@@ -403,6 +357,14 @@ public final class CertManager implements AutoCloseable {
     /** How long one pass waits for all targets of a certificate, for the default deployer (default 10 minutes). */
     public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
 
-    public CertManager build() { return new CertManager(this); }
+    /**
+     * @throws IllegalArgumentException when a watched endpoint has the name of a managed certificate
+     */
+    public CertManager build() {
+      watched.keySet().stream().filter(certificates::containsKey).findFirst().ifPresent(n -> {
+        throw new IllegalArgumentException("watched endpoint " + n + " has the name of a managed certificate; rename it");
+      });
+      return new CertManager(this);
+    }
   }
 }

@@ -16,12 +16,17 @@ import java.util.Map;
  * @param store the {@code store:} folder; null when the file leaves it to {@code --store} / {@code CERTFERRY_STORE}
  */
 public record AgentConfig(Path file, Path store, Schedule schedule, Http http, Alerts alerts,
-                          List<Block> notifications, List<CertificateConfig> certificates, List<ConfigProblem> warnings) {
+                          List<Block> notifications, List<CertificateConfig> certificates, List<Watch> watch,
+                          List<ConfigProblem> warnings) {
   public AgentConfig {
     notifications = List.copyOf(notifications);
     certificates = List.copyOf(certificates);
+    watch = List.copyOf(watch);
     warnings = List.copyOf(warnings);
   }
+
+  /** {@code watch:} an endpoint whose certificate someone else manages, checked by TLS handshake on every pass. */
+  public record Watch(String name, String host, int port, String serverName) {}
 
   /** {@code schedule:} how often and how wide the reconcile loop runs. */
   public record Schedule(Duration maxInterval, int parallelism, Duration targetTimeout) {}

@@ -34,9 +34,13 @@ public final class StatusReader {
           Comparator.nullsLast(Comparator.naturalOrder()))
       .thenComparing(CertificateStatus::name);
 
-  /** Every lineage of the store at {@code now}, soonest-expiring first (read in parallel: small files dominate). */
+  /**
+   * Every lineage of the store at {@code now}, and every watched endpoint it keeps a record of, soonest-expiring
+   * first (read in parallel: small files dominate).
+   */
   public static List<CertificateStatus> all(CertificateStore store, Instant now) {
     List<CertificateStatus> out = new ArrayList<>(store.names().parallelStream().map(n -> read(store, n, now)).toList());
+    store.watchRecords().forEach(r -> out.add(WatchPass.status(r, now)));
     out.sort(SOONEST_FIRST);
     return out;
   }
@@ -75,6 +79,12 @@ public final class StatusReader {
     RenewalPolicy policy = store.spec(name).map(s -> policy(s)).orElse(RenewalPolicy.defaults());
     RenewalDecision d = RenewalPlanner.offline(candidate(name, v), policy, state, now);
     return d.plan(v.sha256());
+  }
+
+  /** The planner's rule for a version nobody configured (a watched endpoint's): the default policy, no ARI. */
+  public static LineageState.Plan planFor(StoredVersion v, Instant now) {
+    return RenewalPlanner.offline(candidate(v.sha256(), v), RenewalPolicy.defaults(), LineageState.empty(), now)
+        .plan(v.sha256());
   }
 
   private static RenewalPolicy policy(LineageSpec spec) {

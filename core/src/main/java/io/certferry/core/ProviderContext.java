@@ -9,7 +9,7 @@ import okhttp3.OkHttpClient;
 
 /**
  * What every plug-in made by a {@link ProviderFactory} gets from its host: the time source, the
- * secrets, one shared HTTP client and the TLS probe. A provider takes all of these from here and never
+ * secrets, one shared HTTP client, the TLS probe and the other installed plug-ins. A provider takes all of these from here and never
  * reaches for the system clock, {@link Sleeper#SYSTEM}, its own HTTP client or a default probe, so that
  * an embedding tool (or a test) can run every provider on a virtual clock and one connection pool.
  *
@@ -31,6 +31,7 @@ public final class ProviderContext {
   private final Secrets secrets;
   private final OkHttpClient httpClient;
   private final TlsProbe tlsProbe;
+  private final ProviderRegistry providers;
 
   private ProviderContext(Builder b) {
     this.clock = b.clock;
@@ -38,6 +39,7 @@ public final class ProviderContext {
     this.secrets = b.secrets;
     this.httpClient = b.httpClient;
     this.tlsProbe = b.tlsProbe;
+    this.providers = b.providers;
   }
 
   /**
@@ -51,7 +53,8 @@ public final class ProviderContext {
 
   /** A builder holding this context's values, to change one of them. */
   public Builder newBuilder() {
-    return new Builder(secrets).clock(clock).sleeper(sleeper).httpClient(httpClient).tlsProbe(tlsProbe);
+    return new Builder(secrets).clock(clock).sleeper(sleeper).httpClient(httpClient).tlsProbe(tlsProbe)
+        .providers(providers);
   }
 
   /** The time every provider reads: deadlines, receipts, rate-limit windows. */
@@ -72,6 +75,12 @@ public final class ProviderContext {
   /** The TLS handshake check targets use to prove what an endpoint serves. */
   public TlsProbe tlsProbe() { return tlsProbe; }
 
+  /**
+   * The installed plug-ins, for a provider that builds on another one's (an nginx target whose frontends a
+   * DigitalOcean tag lists) without depending on it: it asks for a {@code kind} and {@code type} here.
+   */
+  public ProviderRegistry providers() { return providers; }
+
   @Override
   public String toString() { return "ProviderContext{clock=" + clock + "}"; }
 
@@ -82,6 +91,7 @@ public final class ProviderContext {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private OkHttpClient httpClient = HttpApi.sharedClient();
     private TlsProbe tlsProbe = TlsProbe.withDefaults();
+    private ProviderRegistry providers;
 
     private Builder(Secrets secrets) { this.secrets = Objects.requireNonNull(secrets, "secrets"); }
 
@@ -106,6 +116,17 @@ public final class ProviderContext {
       return this;
     }
 
-    public ProviderContext build() { return new ProviderContext(this); }
+    /** The plug-ins providers may build on (default: {@link ProviderRegistry#installed()}). */
+    public Builder providers(ProviderRegistry providers) {
+      this.providers = Objects.requireNonNull(providers, "providers");
+      return this;
+    }
+
+    public ProviderContext build() {
+      if (providers == null) {
+        providers = ProviderRegistry.installed(); // scanned only when a context is built without one
+      }
+      return new ProviderContext(this);
+    }
   }
 }

@@ -310,7 +310,7 @@ public final class CertificatePass {
         s.wake.addAll(opens);
         TargetStatus had = StatusReader.target(t.id(), recorded.target(t.id()), sha);
         waiting.put(t.id(), new TargetStatus(t.id(), TargetStatus.WAITING, had.sha256(), had.at(), had.attempts(),
-            opens.stream().findFirst(), wait));
+            opens.stream().findFirst(), wait, had.frontends()));
       } else {
         now.add(t);
       }

@@ -3,6 +3,7 @@ package io.certferry.core.internal;
 import io.certferry.core.CertificateState;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.CertificateStatus.TargetStatus;
+import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.renew.RenewalCandidate;
 import io.certferry.core.renew.RenewalDecision;
 import io.certferry.core.renew.RenewalPlanner;
@@ -120,7 +121,9 @@ public final class StatusReader {
     String state = r.result() == TargetDeployment.Result.FAILED ? TargetStatus.FAILED
         : r.result() == TargetDeployment.Result.IN_SYNC && r.sha256() != null && r.sha256().equals(currentSha)
             ? TargetStatus.IN_SYNC : TargetStatus.STALE;
+    List<String> frontends = r.details().keySet().stream().filter(k -> k.startsWith(DeployReceipt.FRONTEND))
+        .map(k -> k.substring(DeployReceipt.FRONTEND.length())).sorted().toList();
     return new TargetStatus(id, state, Optional.ofNullable(r.sha256()), Optional.ofNullable(r.at()), r.attempts(),
-        Optional.ofNullable(r.nextAttempt()), Optional.ofNullable(r.lastError()));
+        Optional.ofNullable(r.nextAttempt()), Optional.ofNullable(r.lastError()), frontends);
   }
 }

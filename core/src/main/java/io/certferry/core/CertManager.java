@@ -5,6 +5,7 @@ import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Deployer;
 import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.internal.CertificatePass;
+import io.certferry.core.internal.Discovery;
 import io.certferry.core.internal.Events;
 import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
@@ -109,7 +110,9 @@ public final class CertManager implements AutoCloseable {
     RenewalPlanner planner = RenewalPlanner.builder().clock(clock).build();
     this.pass = new CertificatePass(store, clock, planner, deployer, b.alerts, events,
         new Issuance(store, clock, b.issueBackoff, events), b.maxInterval);
-    this.reconciler = new Reconciler(store, clock, pass,
+    CertificatePass dry = new CertificatePass(store, clock, planner, deployer, b.alerts, Events.NONE,
+        new Issuance(store, clock, b.issueBackoff, Events.NONE), b.maxInterval, true);
+    this.reconciler = new Reconciler(store, clock, pass, dry,
         new WatchPass(store, clock, b.tlsProbe, b.alerts, events, b.maxInterval), events, certExecutor,
         b.maxInterval, this::issuerOf);
   }
@@ -136,6 +139,42 @@ public final class CertManager implements AutoCloseable {
    */
   public ReconcileReport reconcile() throws InterruptedException {
     return reconciler.reconcile(List.copyOf(certificates.values()), watched);
+  }
+
+  /**
+   * What a pass would do now, and why, with none of it done: every decision of {@link #reconcile()} (renew or
+   * not and by which rule, the hold, the CA a fallback would ask, what each target serves and whether it would be
+   * deployed to, its window, the alerts due) with no order, upload, store write or notification. Deciding reads:
+   * the CA's renewal information, each target's served certificate, each watched endpoint.
+   *
+   * @throws InterruptedException when interrupted
+   */
+  public ReconcilePlan plan() throws InterruptedException {
+    return reconciler.plan(List.copyOf(certificates.values()), watched);
+  }
+
+  /**
+   * Proves that issuance works end to end without keeping what it yields, as certbot's {@code --dry-run} does:
+   * {@code issuer} (for an ACME certificate, the same settings against the CA's staging directory) is asked for a
+   * certificate with {@code name}'s names, key type and profile; the result is checked to cover the names and
+   * then dropped. Nothing is stored, deployed or announced; the lineage's state, backoff and rate-limit hold are
+   * neither read nor written. What the issuer keeps of its own (an ACME account) is its affair: give it a store
+   * of its own.
+   *
+   * @return the certificate's facts, as a version numbered 0 that was never stored
+   * @throws IssueException when the CA refuses or cannot be reached, or the certificate does not cover the names
+   * @throws IllegalArgumentException when no certificate of that name is managed
+   */
+  public StoredVersion trialIssue(String name, Issuer issuer) throws IssueException, InterruptedException {
+    return Lifecycle.trialIssue(certificate(name), issuer, clock);
+  }
+
+  /**
+   * What every target of every certificate serves now, asked in parallel (one API call or handshake each, reads
+   * only), each certificate found matched to a stored version when it is one.
+   */
+  public List<TargetDiscovery> discover() throws InterruptedException {
+    return Discovery.run(store, List.copyOf(certificates.values()), certExecutor);
   }
 
   /**

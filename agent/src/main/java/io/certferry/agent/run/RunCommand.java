@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * {@code certferry run --config F [--once]}: the agent. Validates the whole config first (exit 2 on any
  * problem), then reconciles in a loop with the HTTP listener up; SIGTERM lets the step in hand finish
  * (bounded) and exits 0. {@code --once}: one pass, the status table, exit 0 only when every certificate
- * is valid and every target in sync.
+ * is valid and every target in sync. {@code --once --dry-run}: what that pass would do, with nothing changed.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the agent: renew, deploy, verify and alert, in a loop (or one pass with --once). Needs --config.")
@@ -33,9 +33,19 @@ public final class RunCommand extends StoreCommand {
   @Option(names = "--once", description = "One pass, print the status table; exit 0 only if all is valid and in sync.")
   boolean once;
 
+  @Option(names = "--dry-run", description = "With --once: decide everything and change nothing (no order, no upload, "
+      + "no write, no notification); print what the pass would do for each certificate and target, and why.")
+  boolean dryRun;
+
   @Override
   protected int run() throws Exception {
     AgentConfig c = requireConfig();
+    if (dryRun) {
+      if (!once) {
+        throw new UsageError("--dry-run goes with --once: certferry run --once --dry-run --config FILE");
+      }
+      return dryRun(c);
+    }
     CertificateStore store = createStore();
     AgentMetrics metrics = new AgentMetrics(c);
     AgentState state = new AgentState();
@@ -69,6 +79,23 @@ public final class RunCommand extends StoreCommand {
         global.config().orElseThrow(), storeDir());
     loop.run();
     return ExitCodes.DONE;
+  }
+
+  /** What one pass would do, printed; the store is opened, never created. */
+  private int dryRun(AgentConfig c) throws Exception {
+    CertificateStore store = openStore();
+    CertManager manager;
+    try {
+      manager = AgentAssembly.build(c, store, env(), List.of(), line -> PROGRESS.info("{}", line));
+    } catch (InputRejectedException e) {
+      err().println(global.config().orElseThrow() + ": " + e.getMessage());
+      err().flush();
+      return ExitCodes.USAGE;
+    }
+    try (manager) {
+      PlanPrinter.print(manager.plan(), out());
+      return ExitCodes.DONE;
+    }
   }
 
   /** SIGTERM: finish the step in hand (bounded), close, exit 0 (a shutdown hook's exit would be 143). */

@@ -2,6 +2,7 @@ package io.certferry.core.internal;
 
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ReconcilePlan;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.WatchedEndpoint;
 import io.certferry.core.issue.Issuer;
@@ -39,6 +40,7 @@ public final class Reconciler {
   private final CertificateStore store;
   private final Clock clock;
   private final CertificatePass pass;
+  private final CertificatePass dryPass;
   private final WatchPass watchPass;
   private final Events events;
   private final ExecutorService executor;
@@ -47,11 +49,14 @@ public final class Reconciler {
   private volatile boolean fullPassDone;
   private volatile boolean stopping;
 
-  public Reconciler(CertificateStore store, Clock clock, CertificatePass pass, WatchPass watchPass, Events events,
-                    ExecutorService executor, Duration maxInterval, Function<ManagedCertificate, Optional<Issuer>> issuerOf) {
+  /** @param dryPass the same pass in its dry-run mode, for {@link #plan} */
+  public Reconciler(CertificateStore store, Clock clock, CertificatePass pass, CertificatePass dryPass, WatchPass watchPass,
+                    Events events, ExecutorService executor, Duration maxInterval,
+                    Function<ManagedCertificate, Optional<Issuer>> issuerOf) {
     this.store = store;
     this.clock = clock;
     this.pass = pass;
+    this.dryPass = dryPass;
     this.watchPass = watchPass;
     this.events = events;
     this.executor = executor;
@@ -93,6 +98,27 @@ public final class Reconciler {
     }
     fullPassDone = true;
     return new ReconcileReport(started, clock.instant(), statuses, wake);
+  }
+
+  /** What a pass would do now, decided in parallel like one; see {@code CertManager.plan()}. */
+  public ReconcilePlan plan(List<ManagedCertificate> all, List<WatchedEndpoint> watched) throws InterruptedException {
+    Instant at = clock.instant();
+    List<Future<CertificatePass.Result>> futures = new ArrayList<>();
+    all.forEach(mc -> futures.add(executor.submit(() -> dryPass.run(mc, issuerOf.apply(mc), false))));
+    watched.forEach(e -> futures.add(executor.submit(() -> watchPass.run(e, false))));
+    List<ReconcilePlan.CertificatePlan> plans = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      try {
+        plans.add(futures.get(i).get().plan());
+      } catch (ExecutionException e) {
+        String name = i < all.size() ? all.get(i).name() : watched.get(i - all.size()).name();
+        LOG.debug("the dry run of {} failed", name, e.getCause());
+        String why = "cannot be decided: " + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage();
+        plans.add(new ReconcilePlan.CertificatePlan(name, ReconcilePlan.Action.NONE, why, List.of(), List.of(),
+            i < all.size() ? skipped(all.get(i), why).status() : null));
+      }
+    }
+    return new ReconcilePlan(at, plans);
   }
 
   /** Certificates already being handled finish their step, the others are skipped; later passes do nothing. */

@@ -2,9 +2,11 @@ package io.certferry.core.internal;
 
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.CertificateStatus;
+import io.certferry.core.ReconcilePlan;
 import io.certferry.core.WatchedEndpoint;
 import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.notify.AlertPolicy;
+import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
@@ -83,7 +85,11 @@ public final class WatchPass {
       eval.alerts().forEach(events::alert);
     }
     Instant next = wake.stream().filter(now::isBefore).min(Instant::compareTo).orElse(now.plus(maxInterval));
-    return new CertificatePass.Result(status(e.name(), e.serverName(), seen, plan, error, now), next);
+    CertificateStatus status = status(e.name(), e.serverName(), seen, plan, error, now);
+    return new CertificatePass.Result(status, next, keep ? null : new ReconcilePlan.CertificatePlan(e.name(),
+        ReconcilePlan.Action.NONE, "watched, not managed: checked by TLS handshake to " + e.host() + ":" + e.port()
+            + (error == null ? "" : "; " + error), List.of(), eval.alerts().stream().map(LifecycleEvent::message).toList(),
+        status));
   }
 
   /** The status of a kept record, without a handshake: what {@code list} and {@code /status} show. */

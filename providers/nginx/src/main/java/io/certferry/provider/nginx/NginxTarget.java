@@ -6,10 +6,14 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.Discoverable;
+import io.certferry.core.deploy.ServedCertificate;
+import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.deploy.HostInventory;
 import io.certferry.core.deploy.VerifyResult;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +48,7 @@ import java.util.stream.Collectors;
  * DeployTarget tagged = NginxTarget.builder("web", context).frontendsFrom(inventory, host -> frontendFor(host)).build();
  * </pre>
  */
-public final class NginxTarget implements DeployTarget {
+public final class NginxTarget implements DeployTarget, Discoverable {
   private static final int MAX_PARALLEL = 16;
 
   private final String id;
@@ -55,6 +59,7 @@ public final class NginxTarget implements DeployTarget {
   private volatile Set<String> deployedTo;
   private final HostOpener opener;
   private final ServedCertificates probe;
+  private final TlsProbe chains;
   private final Clock clock;
   private final Sleeper sleeper;
 
@@ -65,6 +70,7 @@ public final class NginxTarget implements DeployTarget {
     this.frontendOf = b.frontendOf;
     this.opener = b.opener;
     this.probe = b.probe;
+    this.chains = b.chains;
     this.clock = b.clock;
     this.sleeper = b.sleeper;
   }
@@ -117,6 +123,40 @@ public final class NginxTarget implements DeployTarget {
       return Optional.empty();
     }
     return each.stream().map(Optional::get).distinct().count() == 1 ? each.get(0) : Optional.empty();
+  }
+
+  /**
+   * What each frontend serves now: by handshake at its address (for its first SNI name), else the certificate
+   * file it reads; a frontend that cannot be asked is listed with the reason.
+   */
+  @Override
+  public List<ServedCertificate> discover() throws DeployException {
+    List<ServedCertificate> out = new ArrayList<>();
+    for (Frontend f : currentFrontends()) {
+      String place = "frontend " + f.name() + " (" + f.address().map(Address::toString).orElse(f.certificatePath()) + ")";
+      try {
+        Optional<X509Certificate> leaf;
+        if (f.address().isPresent()) {
+          Address a = f.address().get();
+          leaf = Optional.of(chains.servedChain(a.host(), a.port(), f.serverNames().isEmpty() ? null
+              : f.serverNames().get(0)).get(0));
+        } else {
+          try (Host host = opener.open(f)) {
+            leaf = host.read(f.certificatePath()).flatMap(Pem::firstCertificate);
+          }
+        }
+        out.add(leaf.map(l -> ServedCertificate.of(place, l)).orElse(nothing(place, "no certificate in "
+            + f.certificatePath())));
+      } catch (IOException e) {
+        out.add(nothing(place, "cannot be asked: " + e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  private static ServedCertificate nothing(String place, String why) {
+    return new ServedCertificate(place, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+        Optional.of(why));
   }
 
   private Optional<String> fingerprint(Frontend f) throws DeployException {
@@ -273,12 +313,14 @@ public final class NginxTarget implements DeployTarget {
     private Function<HostInventory.Host, Frontend> frontendOf;
     private HostOpener opener = HostOpener.DEFAULT;
     private ServedCertificates probe;
+    private TlsProbe chains;
     private Clock clock;
     private Sleeper sleeper;
 
     private Builder(String id, ProviderContext context) {
       this.id = Objects.requireNonNull(id, "id");
       this.probe = context.tlsProbe()::servedFingerprint;
+      this.chains = context.tlsProbe();
       this.clock = context.clock();
       this.sleeper = context.sleeper();
     }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         io.certferry.agent.run.CheckConfigCommand.class,
         io.certferry.agent.run.DeployCommand.class,
         io.certferry.agent.cli.DiscoverCommand.class,
+        io.certferry.agent.cli.DoctorCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -22,7 +22,11 @@ public record CheckResult(String check, String subject, Status status, String me
   public enum Status {
     OK, WARN, FAIL;
 
-    /** {@code ok}, {@code warn} or {@code fail}, as printed and in {@code --json}. */
+    /**
+     * {@code ok}, {@code warn} or {@code fail}, as printed and in {@code --json}.
+     *
+     * @since 0.1
+     */
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
   }
 
@@ -36,21 +40,37 @@ public record CheckResult(String check, String subject, Status status, String me
     }
   }
 
-  /** All is well. */
+  /**
+   * All is well.
+   *
+   * @since 0.1
+   */
   public static CheckResult ok(String check, String subject, String message) {
     return new CheckResult(check, subject, Status.OK, message, Optional.empty());
   }
 
-  /** Works, but something deserves a look. */
+  /**
+   * Works, but something deserves a look.
+   *
+   * @since 0.1
+   */
   public static CheckResult warn(String check, String subject, String message, String fix) {
     return new CheckResult(check, subject, Status.WARN, message, Optional.of(fix));
   }
 
-  /** Would fail in production. */
+  /**
+   * Would fail in production.
+   *
+   * @since 0.1
+   */
   public static CheckResult fail(String check, String subject, String message, String fix) {
     return new CheckResult(check, subject, Status.FAIL, message, Optional.of(fix));
   }
 
-  /** Whether this is a failure. */
+  /**
+   * Whether this is a failure.
+   *
+   * @since 0.1
+   */
   public boolean failed() { return status == Status.FAIL; }
 }

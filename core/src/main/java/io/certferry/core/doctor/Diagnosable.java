@@ -15,6 +15,7 @@ public interface Diagnosable {
    *
    * @param names the names of the certificate that would be deployed here (a site's domain must be among them)
    * @throws Exception when the target cannot be asked at all; reported as a failure of the check
+   * @since 0.1
    */
   List<CheckResult> diagnose(List<String> names) throws Exception;
 }

@@ -12,9 +12,17 @@ public record DoctorReport(List<CheckResult> results) {
     results = List.copyOf(results);
   }
 
-  /** Whether any finding is a failure (the CLI then exits 1). */
+  /**
+   * Whether any finding is a failure (the CLI then exits 1).
+   *
+   * @since 0.1
+   */
   public boolean failed() { return results.stream().anyMatch(CheckResult::failed); }
 
-  /** How many findings have {@code status}. */
+  /**
+   * How many findings have {@code status}.
+   *
+   * @since 0.1
+   */
   public long count(CheckResult.Status status) { return results.stream().filter(r -> r.status() == status).count(); }
 }

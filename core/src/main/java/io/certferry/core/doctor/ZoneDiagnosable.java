@@ -14,6 +14,7 @@ public interface ZoneDiagnosable {
    * The findings for the zone of {@code fqdn} ({@code _acme-challenge.www.example.org}), each named {@code check}.
    *
    * @throws Exception when the provider cannot be asked at all; reported as a failure
+   * @since 0.1
    */
   List<CheckResult> diagnoseZone(String check, String fqdn) throws Exception;
 }

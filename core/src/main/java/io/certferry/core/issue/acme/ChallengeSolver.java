@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * order fails. Implementations must be safe for concurrent orders.
  */
 public interface ChallengeSolver {
-  /** The challenge type solved: {@code http-01} or {@code dns-01}. */
+  /** The challenge type solved: {@code http-01}, {@code dns-01} or {@code tls-alpn-01}. */
   String type();
 
   /** Whether this solver can validate the name ({@code http-01} cannot validate wildcards). */

@@ -1,7 +1,9 @@
 package io.certferry.core.testing;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -77,7 +79,31 @@ public final class TlsClient {
 
   /** One handshake asking for {@code serverName} (null: no SNI) and offering {@code alpn}. */
   public Handshake handshake(int port, String serverName, List<String> alpn) throws IOException {
-    try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+    try (SSLSocket s = open(port, serverName, alpn)) {
+      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
+      String protocol = s.getApplicationProtocol();
+      // Never resumed: the next handshake must see what the server serves then.
+      s.getSession().invalidate();
+      return new Handshake(leaf, protocol == null ? "" : protocol);
+    }
+  }
+
+  /** An HTTP/1.1 GET of {@code path} from {@code serverName} over TLS: the whole response as text. */
+  public String get(int port, String serverName, String path) throws IOException {
+    try (SSLSocket s = open(port, serverName, List.of())) {
+      OutputStream out = s.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: " + serverName + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      s.getSession().invalidate();
+      return response;
+    }
+  }
+
+  private SSLSocket open(int port, String serverName, List<String> alpn) throws IOException {
+    SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    try {
       s.setSoTimeout(10_000);
       SSLParameters p = s.getSSLParameters();
       if (serverName != null) {
@@ -91,11 +117,10 @@ public final class TlsClient {
       }
       s.setSSLParameters(p);
       s.startHandshake();
-      X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
-      String protocol = s.getApplicationProtocol();
-      // Never resumed: the next handshake must see what the server serves then.
-      s.getSession().invalidate();
-      return new Handshake(leaf, protocol == null ? "" : protocol);
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
     }
   }
 }

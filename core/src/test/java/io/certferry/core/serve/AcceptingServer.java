@@ -66,10 +66,14 @@ final class AcceptingServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     socket.close();
-    acceptor.join(5_000);
     workers.shutdownNow();
-    workers.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      acceptor.join(5_000);
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

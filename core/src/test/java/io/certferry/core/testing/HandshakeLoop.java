@@ -104,6 +104,13 @@ public final class HandshakeLoop implements AutoCloseable {
     }
   }
 
+  /** Stops the threads; an interrupt is kept for the caller. */
   @Override
-  public void close() throws InterruptedException { stop(); }
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

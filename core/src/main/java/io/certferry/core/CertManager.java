@@ -116,12 +116,25 @@ public final class CertManager implements AutoCloseable {
         new Issuance(store, clock, b.issueBackoff, events), maxInterval);
   }
 
+  /**
+   * A builder; only the store is required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
-  /** The certificates this manager keeps, in the order they were added. */
+  /**
+   * The certificates this manager keeps, in the order they were added.
+   *
+   * @since 0.1
+   */
   public List<ManagedCertificate> certificates() { return List.copyOf(certificates.values()); }
 
-  /** The store this manager keeps everything in. */
+  /**
+   * The store this manager keeps everything in.
+   *
+   * @since 0.1
+   */
   public CertificateStore store() { return store; }
 
   /**
@@ -132,6 +145,7 @@ public final class CertManager implements AutoCloseable {
    * store), so an idle agent costs nothing.
    *
    * @throws InterruptedException when interrupted; work in flight finishes its current step
+   * @since 0.1
    */
   public ReconcileReport reconcile() throws InterruptedException {
     Instant started = clock.instant();
@@ -205,6 +219,8 @@ public final class CertManager implements AutoCloseable {
   /**
    * Asks a pass in progress to wind down: certificates already being handled finish their step, the
    * others are skipped (reported as found in the store). Later passes do nothing. For shutdown.
+   *
+   * @since 0.1
    */
   public void stop() { stopping = true; }
 
@@ -213,6 +229,7 @@ public final class CertManager implements AutoCloseable {
    * still holds), deploy to its targets, record, alert.
    *
    * @throws IllegalArgumentException when no certificate of that name is managed
+   * @since 0.1
    */
   public CertificateStatus renew(String name, boolean force) throws InterruptedException {
     return pass.run(certificate(name), issuerOf(certificate(name)), force).status();
@@ -222,12 +239,18 @@ public final class CertManager implements AutoCloseable {
    * A new version of {@code name} now. A lineage that has a version gets one whatever the renewal rules
    * say ({@code renew(name, true)}); one without is simply due, so a failure backoff from an earlier
    * attempt still holds (fix the cause, then wait, or the CA's failed-validation limit comes next).
+   *
+   * @since 0.1
    */
   public CertificateStatus issue(String name) throws InterruptedException {
     return renew(name, store.current(name).isPresent());
   }
 
-  /** The outcome of {@link #importVersion}: the version and whether it was added (false: it was current already). */
+  /**
+   * The outcome of {@link #importVersion}: the version and whether it was added (false: it was current already).
+   *
+   * @since 0.1
+   */
   public record Imported(StoredVersion version, boolean added) {}
 
   /**
@@ -238,6 +261,7 @@ public final class CertManager implements AutoCloseable {
    *
    * @param details facts to keep with the version, e.g. {@code importedFrom}
    * @throws InputRejectedException when the bundle does not cover the lineage's names
+   * @since 0.1
    */
   public Imported importVersion(String name, CertificateBundle bundle, Map<String, String> details)
       throws InputRejectedException {
@@ -275,6 +299,7 @@ public final class CertManager implements AutoCloseable {
    *
    * @throws IllegalArgumentException naming the certificate or a target id that is not managed
    * @throws IllegalStateException when the certificate has no version yet
+   * @since 0.1
    */
   public DeployOutcome deploy(String name, Collection<String> targetIds) throws InterruptedException {
     ManagedCertificate mc = certificate(name);
@@ -300,6 +325,7 @@ public final class CertManager implements AutoCloseable {
    * @param reason {@code unspecified}, {@code keyCompromise}, {@code superseded}, {@code cessationOfOperation}
    *     or {@code affiliationChanged}
    * @throws InputRejectedException when the certificate has no version, or its issuer cannot revoke
+   * @since 0.1
    */
   public StoredVersion revoke(String name, String reason) throws InputRejectedException, IssueException {
     ManagedCertificate mc = certificate(name);
@@ -323,19 +349,33 @@ public final class CertManager implements AutoCloseable {
     }
   }
 
-  /** Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them. */
+  /**
+   * Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them.
+   *
+   * @since 0.1
+   */
   public List<CertificateStatus> status() { return status(store, clock.instant()); }
 
   /**
    * Every lineage of a store at {@code now}, as the engine reports it, read from metadata only (no PEM,
    * no key, no network): what {@code list} prints without building a manager.
+   *
+   * @since 0.1
    */
   public static List<CertificateStatus> status(CertificateStore store, Instant now) { return StatusReader.all(store, now); }
 
-  /** One lineage of the store, if it exists. */
+  /**
+   * One lineage of the store, if it exists.
+   *
+   * @since 0.1
+   */
   public Optional<CertificateStatus> status(String name) { return status(store, name, clock.instant()); }
 
-  /** One lineage of a store at {@code now}, if it exists; metadata only. */
+  /**
+   * One lineage of a store at {@code now}, if it exists; metadata only.
+   *
+   * @since 0.1
+   */
   public static Optional<CertificateStatus> status(CertificateStore store, String name, Instant now) {
     if (store.spec(name).isEmpty() && store.current(name).isEmpty()) {
       return Optional.empty();
@@ -366,7 +406,11 @@ public final class CertManager implements AutoCloseable {
     }
   }
 
-  /** Builds a {@link CertManager}; only the store is required. */
+  /**
+   * Builds a {@link CertManager}; only the store is required.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private CertificateStore store;
     private Clock clock = Clock.systemUTC();
@@ -385,32 +429,68 @@ public final class CertManager implements AutoCloseable {
 
     private Builder() {}
 
+    /**
+     * Where lineages, versions, state and accounts are kept (required).
+     *
+     * @since 0.1
+     */
     public Builder store(CertificateStore store) { this.store = store; return this; }
 
+    /**
+     * The clock every decision is made by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
-    /** The issuer for certificates whose source is {@code source} ({@code acme}, {@code local}). */
+    /**
+     * The issuer for certificates whose source is {@code source} ({@code acme}, {@code local}).
+     *
+     * @since 0.1
+     */
     public Builder issuer(String source, Issuer issuer) { issuers.put(source, issuer); return this; }
 
-    /** Adds a certificate to keep; a later one with the same name replaces it. */
+    /**
+     * Adds a certificate to keep; a later one with the same name replaces it.
+     *
+     * @since 0.1
+     */
     public Builder certificate(ManagedCertificate certificate) { certificates.put(certificate.name(), certificate); return this; }
 
-    /** Receives every {@link LifecycleEvent}, alerts included (logs, metrics). */
+    /**
+     * Receives every {@link LifecycleEvent}, alerts included (logs, metrics).
+     *
+     * @since 0.1
+     */
     public Builder listener(Notifier listener) { listeners.add(Objects.requireNonNull(listener)); return this; }
 
-    /** Receives the deduplicated alerts only (people: webhook, e-mail). */
+    /**
+     * Receives the deduplicated alerts only (people: webhook, e-mail).
+     *
+     * @since 0.1
+     */
     public Builder notifier(Notifier notifier) { notifiers.add(Objects.requireNonNull(notifier)); return this; }
 
-    /** A deployer of your own (its listener is then yours to set); default: one built on this manager's store and clock. */
+    /**
+     * A deployer of your own (its listener is then yours to set); default: one built on this manager's store and clock.
+     *
+     * @since 0.1
+     */
     public Builder deployer(Deployer deployer) { this.deployer = deployer; return this; }
 
     /**
      * Runs each certificate's step on this executor (it must not be the deployer's, or a full pool would
      * wait on itself); not shut down by {@link CertManager#close()}. Default: a pool of {@link #parallelism}.
+     *
+     * @since 0.1
      */
     public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
 
-    /** Certificates handled at once, and targets deployed at once by the default deployer (default 4). */
+    /**
+     * Certificates handled at once, and targets deployed at once by the default deployer (default 4).
+     *
+     * @since 0.1
+     */
     public Builder parallelism(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
@@ -419,20 +499,46 @@ public final class CertManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * When expiry and failure alerts are raised (default {@link AlertPolicy#defaults()}).
+     *
+     * @since 0.1
+     */
     public Builder alertPolicy(AlertPolicy alerts) { this.alerts = Objects.requireNonNull(alerts); return this; }
 
-    /** Backoff after a failed issuance (default {@link Backoff#ISSUANCE}). */
+    /**
+     * Backoff after a failed issuance (default {@link Backoff#ISSUANCE}).
+     *
+     * @since 0.1
+     */
     public Builder issueBackoff(Backoff backoff) { this.issueBackoff = Objects.requireNonNull(backoff); return this; }
 
-    /** Backoff after a failed deploy, for the default deployer (default {@link Backoff#DEPLOY}). */
+    /**
+     * Backoff after a failed deploy, for the default deployer (default {@link Backoff#DEPLOY}).
+     *
+     * @since 0.1
+     */
     public Builder deployBackoff(Backoff backoff) { this.deployBackoff = Objects.requireNonNull(backoff); return this; }
 
-    /** The longest a certificate goes unlooked-at, and a {@link ReconcileReport#nextWakeUp()} lies ahead (default 12 hours). */
+    /**
+     * The longest a certificate goes unlooked-at, and a {@link ReconcileReport#nextWakeUp()} lies ahead (default 12 hours).
+     *
+     * @since 0.1
+     */
     public Builder maxInterval(Duration maxInterval) { this.maxInterval = Objects.requireNonNull(maxInterval); return this; }
 
-    /** How long one pass waits for all targets of a certificate, for the default deployer (default 10 minutes). */
+    /**
+     * How long one pass waits for all targets of a certificate, for the default deployer (default 10 minutes).
+     *
+     * @since 0.1
+     */
     public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
 
+    /**
+     * The manager; it starts nothing until an operation is called.
+     *
+     * @since 0.1
+     */
     public CertManager build() { return new CertManager(this); }
   }
 }

@@ -37,13 +37,21 @@ public record CertificateStatus(String name, String source, List<String> domains
     targets = List.copyOf(targets);
   }
 
-  /** Valid, nothing outstanding, and every target serves the current version. */
+  /**
+   * Valid, nothing outstanding, and every target serves the current version.
+   *
+   * @since 0.1
+   */
   public boolean good() {
     return state.equals(CertificateState.VALID.id()) && error.isEmpty()
         && targets.stream().allMatch(t -> t.state().equals(TargetStatus.IN_SYNC));
   }
 
-  /** Whether something is served or about to be: neither expired nor without a certificate. */
+  /**
+   * Whether something is served or about to be: neither expired nor without a certificate.
+   *
+   * @since 0.1
+   */
   public boolean ready() {
     return !state.equals(CertificateState.EXPIRED.id()) && !state.equals(MISSING) && !state.equals(PENDING);
   }
@@ -53,6 +61,7 @@ public record CertificateStatus(String name, String source, List<String> domains
    *
    * @param state {@code in-sync} (serves the current version), {@code stale} (holds an older one, or nothing is
    *     recorded yet) or {@code failed} (the last attempt failed; {@code nextAttempt} says when it is retried)
+   * @since 0.1
    */
   public record TargetStatus(String id, String state, Optional<String> sha256, Optional<Instant> at, int attempts,
                              Optional<Instant> nextAttempt, Optional<String> lastError) {

@@ -34,35 +34,72 @@ public record ManagedCertificate(String name, List<String> domains, String sourc
     issuerSettings = issuerSettings == null ? Optional.empty() : issuerSettings.map(ObjectNode::deepCopy);
   }
 
-  /** A certificate with default key type, no options, no targets and the manager's issuer for its source. */
+  /**
+   * A certificate with default key type, no options, no targets and the manager's issuer for its source.
+   *
+   * @since 0.1
+   */
   public static ManagedCertificate of(String name, List<String> domains, String source) {
     return new ManagedCertificate(name, domains, source, KeyType.EC_P256, Map.of(), List.of(), Optional.empty(),
         Optional.empty());
   }
 
+  /**
+   * This certificate deployed to {@code targets}.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withTargets(List<? extends DeployTarget> targets) {
     return new ManagedCertificate(name, domains, source, keyType, options, List.copyOf(targets), issuer, issuerSettings);
   }
 
+  /**
+   * This certificate with the engine's options ({@code renewBefore}, {@code profile}, {@code reuseKey}).
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withOptions(Map<String, String> options) {
     return new ManagedCertificate(name, domains, source, keyType, options, targets, issuer, issuerSettings);
   }
 
+  /**
+   * This certificate obtained from {@code issuer}, whatever the manager's issuer for its source.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withIssuer(Issuer issuer) {
     return new ManagedCertificate(name, domains, source, keyType, options, targets, Optional.of(issuer), issuerSettings);
   }
 
+  /**
+   * This certificate with keys of {@code keyType}.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withKeyType(KeyType keyType) {
     return new ManagedCertificate(name, domains, source, keyType, options, targets, issuer, issuerSettings);
   }
 
+  /**
+   * This certificate with the {@code issuer:} block it was configured with.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withIssuerSettings(ObjectNode block) {
     return new ManagedCertificate(name, domains, source, keyType, options, targets, issuer, Optional.of(block));
   }
 
-  /** Whether the renewal keeps the current key ({@code reuseKey: true}). */
+  /**
+   * Whether the renewal keeps the current key ({@code reuseKey: true}).
+   *
+   * @since 0.1
+   */
   public boolean reuseKey() { return Boolean.parseBoolean(options.getOrDefault("reuseKey", "false")); }
 
-  /** The ACME profile to order, if one is set. */
+  /**
+   * The ACME profile to order, if one is set.
+   *
+   * @since 0.1
+   */
   public Optional<String> profile() { return Optional.ofNullable(options.get("profile")).filter(p -> !p.isBlank()); }
 }

@@ -15,7 +15,11 @@ public record SettingProblem(String pointer, String message) {
     Objects.requireNonNull(message, "message");
   }
 
-  /** The same problem under a parent: {@code at("/issuer")} turns {@code /eab} into {@code /issuer/eab}. */
+  /**
+   * The same problem under a parent: {@code at("/issuer")} turns {@code /eab} into {@code /issuer/eab}.
+   *
+   * @since 0.1
+   */
   public SettingProblem under(String parent) { return new SettingProblem(parent + pointer, message); }
 
   @Override

@@ -13,6 +13,8 @@ import java.time.Duration;
  * A {@link DnsProvider} for tests and local development: writes TXT records into
  * pebble-challtestsrv's management API ({@code POST /set-txt}, {@code POST /clear-txt}).
  * challtestsrv keeps one list per name, so {@link #delete} clears the name's TXT values.
+ *
+ * @since 0.1
  */
 public final class ChallTestSrvDnsProvider implements DnsProvider {
   private static final ObjectMapper JSON = new ObjectMapper();

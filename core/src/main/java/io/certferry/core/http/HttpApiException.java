@@ -11,6 +11,8 @@ import java.util.Optional;
  *
  * <p>The message names the request by method and path only; it never holds a token, a query string
  * or a secret the server echoed back.
+ *
+ * @since 0.1
  */
 public class HttpApiException extends CertferryException {
   private static final long serialVersionUID = 1L;
@@ -57,21 +59,45 @@ public class HttpApiException extends CertferryException {
     return new HttpApiException(request, status, null, what, null, request + ": HTTP " + status + ", but " + what);
   }
 
-  /** The request as method and path (template only for sensitive requests). */
+  /**
+   * The request as method and path (template only for sensitive requests).
+   *
+   * @since 0.1
+   */
   public String request() { return request; }
 
-  /** HTTP status, or 0 when the server never answered (connection refused, timeout, reset). */
+  /**
+   * HTTP status, or 0 when the server never answered (connection refused, timeout, reset).
+   *
+   * @since 0.1
+   */
   public int status() { return status; }
 
-  /** The API's machine-readable error id, e.g. DigitalOcean's {@code not_found}. */
+  /**
+   * The API's machine-readable error id, e.g. DigitalOcean's {@code not_found}.
+   *
+   * @since 0.1
+   */
   public Optional<String> apiId() { return Optional.ofNullable(apiId); }
 
-  /** The API's human-readable error message, secrets scrubbed. */
+  /**
+   * The API's human-readable error message, secrets scrubbed.
+   *
+   * @since 0.1
+   */
   public Optional<String> apiMessage() { return Optional.ofNullable(apiMessage); }
 
-  /** When the server asked us to come back (429 or an exhausted rate limit). */
+  /**
+   * When the server asked us to come back (429 or an exhausted rate limit).
+   *
+   * @since 0.1
+   */
   public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
 
-  /** True for network failures, 429 and 5xx: trying again later may succeed without a config change. */
+  /**
+   * True for network failures, 429 and 5xx: trying again later may succeed without a config change.
+   *
+   * @since 0.1
+   */
   public boolean isTransient() { return status == 0 || status == 429 || status >= 500; }
 }

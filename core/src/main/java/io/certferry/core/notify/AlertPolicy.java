@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
  * expires), a failure alert when a renewal or a target keeps failing past a threshold, and one
  * all-clear when an alerted problem goes away. What was sent is kept in the lineage state's
  * {@code extra} map under {@code alert.*} keys, so a restart does not repeat an alert.
+ *
+ * @since 0.1
  */
 public final class AlertPolicy {
   static final String EXPIRY = "alert.expiry";
@@ -31,9 +33,18 @@ public final class AlertPolicy {
     this.failureThreshold = failureThreshold;
   }
 
-  /** Expiry alerts at 30/14/7/3/1 days left; failures alerted once they persist for an hour. */
+  /**
+   * Expiry alerts at 30/14/7/3/1 days left; failures alerted once they persist for an hour.
+   *
+   * @since 0.1
+   */
   public static AlertPolicy defaults() { return of(List.of(30, 14, 7, 3, 1), Duration.ofHours(1)); }
 
+  /**
+   * A policy alerting at these days-left levels, and when a failure has lasted {@code failureThreshold}.
+   *
+   * @since 0.1
+   */
   public static AlertPolicy of(List<Integer> daysLeftLevels, Duration failureThreshold) {
     if (daysLeftLevels.isEmpty() || daysLeftLevels.stream().anyMatch(d -> d < 1)) {
       throw new IllegalArgumentException("alert levels must be whole days of at least 1, got " + daysLeftLevels);
@@ -48,6 +59,7 @@ public final class AlertPolicy {
    * @param overdue whether the certificate should already have been replaced (renewal time passed)
    * @param failures what is failing now, by key ({@code renewal}, {@code target:<id>}), with the last error
    * @param extra the lineage state's {@code extra} map as saved by the previous pass
+   * @since 0.1
    */
   public Evaluation evaluate(String certificate, Optional<StoredVersion> current, boolean overdue,
                              Map<String, String> failures, Map<String, String> extra, Instant now) {
@@ -87,7 +99,11 @@ public final class AlertPolicy {
     }
   }
 
-  /** The smallest configured level the time left falls under; 0 once expired; empty while far from expiry. */
+  /**
+   * The smallest configured level the time left falls under; 0 once expired; empty while far from expiry.
+   *
+   * @since 0.1
+   */
   public Optional<Integer> level(Instant notAfter, Instant now) {
     if (!now.isBefore(notAfter)) {
       return Optional.of(0);
@@ -96,7 +112,11 @@ public final class AlertPolicy {
     return levels.stream().filter(d -> left.compareTo(Duration.ofDays(d)) <= 0).findFirst();
   }
 
-  /** Instants at which the time left crosses a level, after {@code now}: wake-ups for a timely alert. */
+  /**
+   * Instants at which the time left crosses a level, after {@code now}: wake-ups for a timely alert.
+   *
+   * @since 0.1
+   */
   public List<Instant> crossings(Instant notAfter, Instant now) {
     List<Instant> out = new ArrayList<>();
     for (int d : levels) {
@@ -156,7 +176,11 @@ public final class AlertPolicy {
     return new LifecycleEvent(type, at, cert, target, message, details);
   }
 
-  /** The alerts to send and the {@code extra} map to save. */
+  /**
+   * The alerts to send and the {@code extra} map to save.
+   *
+   * @since 0.1
+   */
   public record Evaluation(List<LifecycleEvent> alerts, Map<String, String> extra) {
     public Evaluation {
       alerts = List.copyOf(alerts);

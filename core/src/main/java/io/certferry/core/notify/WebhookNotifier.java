@@ -13,6 +13,8 @@ import okhttp3.HttpUrl;
  * ({@code .../slack} webhook URL) incoming webhooks display; the other fields ({@code event},
  * {@code severity}, {@code certificate}, {@code target}, {@code at}, {@code details}) serve
  * machines. Retries on network errors, 429 and 5xx.
+ *
+ * @since 0.1
  */
 public final class WebhookNotifier implements Notifier {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,7 +27,11 @@ public final class WebhookNotifier implements Notifier {
     this.delivery = new HttpDelivery(url, null, attempts, firstDelay, timeout, sleeper, "webhook");
   }
 
-  /** A webhook to {@code url} (a secret: it usually carries the token) with 3 attempts. */
+  /**
+   * A webhook to {@code url} (a secret: it usually carries the token) with 3 attempts.
+   *
+   * @since 0.1
+   */
   public static WebhookNotifier create(String url) {
     return new WebhookNotifier(parse(url), 3, Duration.ofSeconds(2), Duration.ofSeconds(10), Sleeper.SYSTEM);
   }

@@ -36,6 +36,8 @@ import okhttp3.Response;
  * Optional&lt;URI&gt; base = ari.renewalInfoUrl(URI.create("https://acme-v02.api.letsencrypt.org/directory"));
  * RenewalInfo info = ari.fetch(base.get(), AriCertificateId.of(leaf).get());
  * </pre>
+ *
+ * @since 0.1
  */
 public final class AriClient {
   /** Poll interval when the CA sends no usable {@code Retry-After}. */
@@ -57,12 +59,18 @@ public final class AriClient {
     this.clock = b.clock;
   }
 
+  /**
+   * A builder with the defaults.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
    * The directory's {@code renewalInfo} URL, or empty when the CA does not offer ARI.
    *
    * @throws AriException when the directory cannot be fetched or is not a JSON object
+   * @since 0.1
    */
   public Optional<URI> renewalInfoUrl(URI directory) throws AriException, InterruptedException {
     JsonNode dir = getJson(directory).body();
@@ -77,7 +85,11 @@ public final class AriClient {
     }
   }
 
-  /** Fetches the renewal information of one certificate from the CA's {@code renewalInfo} base URL. */
+  /**
+   * Fetches the renewal information of one certificate from the CA's {@code renewalInfo} base URL.
+   *
+   * @since 0.1
+   */
   public RenewalInfo fetch(URI renewalInfoUrl, String certificateId) throws AriException, InterruptedException {
     String base = renewalInfoUrl.toString();
     URI url = URI.create(base.endsWith("/") ? base + certificateId : base + "/" + certificateId);
@@ -85,7 +97,11 @@ public final class AriClient {
     return parse(url, fetched.body(), retryAfter(fetched.retryAfter()));
   }
 
-  /** A source bound to one CA's {@code renewalInfo} URL, for {@link RenewalPlanner}. */
+  /**
+   * A source bound to one CA's {@code renewalInfo} URL, for {@link RenewalPlanner}.
+   *
+   * @since 0.1
+   */
   public RenewalInfoSource source(URI renewalInfoUrl) {
     return certificateId -> fetch(renewalInfoUrl, certificateId);
   }
@@ -181,7 +197,11 @@ public final class AriClient {
 
   private record Fetched(JsonNode body, Optional<String> retryAfter) {}
 
-  /** Builds an {@link AriClient}. */
+  /**
+   * Builds an {@link AriClient}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private SSLSocketFactory socketFactory;
     private X509TrustManager trustManager;
@@ -193,6 +213,8 @@ public final class AriClient {
     /**
      * Trust for the CA's HTTPS (e.g. Pebble's test CA from {@code --server-ca}). Verification is
      * never switched off: pass a trust manager that knows the server's anchor.
+     *
+     * @since 0.1
      */
     public Builder trust(SSLSocketFactory socketFactory, X509TrustManager trustManager) {
       this.socketFactory = Objects.requireNonNull(socketFactory, "socketFactory");
@@ -203,6 +225,8 @@ public final class AriClient {
     /**
      * Trusts these anchors in addition to the JDK's ({@code --server-ca}, e.g. Pebble's test root).
      * Verification stays on.
+     *
+     * @since 0.1
      */
     public Builder extraTrustAnchors(List<X509Certificate> anchors) {
       if (anchors.isEmpty()) {
@@ -212,18 +236,31 @@ public final class AriClient {
       return trust(anchorsToTrust.sslContext().getSocketFactory(), anchorsToTrust.trustManager());
     }
 
-    /** The clock an HTTP-date {@code Retry-After} is measured against. */
+    /**
+     * The clock an HTTP-date {@code Retry-After} is measured against.
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Whole-call timeout per request; 30 s by default. */
+    /**
+     * Whole-call timeout per request; 30 s by default.
+     *
+     * @since 0.1
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
+    /**
+     * The client.
+     *
+     * @since 0.1
+     */
     public AriClient build() { return new AriClient(this); }
   }
 }

@@ -45,6 +45,8 @@ import java.util.stream.Stream;
  * <pre>
  * CertificateStore store = FileStore.open(Path.of("/var/lib/certferry"));
  * </pre>
+ *
+ * @since 0.1
  */
 public final class FileStore implements CertificateStore {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -63,12 +65,25 @@ public final class FileStore implements CertificateStore {
     this.files = new AtomicFiles(b.steps);
   }
 
-  /** A store in {@code root} with the system clock and a 30-second lock timeout. */
+  /**
+   * A store in {@code root} with the system clock and a 30-second lock timeout.
+   *
+   * @since 0.1
+   */
   public static FileStore open(Path root) { return builder().root(root).build(); }
 
+  /**
+   * A builder; the root folder is required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
-  /** The store's folder. */
+  /**
+   * The store's folder.
+   *
+   * @since 0.1
+   */
   public Path root() { return root; }
 
   /**
@@ -76,6 +91,7 @@ public final class FileStore implements CertificateStore {
    * digit, so it is always one safe folder name.
    *
    * @throws IllegalArgumentException naming the value and the rule
+   * @since 0.1
    */
   public static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -476,7 +492,11 @@ public final class FileStore implements CertificateStore {
 
   private static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
-  /** Builds a {@link FileStore}. */
+  /**
+   * Builds a {@link FileStore}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private Path root;
     private Clock clock = Clock.systemUTC();
@@ -485,18 +505,35 @@ public final class FileStore implements CertificateStore {
 
     private Builder() {}
 
-    /** The store's folder; created (0700) on first write. */
+    /**
+     * The store's folder; created (0700) on first write.
+     *
+     * @since 0.1
+     */
     public Builder root(Path root) { this.root = Objects.requireNonNull(root, "root"); return this; }
 
-    /** The clock that stamps {@code storedAt}; tests pass a fixed one. */
+    /**
+     * The clock that stamps {@code storedAt}; tests pass a fixed one.
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
 
-    /** How long {@link FileStore#lock} waits for another holder before it gives up. */
+    /**
+     * How long {@link FileStore#lock} waits for another holder before it gives up.
+     *
+     * @since 0.1
+     */
     public Builder lockTimeout(Duration timeout) { this.lockTimeout = Objects.requireNonNull(timeout); return this; }
 
     /** Test seam: called before each file-system step, may throw to simulate a crash there. */
     Builder fileSteps(FileSteps steps) { this.steps = Objects.requireNonNull(steps); return this; }
 
+    /**
+     * The store; its folders are created (0700) when missing.
+     *
+     * @since 0.1
+     */
     public FileStore build() {
       if (root == null) {
         throw new IllegalStateException("FileStore.builder(): root(Path) is required");

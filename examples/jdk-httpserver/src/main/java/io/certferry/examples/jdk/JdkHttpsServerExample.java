@@ -130,10 +130,10 @@ public final class JdkHttpsServerExample implements AutoCloseable {
       System.err.println("usage: JdkHttpsServerExample STORE_DIR PUBLIC_NAME INTERNAL_NAME");
       System.exit(2);
     }
-    AcmeIssuer.Builder letsEncrypt = AcmeIssuer.builder().directory(AcmeDirectories.resolve("letsencrypt"))
+    AcmeIssuer.Builder acme = AcmeIssuer.builder().directory(AcmeDirectories.resolve("letsencrypt"))
         .agreeToTermsOfService(true);
     try (JdkHttpsServerExample example = start(Path.of(args[0]), new InetSocketAddress(443), args[1], args[2],
-        letsEncrypt)) {
+        acme)) {
       example.keepRenewing(Clock.systemUTC(), Sleeper.SYSTEM);
     }
   }

@@ -163,9 +163,9 @@ public final class NettyExample implements AutoCloseable {
       System.err.println("usage: NettyExample STORE_DIR PUBLIC_NAME INTERNAL_NAME");
       System.exit(2);
     }
-    AcmeIssuer.Builder letsEncrypt = AcmeIssuer.builder().directory(AcmeDirectories.resolve("letsencrypt"))
+    AcmeIssuer.Builder acme = AcmeIssuer.builder().directory(AcmeDirectories.resolve("letsencrypt"))
         .agreeToTermsOfService(true);
-    try (NettyExample example = start(Path.of(args[0]), new InetSocketAddress(443), args[1], args[2], letsEncrypt)) {
+    try (NettyExample example = start(Path.of(args[0]), new InetSocketAddress(443), args[1], args[2], acme)) {
       example.keepRenewing(Clock.systemUTC(), Sleeper.SYSTEM);
     }
   }

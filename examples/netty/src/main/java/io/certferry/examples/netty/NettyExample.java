@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,8 @@ public final class NettyExample implements AutoCloseable {
             .withIssuer(LocalCaIssuer.builder(store).create()))
         .build();
 
-    SslContext tls = SslContextBuilder.forServer(keys).build();
+    // The JDK provider: its engines ask the key manager per handshake and take an ALPN selector.
+    SslContext tls = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -16,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -91,7 +92,7 @@ public final class ManagedKeyManager extends X509ExtendedKeyManager {
 
   private ManagedKeyManager(Builder b) {
     this.store = b.store;
-    this.lineages = Set.copyOf(b.lineages);
+    this.lineages = Collections.unmodifiableSet(new LinkedHashSet<>(b.lineages));
     this.tlsAlpn01 = new TlsAlpn01Responder(b.clock);
     this.index = ServingIndex.empty(b.defaultLineage);
   }
@@ -117,14 +118,26 @@ public final class ManagedKeyManager extends X509ExtendedKeyManager {
    * versions stored by another process (the agent, {@code certferry import}). Call it on a schedule when
    * another process writes the store.
    *
-   * @throws io.certferry.core.store.StoreException when a current version cannot be read; nothing is swapped
-   *     for that lineage and those after it
+   * @throws io.certferry.core.store.StoreException when a current version cannot be read (the first such
+   *     failure, the others suppressed in it); that lineage keeps the version it had, the others are swapped
    * @since 0.1
    */
   public void refresh() {
     synchronized (swapLock) {
+      RuntimeException failed = null;
       for (String lineage : served()) {
-        reload(lineage);
+        try {
+          reload(lineage);
+        } catch (RuntimeException e) {
+          if (failed == null) {
+            failed = e;
+          } else {
+            failed.addSuppressed(e);
+          }
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
     }
   }

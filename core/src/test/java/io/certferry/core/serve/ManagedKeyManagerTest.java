@@ -9,6 +9,7 @@ import io.certferry.core.ManagedCertificate;
 import io.certferry.core.issue.acme.ChallengeSolver;
 import io.certferry.core.issue.acme.PendingChallenge;
 import io.certferry.core.issue.local.LocalCaIssuer;
+import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.testing.HandshakeLoop;
@@ -18,11 +19,13 @@ import io.certferry.core.testing.TlsClient;
 import io.certferry.core.x509.CertificateChecks;
 import io.certferry.core.x509.KeyType;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +170,27 @@ class ManagedKeyManagerTest {
     assertThat(keys.serving("www").orElseThrow().sha256()).as("no event reached this process").isEqualTo(v1.sha256());
     keys.refresh();
     assertThat(keys.serving("www").orElseThrow().sha256()).isEqualTo(v2.sha256());
+  }
+
+  @Test
+  void aVersionThatCannotBeReadLeavesThePreviousOneServed(@TempDir Path dir) throws Exception {
+    FileStore ours = FileStore.open(dir);
+    CertificateBundle v1 = CA.leaf(List.of("www.example.test"));
+    ours.addVersion("www", v1, "imported", Map.of());
+    CertificateBundle other = CA.leaf(List.of("api.example.test"));
+    ours.addVersion("api", other, "imported", Map.of());
+    ManagedKeyManager keys = ManagedKeyManager.builder(ours).lineages(List.of("www", "api")).build();
+
+    ours.addVersion("www", CA.leaf(List.of("www.example.test")), "imported", Map.of());
+    Files.writeString(dir.resolve("certs/www/versions/2/key.pem"), "not a key");
+    CertificateBundle api2 = CA.leaf(List.of("api.example.test"));
+    ours.addVersion("api", api2, "imported", Map.of());
+    keys.listener().notify(LifecycleEvent.of(LifecycleEvent.Type.RENEWED, Instant.now(), "www", "renewed version 2"));
+    assertThat(keys.serving("www").orElseThrow().sha256()).as("the listener keeps serving what it had").isEqualTo(v1.sha256());
+
+    assertThatThrownBy(keys::refresh).hasMessageContaining("key.pem");
+    assertThat(keys.serving("www").orElseThrow().sha256()).isEqualTo(v1.sha256());
+    assertThat(keys.serving("api").orElseThrow().sha256()).as("one broken lineage holds up no other").isEqualTo(api2.sha256());
   }
 
   @Test

@@ -88,8 +88,8 @@ public final class AgentAssembly {
     if (block.isPresent()) {
       return managed(spec.name(), spec.domains(), block.get(), List.of(), store, env, progress);
     }
-    return new ManagedCertificate(spec.name(), spec.domains(), spec.source(),
-        KeyType.parse(spec.keyType()).orElse(null), spec.options(), List.of(), Optional.empty(), Optional.empty());
+    return ManagedCertificate.builder(spec.name(), spec.domains(), spec.source())
+        .keyType(KeyType.parse(spec.keyType()).orElse(null)).options(spec.options()).build();
   }
 
   /** One certificate from its issuer block, without targets (the CLI's {@code issue}). */
@@ -103,10 +103,11 @@ public final class AgentAssembly {
       throws InputRejectedException {
     IssuerSettings s = IssuerSettings.read(block, domains, env.providers()).orThrow(name + ": issuer");
     IssuerContext ctx = new IssuerContext(store, env.secrets(), env.clock(), env.sleeper(),
-        line -> progress.accept(name + ": " + line), env.providers());
-    Optional<Issuer> issuer = s.create(ctx);
-    return new ManagedCertificate(name, domains, s.source(), s.keyType(), s.options(), targets, issuer,
-        Optional.of(s.block()));
+        line -> progress.accept(name + ": " + line), env.providers(), env.providerContext());
+    ManagedCertificate.Builder b = ManagedCertificate.builder(name, domains, s.source()).keyType(s.keyType())
+        .options(s.options()).targets(targets).issuerSettings(s.block());
+    s.create(ctx).ifPresent(b::issuer);
+    return b.build();
   }
 
   /** Creates a certificate's targets through their providers. */
@@ -127,7 +128,8 @@ public final class AgentAssembly {
     ProviderFactory f = env.providers().factory(kind, type)
         .orElseThrow(() -> new InputRejectedException(what + ": no installed provider registers " + type));
     try {
-      return f.create(settings, env.secrets());
+      // Providers run on the system clock as before; the agent's own clock may be a test's frozen one.
+      return f.create(settings, env.providerContext());
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException(what + ": " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package io.certferry.core.issue.acme;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ProviderRegistry;
 import io.certferry.core.Secrets;
@@ -250,7 +251,7 @@ public record AcmeSettings(String server, Optional<Path> serverCa, String accoun
           new InputRejectedException("dnsProvider: no installed provider registers DNS provider type '" + type + "'"));
       DnsProvider provider;
       try {
-        provider = (DnsProvider) f.create(settings, ctx.secrets());
+        provider = (DnsProvider) f.create(settings, ctx.providerContext());
       } catch (IllegalArgumentException e) {
         throw new InputRejectedException("dnsProvider " + type + ": " + e.getMessage());
       }

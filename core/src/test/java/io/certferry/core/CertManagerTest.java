@@ -574,6 +574,30 @@ class CertManagerTest {
   }
 
   @Test
+  void aFailingDecisionNeverLeavesAStoredVersionUndeployed() throws Exception {
+    // An option the planner cannot read (check-config rejects it; an embedding tool may not check):
+    // before, the first version was stored and then nothing was deployed, on every pass, for ever.
+    CertManager m = manager(www().withOptions(Map.of("renewBefore", "thirty days")));
+
+    ReconcileReport r = m.reconcile();
+
+    CertificateStatus s = r.certificates().get(0);
+    assertThat(store.versions("www")).hasSize(1);
+    assertThat(s.targets()).extracting(CertificateStatus.TargetStatus::state).containsOnly("in-sync");
+    assertThat(lb.served).isEqualTo(store.current("www").orElseThrow().sha256());
+    assertThat(s.error().orElseThrow()).contains("renewBefore").contains("thirty days");
+    assertThat(r.allGood()).isFalse();
+
+    clock.advance(Duration.ofMinutes(61));
+    m.reconcile();
+    assertThat(alerts).singleElement().satisfies(a -> {
+      assertThat(a.type()).isEqualTo(LifecycleEvent.Type.RENEWAL_FAILED);
+      assertThat(a.message()).contains("renewBefore");
+    });
+    assertThat(store.versions("www")).as("and it is not issued again and again").hasSize(1);
+  }
+
+  @Test
   void wildcardCoverage() {
     // One coverage rule (RFC 6125, x509.CertificateChecks) for the engine, import and check-config.
     assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();

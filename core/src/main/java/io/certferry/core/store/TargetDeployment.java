@@ -16,9 +16,11 @@ public record TargetDeployment(String targetId, String sha256, Instant at, Resul
   }
 
   /**
-   * Whether the target serves the current version, failed, or holds an older one.
+   * {@code DEPLOYING}: a deploy began and has not been recorded as finished (an intent). Found on the next pass,
+   * it means the process died inside the deploy: the whole deploy is done again, hook included, even when the
+   * target already looks right (files written, reload never ran).
    *
    * @since 0.1
    */
-  public enum Result { IN_SYNC, FAILED, STALE }
+  public enum Result { IN_SYNC, FAILED, STALE, DEPLOYING }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
@@ -550,14 +551,15 @@ class CertManagerTest {
   @Test
   void aTargetOutsideItsMaintenanceWindowWaitsUnlessWhatItServesWouldExpireFirst() throws Exception {
     // Saturdays 02:00-05:00 UTC; the clock starts on a Wednesday.
-    io.certferry.core.deploy.DeployWindow sat = io.certferry.core.deploy.DeployWindow.parse("Sat 02:00-05:00 UTC");
+    DeployWindow sat = DeployWindow.parse("Sat 02:00-05:00 UTC");
     ManagedCertificate mc = www().toBuilder().windows("lb", List.of(sat)).build();
     CertManager m = manager(mc);
     ReconcileReport first = m.reconcile();
     // Nothing served yet by lb: it waits for Saturday; the cdn has no window.
     assertThat(first.certificates().get(0).targets()).extracting(CertificateStatus.TargetStatus::state)
-        .containsExactly("stale", "in-sync");
+        .containsExactly("waiting", "in-sync");
     assertThat(first.certificates().get(0).targets().get(0).lastError().orElseThrow()).contains("maintenance window");
+    assertThat(first.certificates().get(0).targets().get(0).nextAttempt()).contains(Instant.parse("2026-11-28T02:00:00Z"));
     assertThat(first.nextWakeUp()).isEqualTo(Instant.parse("2026-11-28T02:00:00Z"));
     assertThat(lb.served).isNull();
 

@@ -23,7 +23,8 @@ public record LineageStatus(String name, String source, List<String> domains, In
                             Long daysLeft, String serial, String sha256, String issuer, String issuedBy, String state,
                             Instant renewAt,
                             String renewReason, String error, List<Target> targets) {
-  /** A target's state: {@code in-sync} (serves the current certificate), {@code stale} or {@code failed}. */
+  /** A target's state: {@code in-sync} (serves the current certificate), {@code stale}, {@code waiting} (for its
+   * maintenance window) or {@code failed}. */
   public record Target(String id, String state) { }
 
   /** The JSON view of a status. */

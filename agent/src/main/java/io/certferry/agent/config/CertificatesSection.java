@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * no repeats); its {@code issuer:} and {@code targets:} are checked by their own sections.
  */
 final class CertificatesSection {
-  static final Set<String> KEYS = Set.of("name", "domains", "issuer", "targets");
+  static final Set<String> KEYS = Set.of("name", "domains", "issuer", "targets", "fallback", "fallbackAfter", "windows",
+      "alerts");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   private static final Pattern DNS = Pattern.compile("(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|localhost");
 
@@ -24,12 +25,14 @@ final class CertificatesSection {
   private final Values values;
   private final IssuerSection issuers;
   private final TargetsSection targets;
+  private final ContinuitySection continuity;
 
   CertificatesSection(Problems problems, Values values, IssuerSection issuers, TargetsSection targets) {
     this.problems = problems;
     this.values = values;
     this.issuers = issuers;
     this.targets = targets;
+    this.continuity = new ContinuitySection(problems, values, issuers);
   }
 
   List<AgentConfig.CertificateConfig> check(JsonNode n) {
@@ -55,9 +58,12 @@ final class CertificatesSection {
     List<String> domains = domains(p + "/domains", n.get("domains"));
     JsonNode issuer = n.get("issuer");
     IssuerSection.Issuer checked = issuers.check(p, issuer, domains);
-    List<AgentConfig.TargetConfig> targetList = targets.check(p, n.get("targets"), domains);
+    List<AgentConfig.TargetConfig> targetList = targets.check(p, n.get("targets"), domains,
+        (at, windows) -> continuity.check(at, windows, checked));
+    AgentConfig.Continuity cont = issuer != null && issuer.isObject()
+        ? continuity.check(p, n, issuer, domains, checked) : AgentConfig.Continuity.NONE;
     return Optional.of(new AgentConfig.CertificateConfig(name, domains, checked.source(), checked.keyType(),
-        checked.options(), issuer != null && issuer.isObject() ? (ObjectNode) issuer : null, targetList));
+        checked.options(), issuer != null && issuer.isObject() ? (ObjectNode) issuer : null, targetList, cont));
   }
 
   private String name(String p, JsonNode n, Set<String> names) {

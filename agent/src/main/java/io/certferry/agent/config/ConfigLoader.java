@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <p>Each top-level section has its own validator ({@code StoreSection}, {@code ScheduleSection},
  * {@code HttpSection}, {@code AlertsSection}, {@code NotificationsSection}, {@code CertificatesSection}
- * with {@code IssuerSection}, {@code AcmeIssuerSection} and {@code TargetsSection}, then
+ * with {@code IssuerSection} (core's typed IssuerSettings), {@code ContinuitySection} and {@code TargetsSection}, then
  * {@code SecretReferences} over the whole tree); this class reads the file and runs them in order.
  */
 public final class ConfigLoader {
@@ -62,7 +62,7 @@ public final class ConfigLoader {
     AgentConfig.Http http = new HttpSection(problems, values).check(root.path("http"));
     AgentConfig.Alerts alerts = new AlertsSection(problems, values).check(root.path("alerts"));
     List<AgentConfig.Block> notifications = new NotificationsSection(problems, blocks).check(root.get("notifications"));
-    IssuerSection issuers = new IssuerSection(problems, values, new AcmeIssuerSection(problems, values, blocks));
+    IssuerSection issuers = new IssuerSection(problems, blocks, providers);
     List<AgentConfig.CertificateConfig> certificates = new CertificatesSection(problems, values, issuers,
         new TargetsSection(problems, blocks)).check(root.get("certificates"));
     new SecretReferences(problems, secrets).check("", root);

@@ -1,98 +1,73 @@
 package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderRegistry;
+import io.certferry.core.SettingProblem;
+import io.certferry.core.dns.DnsProvider;
+import io.certferry.core.issue.IssuerSettings;
 import io.certferry.core.x509.KeyType;
 
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * A certificate's {@code issuer:} block: its {@code type} (acme, local, imported) and the settings
- * every issuer shares (keyType, reuseKey, renewBefore; {@code lifetime} for the local CA). The ACME
- * settings are {@link AcmeIssuerSection}'s.
+ * A certificate's {@code issuer:} block, checked by the one typed model every door uses
+ * ({@link IssuerSettings}: the same rules for the CLI's flags and {@code spec.json}), each problem placed
+ * at its line and column. A DNS provider inside it is checked as every provider block is
+ * ({@link ProviderBlocks}: its own rules, each message at the setting it names, literal secrets refused).
  */
 final class IssuerSection {
-  static final Set<String> COMMON_KEYS = Set.of("type", "keyType", "reuseKey", "renewBefore");
-  /** The local CA issues for no less than this. */
-  static final Duration MIN_LOCAL_LIFETIME = Duration.ofMinutes(5);
-
-  /** What the block sets: the source, the key type, and the lineage options kept in {@code spec.json}. */
-  record Issuer(String source, KeyType keyType, Map<String, String> options) {}
+  /** What the block sets: the source, the key type, the lineage options kept in {@code spec.json}, the settings. */
+  record Issuer(String source, KeyType keyType, Map<String, String> options, Optional<IssuerSettings> settings) {}
 
   private final Problems problems;
-  private final Values values;
-  private final AcmeIssuerSection acme;
+  private final ProviderBlocks blocks;
+  private final ProviderRegistry providers;
 
-  IssuerSection(Problems problems, Values values, AcmeIssuerSection acme) {
+  IssuerSection(Problems problems, ProviderBlocks blocks, ProviderRegistry providers) {
     this.problems = problems;
-    this.values = values;
-    this.acme = acme;
+    this.blocks = blocks;
+    this.providers = providers;
   }
 
   /**
    * Checks the {@code issuer:} of the certificate at {@code cert}.
    *
    * @param n the block, null when the certificate has none
-   * @param domains the certificate's names (ACME checks its challenge can prove them)
+   * @param domains the certificate's names (the challenge must be able to prove them)
    */
   Issuer check(String cert, JsonNode n, List<String> domains) {
-    Map<String, String> options = new LinkedHashMap<>();
     if (n == null || !n.isObject()) {
       problems.error(n == null ? cert : cert + "/issuer", "issuer is missing; give issuer: {type: acme | local | imported}");
-      return new Issuer("local", KeyType.EC_P256, options);
+      return new Issuer("local", KeyType.EC_P256, Map.of(), Optional.empty());
     }
-    String p = cert + "/issuer";
-    String type = values.text(p + "/type", n.get("type")).orElse("");
-    return new Issuer(type, settings(p, n, type, domains, options), options);
+    return check(cert + "/issuer", n, domains, true);
   }
 
-  private KeyType settings(String p, JsonNode n, String type, List<String> domains, Map<String, String> options) {
-    Set<String> known = new HashSet<>(COMMON_KEYS);
-    switch (type) {
-      case "acme" -> known.addAll(AcmeIssuerSection.KEYS);
-      case "local" -> known.add("lifetime");
-      case "imported" -> { }
-      case "" -> {
-        problems.error(p, "issuer type is missing; choose acme, local or imported");
-        return KeyType.EC_P256;
+  /** Checks an issuer block at {@code p}; {@code dnsBlock}: also check a DNS provider block in it. */
+  Issuer check(String p, JsonNode n, List<String> domains, boolean dnsBlock) {
+    IssuerSettings.Read read = IssuerSettings.read(n, domains, providers);
+    boolean ownDns = dnsBlock && n.hasNonNull("dnsProvider");
+    for (SettingProblem sp : read.problems()) {
+      if (ownDns && sp.pointer().startsWith("/dnsProvider")) {
+        continue; // the provider block's own check places these better, below
       }
-      default -> {
-        problems.error(p + "/type", "unknown issuer type '" + type + "'; choose acme, local or imported");
-        return KeyType.EC_P256;
-      }
+      place(p, sp);
     }
-    problems.unknownKeys(p, n, known);
-    KeyType keyType = keyType(p, n);
-    values.duration(p + "/renewBefore", n.get("renewBefore")).ifPresent(d -> options.put("renewBefore", n.get("renewBefore").asText()));
-    values.bool(p + "/reuseKey", n.get("reuseKey")).ifPresent(b -> options.put("reuseKey", b.toString()));
-    values.duration(p + "/lifetime", n.get("lifetime")).ifPresent(d -> {
-      if (d.compareTo(MIN_LOCAL_LIFETIME) < 0) {
-        problems.error(p + "/lifetime", "the local CA issues for at least 5m");
-      } else {
-        options.put("lifetime", n.get("lifetime").asText());
-      }
-    });
-    if (type.equals("acme")) {
-      options.putAll(acme.check(p, n, domains));
+    if (ownDns) {
+      blocks.check(p + "/dnsProvider", n.get("dnsProvider"), DnsProvider.class, "DNS provider");
     }
-    return keyType;
+    return read.settings().map(s -> new Issuer(s.source(), s.keyType(), s.options(), Optional.of(s)))
+        .orElse(new Issuer(n.path("type").asText("local"), KeyType.EC_P256, Map.of(), Optional.empty()));
   }
 
-  private KeyType keyType(String p, JsonNode n) {
-    Optional<String> kt = values.text(p + "/keyType", n.get("keyType"));
-    if (kt.isEmpty()) {
-      return KeyType.EC_P256;
+  /** A problem of a settings block at its place in the file. */
+  void place(String p, SettingProblem sp) {
+    if (sp.atKey()) {
+      problems.errorAtKey(p + sp.pointer(), sp.message());
+    } else {
+      problems.error(p + sp.pointer(), sp.message());
     }
-    Optional<KeyType> parsed = KeyType.parse(kt.get());
-    if (parsed.isEmpty()) {
-      problems.error(p + "/keyType", "'" + kt.get() + "' is not a key type; choose ec-p256, ec-p384, rsa-2048, rsa-3072 or rsa-4096");
-      return KeyType.EC_P256;
-    }
-    return parsed.get();
   }
 }

@@ -1,6 +1,7 @@
 package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.internal.UnknownKeys;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,8 +69,7 @@ final class Problems {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {
-        errorAtKey(pointer + "/" + k, "unknown key '" + k + "'" + suggestion(k, known) + "; known here: "
-            + String.join(", ", new TreeSet<>(known)));
+        errorAtKey(pointer + "/" + k, UnknownKeys.message(k, known));
       }
     }
   }
@@ -78,28 +78,4 @@ final class Problems {
     return new ConfigProblem(p.line(), p.column(), ConfigProblem.display(pointer), message);
   }
 
-  private static String suggestion(String k, Set<String> known) {
-    return known.stream().filter(c -> c.equalsIgnoreCase(k) || distance(c.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT)) <= 2)
-        .findFirst().map(c -> " (did you mean '" + c + "'?)").orElse("");
-  }
-
-  /** Levenshtein distance, for "did you mean" hints. */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
 }

@@ -1,6 +1,7 @@
 package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.x509.CertificateChecks;
 
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A certificate's {@code targets:}: each an installed target type with a unique id, and every name
@@ -30,8 +32,12 @@ final class TargetsSection {
     this.blocks = blocks;
   }
 
-  /** Checks {@code n}, the {@code targets:} of the certificate at {@code cert} that covers {@code domains}. */
-  List<AgentConfig.TargetConfig> check(String cert, JsonNode n, List<String> domains) {
+  /**
+   * Checks {@code n}, the {@code targets:} of the certificate at {@code cert} that covers {@code domains};
+   * each target's {@code windows:} goes to {@code windowCheck} with its path.
+   */
+  List<AgentConfig.TargetConfig> check(String cert, JsonNode n, List<String> domains,
+                                       BiConsumer<String, List<String>> windowCheck) {
     List<AgentConfig.TargetConfig> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
@@ -44,6 +50,19 @@ final class TargetsSection {
     for (int i = 0; i < n.size(); i++) {
       String tp = cert + "/targets/" + i;
       JsonNode t = n.get(i);
+      // windows: is the engine's, not the provider's: taken off before the provider sees its settings.
+      List<String> windows = new ArrayList<>();
+      if (t != null && t.isObject() && t.has("windows")) {
+        JsonNode w = t.get("windows");
+        if (w.isArray()) {
+          w.forEach(x -> windows.add(x.asText()));
+          windowCheck.accept(tp + "/windows", windows);
+        } else {
+          problems.error(tp + "/windows", "expected a list of windows, e.g. windows: [\"Sat 02:00-05:00 UTC\"]");
+        }
+        t = ((ObjectNode) t).deepCopy();
+        ((ObjectNode) t).remove("windows");
+      }
       Optional<AgentConfig.Block> block = blocks.check(tp, t, DeployTarget.class, "target");
       String id = t != null && t.isObject() ? t.path("id").asText("") : "";
       if (t != null && t.isObject()) {
@@ -54,7 +73,7 @@ final class TargetsSection {
         }
         names(tp, t, domains);
       }
-      block.ifPresent(b -> out.add(new AgentConfig.TargetConfig(id, b.type(), b.settings())));
+      block.ifPresent(b -> out.add(new AgentConfig.TargetConfig(id, b.type(), b.settings(), windows)));
     }
     return out;
   }

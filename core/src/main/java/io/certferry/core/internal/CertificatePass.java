@@ -304,11 +304,13 @@ public final class CertificatePass {
     Map<String, TargetStatus> waiting = new LinkedHashMap<>();
     List<DeployTarget> now = new ArrayList<>();
     for (DeployTarget t : mc.targets()) {
-      Optional<String> wait = gate.wait(mc, s.state, t, recorded, sha, s.wake::add);
+      List<Instant> opens = new ArrayList<>(1);
+      Optional<String> wait = gate.wait(mc, s.state, t, recorded, sha, opens::add);
       if (wait.isPresent()) {
+        s.wake.addAll(opens);
         TargetStatus had = StatusReader.target(t.id(), recorded.target(t.id()), sha);
-        waiting.put(t.id(), new TargetStatus(t.id(), had.state(), had.sha256(), had.at(), had.attempts(), had.nextAttempt(),
-            had.state().equals(TargetStatus.IN_SYNC) ? had.lastError() : wait));
+        waiting.put(t.id(), new TargetStatus(t.id(), TargetStatus.WAITING, had.sha256(), had.at(), had.attempts(),
+            opens.stream().findFirst(), wait));
       } else {
         now.add(t);
       }

@@ -1,4 +1,4 @@
-package io.certferry.core.issue;
+package io.certferry.core.internal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

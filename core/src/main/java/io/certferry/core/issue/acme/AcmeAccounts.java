@@ -68,6 +68,15 @@ final class AcmeAccounts {
     }
   }
 
+  /** The names the CA gives for itself ({@code meta.caaIdentities}); dns-persist-01 records name one. */
+  List<String> caaIdentities() throws IssueException {
+    try {
+      return List.copyOf(session().getMetadata().getCaaIdentities());
+    } catch (AcmeException e) {
+      throw unreachable(e);
+    }
+  }
+
   /** Whether the directory offers ARI (RFC 9773), which an order's {@code replaces} needs. */
   boolean supportsRenewalInfo() throws IssueException {
     try {

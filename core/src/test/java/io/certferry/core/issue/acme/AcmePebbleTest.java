@@ -44,7 +44,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** End-to-end issuance against a real Pebble and pebble-challtestsrv. */
+/** End-to-end issuance against a real Pebble (pebble-ari, v2.10.1) and pebble-challtestsrv. */
 class AcmePebbleTest {
   private static PebbleServer pebble;
   private static X509Certificate serverCa;
@@ -54,7 +54,7 @@ class AcmePebbleTest {
 
   @BeforeAll
   static void startPebble() throws Exception {
-    pebble = PebbleServer.start();
+    pebble = PebbleServer.builder().ari().start();
     serverCa = (X509Certificate) CertificateFactory.getInstance("X.509")
         .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pebble.serverCaFile())));
   }
@@ -194,7 +194,7 @@ class AcmePebbleTest {
     assertChainValidatesAgainstPebbleRoot(issued.bundle());
     assertThat(txt("_acme-challenge.wild.example.org")).isEmpty();
     assertThat(txt("_acme-challenge.api.example.org")).isEmpty();
-    assertThat(progress).anyMatch(l -> l.startsWith("dns-01 TXT record created for wild.example.org"));
+    assertThat(progress).anyMatch(l -> l.startsWith("dns-01 response in place for wild.example.org"));
   }
 
   @Test

@@ -131,9 +131,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
       details.put(DIRECTORY, directory.toString());
       details.put(ACCOUNT, accounts.accountName());
       request.profile().ifPresent(p -> details.put(PROFILE, p));
-      if (accounts.supportsRenewalInfo()) {
-        request.replaces().ifPresent(r -> details.put(REPLACES, r));
-      }
+      done.replaced().ifPresent(r -> details.put(REPLACES, r));
       if (done.adopted()) {
         details.put(ADOPTED, "true");
       }

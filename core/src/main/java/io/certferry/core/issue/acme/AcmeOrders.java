@@ -34,6 +34,7 @@ import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.toolbox.JSON;
 
@@ -63,29 +64,41 @@ final class AcmeOrders {
 
   /**
    * An order answered to the end: the bundle, the order and its certificate, the challenge chosen for each
-   * name with the reason, and whether the certificate was adopted (the CA's replacement, made earlier for
+   * name with the reason, the ARI id the order replaced, and whether the certificate was adopted (the CA's replacement, made earlier for
    * this key) rather than ordered now.
    */
   record Done(CertificateBundle bundle, Order order, Certificate certificate, Map<String, String> challenges,
-              boolean adopted) {}
+              Optional<String> replaced, boolean adopted) {}
 
   Done run(Login login, IssueRequest request, boolean supportsAri) throws AcmeException, IssueException,
       InterruptedException {
     Optional<Resumed> resumed = resume(login, request);
     Order order;
     KeyPair key;
+    Optional<String> replaced = Optional.empty();
     if (resumed.isPresent()) {
       order = resumed.get().order();
       key = resumed.get().key();
+      replaced = order.getJSON().get("replaces").optional().map(JSON.Value::asString);
     } else {
       key = request.reuseKey().orElseGet(request.keyType()::generate);
       try {
         order = place(login, request, supportsAri);
+        replaced = supportsAri ? request.replaces() : Optional.empty();
       } catch (AcmeServerException e) {
-        if (request.replaces().isEmpty() || !"alreadyReplaced".equals(AcmeProblems.type(e.getProblem()))) {
-          throw e;
+        String type = AcmeProblems.type(e.getProblem());
+        if (request.replaces().isEmpty() || !supportsAri || e instanceof AcmeRateLimitedException
+            || type.equals("rateLimited")) {
+          throw e; // a limit holds with or without replaces
         }
-        return alreadyReplaced(login, request, e);
+        if (type.equals("alreadyReplaced")) {
+          return alreadyReplaced(login, request, e);
+        }
+        // A replaces the CA will not honour (an id from another account or CA, a CA that cannot find the
+        // certificate) must never be a dead end: sent again on every attempt, the renewal would never happen.
+        progress.accept("the CA refused the order naming " + request.replaces().get() + " in replaces ("
+            + AcmeProblems.describe(e.getProblem()) + "); ordering once without replaces");
+        order = place(login, request.withoutReplaces(), supportsAri);
       }
       // Kept before anything else happens to the order: a crash from here on resumes it.
       request.placed().accept(new PendingOrder(directory, accountName, toUri(order.getLocation().toString()), key,
@@ -114,7 +127,7 @@ final class AcmeOrders {
       throw invalid(order, "failed at finalization");
     }
     Certificate cert = order.getCertificate();
-    return new Done(bundle(cert, key), order, cert, challenges, false);
+    return new Done(bundle(cert, key), order, cert, challenges, replaced, false);
   }
 
   /**
@@ -130,7 +143,7 @@ final class AcmeOrders {
       CertificateBundle b = bundle(found.get().certificate(), key.get());
       progress.accept("the CA already replaced " + certId + " with serial " + b.serial() + " (order "
           + found.get().order().getLocation() + ") for this key; adopting it, no new order");
-      return new Done(b, found.get().order(), found.get().certificate(), Map.of(), true);
+      return new Done(b, found.get().order(), found.get().certificate(), Map.of(), Optional.of(certId), true);
     }
     Optional<AlreadyReplacedException.Replacement> replacement = found.map(f -> new AlreadyReplacedException
         .Replacement(f.order().getLocation().toString(), f.leaf().getSerialNumber().toString(16),

@@ -8,6 +8,7 @@ import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.dns.DnsProvider;
 import io.certferry.core.notify.Notifier;
+import io.certferry.core.x509.IpAddresses;
 import io.certferry.core.x509.KeyType;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ConfigLoader {
   private static final Set<String> CERT = Set.of("name", "domains", "issuer", "targets");
   private static final Set<String> COMMON_ISSUER = Set.of("type", "keyType", "reuseKey", "renewBefore");
   private static final Set<String> ACME = Set.of("server", "serverCa", "account", "email", "agreeTos", "eab", "challenge",
-      "http", "dnsProvider", "profile", "propagationServers");
+      "http", "dnsProvider", "profile", "propagationServers", "challenges", "tlsAlpn", "dnsPersist", "propagationTimeout");
   private static final Set<String> EAB = Set.of("keyId", "hmacKey");
   private static final Set<String> ACME_HTTP = Set.of("port", "address", "webroot");
   /** Settings of a target that name what it serves: each must be covered by the certificate. */
@@ -96,6 +97,20 @@ public final class ConfigLoader {
           + e.getClass().getSimpleName() + "); check the path given to --config")));
     }
     return new Run(LocatedYaml.parse(text), file).check();
+  }
+
+  /**
+   * A problem found after loading (by the typed settings, or against a CA's directory), placed at the
+   * setting {@code pointer} names in {@code file}, or at the file's start when the file is unreadable now.
+   */
+  public static ConfigProblem locate(Path file, String pointer, String message) {
+    LocatedYaml.Position at;
+    try {
+      at = LocatedYaml.parse(Files.readString(file, StandardCharsets.UTF_8)).valueAt(pointer);
+    } catch (IOException | ConfigException e) {
+      at = new LocatedYaml.Position(1, 1);
+    }
+    return new ConfigProblem(at.line(), at.column(), ConfigProblem.display(pointer), message);
   }
 
   /** One validation: collects problems while building the config. */
@@ -393,9 +408,9 @@ public final class ConfigLoader {
         return out;
       }
       for (int i = 0; i < n.size(); i++) {
-        String d = n.get(i).asText().trim().toLowerCase(Locale.ROOT);
-        if (!DNS.matcher(d).matches()) {
-          errorAt(p + "/" + i, "'" + n.get(i).asText() + "' is not a DNS name");
+        String d = IpAddresses.canonical(n.get(i).asText().trim().toLowerCase(Locale.ROOT));
+        if (!DNS.matcher(d).matches() && !IpAddresses.isLiteral(d)) {
+          errorAt(p + "/" + i, "'" + n.get(i).asText() + "' is not a DNS name or IP address");
         } else if (out.contains(d)) {
           errorAt(p + "/" + i, "'" + d + "' is listed twice");
         } else {
@@ -483,6 +498,13 @@ public final class ConfigLoader {
       }
       String challenge = text(p + "/challenge", n.get("challenge")).orElse("http-01");
       options.put("challenge", challenge);
+      if (n.has("challenges") || !challenge.equals("http-01") && !challenge.equals("dns-01")) {
+        // A preference list and the newer types are the typed ACME settings' to check (check-config runs them).
+        if (n.has("dnsProvider")) {
+          providerBlock(p + "/dnsProvider", n.get("dnsProvider"), DnsProvider.class, "DNS provider");
+        }
+        return;
+      }
       JsonNode http = n.get("http");
       if (http != null) {
         unknown(p + "/http", http, ACME_HTTP);
@@ -507,7 +529,6 @@ public final class ConfigLoader {
             providerBlock(p + "/dnsProvider", n.get("dnsProvider"), DnsProvider.class, "DNS provider");
           }
         }
-        default -> errorAt(p + "/challenge", "'" + challenge + "' is not a challenge type; choose http-01 or dns-01");
       }
     }
 

@@ -19,6 +19,8 @@ import io.certferry.core.x509.KeyType;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -187,6 +189,24 @@ class AcmeChallengesPebbleTest {
             + "; policy=wildcard");
     assertThat(dns.deleted).as("the record stays for the renewals").isEmpty();
     assertThat(txt("_validation-persist.made.example.com")).hasSize(1);
+  }
+
+  @Test
+  void aPersistUntilGoesIntoTheRecordAndOneThatHasPassedStopsBeforeAnyDnsChange() throws Exception {
+    CountingDns dns = new CountingDns();
+    Instant until = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+    AcmeIssuer issuer = issuer(new DnsPersist01Solver(Optional.of(dns), dns(), Optional.of(until), Clock.systemUTC()));
+
+    issuer.issue(request("until.example.com"));
+
+    assertThat(dns.created).containsExactly("_validation-persist.until.example.com pebble.letsencrypt.org; accounturi="
+        + issuer.accountUrl() + "; persistUntil=" + until.getEpochSecond());
+    Instant passed = Instant.now().minusSeconds(60);
+    AcmeIssuer expired = issuer(new DnsPersist01Solver(Optional.of(dns), dns(), Optional.of(passed), Clock.systemUTC()));
+    assertThatThrownBy(() -> expired.issue(request("passed.example.com"))).isInstanceOf(IssueException.class)
+        .hasMessageContaining("dns-persist-01: persistUntil " + passed + " has passed")
+        .hasMessageContaining("move dnsPersist.persistUntil into the future or remove it");
+    assertThat(dns.created).hasSize(1);
   }
 
   @Test

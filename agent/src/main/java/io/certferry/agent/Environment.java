@@ -1,5 +1,6 @@
 package io.certferry.agent;
 
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderRegistry;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
@@ -29,6 +30,12 @@ public record Environment(Clock clock, Sleeper sleeper, Secrets secrets, Map<Str
     return new Environment(Clock.systemUTC(), Sleeper.SYSTEM, ReferenceSecrets.system(), System.getenv(),
         ProviderRegistry.installed());
   }
+
+  /**
+   * The context providers are created with: these secrets and the shared HTTP client. Providers talk to real
+   * servers, so they keep real time even where a test runs the engine on a virtual clock.
+   */
+  public ProviderContext providerContext() { return ProviderContext.defaults(secrets); }
 
   /** This environment on another clock (tests). */
   public Environment withClock(Clock clock) { return new Environment(clock, sleeper, secrets, variables, providers); }

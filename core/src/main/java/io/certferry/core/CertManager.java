@@ -5,21 +5,20 @@ import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Deployer;
 import io.certferry.core.internal.CertificatePass;
 import io.certferry.core.internal.Events;
+import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
+import io.certferry.core.internal.Lifecycle;
 import io.certferry.core.internal.StatusReader;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
-import io.certferry.core.issue.Revoker;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
+import io.certferry.core.renew.RenewalExplanation;
 import io.certferry.core.renew.RenewalPlanner;
-import io.certferry.core.renew.RenewalSource;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
-import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -241,33 +240,9 @@ public final class CertManager implements AutoCloseable {
    */
   public Imported importVersion(String name, CertificateBundle bundle, Map<String, String> details)
       throws InputRejectedException {
-    try (CertificateStore.Lock lock = store.lock(name)) {
-      Optional<StoredVersion> current = store.current(name);
-      if (current.isPresent() && current.get().sha256().equals(bundle.sha256())) {
-        return new Imported(current.get(), false);
-      }
-      Optional<LineageSpec> spec = store.spec(name);
-      if (spec.isPresent()) {
-        try {
-          CertificateChecks.requireCovers(bundle, spec.get().domains());
-        } catch (InputRejectedException e) {
-          throw new InputRejectedException(e.getMessage() + " (lineage '" + name + "' expects "
-              + String.join(", ", spec.get().domains()) + ")");
-        }
-      }
-      StoredVersion v = store.addVersion(name, bundle, "imported", details);
-      if (spec.isEmpty()) {
-        store.saveSpec(new LineageSpec(name, bundle.names(), "imported", v.keyType(), Map.of(), List.of()));
-      }
-      Instant now = clock.instant();
-      LineageState s = store.state(name).afterIssuance();
-      store.saveState(name, s.withPlan(StatusReader.planFor(store, name, v, s, now)));
-      events.emit(new LifecycleEvent(LifecycleEvent.Type.IMPORTED, now, name, Optional.empty(),
-          "imported version " + v.number() + " (" + v.issuer() + "), valid until " + v.notAfter() + ", sha256 " + v.sha256(),
-          Map.of("source", "imported", "sha256", v.sha256(), "version", Integer.toString(v.number()))));
-      return new Imported(v, true);
-    }
+    return Lifecycle.importVersion(store, clock, events, name, bundle, details);
   }
+
 
   /**
    * Deploys the current version of {@code name} to the given targets now (all of them when empty),
@@ -303,24 +278,19 @@ public final class CertManager implements AutoCloseable {
    */
   public StoredVersion revoke(String name, String reason) throws InputRejectedException, IssueException {
     ManagedCertificate mc = certificate(name);
-    Optional<Issuer> issuer = issuerOf(mc);
-    try (CertificateStore.Lock lock = store.lock(name)) {
-      StoredVersion v = store.current(name).orElseThrow(() -> new InputRejectedException(
-          "lineage '" + name + "' has no certificate to revoke"));
-      if (issuer.isEmpty() || !(issuer.get() instanceof Revoker revoker) || !issuer.get().source().equals(v.source())) {
-        throw new InputRejectedException("lineage '" + name + "' version " + v.number() + " is " + v.source()
-            + (issuer.isPresent() ? "" : " with no issuer") + "; only certificates from an ACME CA can be revoked here;"
-            + " revoke a bought certificate where it was bought");
-      }
-      revoker.revoke(store.load(name, v.number()), reason);
-      Instant now = clock.instant();
-      store.saveState(name, store.state(name).withPlan(new LineageState.Plan(v.sha256(), now, RenewalSource.FORCED.id(),
-          "revoked (" + reason + ")")).withNextDue(now));
-      events.alert(new LifecycleEvent(LifecycleEvent.Type.REVOKED, now, name, Optional.empty(),
-          "version " + v.number() + " (serial " + v.serial() + ") revoked, reason " + reason + "; it is renewed on the next pass",
-          Map.of("sha256", v.sha256(), "version", Integer.toString(v.number()), "reason", reason)));
-      return v;
-    }
+    return Lifecycle.revoke(store, clock, events, name, issuerOf(mc), reason);
+  }
+
+
+  /**
+   * Why {@code name} renews when it does: the planned instant and its rule, the hold, the CA the next attempt
+   * asks (after a fallback, which one), the next look. Reads the store only; asks no CA.
+   *
+   * @throws IllegalArgumentException when no certificate of that name is managed
+   */
+  public RenewalExplanation explain(String name) {
+    ManagedCertificate mc = certificate(name);
+    return Explainer.explain(store, mc, issuerOf(mc), clock.instant());
   }
 
   /** Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them. */

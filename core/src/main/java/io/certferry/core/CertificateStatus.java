@@ -37,10 +37,13 @@ public record CertificateStatus(String name, String source, List<String> domains
     targets = List.copyOf(targets);
   }
 
-  /** Valid, nothing outstanding, and every target serves the current version. */
+  /**
+   * Valid, nothing outstanding, and every target serves the current version or waits, as configured, for its
+   * maintenance window (a wait that would let what it serves expire is not taken).
+   */
   public boolean good() {
     return state.equals(CertificateState.VALID.id()) && error.isEmpty()
-        && targets.stream().allMatch(t -> t.state().equals(TargetStatus.IN_SYNC));
+        && targets.stream().allMatch(t -> t.state().equals(TargetStatus.IN_SYNC) || t.state().equals(TargetStatus.WAITING));
   }
 
   /** Whether something is served or about to be: neither expired nor without a certificate. */
@@ -52,12 +55,15 @@ public record CertificateStatus(String name, String source, List<String> domains
    * One target of the certificate.
    *
    * @param state {@code in-sync} (serves the current version), {@code stale} (holds an older one, or nothing is
-   *     recorded yet) or {@code failed} (the last attempt failed; {@code nextAttempt} says when it is retried)
+   *     recorded yet), {@code waiting} (stale, and held until its maintenance window opens at {@code nextAttempt};
+   *     {@code lastError} says which) or {@code failed} (the last attempt failed; {@code nextAttempt} says when it
+   *     is retried)
    */
   public record TargetStatus(String id, String state, Optional<String> sha256, Optional<Instant> at, int attempts,
                              Optional<Instant> nextAttempt, Optional<String> lastError) {
     public static final String IN_SYNC = "in-sync";
     public static final String STALE = "stale";
+    public static final String WAITING = "waiting";
     public static final String FAILED = "failed";
   }
 }

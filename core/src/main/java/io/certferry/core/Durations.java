@@ -34,7 +34,11 @@ public final class Durations {
   public static Duration parse(String text) {
     String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
     if (WHOLE.matcher(t).matches()) {
-      return compound(text, t);
+      try {
+        return compound(text, t);
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is longer than any duration can be; " + FORMS);
+      }
     }
     try {
       return Duration.parse(t.toUpperCase(Locale.ROOT));
@@ -69,7 +73,7 @@ public final class Durations {
       lastRank = rank;
       long n = Long.parseLong(m.group(1));
       total = total.plus(switch (m.group(2)) {
-        case "w" -> Duration.ofDays(7 * n);
+        case "w" -> Duration.ofDays(Math.multiplyExact(7, n));
         case "d" -> Duration.ofDays(n);
         case "h" -> Duration.ofHours(n);
         case "m" -> Duration.ofMinutes(n);

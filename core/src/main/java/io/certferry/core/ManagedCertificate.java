@@ -2,9 +2,13 @@ package io.certferry.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.x509.KeyType;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,56 +17,169 @@ import java.util.Optional;
 /**
  * One certificate {@link CertManager} keeps alive: its lineage name, the names it must cover, where it
  * comes from ({@code acme}, {@code local} or {@code imported}), its key type, the engine's options
- * ({@code renewBefore}, {@code profile}, {@code reuseKey}), the targets that serve it and its issuer.
+ * ({@code renewBefore}, {@code profile}, {@code reuseKey}, {@code alertLevels}), the targets that serve it,
+ * its issuer and the issuers to fall back to, and the maintenance windows of its targets. Immutable;
+ * {@link #builder(String, List, String)} or {@link #of(String, List, String)} and the withers.
  *
- * @param issuer the issuer for this certificate alone; empty means the manager's issuer for {@code source}
- * @param issuerSettings the {@code issuer:} block it was configured with, kept in {@code spec.json} so the
- *     CLI can rebuild the issuer from the store alone; empty for issuers passed in code
  * @since 0.1
  */
-public record ManagedCertificate(String name, List<String> domains, String source, KeyType keyType,
-                                 Map<String, String> options, List<DeployTarget> targets, Optional<Issuer> issuer,
-                                 Optional<ObjectNode> issuerSettings) {
-  public ManagedCertificate {
-    Objects.requireNonNull(name, "name");
-    domains = List.copyOf(domains);
-    Objects.requireNonNull(source, "source");
-    keyType = keyType == null ? KeyType.EC_P256 : keyType;
-    options = options == null ? Map.of() : Map.copyOf(options);
-    targets = targets == null ? List.of() : List.copyOf(targets);
-    issuer = issuer == null ? Optional.empty() : issuer;
-    issuerSettings = issuerSettings == null ? Optional.empty() : issuerSettings.map(ObjectNode::deepCopy);
+public final class ManagedCertificate {
+  /** Option: this certificate's own days-left alert levels, comma-separated ({@code 30,14,7}). */
+  public static final String ALERT_LEVELS = "alertLevels";
+  /** Key of {@link #windows()} whose windows hold for every target of the certificate. */
+  public static final String ALL_TARGETS = "*";
+  /** How long the current issuer may keep failing before the next one is asked, by default. */
+  public static final Duration DEFAULT_FALLBACK_AFTER = Duration.ofDays(1);
+
+  private final String name;
+  private final List<String> domains;
+  private final String source;
+  private final KeyType keyType;
+  private final Map<String, String> options;
+  private final List<DeployTarget> targets;
+  private final Optional<Issuer> issuer;
+  private final List<Issuer> fallbacks;
+  private final Duration fallbackAfter;
+  private final Map<String, List<DeployWindow>> windows;
+  private final Optional<ObjectNode> issuerSettings;
+
+  private ManagedCertificate(Builder b) {
+    this.name = Objects.requireNonNull(b.name, "name");
+    this.domains = List.copyOf(b.domains);
+    this.source = Objects.requireNonNull(b.source, "source");
+    this.keyType = b.keyType == null ? KeyType.EC_P256 : b.keyType;
+    this.options = Map.copyOf(b.options);
+    this.targets = List.copyOf(b.targets);
+    this.issuer = Optional.ofNullable(b.issuer);
+    this.fallbacks = List.copyOf(b.fallbacks);
+    this.fallbackAfter = Objects.requireNonNull(b.fallbackAfter, "fallbackAfter");
+    Map<String, List<DeployWindow>> w = new LinkedHashMap<>();
+    b.windows.forEach((k, v) -> w.put(k, List.copyOf(v)));
+    this.windows = Map.copyOf(w);
+    this.issuerSettings = Optional.ofNullable(b.issuerSettings).map(ObjectNode::deepCopy);
   }
 
   /** A certificate with default key type, no options, no targets and the manager's issuer for its source. */
   public static ManagedCertificate of(String name, List<String> domains, String source) {
-    return new ManagedCertificate(name, domains, source, KeyType.EC_P256, Map.of(), List.of(), Optional.empty(),
-        Optional.empty());
+    return builder(name, domains, source).build();
   }
 
-  public ManagedCertificate withTargets(List<? extends DeployTarget> targets) {
-    return new ManagedCertificate(name, domains, source, keyType, options, List.copyOf(targets), issuer, issuerSettings);
+  public static Builder builder(String name, List<String> domains, String source) {
+    return new Builder(name, domains, source);
   }
 
-  public ManagedCertificate withOptions(Map<String, String> options) {
-    return new ManagedCertificate(name, domains, source, keyType, options, targets, issuer, issuerSettings);
+  /** A builder holding everything this certificate holds. */
+  public Builder toBuilder() {
+    Builder b = new Builder(name, domains, source).keyType(keyType).options(options).targets(targets)
+        .fallbacks(fallbacks).fallbackAfter(fallbackAfter);
+    issuer.ifPresent(b::issuer);
+    windows.forEach(b::windows);
+    issuerSettings.ifPresent(b::issuerSettings);
+    return b;
   }
 
-  public ManagedCertificate withIssuer(Issuer issuer) {
-    return new ManagedCertificate(name, domains, source, keyType, options, targets, Optional.of(issuer), issuerSettings);
+  public String name() { return name; }
+
+  public List<String> domains() { return domains; }
+
+  /** {@code acme}, {@code local} or {@code imported}. */
+  public String source() { return source; }
+
+  public KeyType keyType() { return keyType; }
+
+  public Map<String, String> options() { return options; }
+
+  public List<DeployTarget> targets() { return targets; }
+
+  /** The issuer for this certificate alone; empty means the manager's issuer for {@link #source()}. */
+  public Optional<Issuer> issuer() { return issuer; }
+
+  /** The issuers to ask, in order, when the one before has failed for {@link #fallbackAfter()}. */
+  public List<Issuer> fallbacks() { return fallbacks; }
+
+  /**
+   * How long an issuer may keep failing before the next one is asked; less when little lifetime is left
+   * (a quarter of the time to expiry).
+   */
+  public Duration fallbackAfter() { return fallbackAfter; }
+
+  /** Maintenance windows by target id ({@link #ALL_TARGETS} for all); a target without any may change any time. */
+  public Map<String, List<DeployWindow>> windows() { return windows; }
+
+  /** The windows of one target: its own and the certificate's. */
+  public List<DeployWindow> windowsOf(String targetId) {
+    List<DeployWindow> out = new ArrayList<>(windows.getOrDefault(targetId, List.of()));
+    out.addAll(windows.getOrDefault(ALL_TARGETS, List.of()));
+    return out;
   }
 
-  public ManagedCertificate withKeyType(KeyType keyType) {
-    return new ManagedCertificate(name, domains, source, keyType, options, targets, issuer, issuerSettings);
-  }
+  /**
+   * The {@code issuer:} block it was configured with, kept in {@code spec.json} so the CLI can rebuild the
+   * issuer from the store alone; empty for issuers passed in code.
+   */
+  public Optional<ObjectNode> issuerSettings() { return issuerSettings.map(ObjectNode::deepCopy); }
 
-  public ManagedCertificate withIssuerSettings(ObjectNode block) {
-    return new ManagedCertificate(name, domains, source, keyType, options, targets, issuer, Optional.of(block));
-  }
+  public ManagedCertificate withTargets(List<? extends DeployTarget> targets) { return toBuilder().targets(targets).build(); }
+
+  public ManagedCertificate withOptions(Map<String, String> options) { return toBuilder().options(options).build(); }
+
+  public ManagedCertificate withIssuer(Issuer issuer) { return toBuilder().issuer(issuer).build(); }
+
+  public ManagedCertificate withKeyType(KeyType keyType) { return toBuilder().keyType(keyType).build(); }
+
+  public ManagedCertificate withIssuerSettings(ObjectNode block) { return toBuilder().issuerSettings(block).build(); }
 
   /** Whether the renewal keeps the current key ({@code reuseKey: true}). */
   public boolean reuseKey() { return Boolean.parseBoolean(options.getOrDefault("reuseKey", "false")); }
 
   /** The ACME profile to order, if one is set. */
   public Optional<String> profile() { return Optional.ofNullable(options.get("profile")).filter(p -> !p.isBlank()); }
+
+  @Override
+  public String toString() {
+    return "ManagedCertificate{" + name + " " + domains + ", " + source + ", " + targets.size() + " target(s)}";
+  }
+
+  /** Builds a {@link ManagedCertificate}. */
+  public static final class Builder {
+    private final String name;
+    private final List<String> domains;
+    private final String source;
+    private KeyType keyType = KeyType.EC_P256;
+    private Map<String, String> options = Map.of();
+    private List<DeployTarget> targets = List.of();
+    private Issuer issuer;
+    private List<Issuer> fallbacks = List.of();
+    private Duration fallbackAfter = DEFAULT_FALLBACK_AFTER;
+    private final Map<String, List<DeployWindow>> windows = new LinkedHashMap<>();
+    private ObjectNode issuerSettings;
+
+    private Builder(String name, List<String> domains, String source) {
+      this.name = name;
+      this.domains = List.copyOf(domains);
+      this.source = source;
+    }
+
+    public Builder keyType(KeyType keyType) { this.keyType = keyType; return this; }
+
+    public Builder options(Map<String, String> options) { this.options = Map.copyOf(options); return this; }
+
+    public Builder targets(List<? extends DeployTarget> targets) { this.targets = List.copyOf(targets); return this; }
+
+    public Builder issuer(Issuer issuer) { this.issuer = Objects.requireNonNull(issuer); return this; }
+
+    public Builder fallbacks(List<Issuer> fallbacks) { this.fallbacks = List.copyOf(fallbacks); return this; }
+
+    public Builder fallbackAfter(Duration after) { this.fallbackAfter = Objects.requireNonNull(after); return this; }
+
+    /** Windows for one target id, or {@link #ALL_TARGETS}. */
+    public Builder windows(String targetId, List<DeployWindow> list) {
+      windows.put(targetId, List.copyOf(list));
+      return this;
+    }
+
+    public Builder issuerSettings(ObjectNode block) { this.issuerSettings = block; return this; }
+
+    public ManagedCertificate build() { return new ManagedCertificate(this); }
+  }
 }

@@ -2,6 +2,8 @@ package io.certferry.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.List;
+
 /**
  * A plug-in found through {@link java.util.ServiceLoader}: it creates a {@link io.certferry.core.deploy.DeployTarget},
  * a {@link io.certferry.core.dns.DnsProvider} or a {@link io.certferry.core.notify.Notifier} from its
@@ -18,8 +20,15 @@ public interface ProviderFactory {
    * Checks a config block without creating anything or touching the network; returns one message per
    * problem (empty when valid). Messages name the setting and the fix.
    */
-  default java.util.List<String> validate(JsonNode settings) { return java.util.List.of(); }
+  default List<String> validate(JsonNode settings) { return List.of(); }
 
-  /** Creates the provider from its config block; secrets come by reference through {@code secrets}. */
-  Object create(JsonNode settings, Secrets secrets);
+  /**
+   * Creates the provider from its config block. Everything the provider needs from its host comes
+   * from {@code context}: secrets (by reference), the clock and sleeper, the shared HTTP client and the
+   * TLS probe; a provider never reads the system clock or makes its own HTTP client.
+   *
+   * @throws IllegalArgumentException when the settings are invalid or a secret cannot be resolved
+   * @since 0.1
+   */
+  Object create(JsonNode settings, ProviderContext context);
 }

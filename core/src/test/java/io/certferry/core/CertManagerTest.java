@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
@@ -203,16 +204,24 @@ class CertManagerTest {
       clock.advance(Duration.ofMinutes(31));
       m.reconcile();
     }
-    assertThat(alerts).hasSize(1);
-    assertThat(alerts.get(0).type()).isEqualTo(LifecycleEvent.Type.DEPLOY_FAILED);
-    assertThat(alerts.get(0).target()).contains("lb");
+    // The first alert an hour after the failure began, a reminder an hour after that.
+    assertThat(alerts).hasSize(2).allSatisfy(a -> {
+      assertThat(a.type()).isEqualTo(LifecycleEvent.Type.DEPLOY_FAILED);
+      assertThat(a.target()).contains("lb");
+      assertThat(a.message()).contains("the current certificate expires in 89d");
+    });
+    assertThat(alerts).extracting(a -> a.details().get("count")).containsExactly("1", "2");
+    clock.advance(Duration.ofHours(3)); // the next reminder waits 4 hours
+    m.reconcile();
+    assertThat(alerts).hasSize(2);
 
     lb.failing = false;
     clock.advance(Duration.ofHours(7));
     m.reconcile();
     m.reconcile();
-    assertThat(alerts).hasSize(2);
-    assertThat(alerts.get(1).type()).isEqualTo(LifecycleEvent.Type.RECOVERED);
+    // Working again by the first pass after the jump: one all-clear, no late reminder.
+    assertThat(alerts).hasSize(3);
+    assertThat(alerts.get(2).type()).isEqualTo(LifecycleEvent.Type.RECOVERED);
     assertThat(lb.served).isEqualTo(store.current("www").orElseThrow().sha256());
   }
 
@@ -397,8 +406,10 @@ class CertManagerTest {
 
     assertThat(issuer.calls).hasValue(1);
     assertThat(store.state("www").noOrderBefore()).isEqualTo(until);
-    assertThat(store.state("www").failure()).as("a rate limit is not a failed attempt").isNull();
-    assertThat(r.nextWakeUp()).isEqualTo(until);
+    assertThat(store.state("www").failure().attempts()).as("a rate limit is not a failed attempt").isZero();
+    assertThat(store.state("www").failure().kind()).isEqualTo("rate-limited");
+    // Awake at 11:00 to tell people it has been failing an hour; the CA is not asked before 13:00.
+    assertThat(r.nextWakeUp()).isEqualTo(clock.instant().minus(Duration.ofHours(1)).plus(Duration.ofHours(1)));
     assertThat(events).filteredOn(e -> e.type() == LifecycleEvent.Type.RATE_LIMITED)
         .singleElement().satisfies(e -> assertThat(e.details()).containsEntry("result", "rate-limited"));
   }
@@ -451,6 +462,141 @@ class CertManagerTest {
     assertThat(r.certificates().get(0).targets()).extracting(CertificateStatus.TargetStatus::state)
         .containsExactly("in-sync", "failed");
     assertThat(r.certificates().get(0).targets().get(1).lastError().orElseThrow()).contains("did not finish within PT0.2S");
+  }
+
+  /** When the last version was made, by the engine's clock. */
+  private Instant renewedAt() {
+    return events.stream().filter(e -> e.type() == LifecycleEvent.Type.RENEWED).reduce((a, b) -> b).orElseThrow().at();
+  }
+
+  /** An issuer named {@code id} that fails while {@code down} is set. */
+  final class NamedIssuer implements Issuer {
+    final String id;
+    final AtomicInteger calls = new AtomicInteger();
+    volatile boolean down;
+    volatile IssueRequest last;
+
+    NamedIssuer(String id) { this.id = id; }
+
+    @Override public String source() { return "local"; }
+
+    @Override public String id() { return id; }
+
+    @Override public IssuedCertificate issue(IssueRequest r) throws IssueException {
+      calls.incrementAndGet();
+      last = r;
+      if (down) {
+        throw new IssueException(IssueException.Kind.CA_UNREACHABLE, id + " is down (test)");
+      }
+      return issuer.issue(r);
+    }
+  }
+
+  @Test
+  void aCaThatKeepsFailingFallsBackToTheNextAndTheFirstIsAskedAgainAtTheNextRenewal() throws Exception {
+    NamedIssuer primary = new NamedIssuer("https://primary.test/dir");
+    NamedIssuer second = new NamedIssuer("https://second.test/dir");
+    ManagedCertificate mc = www().toBuilder().issuer(primary).fallbacks(List.of(second))
+        .fallbackAfter(Duration.ofHours(6)).build();
+    CertManager m = CertManager.builder().store(store).clock(clock).listener(events::add).notifier(alerts::add)
+        .maxInterval(Duration.ofDays(365)).certificate(mc).build();
+    managers.add(m);
+    m.reconcile();
+    assertThat(store.current("www").orElseThrow().details()).containsEntry("issuer", primary.id);
+
+    clock.advance(Duration.ofDays(61)); // due; the primary CA is down from now on
+    primary.down = true;
+    Instant downSince = clock.instant();
+    ReconcileReport r = m.reconcile();
+    while (store.versions("www").size() < 2 && clock.instant().isBefore(downSince.plus(Duration.ofDays(2)))) {
+      clock.set(r.nextWakeUp());
+      r = m.reconcile();
+    }
+
+    StoredVersion v2 = store.current("www").orElseThrow();
+    assertThat(v2.details()).containsEntry("issuer", second.id);
+    assertThat(Duration.between(downSince, renewedAt())).as("fell back after the fallback time").isBetween(
+        Duration.ofHours(6), Duration.ofHours(7));
+    assertThat(second.last.replaces()).as("replaces goes only to the CA that issued the old one").isEmpty();
+    assertThat(alerts).extracting(LifecycleEvent::type).contains(LifecycleEvent.Type.ISSUER_FALLBACK);
+    assertThat(store.state("www").issuerIndex()).isZero();
+
+    primary.down = false;
+    clock.set(store.state("www").plan().renewAt().plusSeconds(60));
+    m.reconcile();
+    assertThat(store.current("www").orElseThrow().details()).containsEntry("issuer", primary.id);
+  }
+
+  @Test
+  void littleLifetimeLeftFallsBackSooner() throws Exception {
+    NamedIssuer primary = new NamedIssuer("https://primary.test/dir");
+    NamedIssuer second = new NamedIssuer("https://second.test/dir");
+    ManagedCertificate mc = www().toBuilder().issuer(primary).fallbacks(List.of(second))
+        .fallbackAfter(Duration.ofDays(7)).build();
+    CertManager m = CertManager.builder().store(store).clock(clock).listener(events::add)
+        .maxInterval(Duration.ofDays(365)).certificate(mc).build();
+    managers.add(m);
+    m.reconcile();
+    clock.set(store.current("www").orElseThrow().notAfter().minus(Duration.ofDays(2))); // 2 days left
+    primary.down = true;
+    Instant downSince = clock.instant();
+    for (int i = 0; i < 50 && store.versions("www").size() < 2; i++) {
+      clock.set(m.reconcile().nextWakeUp());
+    }
+    // Not the configured week: once the time failed reaches a quarter of the time still left (48 h at first),
+    // which is after 9.6 hours.
+    assertThat(Duration.between(downSince, renewedAt())).isBetween(Duration.ofMinutes(9 * 60 + 30), Duration.ofHours(11));
+  }
+
+  @Test
+  void aTargetOutsideItsMaintenanceWindowWaitsUnlessWhatItServesWouldExpireFirst() throws Exception {
+    // Saturdays 02:00-05:00 UTC; the clock starts on a Wednesday.
+    DeployWindow sat = DeployWindow.parse("Sat 02:00-05:00 UTC");
+    ManagedCertificate mc = www().toBuilder().windows("lb", List.of(sat)).build();
+    CertManager m = manager(mc);
+    ReconcileReport first = m.reconcile();
+    // Nothing served yet by lb: it waits for Saturday; the cdn has no window.
+    assertThat(first.certificates().get(0).targets()).extracting(CertificateStatus.TargetStatus::state)
+        .containsExactly("waiting", "in-sync");
+    assertThat(first.certificates().get(0).targets().get(0).lastError().orElseThrow()).contains("maintenance window");
+    assertThat(first.certificates().get(0).targets().get(0).nextAttempt()).contains(Instant.parse("2026-11-28T02:00:00Z"));
+    assertThat(first.nextWakeUp()).isEqualTo(Instant.parse("2026-11-28T02:00:00Z"));
+    assertThat(lb.served).isNull();
+
+    clock.set(first.nextWakeUp());
+    m.reconcile();
+    String v1 = store.current("www").orElseThrow().sha256();
+    assertThat(lb.served).isEqualTo(v1);
+
+    // Renewal on a Monday with a day left of v1 (days before Saturday): deployed at once, saying why.
+    clock.set(store.current("www").orElseThrow().notAfter().minus(Duration.ofDays(1)));
+    m.reconcile();
+    assertThat(lb.served).isNotEqualTo(v1).isEqualTo(store.current("www").orElseThrow().sha256());
+    assertThat(events).anySatisfy(e -> assertThat(e.message()).contains("deploying outside the maintenance window"));
+  }
+
+  @Test
+  void aFailingDecisionNeverLeavesAStoredVersionUndeployed() throws Exception {
+    // An option the planner cannot read (check-config rejects it; an embedding tool may not check):
+    // before, the first version was stored and then nothing was deployed, on every pass, for ever.
+    CertManager m = manager(www().withOptions(Map.of("renewBefore", "thirty days")));
+
+    ReconcileReport r = m.reconcile();
+
+    CertificateStatus s = r.certificates().get(0);
+    assertThat(store.versions("www")).hasSize(1);
+    assertThat(s.targets()).extracting(CertificateStatus.TargetStatus::state).containsOnly("in-sync");
+    assertThat(lb.served).isEqualTo(store.current("www").orElseThrow().sha256());
+    assertThat(s.error().orElseThrow()).contains("renewBefore").contains("thirty days");
+    assertThat(r.allGood()).isFalse();
+
+    clock.advance(Duration.ofMinutes(61));
+    m.reconcile();
+    assertThat(alerts).singleElement().satisfies(a -> {
+      assertThat(a.type()).isEqualTo(LifecycleEvent.Type.RENEWAL_FAILED);
+      assertThat(a.message()).contains("renewBefore");
+    });
+    assertThat(store.versions("www")).as("and it is not issued again and again").hasSize(1);
   }
 
   @Test

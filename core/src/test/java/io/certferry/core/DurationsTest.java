@@ -23,6 +23,14 @@ class DurationsTest {
         .hasMessageContaining("'" + text + "'").hasMessageContaining("30d");
   }
 
+  /** A number past what a Duration holds is a rejection like any other, not an ArithmeticException. */
+  @ParameterizedTest
+  @ValueSource(strings = {"99999999999999999d", "9999999999999999999999s", "1000000000000000000w", "P9999999999999999999D"})
+  void rejectsWhatNoDurationHolds(String text) {
+    assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'" + text + "'").hasMessageContaining("30d");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"0s", "P0D", "-PT5M"})
   void positiveRejectsZeroAndNegative(String text) {

@@ -12,16 +12,19 @@ import java.util.List;
  * One certificate as {@code list --json}, {@code show --json} and the agent's {@code /status} print it: the
  * JSON shape of the engine's {@link CertificateStatus}, field for field the same whichever door.
  *
+ * @param issuedBy the issuer that made the current version ({@code Issuer.id()}: a CA's directory URL, {@code local})
  * @param state {@code valid}, {@code renewal-due}, {@code expiring}, {@code expired}, {@code missing}, or
  *     {@code pending} for a lineage whose CSR went out and whose certificate is not imported yet
  */
 @JsonPropertyOrder({"name", "source", "domains", "notBefore", "notAfter", "daysLeft", "serial", "sha256", "issuer",
-    "state", "renewAt", "renewReason", "error", "targets"})
+    "issuedBy", "state", "renewAt", "renewReason", "error", "targets"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record LineageStatus(String name, String source, List<String> domains, Instant notBefore, Instant notAfter,
-                            Long daysLeft, String serial, String sha256, String issuer, String state, Instant renewAt,
+                            Long daysLeft, String serial, String sha256, String issuer, String issuedBy, String state,
+                            Instant renewAt,
                             String renewReason, String error, List<Target> targets) {
-  /** A target's state: {@code in-sync} (serves the current certificate), {@code stale} or {@code failed}. */
+  /** A target's state: {@code in-sync} (serves the current certificate), {@code stale}, {@code waiting} (for its
+   * maintenance window) or {@code failed}. */
   public record Target(String id, String state) { }
 
   /** The JSON view of a status. */
@@ -29,7 +32,8 @@ public record LineageStatus(String name, String source, List<String> domains, In
     StoredVersion v = s.current().orElse(null);
     return new LineageStatus(s.name(), s.source(), s.domains(), v == null ? null : v.notBefore(),
         v == null ? null : v.notAfter(), s.daysLeft().orElse(null), v == null ? null : v.serial(),
-        v == null ? null : v.sha256(), v == null ? null : v.issuer(), s.state(), s.renewAt().orElse(null),
+        v == null ? null : v.sha256(), v == null ? null : v.issuer(),
+        v == null ? null : v.details().getOrDefault("issuer", v.source()), s.state(), s.renewAt().orElse(null),
         s.renewReason().orElse(null), s.error().orElse(null),
         s.targets().stream().map(t -> new Target(t.id(), t.state())).toList());
   }

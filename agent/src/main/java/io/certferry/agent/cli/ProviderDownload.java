@@ -38,7 +38,7 @@ final class ProviderDownload {
     }
     PurchasedCertificateSource source;
     try {
-      source = (PurchasedCertificateSource) factory.create(node, env.secrets());
+      source = (PurchasedCertificateSource) factory.create(node, env.providerContext());
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException("--from " + type + ": " + e.getMessage());
     }

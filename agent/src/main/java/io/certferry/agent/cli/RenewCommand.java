@@ -8,6 +8,7 @@ import io.certferry.core.ManagedCertificate;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
+import io.certferry.core.renew.RenewalExplanation;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.x509.CertificateChecks;
@@ -43,6 +44,10 @@ public final class RenewCommand extends StoreCommand {
   @Option(names = "--force", description = "Renew now even when not due (the CA's rate limits still hold).")
   boolean force;
 
+  @Option(names = "--explain", description = "Renew nothing: print for each certificate when it renews and the rule "
+      + "that decided it (ARI window, lifetime fraction, renewBefore, backoff, rate limit, fallback).")
+  boolean explain;
+
   @Override
   protected int run() throws Exception {
     CertificateStore store = openStore();
@@ -60,6 +65,12 @@ public final class RenewCommand extends StoreCommand {
       }
     };
     try (CertManager manager = engine(store, names, warnings)) {
+      if (explain) {
+        names.stream().filter(n -> !broken().containsKey(n)).forEach(n -> explain(manager.explain(n)));
+        broken().forEach((n, e) -> err().println(n + ": cannot be explained: " + e.getMessage()));
+        out().flush();
+        return broken().isEmpty() ? ExitCodes.DONE : ExitCodes.FAILED;
+      }
       for (String n : names) {
         InputRejectedException bad = broken().get(n);
         if (bad != null) {
@@ -122,6 +133,18 @@ public final class RenewCommand extends StoreCommand {
     out().println(n + ": not due, renews at " + s.renewAt().map(MINUTE::format).orElse("?") + " ("
         + s.renewReason().orElse("") + ")");
     return true;
+  }
+
+  private void explain(RenewalExplanation x) {
+    out().println(x.name() + ": " + x.renewAt().map(t -> "renews at " + MINUTE.format(t)).orElse("issued at once")
+        + " by rule " + x.rule() + (x.reason().isEmpty() ? "" : " (" + x.reason() + ")"));
+    x.hold().ifPresent(h -> out().println("  held: " + h));
+    out().println("  issuer: " + x.issuer() + (x.fallback() ? " (a fallback; the first, " + x.issuers().get(0)
+        + ", is asked again at the next renewal)" : "") + (x.issuers().size() > 1 && !x.fallback()
+        ? " (then " + String.join(", then ", x.issuers().subList(1, x.issuers().size())) + ")" : ""));
+    x.lastError().ifPresent(e -> out().println("  last error: " + e));
+    x.nextLook().ifPresent(t -> out().println("  next look: " + MINUTE.format(t)));
+    x.challenges().forEach((domain, why) -> out().println("  challenge for " + domain + ": " + why));
   }
 
   private void reportImported(String n, CertificateStatus s, Instant now) {

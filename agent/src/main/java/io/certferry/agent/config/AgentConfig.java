@@ -41,14 +41,40 @@ public record AgentConfig(Path file, Path store, Schedule schedule, Http http, A
    * server, account, challenge).
    */
   public record CertificateConfig(String name, List<String> domains, String source, KeyType keyType,
-                                  Map<String, String> options, ObjectNode issuer, List<TargetConfig> targets) {
+                                  Map<String, String> options, ObjectNode issuer, List<TargetConfig> targets,
+                                  Continuity continuity) {
     public CertificateConfig {
       domains = List.copyOf(domains);
       options = Map.copyOf(options);
       targets = List.copyOf(targets);
+      continuity = continuity == null ? Continuity.NONE : continuity;
     }
   }
 
-  /** A deploy target of a certificate. */
-  public record TargetConfig(String id, String type, ObjectNode settings) {}
+  /**
+   * What keeps a certificate valid when things go wrong.
+   *
+   * @param fallbacks the issuer blocks to fall back to, in order, each whole (the issuer's settings merged in)
+   * @param windows maintenance windows for all its targets
+   * @param alertLevels its own expiry alert levels; empty: the config's
+   */
+  public record Continuity(List<ObjectNode> fallbacks, Duration fallbackAfter, List<String> windows,
+                           List<Integer> alertLevels) {
+    static final Continuity NONE = new Continuity(List.of(), Duration.ofDays(1), List.of(), List.of());
+
+    public Continuity {
+      fallbacks = List.copyOf(fallbacks);
+      windows = List.copyOf(windows);
+      alertLevels = List.copyOf(alertLevels);
+    }
+  }
+
+  /** A deploy target of a certificate: its provider's settings (without {@code windows}) and its own windows. */
+  public record TargetConfig(String id, String type, ObjectNode settings, List<String> windows) {
+    public TargetConfig {
+      windows = windows == null ? List.of() : List.copyOf(windows);
+    }
+
+    public TargetConfig(String id, String type, ObjectNode settings) { this(id, type, settings, List.of()); }
+  }
 }

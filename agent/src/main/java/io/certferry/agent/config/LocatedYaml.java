@@ -89,13 +89,18 @@ final class LocatedYaml {
       JsonNode root = read(p, "", keys, values, dups);
       return new LocatedYaml(root, keys, values, dups);
     } catch (JsonProcessingException e) {
-      JsonLocation l = e.getLocation();
-      String msg = e.getOriginalMessage().lines().findFirst().orElse("unreadable YAML");
-      throw new ConfigException(List.of(new ConfigProblem(l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(),
-          "", "not valid YAML: " + msg)));
+      throw new ConfigException(List.of(YamlSyntaxProblem.find(e).map(m -> YamlSyntaxProblem.of(m, text))
+          .orElseGet(() -> jacksonProblem(e))));
     } catch (IOException e) {
       throw new ConfigException(List.of(new ConfigProblem(1, 1, "", "cannot read: " + e.getMessage())));
     }
+  }
+
+  /** A problem Jackson found itself (SnakeYAML read the text): its location, its first line. */
+  private static ConfigProblem jacksonProblem(JsonProcessingException e) {
+    JsonLocation l = e.getLocation();
+    String msg = e.getOriginalMessage().lines().findFirst().orElse("unreadable YAML");
+    return new ConfigProblem(l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(), "", "not valid YAML: " + msg);
   }
 
   private static JsonNode read(JsonParser p, String path, Map<String, Position> keys, Map<String, Position> values,
@@ -127,7 +132,9 @@ final class LocatedYaml {
         return a;
       }
       case VALUE_STRING: return NODES.textNode(p.getText());
-      case VALUE_NUMBER_INT: return NODES.numberNode(p.getLongValue());
+      case VALUE_NUMBER_INT: // a number past a long is a value for its setting to refuse, not bad YAML
+        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? NODES.numberNode(p.getBigIntegerValue())
+            : NODES.numberNode(p.getLongValue());
       case VALUE_NUMBER_FLOAT: return NODES.numberNode(p.getDecimalValue());
       case VALUE_TRUE: return NODES.booleanNode(true);
       case VALUE_FALSE: return NODES.booleanNode(false);

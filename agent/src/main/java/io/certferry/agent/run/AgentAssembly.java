@@ -8,6 +8,7 @@ import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.issue.IssuerContext;
 import io.certferry.core.issue.IssuerSettings;
@@ -19,10 +20,13 @@ import io.certferry.core.store.LineageSpec;
 import io.certferry.core.x509.KeyType;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Turns a validated {@link AgentConfig}, or the specs a store keeps, into the one engine: a
@@ -52,9 +56,42 @@ public final class AgentAssembly {
       b.notifier((Notifier) create(env, Notifier.class, n.type(), n.settings(), "notifier " + n.type()));
     }
     for (AgentConfig.CertificateConfig c : config.certificates()) {
-      b.certificate(managed(c.name(), c.domains(), c.issuer(), targets(c, env), store, env, progress));
+      ManagedCertificate.Builder mc = managed(c.name(), c.domains(), c.issuer(), targets(c, env), store, env, progress);
+      continuity(mc, c, store, env, progress);
+      b.certificate(mc.build());
     }
     return b.build();
+  }
+
+  /** Adds a configured certificate's fallback issuers, maintenance windows and own alert levels. */
+  private static void continuity(ManagedCertificate.Builder mc, AgentConfig.CertificateConfig c, CertificateStore store,
+                                 Environment env, Consumer<String> progress) throws InputRejectedException {
+    AgentConfig.Continuity cont = c.continuity();
+    List<Issuer> fallbacks = new ArrayList<>();
+    for (int i = 0; i < cont.fallbacks().size(); i++) {
+      IssuerSettings s = IssuerSettings.read(cont.fallbacks().get(i), c.domains(), env.providers())
+          .orThrow(c.name() + ": fallback " + (i + 1));
+      s.create(context(c.name(), store, env, progress)).ifPresent(fallbacks::add);
+    }
+    mc.fallbacks(fallbacks).fallbackAfter(cont.fallbackAfter());
+    if (!cont.windows().isEmpty()) {
+      mc.windows(ManagedCertificate.ALL_TARGETS, windows(cont.windows()));
+    }
+    for (AgentConfig.TargetConfig t : c.targets()) {
+      if (!t.windows().isEmpty()) {
+        mc.windows(t.id(), windows(t.windows()));
+      }
+    }
+    if (!cont.alertLevels().isEmpty()) {
+      Map<String, String> options = new LinkedHashMap<>(c.options());
+      options.put(ManagedCertificate.ALERT_LEVELS,
+          cont.alertLevels().stream().map(String::valueOf).collect(Collectors.joining(",")));
+      mc.options(options);
+    }
+  }
+
+  private static List<DeployWindow> windows(List<String> texts) {
+    return texts.stream().map(DeployWindow::parse).toList();
   }
 
   /**
@@ -86,27 +123,31 @@ public final class AgentAssembly {
                                             Consumer<String> progress) throws InputRejectedException {
     Optional<ObjectNode> block = LegacySpecs.block(spec);
     if (block.isPresent()) {
-      return managed(spec.name(), spec.domains(), block.get(), List.of(), store, env, progress);
+      return managed(spec.name(), spec.domains(), block.get(), List.of(), store, env, progress).build();
     }
-    return new ManagedCertificate(spec.name(), spec.domains(), spec.source(),
-        KeyType.parse(spec.keyType()).orElse(null), spec.options(), List.of(), Optional.empty(), Optional.empty());
+    return ManagedCertificate.builder(spec.name(), spec.domains(), spec.source())
+        .keyType(KeyType.parse(spec.keyType()).orElse(null)).options(spec.options()).build();
   }
 
   /** One certificate from its issuer block, without targets (the CLI's {@code issue}). */
   public static ManagedCertificate fromBlock(String name, List<String> domains, ObjectNode block, CertificateStore store,
                                              Environment env, Consumer<String> progress) throws InputRejectedException {
-    return managed(name, domains, block, List.of(), store, env, progress);
+    return managed(name, domains, block, List.of(), store, env, progress).build();
   }
 
-  static ManagedCertificate managed(String name, List<String> domains, ObjectNode block, List<DeployTarget> targets,
+  private static ManagedCertificate.Builder managed(String name, List<String> domains, ObjectNode block, List<DeployTarget> targets,
                                     CertificateStore store, Environment env, Consumer<String> progress)
       throws InputRejectedException {
     IssuerSettings s = IssuerSettings.read(block, domains, env.providers()).orThrow(name + ": issuer");
-    IssuerContext ctx = new IssuerContext(store, env.secrets(), env.clock(), env.sleeper(),
-        line -> progress.accept(name + ": " + line), env.providers());
-    Optional<Issuer> issuer = s.create(ctx);
-    return new ManagedCertificate(name, domains, s.source(), s.keyType(), s.options(), targets, issuer,
-        Optional.of(s.block()));
+    ManagedCertificate.Builder b = ManagedCertificate.builder(name, domains, s.source()).keyType(s.keyType())
+        .options(s.options()).targets(targets).issuerSettings(s.block());
+    s.create(context(name, store, env, progress)).ifPresent(b::issuer);
+    return b;
+  }
+
+  private static IssuerContext context(String name, CertificateStore store, Environment env, Consumer<String> progress) {
+    return new IssuerContext(store, env.secrets(), env.clock(), env.sleeper(),
+        line -> progress.accept(name + ": " + line), env.providers(), env.providerContext());
   }
 
   /** Creates a certificate's targets through their providers. */
@@ -127,7 +168,8 @@ public final class AgentAssembly {
     ProviderFactory f = env.providers().factory(kind, type)
         .orElseThrow(() -> new InputRejectedException(what + ": no installed provider registers " + type));
     try {
-      return f.create(settings, env.secrets());
+      // Providers run on the system clock as before; the agent's own clock may be a test's frozen one.
+      return f.create(settings, env.providerContext());
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException(what + ": " + e.getMessage(), e);
     }

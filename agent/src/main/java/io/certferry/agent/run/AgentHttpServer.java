@@ -3,83 +3,136 @@ package io.certferry.agent.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.certferry.agent.cli.LineageStatus;
+import io.certferry.core.CertManager;
 import io.certferry.core.store.CertificateStore;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The agent's HTTP listener (loopback by default): {@code /healthz} (the process answers),
  * {@code /readyz} (a pass finished and nothing is expired), {@code /status} (the {@code list --json}
- * document, targets included) and {@code /metrics} (Prometheus text).
+ * document, targets included) and {@code /metrics} (Prometheus text). Exact paths only; anything
+ * else is 404.
+ *
+ * <p>It runs on Jetty's core API (no servlets): requests are read by a selector without holding a
+ * thread, so clients that send their request slowly cannot occupy the handler threads; each request
+ * head must arrive within {@link Limits#requestHead()} and connections are bounded, so they cannot
+ * hold connections either.
  */
 public final class AgentHttpServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
-
-  private AgentHttpServer(HttpServer server, ExecutorService executor) {
-    this.server = server;
-    this.executor = executor;
+  /**
+   * What the listener tolerates.
+   *
+   * @param requestHead how long a connection may take to deliver a complete request head
+   * @param maxConnections connections held at once; more wait in the kernel's queue until one closes
+   * @param idle how long a connection may be silent (between requests, or not reading an answer)
+   */
+  record Limits(Duration requestHead, int maxConnections, Duration idle) {
+    /** A scrape or a status page needs a few connections; a request head is a few hundred bytes. */
+    static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 64, Duration.ofSeconds(30));
   }
 
-  /** Binds {@code host:port} (port 0: any free port) and starts serving. */
+  private final Server server;
+  private final ServerConnector connector;
+  private final NetworkConnectionLimit connections;
+
+  private AgentHttpServer(Server server, ServerConnector connector, NetworkConnectionLimit connections) {
+    this.server = server;
+    this.connector = connector;
+    this.connections = connections;
+  }
+
+  /** Binds {@code host:port} (port 0: any free port) and starts serving the agent's routes. */
   public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics,
                                       CertificateStore store, Clock clock) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 16);
-    ExecutorService ex = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "certferry-http");
-      t.setDaemon(true);
-      return t;
-    });
-    s.setExecutor(ex);
-    s.createContext("/healthz", h -> reply(h, 200, "text/plain; charset=utf-8", "ok\n"));
-    s.createContext("/readyz", h -> {
-      boolean ready = state.ready();
-      reply(h, ready ? 200 : 503, "text/plain; charset=utf-8", ready ? "ready\n"
-          : state.lastPass().isEmpty() ? "first pass not finished\n" : "a certificate is expired or missing\n");
-    });
-    s.createContext("/status", h -> reply(h, 200, "application/json",
-        JSON.writeValueAsString(LineageStatus.of(io.certferry.core.CertManager.status(store, clock.instant()))) + "\n"));
-    s.createContext("/metrics", h -> reply(h, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-    s.start();
-    return new AgentHttpServer(s, ex);
+    return start(host, port, routes(state, metrics, store, clock), Limits.DEFAULT);
+  }
+
+  /** The agent's routes; a page (a status page at {@code /}) is one more {@link HttpRoutes#get}. */
+  static HttpRoutes routes(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock) {
+    return new HttpRoutes()
+        .get("/healthz", () -> HttpRoutes.Reply.text(200, "ok\n"))
+        .get("/readyz", () -> state.ready() ? HttpRoutes.Reply.text(200, "ready\n")
+            : HttpRoutes.Reply.text(503, state.lastPass().isEmpty() ? "first pass not finished\n"
+                : "a certificate is expired or missing\n"))
+        .get("/status", () -> new HttpRoutes.Reply(200, "application/json",
+            JSON.writeValueAsString(LineageStatus.of(CertManager.status(store, clock.instant()))) + "\n"))
+        .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+  }
+
+  /** The address {@code host:port} names, resolved as the listener binds it (unresolved when the name is unknown). */
+  static InetSocketAddress address(String host, int port) { return new InetSocketAddress(host, port); }
+
+  /** Binds and serves {@code routes} within {@code limits}. */
+  static AgentHttpServer start(String host, int port, HttpRoutes routes, Limits limits) throws IOException {
+    if (address(host, port).isUnresolved()) {
+      throw new IOException("cannot listen on " + host + ":" + port + ": the name " + host + " does not resolve; set "
+          + "http.listen to an address of this machine, e.g. 127.0.0.1:9595");
+    }
+    // Few threads: the selector reads requests; handlers only format text already in memory or in the store.
+    QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+    threads.setName("certferry-http");
+    threads.setDaemon(true);
+    threads.setReservedThreads(0);
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(limits.idle().toMillis());
+    RequestDeadline deadline = new RequestDeadline(server.getScheduler(), limits.requestHead());
+    connector.addBean(deadline);
+    server.addConnector(connector);
+    NetworkConnectionLimit connections = new NetworkConnectionLimit(limits.maxConnections(), connector);
+    server.addBean(connections);
+    ErrorHandler errors = new ErrorHandler();
+    errors.setDefaultResponseMimeType("text/plain");
+    errors.setShowStacks(false);
+    server.setErrorHandler(errors);
+    server.setHandler(new RouteHandler(routes, deadline));
+    try {
+      server.start();
+    } catch (IOException e) {
+      stopQuietly(server);
+      throw new IOException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); set http.listen to a free "
+          + "address, e.g. 127.0.0.1:9595, or http.enabled: false", e);
+    } catch (Exception e) {
+      stopQuietly(server);
+      throw new IOException("the HTTP listener did not start: " + e, e);
+    }
+    return new AgentHttpServer(server, connector, connections);
   }
 
   /** The bound port (useful with port 0). */
-  public int port() { return server.getAddress().getPort(); }
+  public int port() { return connector.getLocalPort(); }
 
-  private static void reply(HttpExchange h, int code, String type, String body) throws IOException {
-    try (h) {
-      if (!h.getRequestMethod().equals("GET") && !h.getRequestMethod().equals("HEAD")) {
-        h.getResponseHeaders().set("Allow", "GET, HEAD");
-        h.sendResponseHeaders(405, -1);
-        return;
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      h.getResponseHeaders().set("Content-Type", type);
-      h.sendResponseHeaders(code, h.getRequestMethod().equals("HEAD") ? -1 : bytes.length);
-      if (!h.getRequestMethod().equals("HEAD")) {
-        try (OutputStream out = h.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
-    }
-  }
+  /** Connections held now (at most {@link Limits#maxConnections()}). */
+  int openConnections() { return connections.getNetworkConnectionCount(); }
 
   @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+  public void close() { stopQuietly(server); }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // stopping a listener that failed to start, or during shutdown: nothing left to do
+    }
   }
 }

@@ -37,7 +37,7 @@ public final class RunCommand extends StoreCommand {
   protected int run() throws Exception {
     AgentConfig c = requireConfig();
     CertificateStore store = createStore();
-    AgentMetrics metrics = new AgentMetrics();
+    AgentMetrics metrics = new AgentMetrics(c);
     AgentState state = new AgentState();
     CertManager manager;
     try {

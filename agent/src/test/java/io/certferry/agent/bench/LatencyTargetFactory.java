@@ -2,8 +2,8 @@ package io.certferry.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
@@ -35,7 +35,7 @@ public final class LatencyTargetFactory implements ProviderFactory {
   }
 
   @Override
-  public Object create(JsonNode s, Secrets secrets) {
+  public Object create(JsonNode s, ProviderContext context) {
     return new Target(s.path("id").asText(), Path.of(s.path("stateDir").asText()), s.path("latencyMillis").asLong(50));
   }
 

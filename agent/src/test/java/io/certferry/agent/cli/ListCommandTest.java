@@ -85,7 +85,7 @@ class ListCommandTest {
     List<String> fields = new ArrayList<>();
     fresh.fieldNames().forEachRemaining(fields::add);
     assertThat(fields).containsExactly("name", "source", "domains", "notBefore", "notAfter", "daysLeft", "serial",
-        "sha256", "issuer", "state", "renewAt", "renewReason", "error", "targets");
+        "sha256", "issuer", "issuedBy", "state", "renewAt", "renewReason", "error", "targets");
     assertThat(fresh.get("source").asText()).isEqualTo("acme");
     assertThat(fresh.get("domains").get(0).asText()).isEqualTo("fresh.example");
     assertThat(fresh.get("notAfter").asText()).isEqualTo(loaded.notAfter().toString()).endsWith("Z");

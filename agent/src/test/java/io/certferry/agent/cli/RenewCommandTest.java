@@ -97,6 +97,20 @@ class RenewCommandTest {
   }
 
   @Test
+  void explainSaysWhenAndByWhichRuleWithoutRenewingAnything() {
+    store().saveSpec(new LineageSpec("api", List.of("api.example.test"), "local", "ec-p256",
+        Map.of("renewBefore", "10d"), List.of()));
+    renew();
+
+    CliRun x = renew("--explain");
+
+    assertThat(x.code()).as(x.toString()).isZero();
+    assertThat(x.out()).contains("api: renews at ").contains("by rule renew-before")
+        .contains("renewBefore 10d before expiry").contains("issuer: local").contains("next look: ");
+    assertThat(store().versions("api")).hasSize(1);
+  }
+
+  @Test
   void importedLineageIsNeverRenewedOnlyAlerted() {
     TestPki.Ca ca = TestPki.root("USERTrust Test Root").intermediate("Sectigo Test DV CA");
     Instant now = clock.instant();

@@ -2,6 +2,7 @@ package io.certferry.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;
@@ -39,8 +40,8 @@ public final class TestCertificateSourceFactory implements ProviderFactory {
   }
 
   @Override
-  public Object create(JsonNode settings, Secrets secrets) {
-    String token = secrets.resolve(settings.get("token").asText());
+  public Object create(JsonNode settings, ProviderContext context) {
+    String token = context.secrets().resolve(settings.get("token").asText());
     Path dir = Path.of(settings.get("dir").asText());
     return (PurchasedCertificateSource) (domain, id) -> {
       if (!token.equals("s3cret")) {

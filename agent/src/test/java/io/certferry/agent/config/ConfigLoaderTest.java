@@ -98,7 +98,7 @@ class ConfigLoaderTest {
     assertThat(p).haveExactly(1, at(33, 23, "serves media.example.org but the certificate's domains do not cover it"));
     assertThat(p).haveExactly(1, at(34, 11, "'WWW!' is not a usable name"));
     assertThat(p).haveExactly(1, at(35, 28, "'example.org' is listed twice"));
-    assertThat(p).haveExactly(1, at(36, 58, "dns-01 needs dnsProvider"));
+    assertThat(p).haveExactly(1, at(36, 58, "dns-01 needs a DNS provider"));
     assertThat(p).haveExactly(1, at(37, 5, "unknown key 'extra'"));
     // Sorted by place, so the report reads top to bottom.
     assertThat(p).isSortedAccordingTo(java.util.Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));

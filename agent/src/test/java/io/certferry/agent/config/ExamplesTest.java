@@ -35,13 +35,19 @@ class ExamplesTest {
   @Test
   void mastodonIsValidWithItsSecretsSet() throws Exception {
     Map<String, String> env = Map.of("DIGITALOCEAN_TOKEN", "do-test", "NETLIFY_TOKEN", "nf-test",
-        "DNSIMPLE_TOKEN", "dns-test", "SLACK_WEBHOOK_URL", "https://hooks.slack.test/T/B/x", "SENDGRID_API_KEY", "SG.test");
+        "DNSIMPLE_TOKEN", "dns-test", "SLACK_WEBHOOK_URL", "https://hooks.slack.test/T/B/x", "SENDGRID_API_KEY", "SG.test",
+        "ZEROSSL_EAB_KID", "kid-test", "ZEROSSL_EAB_HMAC", "aG1hYy10ZXN0");
     AgentConfig c = ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(env))
         .load(examples().resolve("mastodon.yaml"));
     assertThat(c.certificates()).extracting(AgentConfig.CertificateConfig::name).containsExactly("social", "shop");
     assertThat(c.certificates().get(0).targets()).extracting(AgentConfig.TargetConfig::type)
         .containsExactly("digitalocean-lb", "digitalocean-cdn", "netlify", "nginx");
     assertThat(c.certificates().get(1).source()).isEqualTo("imported");
+    AgentConfig.Continuity social = c.certificates().get(0).continuity();
+    assertThat(social.fallbacks()).singleElement().satisfies(f -> assertThat(f.path("server").asText()).isEqualTo("zerossl"));
+    assertThat(social.fallbackAfter()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(c.certificates().get(0).targets().get(0).windows()).containsExactly("Sat 02:00-05:00 America/Toronto");
+    assertThat(c.certificates().get(1).continuity().alertLevels()).containsExactly(60, 30, 14, 7, 3, 1);
     assertThat(c.notifications()).extracting(AgentConfig.Block::type).containsExactly("webhook", "sendgrid");
   }
 
@@ -53,6 +59,6 @@ class ExamplesTest {
     assertThat(e.problems()).extracting(ConfigProblem::message).allSatisfy(m -> assertThat(m).contains("is not set"))
         .anySatisfy(m -> assertThat(m).contains("DIGITALOCEAN_TOKEN")).anySatisfy(m -> assertThat(m).contains("NETLIFY_TOKEN"))
         .anySatisfy(m -> assertThat(m).contains("DNSIMPLE_TOKEN")).anySatisfy(m -> assertThat(m).contains("SENDGRID_API_KEY"))
-        .anySatisfy(m -> assertThat(m).contains("SLACK_WEBHOOK_URL"));
+        .anySatisfy(m -> assertThat(m).contains("SLACK_WEBHOOK_URL")).anySatisfy(m -> assertThat(m).contains("ZEROSSL_EAB_KID"));
   }
 }

@@ -200,15 +200,16 @@ class AriRenewalEndToEndTest {
     assertThat(files.state("win").plan().renewAt()).isEqualTo(ari.renewAt());
     Path config = config(store, "win", "win.example.com", "default");
 
-    // The CA moves the window to the next hours (Pebble dates certificates by the real clock, so the agent's
-    // clock stays near it): the agent holds off until the instant it picks inside the window, then renews.
+    // The CA moves the window to next week (Pebble dates certificates by the real clock, so the agent's clock
+    // stays near it; not so near that the move is an emergency): the agent holds off until the instant it
+    // picks inside the window, then renews.
     pastNextPoll(files, "win");
     Instant now = clock.instant();
-    window(files, "win", 1, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)), null);
+    window(files, "win", 1, now.plus(Duration.ofDays(6)), now.plus(Duration.ofDays(7)), null);
     Result moved = certferry("run", "--once", "--config", config.toString());
     assertThat(moved.code()).as(moved.toString()).isZero();
     LineageState.Ari near = files.state("win").ari();
-    assertThat(near.renewAt()).isBetween(now.plus(Duration.ofHours(1)).minusSeconds(1), now.plus(Duration.ofHours(2)));
+    assertThat(near.renewAt()).isBetween(now.plus(Duration.ofDays(6)).minusSeconds(1), now.plus(Duration.ofDays(7)));
     assertThat(files.versions("win")).as("the window is still ahead").hasSize(1);
 
     clock.set(near.renewAt().minusSeconds(60));

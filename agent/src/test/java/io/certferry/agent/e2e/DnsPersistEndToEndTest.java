@@ -115,6 +115,10 @@ class DnsPersistEndToEndTest {
       assertThat(v1.details()).containsEntry(AcmeIssuer.CHALLENGE_PREFIX + "*.persist.example.net",
           "dns-persist-01 (the configured challenge)");
 
+      Result explained = certferry("renew", "--explain", "--config", withToken.toString());
+      assertThat(explained.out()).contains("  challenge for *.persist.example.net: dns-persist-01 (the configured challenge)",
+          "  challenge for persist.example.net: dns-persist-01 (the configured challenge)");
+
       // What the operator would add by hand is exactly what was created.
       Result printed = certferry("dns-persist", "record", "--name", "persist", "--config", withToken.toString());
       assertThat(printed.code()).as(printed.toString()).isZero();

@@ -144,6 +144,54 @@ class AgentProcessTest {
         .allSatisfy(d -> assertThat(d.sha256()).isEqualTo(v.sha256()));
   }
 
+  /**
+   * A kill inside a deploy hook is repaired: the directory target's files are written, its command (the
+   * reload) is killed half-way with the agent; the next pass finds the intent without its completion and
+   * deploys that target again, command included. (Before, the files matched, the target was adopted as in
+   * sync and the reload never ran.)
+   */
+  @Test
+  void aKillInsideADeployHookIsRepairedByRunningTheHookAgain() throws Exception {
+    Path marks = Files.createDirectories(tmp.resolve("marks"));
+    Path release = marks.resolve("release");
+    String hook = "echo start >> " + marks.resolve("starts") + "; touch " + marks.resolve("in-hook")
+        + "; while [ ! -e " + release + " ]; do sleep 0.05; done; echo done >> " + marks.resolve("dones");
+    Path cfg = tmp.resolve("agent.yaml");
+    Files.writeString(cfg, String.join("\n",
+        "store: " + tmp.resolve("store"),
+        "http: {enabled: false}",
+        "certificates:",
+        "  - name: www",
+        "    domains: [www.example.test]",
+        "    issuer: {type: local}",
+        "    targets:",
+        "      - id: files",
+        "        type: directory",
+        "        path: " + tmp.resolve("out"),
+        "        command: '" + hook + "'",
+        ""));
+    Path log = tmp.resolve("hook-kill.log");
+    running = AgentProcess.start(tmp, log, "run", "--once", "--config", cfg.toString());
+    assertThat(AgentProcess.await(() -> Files.exists(marks.resolve("in-hook")), Duration.ofSeconds(60)))
+        .as(AgentProcess.log(log)).isTrue();
+    // The whole service dies (systemd kills the control group): the agent and its hook.
+    running.descendants().forEach(ProcessHandle::destroyForcibly);
+    running.destroyForcibly();
+    assertThat(running.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.exists(tmp.resolve("out/cert.pem"))).as("the files were written before the hook").isTrue();
+    assertThat(Files.exists(marks.resolve("dones"))).isFalse();
+
+    Files.createFile(release);
+    Path again = tmp.resolve("hook-again.log");
+    running = AgentProcess.start(tmp, again, "run", "--once", "--config", cfg.toString());
+    assertThat(running.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(running.exitValue()).as(AgentProcess.log(again)).isZero();
+    assertThat(Files.readAllLines(marks.resolve("starts"))).as("the hook ran again").hasSize(2);
+    assertThat(Files.readAllLines(marks.resolve("dones"))).as("and finished").hasSize(1);
+    FileStore store = FileStore.open(tmp.resolve("store"));
+    assertThat(store.deployments("www").target("files").orElseThrow().result()).isEqualTo(TargetDeployment.Result.IN_SYNC);
+  }
+
   /** Signs and verifies with the stored key: the key belongs to the certificate. */
   static final class KeyMatch {
     static boolean matches(CertificateBundle b) throws Exception {

@@ -141,7 +141,7 @@ class DoorsAgreeTest {
     return out;
   }
 
-  /** From the state gauge (the series at 1) and the days-left gauge. */
+  /** From the state gauge (the series at 1) and the time-left gauge (whole days, in seconds). */
   private static Map<String, String> fromMetrics(String text) {
     Map<String, String> state = new HashMap<>();
     Map<String, String> days = new HashMap<>();
@@ -150,9 +150,9 @@ class DoorsAgreeTest {
     while (s.find()) {
       state.put(s.group(1), s.group(2));
     }
-    Matcher d = Pattern.compile("(?m)^certferry_certificate_days_left\\{certificate=\"(c\\d+)\"} (-?[0-9.E]+)$").matcher(text);
+    Matcher d = Pattern.compile("(?m)^certferry_certificate_time_left_seconds\\{certificate=\"(c\\d+)\"} (-?[0-9.E]+)$").matcher(text);
     while (d.find()) {
-      days.put(d.group(1), Long.toString((long) Double.parseDouble(d.group(2))));
+      days.put(d.group(1), Long.toString((long) Double.parseDouble(d.group(2)) / 86400));
     }
     Map<String, String> out = new HashMap<>();
     state.forEach((k, v) -> out.put(k, v + " " + days.get(k)));

@@ -82,6 +82,7 @@ public final class Deployer implements AutoCloseable {
     if (now) {
       known = withoutBackoff(known);
     }
+    recordIntents(lineage, bundle.sha256(), targets, known);
     CompletionService<Done> done = new ExecutorCompletionService<>(executor);
     List<Future<Done>> futures = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
@@ -119,6 +120,40 @@ public final class Deployer implements AutoCloseable {
     return new DeployOutcome(lineage, bundle.sha256(), List.of(out));
   }
 
+  /**
+   * Writes, before any target is touched, a {@code DEPLOYING} record for each target that may be deployed now, so
+   * a crash in the middle of a deploy (after a file is written, before its reload ran) is found and repaired:
+   * the next pass redoes that target whole. One write for all of them, on the caller's thread.
+   */
+  private void recordIntents(String lineage, String sha, List<? extends DeployTarget> targets, Deployments known) {
+    Instant now = clock.instant();
+    Deployments next = store.deployments(lineage);
+    boolean any = false;
+    for (DeployTarget t : targets) {
+      Optional<TargetDeployment> rec = known.target(t.id());
+      boolean inSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
+      boolean backingOff = rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
+          && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
+      boolean intended = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
+      if (!inSync && !backingOff && !intended) {
+        next = next.with(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
+            null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", served(rec).orElse(""))));
+        any = true;
+      }
+    }
+    if (any) {
+      synchronized (recordLocks.computeIfAbsent(lineage, k -> new Object())) {
+        store.saveDeployments(lineage, next);
+      }
+    }
+  }
+
+  /** What a record says the target served before this deploy began. */
+  private static Optional<String> served(Optional<TargetDeployment> rec) {
+    return rec.map(r -> r.result() == Result.DEPLOYING || r.result() == Result.FAILED
+        ? r.details().getOrDefault("previousSha256", "") : r.sha256()).filter(x -> x != null && !x.isEmpty());
+  }
+
   private static Deployments withoutBackoff(Deployments d) {
     Deployments out = d;
     for (TargetDeployment t : d.targets().values()) {
@@ -150,8 +185,10 @@ public final class Deployer implements AutoCloseable {
       return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get()), false);
     }
     boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
+    // A deploy of this version began and never finished (the process died in it): redo it whole, hook included.
+    boolean interrupted = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
     try {
-      Optional<String> served = servedNow(t);
+      Optional<String> served = interrupted ? Optional.empty() : servedNow(t);
       boolean trustRecord = served.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
       if (served.isPresent() && served.get().equals(sha) || trustRecord) {
         if (recordedInSync) {
@@ -194,12 +231,13 @@ public final class Deployer implements AutoCloseable {
                                              Optional<TargetDeployment> rec, DeployException e) {
     Instant now = clock.instant();
     String sha = bundle.sha256();
-    int before = rec.filter(r -> r.result() == Result.FAILED && sha.equals(r.sha256())).map(TargetDeployment::attempts).orElse(0);
+    int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING) && sha.equals(r.sha256()))
+        .map(TargetDeployment::attempts).orElse(0);
     int attempts = before + 1;
     Instant next = backoff.next(now, attempts, e.isRetryable(), e.retryAfter());
     // Keep the fingerprint the target still holds, if known; the failed attempt was for `sha`.
     TargetDeployment failed = new TargetDeployment(t.id(), sha, now, Result.FAILED, attempts, next, e.getMessage(),
-        Map.of("previousSha256", rec.map(TargetDeployment::sha256).orElse("")));
+        Map.of("previousSha256", served(rec).orElse("")));
     emit(LifecycleEvent.Type.DEPLOY_FAILED, lineage, t,
         e.getMessage() + " (attempt " + attempts + ", next try " + next + ")", sha);
     return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.FAILED, failed);

@@ -2,27 +2,40 @@ package io.certferry.core.dns;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import io.certferry.core.ProviderContext;
+import io.certferry.core.http.ApiRequest;
+import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiException;
+
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
  * A {@link DnsProvider} for tests and local development: writes TXT records into
- * pebble-challtestsrv's management API ({@code POST /set-txt}, {@code POST /clear-txt}).
- * challtestsrv keeps one list per name, so {@link #delete} clears the name's TXT values.
+ * pebble-challtestsrv's management API ({@code POST /set-txt}, {@code POST /clear-txt}), over the
+ * shared HTTP layer. challtestsrv keeps one list per name, so {@link #delete} clears the name's TXT
+ * values.
  */
 public final class ChallTestSrvDnsProvider implements DnsProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI managementUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpApi http;
 
-  /** @param managementUrl e.g. {@code http://127.0.0.1:8055} */
+  /** @param managementUrl e.g. {@code http://127.0.0.1:8055}; on the system clock */
   public ChallTestSrvDnsProvider(URI managementUrl) {
+    this(managementUrl, HttpApi.builder());
+  }
+
+  /** As built by its factory: on the context's clock, sleeper and HTTP client. */
+  ChallTestSrvDnsProvider(URI managementUrl, ProviderContext context) {
+    this(managementUrl, HttpApi.builder().context(context));
+  }
+
+  private ChallTestSrvDnsProvider(URI managementUrl, HttpApi.Builder http) {
     this.managementUrl = managementUrl;
+    this.http = http.baseUrl(managementUrl.toString()).userAgent("certferry-challtestsrv/0.1")
+        .timeout(Duration.ofSeconds(10)).build();
   }
 
   @Override
@@ -38,18 +51,11 @@ public final class ChallTestSrvDnsProvider implements DnsProvider {
   }
 
   private void post(String path, ObjectNode body) throws DnsException {
-    URI uri = managementUrl.resolve(path);
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new DnsException("pebble-challtestsrv " + uri + " answered " + r.statusCode() + ": " + r.body());
-      }
-    } catch (IOException e) {
-      throw new DnsException("pebble-challtestsrv " + uri + " unreachable (" + e.getMessage() + "); is it running?", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DnsException("interrupted while calling pebble-challtestsrv", e);
+      http.send(ApiRequest.post(path).body(body).build());
+    } catch (HttpApiException e) {
+      throw new DnsException("pebble-challtestsrv " + managementUrl.resolve(path) + (e.status() == 0
+          ? " unreachable (" + e.answer() + "); is it running?" : " answered " + e.answer()), e);
     }
   }
 

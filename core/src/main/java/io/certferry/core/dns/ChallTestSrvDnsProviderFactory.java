@@ -1,8 +1,8 @@
 package io.certferry.core.dns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +28,11 @@ public final class ChallTestSrvDnsProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public Object create(JsonNode settings, Secrets secrets) {
+  public Object create(JsonNode settings, ProviderContext context) {
     List<String> problems = validate(settings);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
-    return new ChallTestSrvDnsProvider(URI.create(settings.path("url").asText()));
+    return new ChallTestSrvDnsProvider(URI.create(settings.path("url").asText()), context);
   }
 }

@@ -1,8 +1,8 @@
 package io.certferry.core.dns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class ExecDnsProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public Object create(JsonNode settings, Secrets secrets) {
+  public Object create(JsonNode settings, ProviderContext context) {
     List<String> problems = validate(settings);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));

@@ -1,29 +1,44 @@
 package io.certferry.core.http;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One call to an API: method, a path template such as {@code /v2/load_balancers/{lb_id}} with its
- * arguments, query parameters, an optional JSON body.
+ * arguments, query parameters, headers, an optional JSON body, and the secrets it carries.
+ *
+ * <p>A request marks its secret values wherever they sit: {@link Builder#secretHeader a header},
+ * {@link Builder#secretQuery a query value}, {@link Builder#secretFields a body field},
+ * {@link Builder#sensitive every query value} or {@link Builder#secret any value} (a path argument,
+ * say).
+ * {@link HttpApi} scrubs every marked value (and its token and secret base URL) from whatever the
+ * server answers, before any of it is cut, logged, thrown or handed back; see {@code Redactor}.
  *
  * <p>Logs and exceptions describe a request by its method and path, never its query, and never its
  * headers. A {@linkplain Builder#sensitive() sensitive} request (one that carries a secret in its URL,
- * as Netlify's certificate upload does) is described by its path <em>template</em> only, and the
- * values of its query parameters are scrubbed from any error text the server echoes back.
+ * as Netlify's certificate upload does) is described by its path <em>template</em> only.
+ *
+ * @since 0.1
  */
 public final class ApiRequest {
   private final String method;
   private final String pathTemplate;
   private final List<String> pathArgs;
   private final Map<String, List<String>> query;
+  private final Map<String, String> headers;
   private final Object body;
+  private final Set<String> secrets;
+  private final Set<String> secretFields;
   private final boolean sensitive;
+  private final boolean answerHoldsPrivateKey;
   private final boolean idempotent;
   private final SlidingWindowLimiter limiter;
 
@@ -33,9 +48,17 @@ public final class ApiRequest {
     this.pathArgs = List.copyOf(b.pathArgs);
     Map<String, List<String>> q = new LinkedHashMap<>();
     b.query.forEach((k, v) -> q.put(k, List.copyOf(v)));
-    this.query = java.util.Collections.unmodifiableMap(q);
+    this.query = Collections.unmodifiableMap(q);
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.body = b.body;
     this.sensitive = b.sensitive;
+    this.answerHoldsPrivateKey = b.answerHoldsPrivateKey;
+    Set<String> marked = new LinkedHashSet<>(b.secrets);
+    if (sensitive) {
+      query.values().forEach(marked::addAll);
+    }
+    this.secrets = Collections.unmodifiableSet(marked);
+    this.secretFields = Set.copyOf(b.secretFields);
     this.idempotent = b.idempotent != null ? b.idempotent : !method.equals("POST") && !method.equals("PATCH");
     this.limiter = b.limiter;
     long placeholders = pathTemplate.chars().filter(c -> c == '{').count();
@@ -63,9 +86,25 @@ public final class ApiRequest {
 
   public Map<String, List<String>> query() { return query; }
 
+  /** Headers this request adds to the ones {@link HttpApi} sends (Accept, User-Agent, Authorization). */
+  public Map<String, String> headers() { return headers; }
+
   public Optional<Object> body() { return Optional.ofNullable(body); }
 
   public boolean isSensitive() { return sensitive; }
+
+  /**
+   * Every value this request marked secret: secret headers and query values, values given to
+   * {@link Builder#secret}, and for a sensitive request every query value. The
+   * values of {@link #secretFields()} are added by {@link HttpApi} when it writes the body.
+   */
+  public Set<String> secrets() { return secrets; }
+
+  /** Names of body fields whose values are secrets, at any depth of the JSON body. */
+  public Set<String> secretFields() { return secretFields; }
+
+  /** Whether the 2xx answer is meant to hold a private key (a key download): it is then not scrubbed of PEM keys. */
+  public boolean answerHoldsPrivateKey() { return answerHoldsPrivateKey; }
 
   /** Whether a server error or a broken connection may be retried without risking a second effect. */
   public boolean isIdempotent() { return idempotent; }
@@ -104,8 +143,12 @@ public final class ApiRequest {
     private final String pathTemplate;
     private final List<String> pathArgs = new ArrayList<>();
     private final Map<String, List<String>> query = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Set<String> secrets = new LinkedHashSet<>();
+    private final Set<String> secretFields = new LinkedHashSet<>();
     private Object body;
     private boolean sensitive;
+    private boolean answerHoldsPrivateKey;
     private Boolean idempotent;
     private SlidingWindowLimiter limiter;
 
@@ -126,15 +169,62 @@ public final class ApiRequest {
       return this;
     }
 
+    /** Adds a query parameter whose value is a secret: it is scrubbed from anything the server answers. */
+    public Builder secretQuery(String name, String value) {
+      secrets.add(Objects.requireNonNull(value, "value"));
+      return query(name, value);
+    }
+
+    /** Sets a header (never logged). */
+    public Builder header(String name, String value) {
+      headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Sets a header whose value is a secret, e.g. an API key header. */
+    public Builder secretHeader(String name, String value) {
+      secrets.add(Objects.requireNonNull(value, "value"));
+      return header(name, value);
+    }
+
     /** A JSON body: a Jackson tree, a record/POJO, or a map. */
     public Builder body(Object jsonBody) {
       this.body = jsonBody;
       return this;
     }
 
-    /** The URL carries a secret: never log or report it, nor echo its query values back. */
+    /**
+     * The values of these body fields are secrets wherever they sit in the JSON body, e.g.
+     * {@code secretFields("private_key")} for a certificate upload.
+     */
+    public Builder secretFields(String... fieldNames) {
+      secretFields.addAll(List.of(fieldNames));
+      return this;
+    }
+
+    /** Marks values this request carries anywhere (a path argument, part of a body) as secrets. */
+    public Builder secret(String... values) {
+      for (String v : values) {
+        secrets.add(Objects.requireNonNull(v, "secret"));
+      }
+      return this;
+    }
+
+    /**
+     * The URL carries a secret: every query value is marked secret, and the request is described by its
+     * path template only (mark a secret path argument with {@link #secret}).
+     */
     public Builder sensitive() {
       this.sensitive = true;
+      return this;
+    }
+
+    /**
+     * The 2xx answer is meant to hold a private key (a key download). Without this, PEM private-key
+     * blocks are scrubbed from every answer, as from every error.
+     */
+    public Builder answerHoldsPrivateKey() {
+      this.answerHoldsPrivateKey = true;
       return this;
     }
 

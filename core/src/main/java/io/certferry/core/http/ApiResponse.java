@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A successful (2xx) answer: status, headers (names case-insensitive) and body. */
+/**
+ * A successful (2xx) answer: status, headers (names case-insensitive) and body, already scrubbed of
+ * every secret the request carried (and of PEM private keys, unless the request was a key download).
+ *
+ * @since 0.1
+ */
 public final class ApiResponse {
   private final int status;
   private final Map<String, List<String>> headers;
@@ -24,7 +30,7 @@ public final class ApiResponse {
     this.status = status;
     TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-    this.headers = java.util.Collections.unmodifiableMap(h);
+    this.headers = Collections.unmodifiableMap(h);
     this.body = body.clone();
     this.mapper = mapper;
     this.describedRequest = describedRequest;

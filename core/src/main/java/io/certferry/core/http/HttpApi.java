@@ -1,7 +1,9 @@
 package io.certferry.core.http;
 
 import io.certferry.core.Backoff;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.Sleeper;
+import io.certferry.core.x509.TrustAnchors;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,19 +11,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
@@ -30,65 +31,85 @@ import org.slf4j.LoggerFactory;
 /**
  * The one HTTP client every provider and notifier uses: JSON over OkHttp, with bounded retries
  * (exponential backoff with jitter) for network errors and 5xx, {@code Retry-After} and rate-limit
- * headers honoured, an optional client-side limiter, and secrets kept out of every log line and
- * exception.
+ * headers honoured, optional client-side limits, and secrets kept out of every log line, exception and
+ * answer.
  *
  * <pre>
  * HttpApi api = HttpApi.builder()
  *     .baseUrl("https://api.digitalocean.com")
- *     .bearerToken(secrets.resolve("${env:DIGITALOCEAN_TOKEN}"))
+ *     .bearerToken(context.secrets().resolve("${env:DIGITALOCEAN_TOKEN}"))
+ *     .context(context)
  *     .build();
  * JsonNode lb = api.get("/v2/load_balancers/{lb_id}", lbId);
  * </pre>
  *
+ * <p>Secrets by construction: the bearer token and the secret parts of a {@linkplain
+ * Builder#secretBaseUrl secret base URL} are marked by this class, everything else by the
+ * {@link ApiRequest} (headers, query values, body fields, path arguments); a value that holds a PEM
+ * private key is a secret whether marked or not. Every answer is scrubbed of all of them (and of PEM
+ * private keys) by one redactor before anything reads, cuts, logs or throws it.
+ *
  * <p>Nothing here ever logs a URL's query, a header, or a request body; and no OkHttp logging
- * interceptor is installed. TLS is verified by the platform's trust store; there is no switch to
- * turn it off.
+ * interceptor is installed. TLS is verified by the platform's trust store, plus the
+ * {@linkplain Builder#trustAnchors anchors} given; there is no switch to turn it off.
+ *
+ * @since 0.1
  */
 public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-  private static final MediaType JSON = MediaType.get("application/json");
   /** 429 answers are retried within {@code maxWait}; this caps them in case a server keeps saying 0 s. */
   private static final int MAX_RATE_LIMITED_ATTEMPTS = 20;
   /** Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. */
   private static final OkHttpClient SHARED = new OkHttpClient();
 
   private final HttpUrl baseUrl;
-  private final String authorization;
-  private final String userAgent;
   private final Clock clock;
-  private final Sleeper sleeper;
   private final int maxAttempts;
   private final Duration maxWait;
-  private final Backoff backoff;
-  private final SlidingWindowLimiter limiter;
+  private final RequestPacer pacer;
   private final OkHttpClient client;
   private final ObjectMapper mapper;
-  private final String token;
-  private volatile Instant quotaBackAt = Instant.MIN;
+  private final RequestWriter writer;
 
   private HttpApi(Builder b) {
     this.baseUrl = b.baseUrl;
-    this.token = b.token;
-    this.authorization = b.token == null ? null : b.scheme + " " + b.token;
-    this.userAgent = b.userAgent;
     this.clock = b.clock;
-    this.sleeper = b.sleeper;
     this.maxAttempts = b.maxAttempts;
     this.maxWait = b.maxWait;
-    this.backoff = b.backoff;
-    this.limiter = b.limiter;
+    this.pacer = new RequestPacer(b.clock, b.sleeper, b.backoff, b.limiter);
     this.mapper = b.mapper;
+    this.writer = new RequestWriter(b.baseUrl, b.secretBaseUrl, b.userAgent,
+        b.token == null ? null : b.scheme + " " + b.token, b.token, b.mapper);
     // OkHttp silently re-sends a request, POST included, when a pooled connection drops; a create sent
     // twice leaves an object nobody knows the id of. Retries are this class's job, where they are bounded
     // and a non-idempotent request is only repeated when marked safe.
-    this.client = (b.client != null ? b.client : SHARED).newBuilder()
+    OkHttpClient.Builder cb = (b.client != null ? b.client : SHARED).newBuilder()
         .retryOnConnectionFailure(false)
         .connectTimeout(b.timeout)
         .readTimeout(b.timeout)
         .writeTimeout(b.timeout)
-        .callTimeout(b.timeout.multipliedBy(2))
-        .build();
+        .callTimeout(b.timeout.multipliedBy(2));
+    if (b.trust != null) {
+      X509TrustManager tm = b.trust.trustManager();
+      cb.sslSocketFactory(tlsContext(tm).getSocketFactory(), tm);
+    }
+    this.client = cb.build();
+  }
+
+  /**
+   * The process-wide OkHttp client every {@link HttpApi} derives its own from unless given another:
+   * one connection pool and one dispatcher ({@link ProviderContext#defaults} hands this one out).
+   */
+  public static OkHttpClient sharedClient() { return SHARED; }
+
+  private static SSLContext tlsContext(X509TrustManager tm) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {tm}, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK has no TLS: " + e.getMessage(), e);
+    }
   }
 
   public static Builder builder() { return new Builder(); }
@@ -122,109 +143,62 @@ public final class HttpApi {
   }
 
   /**
-   * Sends a request, retrying as allowed, and returns the 2xx answer.
+   * Sends a request, retrying as allowed, and returns the 2xx answer, already scrubbed of every
+   * secret the request carried.
    *
    * @throws HttpApiException for any other answer, or when the retries or the wait budget run out
    */
   public ApiResponse send(ApiRequest request) throws HttpApiException {
-    Redactor redactor = redactorFor(request);
-    String what = request.describe();
+    RequestWriter.Prepared prepared = writer.write(request);
+    Redactor redactor = prepared.redactor();
+    String what = redactor.scrub(request.describe());
     Instant deadline = clock.instant().plus(maxWait);
-    Request okRequest = toOkHttp(request);
     int failures = 0;
     int rateLimited = 0;
     int attempt = 0;
     while (true) {
       attempt++;
-      awaitQuota(request, what, deadline);
+      pacer.awaitTurn(request, what, deadline);
       Instant started = clock.instant();
       Answer answer;
       try {
-        answer = execute(okRequest);
+        answer = execute(prepared.request()).scrubbed(redactor, request.answerHoldsPrivateKey());
       } catch (IOException e) {
         failures++;
         String cause = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + redactor.scrub(e.getMessage()));
         LOG.debug("{} attempt {}: {}", what, attempt, cause);
-        if (!request.isIdempotent() && !(e instanceof java.net.ConnectException)) {
+        if (!request.isIdempotent() && !(e instanceof ConnectException)) {
           throw HttpApiException.network(what, cause + "; not retried because the request may have taken effect", attempt);
         }
-        if (failures >= maxAttempts || !backOff(failures, deadline)) {
+        if (failures >= maxAttempts || !pacer.backOff(failures, deadline)) {
           throw HttpApiException.network(what, cause, attempt);
         }
         continue;
       }
-      LOG.debug("{} -> {} ({} ms, attempt {})", what, answer.status,
+      LOG.debug("{} -> {} ({} ms, attempt {})", what, answer.status(),
           Duration.between(started, clock.instant()).toMillis(), attempt);
-      noteQuota(answer);
-      if (answer.status >= 200 && answer.status < 300) {
-        return new ApiResponse(answer.status, answer.headers, answer.body, mapper, what);
+      pacer.noteQuota(answer);
+      if (answer.isSuccess()) {
+        return new ApiResponse(answer.status(), answer.headers(), answer.body(), mapper, what);
       }
-      if (answer.status == 429) {
+      if (answer.status() == 429) {
         rateLimited++;
-        Duration wait = retryWait(answer, rateLimited);
+        Duration wait = pacer.retryWait(answer, rateLimited);
+        ErrorBody said = ErrorBody.read(answer, mapper);
+        pacer.noteRefusal(wait, said.answer(429));
         if (rateLimited >= MAX_RATE_LIMITED_ATTEMPTS || clock.instant().plus(wait).isAfter(deadline)) {
-          throw error(what, answer, redactor, wait);
+          throw HttpApiException.status(what, 429, said, wait);
         }
-        sleep(wait, what);
+        pacer.sleep(wait, what);
         continue;
       }
-      if (answer.status >= 500 && request.isIdempotent()) {
+      if (answer.status() >= 500 && request.isIdempotent()) {
         failures++;
-        if (failures < maxAttempts && backOff(failures, deadline)) {
+        if (failures < maxAttempts && pacer.backOff(failures, deadline)) {
           continue;
         }
       }
-      throw error(what, answer, redactor, null);
-    }
-  }
-
-  private Redactor redactorFor(ApiRequest request) {
-    Redactor r = new Redactor().add(token);
-    if (request.isSensitive()) {
-      request.query().values().forEach(vs -> vs.forEach(r::add));
-    }
-    return r;
-  }
-
-  private Request toOkHttp(ApiRequest request) throws HttpApiException {
-    HttpUrl.Builder url = baseUrl.newBuilder();
-    List<String> args = request.pathArgs();
-    int arg = 0;
-    for (String segment : request.pathTemplate().substring(1).split("/", -1)) {
-      if (segment.startsWith("{") && segment.endsWith("}")) {
-        url.addPathSegment(args.get(arg++));
-      } else if (!segment.isEmpty()) {
-        url.addPathSegment(segment);
-      }
-    }
-    request.query().forEach((k, vs) -> vs.forEach(v -> url.addQueryParameter(k, v)));
-    RequestBody body = null;
-    if (request.body().isPresent()) {
-      try {
-        body = RequestBody.create(mapper.writeValueAsBytes(request.body().get()), JSON);
-      } catch (IOException e) {
-        throw HttpApiException.unreadable(request.describe(), 0, "the request body cannot be written as JSON");
-      }
-    } else if (request.method().equals("POST") || request.method().equals("PUT") || request.method().equals("PATCH")) {
-      body = RequestBody.create(new byte[0], null);
-    }
-    Request.Builder b = new Request.Builder().url(url.build()).method(request.method(), body)
-        .header("Accept", "application/json")
-        .header("User-Agent", userAgent);
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    return b.build();
-  }
-
-  private record Answer(int status, Map<String, List<String>> headers, byte[] body) {
-    String header(String name) {
-      for (var e : headers.entrySet()) {
-        if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-          return e.getValue().get(0);
-        }
-      }
-      return null;
+      throw HttpApiException.status(what, answer.status(), ErrorBody.read(answer, mapper), null);
     }
   }
 
@@ -233,128 +207,6 @@ public final class HttpApi {
       ResponseBody body = r.body();
       return new Answer(r.code(), r.headers().toMultimap(), body == null ? new byte[0] : body.bytes());
     }
-  }
-
-  /** Waits for the client-side limiter and for a quota the server said was used up. */
-  private void awaitQuota(ApiRequest request, String what, Instant deadline) throws HttpApiException {
-    Instant now = clock.instant();
-    Duration wait = Duration.ZERO;
-    if (quotaBackAt.isAfter(now)) {
-      wait = Duration.between(now, quotaBackAt);
-    }
-    for (SlidingWindowLimiter l : limiters(request)) {
-      Duration w = l.reserve(now.plus(wait));
-      wait = wait.plus(w);
-    }
-    if (wait.isZero()) {
-      return;
-    }
-    if (now.plus(wait).isAfter(deadline)) {
-      throw HttpApiException.rateLimited(what, wait, "the API's rate limit is used up");
-    }
-    LOG.debug("{}: waiting {} ms for the rate limit", what, wait.toMillis());
-    sleep(wait, what);
-  }
-
-  private List<SlidingWindowLimiter> limiters(ApiRequest request) {
-    if (limiter == null) {
-      return request.limiter().map(List::of).orElse(List.of());
-    }
-    return request.limiter().filter(l -> l != limiter).map(l -> List.of(limiter, l)).orElse(List.of(limiter));
-  }
-
-  private void noteQuota(Answer answer) {
-    Function<String, String> h = answer::header;
-    RateLimitHeaders.exhaustedUntil(h, clock.instant()).ifPresent(at -> quotaBackAt = at);
-  }
-
-  private Duration retryWait(Answer answer, int rateLimited) {
-    Instant now = clock.instant();
-    Function<String, String> h = answer::header;
-    return RateLimitHeaders.retryAfter(h, now)
-        .or(() -> RateLimitHeaders.resetAt(h, now).map(at -> at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO))
-        .orElseGet(() -> backoffDelay(rateLimited));
-  }
-
-  /** Sleeps before the next try; false when that would pass the deadline. */
-  private boolean backOff(int failures, Instant deadline) throws HttpApiException {
-    Duration d = backoffDelay(failures);
-    if (clock.instant().plus(d).isAfter(deadline)) {
-      return false;
-    }
-    sleep(d, "backoff");
-    return true;
-  }
-
-  /** {@link Backoff#HTTP}: a random point in the upper half of initial * 2^(n-1), capped. */
-  Duration backoffDelay(int failures) {
-    return backoff.delay(failures, true, Optional.empty());
-  }
-
-  private void sleep(Duration d, String what) throws HttpApiException {
-    try {
-      sleeper.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw HttpApiException.network(what, "interrupted while waiting to retry", 0);
-    }
-  }
-
-  private HttpApiException error(String what, Answer answer, Redactor redactor, Duration retryAfter) {
-    String id = null;
-    String message = null;
-    try {
-      JsonNode n = mapper.readTree(answer.body);
-      if (n != null && n.isObject()) {
-        id = text(n.get("id"));
-        message = text(n.get("message"));
-        String errors = errors(n.get("errors"));
-        if (errors != null) {
-          message = message == null ? errors : message + " (" + errors + ")";
-        }
-      }
-    } catch (IOException | RuntimeException notJson) {
-      String text = new String(answer.body, java.nio.charset.StandardCharsets.UTF_8).strip();
-      if (!text.isEmpty() && !text.startsWith("<")) {
-        message = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-      }
-    }
-    if (retryAfter == null && answer.status == 429) {
-      retryAfter = retryWait(answer, 1);
-    }
-    return HttpApiException.status(what, answer.status, redactor.scrub(id), redactor.scrub(message), retryAfter);
-  }
-
-  private static String text(JsonNode n) {
-    return n == null || n.isNull() ? null : n.isValueNode() ? n.asText() : n.toString();
-  }
-
-  /** DNSimple's {"field": ["msg", ...]}, or a list of strings or {message} objects. */
-  private static String errors(JsonNode n) {
-    if (n == null || n.isNull() || n.isEmpty()) {
-      return null;
-    }
-    StringBuilder out = new StringBuilder();
-    if (n.isObject()) {
-      n.fields().forEachRemaining(e -> {
-        out.append(out.length() == 0 ? "" : "; ").append(e.getKey()).append(": ");
-        out.append(e.getValue().isArray() ? join(e.getValue()) : text(e.getValue()));
-      });
-    } else if (n.isArray()) {
-      out.append(join(n));
-    } else {
-      out.append(n.asText());
-    }
-    return out.toString();
-  }
-
-  private static String join(JsonNode array) {
-    StringBuilder out = new StringBuilder();
-    for (JsonNode e : array) {
-      String t = e.isObject() && e.has("message") ? e.get("message").asText() : text(e);
-      out.append(out.length() == 0 ? "" : ", ").append(t);
-    }
-    return out.toString();
   }
 
   @Override
@@ -374,6 +226,8 @@ public final class HttpApi {
     private Duration timeout = Duration.ofSeconds(30);
     private SlidingWindowLimiter limiter;
     private OkHttpClient client;
+    private TrustAnchors trust;
+    private boolean secretBaseUrl;
     private ObjectMapper mapper = defaultMapper();
 
     private Builder() {}
@@ -385,6 +239,22 @@ public final class HttpApi {
         throw new IllegalArgumentException("base URL is not an http(s) URL: " + url);
       }
       this.baseUrl = parsed;
+      this.secretBaseUrl = false;
+      return this;
+    }
+
+    /**
+     * A base URL that is itself a secret, as an incoming-webhook URL such as
+     * {@code https://hooks.slack.com/services/T.../B.../xxxx}: its path, query values and user info are
+     * scrubbed from every answer, log line and exception. The message never echoes the value.
+     */
+    public Builder secretBaseUrl(String url) {
+      HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(url, "baseUrl"));
+      if (parsed == null) {
+        throw new IllegalArgumentException("the secret base URL is not an http(s) URL");
+      }
+      this.baseUrl = parsed;
+      this.secretBaseUrl = true;
       return this;
     }
 
@@ -449,6 +319,21 @@ public final class HttpApi {
       return this;
     }
 
+    /** Takes the clock, the sleeper and the shared HTTP client from a provider's context. */
+    public Builder context(ProviderContext context) {
+      return clock(context.clock()).sleeper(context.sleeper()).okHttpClient(context.httpClient());
+    }
+
+    /**
+     * Trusts these anchors for the server's TLS certificate, e.g. the JDK's plus a test CA
+     * ({@code TrustAnchors.jdkDefault().with(serverCa)}). Host names are still checked; verification
+     * cannot be switched off.
+     */
+    public Builder trustAnchors(TrustAnchors anchors) {
+      this.trust = Objects.requireNonNull(anchors, "anchors");
+      return this;
+    }
+
     public HttpApi build() {
       if (baseUrl == null) {
         throw new IllegalStateException("HttpApi needs a baseUrl");
@@ -463,7 +348,4 @@ public final class HttpApi {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
   }
-
-  /** Visible for tests in this package. */
-  Optional<Instant> quotaBackAt() { return quotaBackAt.equals(Instant.MIN) ? Optional.empty() : Optional.of(quotaBackAt); }
 }

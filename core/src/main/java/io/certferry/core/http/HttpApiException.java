@@ -3,64 +3,93 @@ package io.certferry.core.http;
 import io.certferry.core.CertferryException;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A call failed after the retries it was allowed. Carries the HTTP status (0 when no answer came),
- * the API's own error id and message when the body had them, and when to come back if the server said.
+ * A call failed after the retries it was allowed, or was not sent because the rate-limit budget was
+ * used up. Carries the HTTP status (0 when no answer came), what the API said (its error id, message
+ * and request id) and when to come back if that is known.
  *
  * <p>The message names the request by method and path only; it never holds a token, a query string
- * or a secret the server echoed back.
+ * or a secret the server echoed back: every part of it went through the HTTP layer's redactor.
+ *
+ * @since 0.1
  */
 public class HttpApiException extends CertferryException {
   private static final long serialVersionUID = 1L;
+  private static final DateTimeFormatter TIME_OF_DAY = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
   private final String request;
   private final int status;
   private final String apiId;
   private final String apiMessage;
+  private final String requestId;
   private final Duration retryAfter;
+  private final Instant resumeAt;
+  private final String answer;
 
-  HttpApiException(String request, int status, String apiId, String apiMessage, Duration retryAfter, String message) {
+  private HttpApiException(String request, int status, ErrorBody said, Duration retryAfter, Instant resumeAt,
+                           String answer, String message) {
     super(message);
     this.request = request;
     this.status = status;
-    this.apiId = apiId;
-    this.apiMessage = apiMessage;
+    this.apiId = said.id();
+    this.apiMessage = said.message();
+    this.requestId = said.requestId();
     this.retryAfter = retryAfter;
+    this.resumeAt = resumeAt;
+    this.answer = answer;
   }
 
-  static HttpApiException status(String request, int status, String apiId, String apiMessage, Duration retryAfter) {
-    StringBuilder m = new StringBuilder(request).append(" failed: HTTP ").append(status);
-    if (apiId != null) {
-      m.append(' ').append(apiId);
-    }
-    if (apiMessage != null) {
-      m.append(": ").append(apiMessage);
-    }
+  /** The server answered with an error status. */
+  static HttpApiException status(String request, int status, ErrorBody said, Duration retryAfter) {
+    String head = said.summary(status);
+    List<String> notes = new ArrayList<>();
+    said.requestIdNote().ifPresent(notes::add);
     if (retryAfter != null) {
-      m.append(" (retry after ").append(retryAfter.toSeconds()).append(" s)");
+      notes.add("retry after " + retryAfter.toSeconds() + " s");
     }
-    return new HttpApiException(request, status, apiId, apiMessage, retryAfter, m.toString());
+    String answer = said.answer(status);
+    String message = request + " failed: " + head + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
+    return new HttpApiException(request, status, said, retryAfter, null, answer, message);
   }
 
+  /** No answer came: connection refused, reset, timed out, or the wait was interrupted. */
   static HttpApiException network(String request, String what, int attempts) {
-    return new HttpApiException(request, 0, null, null, null,
+    return new HttpApiException(request, 0, ErrorBody.NOTHING, null, null, "no answer: " + what,
         request + " failed after " + attempts + " attempt(s): " + what);
   }
 
-  static HttpApiException rateLimited(String request, Duration retryAfter, String why) {
-    return new HttpApiException(request, 429, null, why, retryAfter,
-        request + " not sent: " + why + " (retry after " + retryAfter.toSeconds() + " s)");
+  /**
+   * The request was not sent: the budget (the server's quota or the client-side limit) is used up
+   * until {@code resumeAt}, past what the call may wait.
+   *
+   * @param lastAnswer what the server said when the quota ran out, if it said anything
+   */
+  static HttpApiException notSent(String request, String why, Instant resumeAt, Instant now, Optional<String> lastAnswer) {
+    Instant at = resumeAt.truncatedTo(ChronoUnit.SECONDS);
+    String when = Duration.between(now, at).compareTo(Duration.ofHours(12)) < 0 ? TIME_OF_DAY.format(at) : at.toString();
+    String answer = "not sent: " + why + ", quota back at " + when + lastAnswer.map(a -> "; last answer: " + a).orElse("");
+    return new HttpApiException(request, 429, ErrorBody.NOTHING, Duration.between(now, resumeAt), resumeAt, answer,
+        request + " " + answer);
   }
 
+  /** A 2xx answer that cannot be read as what was asked for. */
   static HttpApiException unreadable(String request, int status, String what) {
-    return new HttpApiException(request, status, null, what, null, request + ": HTTP " + status + ", but " + what);
+    return new HttpApiException(request, status, new ErrorBody(null, what, null), null, null,
+        "HTTP " + status + ", but " + what, request + ": HTTP " + status + ", but " + what);
   }
 
   /** The request as method and path (template only for sensitive requests). */
   public String request() { return request; }
 
-  /** HTTP status, or 0 when the server never answered (connection refused, timeout, reset). */
+  /** HTTP status, or 0 when the server never answered (connection refused, timeout, reset); 429 when not sent. */
   public int status() { return status; }
 
   /** The API's machine-readable error id, e.g. DigitalOcean's {@code not_found}. */
@@ -69,8 +98,24 @@ public class HttpApiException extends CertferryException {
   /** The API's human-readable error message, secrets scrubbed. */
   public Optional<String> apiMessage() { return Optional.ofNullable(apiMessage); }
 
+  /**
+   * The id the API gave this request ({@code request_id} in the body, or the {@code x-request-id}
+   * header), which its support asks for.
+   */
+  public Optional<String> requestId() { return Optional.ofNullable(requestId); }
+
   /** When the server asked us to come back (429 or an exhausted rate limit). */
   public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+
+  /** Set when the request was never sent because the budget was used up: when it may be sent again. */
+  public Optional<Instant> resumeAt() { return Optional.ofNullable(resumeAt); }
+
+  /**
+   * What came back, for a provider's own message: {@code HTTP 422 unprocessable_entity: Name is in use
+   * (request id 8a3c...)}, {@code not sent: the API's rate limit is used up, quota back at 12:04:10Z; last
+   * answer: HTTP 429 ...} or {@code no answer: ConnectException: ...}.
+   */
+  public String answer() { return answer; }
 
   /** True for network failures, 429 and 5xx: trying again later may succeed without a config change. */
   public boolean isTransient() { return status == 0 || status == 429 || status >= 500; }

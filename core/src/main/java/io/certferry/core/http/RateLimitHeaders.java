@@ -2,14 +2,11 @@ package io.certferry.core.http;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Reads the headers APIs use to say "slow down": {@code Retry-After} (seconds or an HTTP date, RFC 9110),
+ * Reads the headers APIs use to say "slow down": {@code Retry-After} (through {@link RetryAfter}),
  * DigitalOcean's {@code ratelimit-remaining}/{@code ratelimit-reset} and DNSimple's and Netlify's
  * {@code X-RateLimit-Remaining}/{@code X-RateLimit-Reset} (both resets are epoch seconds).
  */
@@ -21,21 +18,7 @@ final class RateLimitHeaders {
 
   /** How long Retry-After asks us to wait, from {@code now}. */
   static Optional<Duration> retryAfter(Function<String, String> headers, Instant now) {
-    String v = headers.apply("Retry-After");
-    if (v == null || v.isBlank()) {
-      return Optional.empty();
-    }
-    v = v.trim();
-    try {
-      return Optional.of(nonNegative(Duration.ofSeconds(Long.parseLong(v))));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        return Optional.of(nonNegative(Duration.between(now, at)));
-      } catch (DateTimeParseException notADate) {
-        return Optional.empty();
-      }
-    }
+    return RetryAfter.parse(headers.apply("Retry-After"), now);
   }
 
   /** When the quota is back, if the answer says it is used up (remaining 0) and when it resets. */
@@ -77,6 +60,4 @@ final class RateLimitHeaders {
     }
     return null;
   }
-
-  private static Duration nonNegative(Duration d) { return d.isNegative() ? Duration.ZERO : d; }
 }

@@ -48,6 +48,9 @@ public final class SlidingWindowLimiter {
     return Duration.between(now, at);
   }
 
+  /** {@code 5 requests per 10 s}, for messages. */
+  String describe() { return permits + " requests per " + period.toSeconds() + " s"; }
+
   @Override
   public String toString() { return "SlidingWindowLimiter{" + permits + " per " + period + "}"; }
 }

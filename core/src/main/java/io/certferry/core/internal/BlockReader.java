@@ -47,7 +47,7 @@ public final class BlockReader {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {
-        problem(pointer + "/" + k, "unknown key '" + k + "' for " + what + "; known: " + String.join(", ", new TreeSet<>(known)));
+        problems.add(SettingProblem.atKey(pointer + "/" + k, UnknownKeys.message(k, known)));
       }
     }
   }

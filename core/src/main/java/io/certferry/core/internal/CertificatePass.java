@@ -52,6 +52,7 @@ public final class CertificatePass {
   private final Events events;
   private final Issuance issuance;
   private final Duration maxInterval;
+  private final DeployGate gate;
 
   public CertificatePass(CertificateStore store, Clock clock, RenewalPlanner planner, Deployer deployer,
                          AlertPolicy alerts, Events events, Issuance issuance, Duration maxInterval) {
@@ -63,6 +64,7 @@ public final class CertificatePass {
     this.events = events;
     this.issuance = issuance;
     this.maxInterval = maxInterval;
+    this.gate = new DeployGate(store, clock, events);
   }
 
   /** What one pass did, and when the certificate wants to be looked at again. */
@@ -145,18 +147,19 @@ public final class CertificatePass {
     }
   }
 
-  private void renew(Step s, Optional<Issuer> issuer, boolean force, Instant now) throws InterruptedException {
+  private void renew(Step s, Optional<Issuer> primary, boolean force, Instant now) throws InterruptedException {
     ManagedCertificate mc = s.mc;
     boolean covered = s.current.map(v -> covers(v.domains(), mc.domains())).orElse(false);
     boolean missing = s.current.isEmpty() || !covered;
-    boolean due = missing || s.decision.map(RenewalDecision::due).orElse(false);
+    // Due by the rule, whatever holds it back: a fallback may lift the hold, which was the last CA's.
+    boolean due = missing || s.decision.map(d -> d.due() || d.hold().isPresent()).orElse(false);
     if (!due) {
-      if (s.state.failure() != null && s.decision.isPresent()) {
-        s.state = s.state.withFailure(null); // the version in hand is fine again
+      if ((s.state.failure() != null || s.state.issuerIndex() != 0) && s.decision.isPresent()) {
+        s.state = s.state.withFailure(null).withIssuerIndex(0); // the version in hand is fine again
       }
       return;
     }
-    if (issuer.isEmpty()) {
+    if (primary.isEmpty()) {
       if (missing) {
         // An imported certificate merely due for replacement is not a failure: expiry alerts cover it.
         s.fail(s.current.isEmpty()
@@ -166,33 +169,58 @@ public final class CertificatePass {
       }
       return;
     }
-    Instant held = missing ? heldUntil(s.state, force) : null;
+    IssuerChain chain = IssuerChain.of(mc, primary.get());
+    Issuer issuer = fallBackIfDue(s, chain, now);
+    Instant held = heldUntil(s.state, force);
     if (held != null && now.isBefore(held)) {
       s.wake.add(held);
+      s.wake.add(chain.fallbackAt(s.state, s.current, now));
       LineageState.Failure f = s.state.failure();
-      s.fail(f != null && f.nextAttempt() != null && held.equals(f.nextAttempt())
+      s.fail(f != null && f.attempts() > 0 && held.equals(f.nextAttempt())
           ? f.attempts() + " failed attempt(s), next attempt not before " + held + "; last error: " + f.lastError()
           : "new orders held by the CA's rate limit until " + held);
       return;
     }
-    Optional<String> replaces = s.decision.flatMap(RenewalDecision::replaces);
+    // replaces names a certificate to the CA that issued it, and only to that one.
+    Optional<String> replaces = s.decision.flatMap(RenewalDecision::replaces)
+        .filter(r -> s.current.map(v -> chain.issuedBy(v).id().equals(issuer.id())).orElse(false));
     try {
-      StoredVersion v = issuance.issue(mc, issuer.get(), s.current, replaces);
+      StoredVersion v = issuance.issue(mc, issuer, s.current, replaces);
       s.current = Optional.of(v);
       s.renewed = true;
       s.state = s.state.afterIssuance();
     } catch (IssueException e) {
-      failed(s, issuer.get(), e);
+      failed(s, issuer, e);
     } catch (RuntimeException e) {
       // An issuer's bug or a store failure: back off like any failure rather than retry every pass.
       LOG.debug("issuing {} failed", mc.name(), e);
-      failed(s, issuer.get(), new IssueException(IssueException.Kind.LOCAL,
+      failed(s, issuer, new IssueException(IssueException.Kind.LOCAL,
           e.getClass().getSimpleName() + ": " + e.getMessage(), e));
     }
     Instant retry = s.state.heldUntil();
     if (retry != null) {
       s.wake.add(retry);
     }
+    s.wake.add(chain.fallbackAt(s.state, s.current, now));
+  }
+
+  /**
+   * The issuer to ask now: the one the state says, or the next when that one has failed long enough. A
+   * fallback asks at once: the last CA's backoff and rate limit are that CA's.
+   */
+  private Issuer fallBackIfDue(Step s, IssuerChain chain, Instant now) {
+    int index = chain.index(s.state);
+    if (!now.isBefore(chain.fallbackAt(s.state, s.current, now))) {
+      Issuer from = chain.get(index);
+      index++;
+      Issuer to = chain.get(index);
+      String why = "falling back from " + from.id() + " (failing since " + s.state.failure().since() + ": "
+          + s.state.failure().lastError() + ") to " + to.id();
+      events.alert(new LifecycleEvent(LifecycleEvent.Type.ISSUER_FALLBACK, now, s.mc.name(), Optional.empty(), why,
+          Map.of("from", from.id(), "to", to.id())));
+      s.state = s.state.withIssuerIndex(index).withFailure(null).withNoOrderBefore(null);
+    }
+    return chain.get(index);
   }
 
   private void failed(Step s, Issuer issuer, IssueException e) {
@@ -215,10 +243,19 @@ public final class CertificatePass {
     return c;
   }
 
-  /** The issuer's renewal-information source, asked for once per pass. */
-  private static Optional<RenewalInfoSource> ari(Step s, Optional<Issuer> issuer) throws InterruptedException {
+  /**
+   * The renewal-information source of the CA that issued the current version (a fallback CA's for a version it
+   * made), asked for once per pass.
+   */
+  private static Optional<RenewalInfoSource> ari(Step s, Optional<Issuer> primary) throws InterruptedException {
     if (s.ari == null) {
-      s.ari = issuer.isPresent() ? issuer.get().renewalInfo() : Optional.empty();
+      if (primary.isEmpty()) {
+        s.ari = Optional.empty();
+      } else {
+        IssuerChain chain = IssuerChain.of(s.mc, primary.get());
+        Issuer by = s.current.map(chain::issuedBy).orElse(chain.get(0));
+        s.ari = by.renewalInfo();
+      }
     }
     return s.ari;
   }
@@ -259,22 +296,39 @@ public final class CertificatePass {
     if (mc.targets().isEmpty()) {
       return List.of();
     }
+    Deployments recorded = store.deployments(mc.name());
     if (s.current.isEmpty()) {
-      Deployments d = store.deployments(mc.name());
-      return mc.targets().stream().map(t -> StatusReader.target(t.id(), d.target(t.id()), null)).toList();
+      return mc.targets().stream().map(t -> StatusReader.target(t.id(), recorded.target(t.id()), null)).toList();
+    }
+    String sha = s.current.get().sha256();
+    Map<String, TargetStatus> waiting = new LinkedHashMap<>();
+    List<DeployTarget> now = new ArrayList<>();
+    for (DeployTarget t : mc.targets()) {
+      List<Instant> opens = new ArrayList<>(1);
+      Optional<String> wait = gate.wait(mc, s.state, t, recorded, sha, opens::add);
+      if (wait.isPresent()) {
+        s.wake.addAll(opens);
+        TargetStatus had = StatusReader.target(t.id(), recorded.target(t.id()), sha);
+        waiting.put(t.id(), new TargetStatus(t.id(), TargetStatus.WAITING, had.sha256(), had.at(), had.attempts(),
+            opens.stream().findFirst(), wait));
+      } else {
+        now.add(t);
+      }
     }
     try {
-      CertificateBundle bundle = store.load(mc.name(), s.current.get().number());
-      DeployOutcome outcome = deployer.deploy(mc.name(), bundle, mc.targets());
-      outcome.nextRetry().ifPresent(s.wake::add);
-      return outcome.targets().stream()
-          .map(t -> StatusReader.target(t.targetId(), Optional.of(t.record()), bundle.sha256())).toList();
+      Map<String, TargetStatus> done = new LinkedHashMap<>();
+      if (!now.isEmpty()) {
+        CertificateBundle bundle = store.load(mc.name(), s.current.get().number());
+        DeployOutcome outcome = deployer.deploy(mc.name(), bundle, now);
+        outcome.nextRetry().ifPresent(s.wake::add);
+        outcome.targets().forEach(t -> done.put(t.targetId(), StatusReader.target(t.targetId(), Optional.of(t.record()), sha)));
+      }
+      return mc.targets().stream().map(t -> done.containsKey(t.id()) ? done.get(t.id()) : waiting.get(t.id())).toList();
     } catch (RuntimeException e) {
       LOG.debug("deploying {} failed", mc.name(), e);
       s.fail("cannot deploy: " + e.getMessage());
       s.wake.add(clock.instant().plus(Duration.ofMinutes(1)));
       Deployments d = store.deployments(mc.name());
-      String sha = s.current.get().sha256();
       return mc.targets().stream().map(DeployTarget::id).map(id -> StatusReader.target(id, d.target(id), sha)).toList();
     }
   }
@@ -285,12 +339,23 @@ public final class CertificatePass {
     s.error.ifPresent(e -> failures.put("renewal", e));
     targets.stream().filter(t -> t.state().equals(TargetStatus.FAILED))
         .forEach(t -> failures.put("target:" + t.id(), t.lastError().orElse("failed")));
-    AlertPolicy.Evaluation eval = alerts.evaluate(s.mc.name(), s.current, overdue, failures, s.state.alerts(), now);
+    AlertPolicy policy = policyFor(s.mc);
+    AlertPolicy.Evaluation eval = policy.evaluate(s.mc.name(), s.current, overdue, failures, s.state.alerts(), now);
     if (overdue && s.current.isPresent()) {
-      s.wake.addAll(alerts.crossings(s.current.get().notAfter(), now));
+      s.wake.addAll(policy.crossings(s.current.get().notAfter(), now));
     }
     s.state = s.state.withAlerts(eval.extra());
+    s.wake.addAll(policy.pending(eval.extra()));
     s.alerts = eval.alerts();
+  }
+
+  /** The manager's alert policy, with the certificate's own days-left levels when it has them. */
+  private AlertPolicy policyFor(ManagedCertificate mc) {
+    String levels = mc.options().get(ManagedCertificate.ALERT_LEVELS);
+    if (levels == null || levels.isBlank()) {
+      return alerts;
+    }
+    return alerts.withLevels(java.util.Arrays.stream(levels.split(",")).map(String::trim).map(Integer::valueOf).toList());
   }
 
   private Instant nextDue(Step s, Instant now) {

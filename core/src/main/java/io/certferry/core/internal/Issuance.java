@@ -126,17 +126,19 @@ public final class Issuance {
     Instant now = clock.instant();
     LineageState next;
     String detail;
+    LineageState.Failure before = s.failure();
+    Instant since = before == null ? now : before.since();
     if (e.kind() == IssueException.Kind.RATE_LIMITED) {
+      // Not a failed attempt (the backoff does not grow), but a failure all the same: it counts toward a fallback.
       Instant until = e.retryAfter().filter(now::isBefore).orElse(now.plus(RATE_LIMIT_DEFAULT));
-      next = s.withNoOrderBefore(until);
+      next = s.withNoOrderBefore(until).withFailure(new LineageState.Failure(e.kind().label(),
+          before == null ? 0 : before.attempts(), since, until, e.getMessage()));
       detail = "no new order before " + until;
     } else {
-      LineageState.Failure before = s.failure();
       int attempts = before == null ? 1 : before.attempts() + 1;
       Optional<Duration> retryAfter = e.retryAfter().map(r -> Duration.between(now, r)).filter(d -> !d.isNegative());
       Instant at = backoff.next(now, attempts, true, retryAfter);
-      next = s.withFailure(new LineageState.Failure(e.kind().label(), attempts, before == null ? now : before.since(),
-          at, e.getMessage()));
+      next = s.withFailure(new LineageState.Failure(e.kind().label(), attempts, since, at, e.getMessage()));
       detail = "attempt " + attempts + ", next try " + at;
     }
     LifecycleEvent.Type type = e.kind() == IssueException.Kind.RATE_LIMITED

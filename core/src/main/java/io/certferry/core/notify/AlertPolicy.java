@@ -12,23 +12,32 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Turns the state of a certificate into the alerts a human should get, once each: an expiry alert
- * when a certificate that should have been replaced crosses 30, 14, 7, 3 and 1 days left (and when it
- * expires), a failure alert when a renewal or a target keeps failing past a threshold, and one
- * all-clear when an alerted problem goes away. What was sent is kept in the lineage state's
- * {@code extra} map under {@code alert.*} keys, so a restart does not repeat an alert.
+ * Turns the state of a certificate into the alerts a human should get: an expiry alert when a
+ * certificate that should have been replaced crosses 30, 14, 7, 3 and 1 days left (and when it
+ * expires), a failure alert when a renewal or a target keeps failing past a threshold, repeated while it
+ * lasts at rising intervals (1 hour, 4 hours, 12 hours, then daily), each time with the time left before
+ * expiry, and one all-clear when an alerted problem goes away. What was sent is kept in the lineage
+ * state's alert map under {@code alert.*} keys, so a restart neither repeats nor forgets an alert.
+ *
+ * @since 0.1
  */
 public final class AlertPolicy {
   static final String EXPIRY = "alert.expiry";
   static final String FAIL_SINCE = "alert.fail.since.";
   static final String FAIL_SENT = "alert.fail.sent.";
 
+  /** Gaps between a failure alert and its reminders; the last repeats. */
+  public static final List<Duration> REMINDERS = List.of(Duration.ofHours(1), Duration.ofHours(4), Duration.ofHours(12),
+      Duration.ofDays(1));
+
   private final List<Integer> levels;
   private final Duration failureThreshold;
+  private final List<Duration> reminders;
 
-  private AlertPolicy(List<Integer> levels, Duration failureThreshold) {
+  private AlertPolicy(List<Integer> levels, Duration failureThreshold, List<Duration> reminders) {
     this.levels = levels.stream().sorted().collect(Collectors.toUnmodifiableList());
     this.failureThreshold = failureThreshold;
+    this.reminders = List.copyOf(reminders);
   }
 
   /** Expiry alerts at 30/14/7/3/1 days left; failures alerted once they persist for an hour. */
@@ -38,7 +47,15 @@ public final class AlertPolicy {
     if (daysLeftLevels.isEmpty() || daysLeftLevels.stream().anyMatch(d -> d < 1)) {
       throw new IllegalArgumentException("alert levels must be whole days of at least 1, got " + daysLeftLevels);
     }
-    return new AlertPolicy(daysLeftLevels, failureThreshold);
+    return new AlertPolicy(daysLeftLevels, failureThreshold, REMINDERS);
+  }
+
+  /** The same policy with other reminder gaps (the last repeats; empty: no reminders). */
+  public AlertPolicy withReminders(List<Duration> gaps) { return new AlertPolicy(levels, failureThreshold, gaps); }
+
+  /** The same policy with other days-left levels (a certificate's own). */
+  public AlertPolicy withLevels(List<Integer> daysLeftLevels) {
+    return of(daysLeftLevels, failureThreshold).withReminders(reminders);
   }
 
   /**
@@ -54,7 +71,7 @@ public final class AlertPolicy {
     Map<String, String> next = new LinkedHashMap<>(extra);
     List<LifecycleEvent> alerts = new ArrayList<>();
     current.ifPresent(v -> expiry(certificate, v, overdue, next, alerts, now));
-    failuresAlerts(certificate, failures, next, alerts, now);
+    failuresAlerts(certificate, current, failures, next, alerts, now);
     return new Evaluation(alerts, next);
   }
 
@@ -111,16 +128,22 @@ public final class AlertPolicy {
     return out;
   }
 
-  private void failuresAlerts(String cert, Map<String, String> failures, Map<String, String> extra,
-                              List<LifecycleEvent> alerts, Instant now) {
+  private void failuresAlerts(String cert, Optional<StoredVersion> current, Map<String, String> failures,
+                              Map<String, String> extra, List<LifecycleEvent> alerts, Instant now) {
     for (Map.Entry<String, String> f : failures.entrySet()) {
       String since = extra.computeIfAbsent(FAIL_SINCE + f.getKey(), k -> now.toString());
       Instant start = Instant.parse(since);
-      if (!extra.containsKey(FAIL_SENT + f.getKey()) && !now.isBefore(start.plus(failureThreshold))) {
-        extra.put(FAIL_SENT + f.getKey(), now.toString());
+      Optional<Sent> sent = Sent.parse(extra.get(FAIL_SENT + f.getKey()));
+      boolean first = sent.isEmpty() && !now.isBefore(start.plus(failureThreshold));
+      boolean remind = sent.isPresent() && nextReminder(sent.get()).map(at -> !now.isBefore(at)).orElse(false);
+      if (first || remind) {
+        int count = sent.map(x -> x.count() + 1).orElse(1);
+        extra.put(FAIL_SENT + f.getKey(), count + "@" + now);
+        String left = current.map(v -> "; " + timeLeft(v.notAfter(), now)).orElse("; there is no certificate yet");
         alerts.add(alert(failureType(f.getKey()), now, cert, targetOf(f.getKey()),
-            cert + " " + describe(f.getKey()) + " failing since " + since + ": " + f.getValue(),
-            Map.of("alert", "failure", "since", since)));
+            cert + " " + describe(f.getKey()) + " failing since " + since + (count > 1 ? " (reminder " + (count - 1) + ")" : "")
+                + ": " + f.getValue() + left,
+            Map.of("alert", "failure", "since", since, "count", Integer.toString(count))));
       }
     }
     for (String key : List.copyOf(extra.keySet())) {
@@ -137,6 +160,56 @@ public final class AlertPolicy {
             "all clear: " + cert + " " + describe(what) + " works again", Map.of("alert", "failure")));
       }
     }
+  }
+
+  /** How many alerts a failure had, and when the last went out ({@code count@instant}; older stores: an instant). */
+  private record Sent(int count, Instant at) {
+    static Optional<Sent> parse(String v) {
+      if (v == null) {
+        return Optional.empty();
+      }
+      int i = v.indexOf('@');
+      return Optional.of(i < 0 ? new Sent(1, Instant.parse(v)) : new Sent(Integer.parseInt(v.substring(0, i)),
+          Instant.parse(v.substring(i + 1))));
+    }
+  }
+
+  private Optional<Instant> nextReminder(Sent s) {
+    if (reminders.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration gap = reminders.get(Math.min(s.count() - 1, reminders.size() - 1));
+    return Optional.of(s.at().plus(gap));
+  }
+
+  /**
+   * When the alerts kept in {@code extra} want to be looked at again: the first alert of a failure past its
+   * threshold, or the next reminder. Wake-ups, so a reminder goes out on time, not at the next pass.
+   */
+  public List<Instant> pending(Map<String, String> extra) {
+    List<Instant> out = new ArrayList<>();
+    extra.forEach((k, v) -> {
+      if (k.startsWith(FAIL_SINCE)) {
+        String what = k.substring(FAIL_SINCE.length());
+        Optional<Sent> sent = Sent.parse(extra.get(FAIL_SENT + what));
+        if (sent.isEmpty()) {
+          out.add(Instant.parse(v).plus(failureThreshold));
+        } else {
+          nextReminder(sent.get()).ifPresent(out::add);
+        }
+      }
+    });
+    return out;
+  }
+
+  private static String timeLeft(Instant notAfter, Instant now) {
+    Duration left = Duration.between(now, notAfter);
+    if (left.isNegative() || left.isZero()) {
+      return "the current certificate expired at " + notAfter;
+    }
+    return "the current certificate expires in " + io.certferry.core.Durations.format(
+        left.compareTo(Duration.ofDays(2)) > 0 ? Duration.ofHours(left.toHours()) : Duration.ofMinutes(left.toMinutes()))
+        + " (" + notAfter + ")";
   }
 
   private static LifecycleEvent.Type failureType(String key) {

@@ -1,6 +1,6 @@
 package io.certferry.core.notify;
 
-import io.certferry.core.Sleeper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.HttpApi;
 import io.certferry.core.http.HttpApiException;
@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * notification that cannot be delivered is logged (redacted by the HTTP layer) and dropped: a
  * notifier must never throw into the reconcile loop. A duplicate notification after a retried
  * POST is acceptable, a lost one is not, so the POST is marked repeatable.
+ *
+ * <p>A webhook URL carries its token in its path, so it is given to the HTTP layer as a secret base URL:
+ * no part of it can come back in a warning, whatever the server echoes.
  */
 final class HttpDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(HttpDelivery.class);
@@ -23,10 +26,15 @@ final class HttpDelivery {
   private final HttpApi api;
   private final String what;
 
-  HttpDelivery(HttpUrl base, String bearerToken, int attempts, Duration firstDelay, Duration timeout, Sleeper sleeper,
-               String what) {
-    HttpApi.Builder b = HttpApi.builder().baseUrl(base.toString()).maxAttempts(attempts)
-        .backoff(firstDelay, Duration.ofSeconds(30)).timeout(timeout).sleeper(sleeper);
+  HttpDelivery(HttpUrl base, boolean secretUrl, String bearerToken, int attempts, Duration firstDelay, Duration timeout,
+               ProviderContext context, String what) {
+    HttpApi.Builder b = HttpApi.builder().context(context).maxAttempts(attempts)
+        .backoff(firstDelay, Duration.ofSeconds(30)).timeout(timeout);
+    if (secretUrl) {
+      b.secretBaseUrl(base.toString());
+    } else {
+      b.baseUrl(base.toString());
+    }
     if (bearerToken != null) {
       b.bearerToken(bearerToken);
     }

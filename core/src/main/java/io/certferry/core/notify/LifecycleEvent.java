@@ -20,7 +20,7 @@ public record LifecycleEvent(Type type, Instant at, String certificate, Optional
     VERIFIED(Severity.INFO), VERIFY_FAILED(Severity.ERROR), DEPLOY_FAILED(Severity.ERROR),
     RENEWAL_FAILED(Severity.ERROR), RATE_LIMITED(Severity.WARNING), EXPIRING(Severity.WARNING),
     EXPIRED(Severity.CRITICAL), ARI_WINDOW_MOVED(Severity.WARNING), REVOKED(Severity.WARNING),
-    RECOVERED(Severity.INFO);
+    ISSUER_FALLBACK(Severity.WARNING), DEPLOY_DEFERRED(Severity.INFO), RECOVERED(Severity.INFO);
 
     private final Severity severity;
 

@@ -2,6 +2,7 @@ package io.certferry.core.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.Durations;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.Secrets;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import okhttp3.HttpUrl;
 
 /** The built-in notifier types, registered through {@code META-INF/services}: {@code log}, {@code webhook}, {@code sendgrid}. */
@@ -18,7 +20,7 @@ public final class NotifierFactories {
   private static void unknownKeys(JsonNode s, Set<String> known, String type, List<String> errors) {
     s.fieldNames().forEachRemaining(k -> {
       if (!known.contains(k)) {
-        errors.add("unknown setting '" + k + "' for a " + type + " notifier; known: " + String.join(", ", new java.util.TreeSet<>(known)));
+        errors.add("unknown setting '" + k + "' for a " + type + " notifier; known: " + String.join(", ", new TreeSet<>(known)));
       }
     });
   }
@@ -44,7 +46,7 @@ public final class NotifierFactories {
       return errors;
     }
 
-    @Override public Object create(JsonNode settings, Secrets secrets) { return Notifier.LOG; }
+    @Override public Object create(JsonNode settings, ProviderContext context) { return Notifier.LOG; }
   }
 
   /** {@code type: webhook}: settings {@code url} (a secret reference), {@code attempts} (3), {@code timeout} (10s). */
@@ -68,10 +70,10 @@ public final class NotifierFactories {
     }
 
     @Override
-    public Object create(JsonNode s, Secrets secrets) {
+    public Object create(JsonNode s, ProviderContext context) {
       Duration timeout = s.hasNonNull("timeout") ? Durations.parse(s.get("timeout").asText()) : Duration.ofSeconds(10);
-      return new WebhookNotifier(WebhookNotifier.parse(secrets.resolve(s.path("url").asText())),
-          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.Sleeper.SYSTEM);
+      return new WebhookNotifier(WebhookNotifier.parse(context.secrets().resolve(s.path("url").asText())),
+          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, context);
     }
   }
 
@@ -119,11 +121,11 @@ public final class NotifierFactories {
     }
 
     @Override
-    public Object create(JsonNode s, Secrets secrets) {
+    public Object create(JsonNode s, ProviderContext context) {
       Duration timeout = s.hasNonNull("timeout") ? Durations.parse(s.get("timeout").asText()) : Duration.ofSeconds(20);
       return new SendGridNotifier(HttpUrl.get(s.path("baseUrl").asText("https://api.sendgrid.com")),
-          secrets.resolve(s.path("apiKey").asText()), s.path("from").asText(), recipients(s),
-          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, io.certferry.core.Sleeper.SYSTEM);
+          context.secrets().resolve(s.path("apiKey").asText()), s.path("from").asText(), recipients(s),
+          s.path("attempts").asInt(3), Duration.ofSeconds(2), timeout, context);
     }
   }
 

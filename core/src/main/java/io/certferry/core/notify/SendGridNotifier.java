@@ -1,6 +1,6 @@
 package io.certferry.core.notify;
 
-import io.certferry.core.Sleeper;
+import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,11 +24,11 @@ public final class SendGridNotifier implements Notifier {
   private final HttpDelivery delivery;
 
   SendGridNotifier(HttpUrl baseUrl, String apiKey, String from, List<String> to, int attempts, Duration firstDelay,
-                   Duration timeout, Sleeper sleeper) {
+                   Duration timeout, ProviderContext context) {
     this.base = baseUrl;
     this.from = from;
     this.to = List.copyOf(to);
-    this.delivery = new HttpDelivery(baseUrl, apiKey, attempts, firstDelay, timeout, sleeper, "SendGrid");
+    this.delivery = new HttpDelivery(baseUrl, false, apiKey, attempts, firstDelay, timeout, context, "SendGrid");
   }
 
   @Override

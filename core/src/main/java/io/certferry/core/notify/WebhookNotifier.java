@@ -1,10 +1,11 @@
 package io.certferry.core.notify;
 
-import io.certferry.core.Sleeper;
+import io.certferry.core.ProviderContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import okhttp3.HttpUrl;
 
@@ -20,14 +21,17 @@ public final class WebhookNotifier implements Notifier {
   private final HttpUrl url;
   private final HttpDelivery delivery;
 
-  WebhookNotifier(HttpUrl url, int attempts, Duration firstDelay, Duration timeout, Sleeper sleeper) {
+  WebhookNotifier(HttpUrl url, int attempts, Duration firstDelay, Duration timeout, ProviderContext context) {
     this.url = Objects.requireNonNull(url);
-    this.delivery = new HttpDelivery(url, null, attempts, firstDelay, timeout, sleeper, "webhook");
+    this.delivery = new HttpDelivery(url, true, null, attempts, firstDelay, timeout, context, "webhook");
   }
 
-  /** A webhook to {@code url} (a secret: it usually carries the token) with 3 attempts. */
-  public static WebhookNotifier create(String url) {
-    return new WebhookNotifier(parse(url), 3, Duration.ofSeconds(2), Duration.ofSeconds(10), Sleeper.SYSTEM);
+  /**
+   * A webhook to {@code url} (a secret: it usually carries the token; no part of it is ever logged)
+   * with 3 attempts, on the context's clock, sleeper and HTTP client.
+   */
+  public static WebhookNotifier create(String url, ProviderContext context) {
+    return new WebhookNotifier(parse(url), 3, Duration.ofSeconds(2), Duration.ofSeconds(10), context);
   }
 
   static HttpUrl parse(String url) {
@@ -47,8 +51,8 @@ public final class WebhookNotifier implements Notifier {
   static ObjectNode body(LifecycleEvent e) {
     ObjectNode n = JSON.createObjectNode();
     n.put("text", text(e));
-    n.put("event", e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-    n.put("severity", e.type().severity().name().toLowerCase(java.util.Locale.ROOT));
+    n.put("event", e.type().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    n.put("severity", e.type().severity().name().toLowerCase(Locale.ROOT));
     n.put("certificate", e.certificate());
     e.target().ifPresent(t -> n.put("target", t));
     n.put("at", e.at().toString());
@@ -66,7 +70,7 @@ public final class WebhookNotifier implements Notifier {
       case ERROR -> ":x:";
       case CRITICAL -> ":rotating_light:";
     };
-    return icon + " certferry " + e.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ": " + e.message();
+    return icon + " certferry " + e.type().name().toLowerCase(Locale.ROOT).replace('_', '-') + ": " + e.message();
   }
 
   @Override

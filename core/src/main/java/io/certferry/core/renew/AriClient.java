@@ -3,33 +3,37 @@ package io.certferry.core.renew;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.certferry.core.Sleeper;
+import io.certferry.core.http.ApiRequest;
+import io.certferry.core.http.ApiResponse;
+import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiException;
+import io.certferry.core.http.RetryAfter;
 import io.certferry.core.x509.TrustAnchors;
-import java.io.IOException;
-import java.io.InterruptedIOException;
+
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.security.cert.X509Certificate;
-import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.X509TrustManager;
-import okhttp3.HttpUrl;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Fetches ACME Renewal Information (RFC 9773): the {@code renewalInfo} URL from a directory, and
  * {@code GET {renewalInfo}/{certID}}, which is unauthenticated. {@code Retry-After} is bounded to
  * between a minute and a day (as RFC 9773 section 4.3.2 suggests) and defaults to six hours.
+ *
+ * <p>Built on the shared {@link HttpApi} (User-Agent, redaction, {@code Retry-After} on 429, TLS with
+ * extra trust anchors and never without verification). Each fetch is one attempt, unless the CA answers
+ * 429 with a short {@code Retry-After}: a failed poll costs nothing, since the planner keeps the lifetime
+ * rule and asks again on its next pass, while retrying inside the pass would hold the whole pass up.
  *
  * <pre>
  * AriClient ari = AriClient.builder().build();
@@ -44,17 +48,23 @@ public final class AriClient {
   static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The most a 429's Retry-After is waited for inside one fetch. */
+  private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-  private final OkHttpClient http;
   private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration timeout;
+  private final TrustAnchors trust;
+  private final OkHttpClient httpClient;
+  /** One HttpApi per base URL (a directory, a renewalInfo URL): few CAs, so this stays small. */
+  private final Map<String, HttpApi> apis = new ConcurrentHashMap<>();
 
   private AriClient(Builder b) {
-    OkHttpClient.Builder hb = new OkHttpClient.Builder().callTimeout(b.timeout).followRedirects(true);
-    if (b.socketFactory != null) {
-      hb.sslSocketFactory(b.socketFactory, b.trustManager);
-    }
-    this.http = hb.build();
     this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.timeout = b.timeout;
+    this.trust = b.trust;
+    this.httpClient = b.httpClient;
   }
 
   public static Builder builder() { return new Builder(); }
@@ -65,7 +75,7 @@ public final class AriClient {
    * @throws AriException when the directory cannot be fetched or is not a JSON object
    */
   public Optional<URI> renewalInfoUrl(URI directory) throws AriException, InterruptedException {
-    JsonNode dir = getJson(directory).body();
+    JsonNode dir = getJson(directory, directory, ApiRequest.get("/").build()).body();
     JsonNode url = dir.get("renewalInfo");
     if (url == null || !url.isTextual() || url.asText().isBlank()) {
       return Optional.empty();
@@ -81,7 +91,7 @@ public final class AriClient {
   public RenewalInfo fetch(URI renewalInfoUrl, String certificateId) throws AriException, InterruptedException {
     String base = renewalInfoUrl.toString();
     URI url = URI.create(base.endsWith("/") ? base + certificateId : base + "/" + certificateId);
-    Fetched fetched = getJson(url);
+    Fetched fetched = getJson(renewalInfoUrl, url, ApiRequest.get("/{cert_id}", certificateId).build());
     return parse(url, fetched.body(), retryAfter(fetched.retryAfter()));
   }
 
@@ -125,91 +135,82 @@ public final class AriClient {
     }
   }
 
-  /** Delta-seconds or an HTTP date, bounded; the default when absent or unreadable. */
+  /** Delta-seconds or an HTTP date ({@link RetryAfter}), bounded; the default when absent or unreadable. */
   Duration retryAfter(Optional<String> header) {
-    if (header.isEmpty()) {
+    Optional<Duration> d = header.flatMap(h -> RetryAfter.parse(h, clock.instant()));
+    if (d.isEmpty()) {
       return DEFAULT_RETRY_AFTER;
     }
-    String h = header.get().trim();
-    Duration d;
-    try {
-      d = Duration.ofSeconds(Long.parseLong(h));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        d = Duration.between(clock.instant(), ZonedDateTime.parse(h, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-      } catch (DateTimeParseException notDate) {
-        return DEFAULT_RETRY_AFTER;
-      }
-    }
-    if (d.compareTo(MIN_RETRY_AFTER) < 0) {
+    if (d.get().compareTo(MIN_RETRY_AFTER) < 0) {
       return MIN_RETRY_AFTER;
     }
-    return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+    return d.get().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d.get();
   }
 
-  private Fetched getJson(URI url) throws AriException, InterruptedException {
-    HttpUrl httpUrl = HttpUrl.parse(url.toString());
-    if (httpUrl == null) {
-      throw new AriException(url + " is not an http(s) URL");
-    }
-    Request request = new Request.Builder().url(httpUrl).get().header("Accept", "application/json").build();
-    try (Response response = http.newCall(request).execute()) {
-      if (!response.isSuccessful()) {
-        throw new AriException(url + " answered HTTP " + response.code());
-      }
-      String text = response.body().string();
-      JsonNode node;
-      try {
-        node = JSON.readTree(text);
-      } catch (JsonProcessingException e) {
-        throw new AriException(url + " answered malformed JSON (line " + e.getLocation().getLineNr()
-            + ", column " + e.getLocation().getColumnNr() + ")");
-      }
-      if (node == null || !node.isObject()) {
-        throw new AriException(url + " answered JSON that is not an object");
-      }
-      return new Fetched(node, Optional.ofNullable(response.header("Retry-After")));
-    } catch (InterruptedIOException e) {
+  /** {@code request} against the HttpApi of {@code base}; {@code url} is what messages name. */
+  private Fetched getJson(URI base, URI url, ApiRequest request) throws AriException, InterruptedException {
+    ApiResponse response;
+    try {
+      response = api(base).send(request);
+    } catch (HttpApiException e) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("interrupted while fetching " + url);
       }
-      throw new AriException(url + " did not answer in time", e);
-    } catch (IOException e) {
-      throw new AriException(url + " could not be fetched: " + e.getMessage(), e);
+      throw new AriException(url + (e.status() == 0 ? " could not be fetched (" + e.answer() + ")"
+          : " answered " + e.answer()), e);
     }
+    JsonNode node;
+    try {
+      node = JSON.readTree(response.bodyText());
+    } catch (JsonProcessingException e) {
+      throw new AriException(url + " answered malformed JSON (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")");
+    }
+    if (node == null || !node.isObject()) {
+      throw new AriException(url + " answered JSON that is not an object");
+    }
+    return new Fetched(node, response.header("Retry-After"));
+  }
+
+  private HttpApi api(URI base) throws AriException {
+    try {
+      return apis.computeIfAbsent(base.toString(), this::newApi);
+    } catch (IllegalArgumentException e) {
+      throw new AriException(base + " is not an http(s) URL");
+    }
+  }
+
+  private HttpApi newApi(String base) {
+    HttpApi.Builder b = HttpApi.builder().baseUrl(base).clock(clock).sleeper(sleeper).timeout(timeout)
+        .maxAttempts(1).maxWait(MAX_WAIT).userAgent("certferry-ari/0.1");
+    if (httpClient != null) {
+      b.okHttpClient(httpClient);
+    }
+    if (trust != null) {
+      b.trustAnchors(trust);
+    }
+    return b.build();
   }
 
   private record Fetched(JsonNode body, Optional<String> retryAfter) {}
 
   /** Builds an {@link AriClient}. */
   public static final class Builder {
-    private SSLSocketFactory socketFactory;
-    private X509TrustManager trustManager;
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration timeout = Duration.ofSeconds(30);
+    private TrustAnchors trust;
+    private OkHttpClient httpClient;
 
     private Builder() {}
-
-    /**
-     * Trust for the CA's HTTPS (e.g. Pebble's test CA from {@code --server-ca}). Verification is
-     * never switched off: pass a trust manager that knows the server's anchor.
-     */
-    public Builder trust(SSLSocketFactory socketFactory, X509TrustManager trustManager) {
-      this.socketFactory = Objects.requireNonNull(socketFactory, "socketFactory");
-      this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
-      return this;
-    }
 
     /**
      * Trusts these anchors in addition to the JDK's ({@code --server-ca}, e.g. Pebble's test root).
      * Verification stays on.
      */
     public Builder extraTrustAnchors(List<X509Certificate> anchors) {
-      if (anchors.isEmpty()) {
-        return this;
-      }
-      TrustAnchors anchorsToTrust = TrustAnchors.jdkDefault().with(anchors);
-      return trust(anchorsToTrust.sslContext().getSocketFactory(), anchorsToTrust.trustManager());
+      this.trust = anchors.isEmpty() ? null : TrustAnchors.jdkDefault().with(anchors);
+      return this;
     }
 
     /** The clock an HTTP-date {@code Retry-After} is measured against. */
@@ -218,7 +219,19 @@ public final class AriClient {
       return this;
     }
 
-    /** Whole-call timeout per request; 30 s by default. */
+    /** How a short wait for a 429's {@code Retry-After} is slept. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Shares this OkHttp client's connection pool and dispatcher (default: {@link HttpApi#sharedClient()}). */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /** Timeout per request (connect, read, write); 30 s by default. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;

@@ -36,6 +36,11 @@ public final class RenewalPlanner {
   public static final String ARI_CERT_ID = "ariCertId";
   /** How long a failed fetch waits before the next try (so an outage is not hammered). */
   static final Duration FAILED_FETCH_RETRY = Duration.ofHours(1);
+  /**
+   * A window the CA moved earlier that ends within this is an emergency: renew at once rather than at a
+   * random instant in it. The Baseline Requirements give a CA 24 hours or 5 days to revoke.
+   */
+  static final Duration EMERGENCY = Duration.ofDays(5);
 
   private final Clock clock;
   private final RandomGenerator random;
@@ -108,11 +113,17 @@ public final class RenewalPlanner {
     Instant end = info.windowEnd();
     boolean sameWindow = known != null && known.hasWindow() && start.equals(known.windowStart())
         && end.equals(known.windowEnd());
-    Instant renewAt = sameWindow && inWindow(known.renewAt(), start, end) ? known.renewAt() : pick(start, end);
+    // Kept while the window stays put (an instant chosen at once in an emergency may lie before its start).
+    Instant renewAt = sameWindow && known.renewAt().isBefore(end) ? known.renewAt() : pick(start, end);
     Optional<String> moved = Optional.empty();
     if (known != null && known.hasWindow() && !sameWindow) {
+      boolean emergency = start.isBefore(known.windowStart()) && end.isBefore(now.plus(EMERGENCY));
+      if (emergency) {
+        renewAt = renewAt.isAfter(now) ? now : renewAt; // at once, not at a random instant of a window soon closing
+      }
       moved = Optional.of("ARI window moved by the CA from " + window(known.windowStart(), known.windowEnd())
-          + " to " + window(start, end) + info.explanationUrl().map(u -> "; explanation: " + u).orElse(""));
+          + " to " + window(start, end) + (emergency ? "; renewing at once (the CA is likely to revoke)" : "")
+          + info.explanationUrl().map(u -> "; explanation: " + u).orElse(""));
     } else if (info.explanationUrl().isPresent()
         && (known == null || !info.explanationUrl().get().toString().equals(known.explanationUrl()))) {
       // An explanation is news for the operator even when the window did not move (or is the first one heard).
@@ -179,10 +190,6 @@ public final class RenewalPlanner {
   private Instant pick(Instant start, Instant end) {
     long span = Duration.between(start, end).toMillis();
     return span <= 0 ? start : start.plusMillis(random.nextLong(span));
-  }
-
-  private static boolean inWindow(Instant t, Instant start, Instant end) {
-    return t != null && !t.isBefore(start) && t.isBefore(end);
   }
 
   private static String window(Instant start, Instant end) { return Times.minute(start) + ".." + Times.minute(end); }

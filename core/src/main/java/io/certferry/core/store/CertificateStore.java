@@ -69,7 +69,9 @@ public interface CertificateStore {
 
   /**
    * Takes the lineage's lock, held across processes until closed; blocks up to the store's lock
-   * timeout, then throws {@link StoreException} naming the lineage.
+   * timeout, then throws {@link StoreException} naming the lineage. A store shared across machines
+   * holds it as a lease that lapses when its holder stops renewing it (paused, cut off); from then on
+   * the holder's writes to the lineage fail with a {@link StoreException} and are not applied.
    */
   Lock lock(String name);
 
@@ -82,6 +84,15 @@ public interface CertificateStore {
       java.time.Instant next = state(n).nextDue();
       return next == null || !next.isAfter(now);
     }).toList();
+  }
+
+  /**
+   * The summary of every lineage of {@link #names()}, in the same order. The default reads lineage by
+   * lineage; a store over a database answers with one query, which is what makes {@code list} cheap
+   * over 100,000 lineages.
+   */
+  default List<LineageSummary> summaries() {
+    return names().stream().map(n -> new LineageSummary(n, spec(n), current(n), deployments(n))).toList();
   }
 
   /**

@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,12 +54,14 @@ public final class FileStore implements CertificateStore {
   private final Clock clock;
   private final Duration lockTimeout;
   private final AtomicFiles files;
+  private final AccountFiles accounts;
 
   private FileStore(Builder b) {
     this.root = b.root.toAbsolutePath().normalize();
     this.clock = b.clock;
     this.lockTimeout = b.lockTimeout;
     this.files = new AtomicFiles(b.steps);
+    this.accounts = new AccountFiles(root, files, lockTimeout);
   }
 
   /** A store in {@code root} with the system clock and a 30-second lock timeout. */
@@ -204,8 +205,7 @@ public final class FileStore implements CertificateStore {
       removeTemporaries(versions);
       int n = currentNumber(name).orElse(0) + 1;
       removeAbandonedVersions(name, n);
-      StoredVersion meta = new StoredVersion(n, source, bundle.names(), bundle.notBefore(), bundle.notAfter(),
-          bundle.serial(), bundle.sha256(), bundle.issuer(), keyTypeId(bundle), clock.instant(), details);
+      StoredVersion meta = StoredVersion.of(n, bundle, source, clock.instant(), details);
       Path temp = AtomicFiles.tempName(versions, Integer.toString(n));
       writeVersionFolder(temp, bundle, meta);
       files.publish(temp, versions.resolve(Integer.toString(n)));
@@ -226,14 +226,6 @@ public final class FileStore implements CertificateStore {
       if (n >= from) {
         deleteTree(versionDir(name, n));
       }
-    }
-  }
-
-  private static String keyTypeId(CertificateBundle bundle) {
-    try {
-      return bundle.keyType().id();
-    } catch (IllegalArgumentException unusual) {
-      return bundle.leaf().getPublicKey().getAlgorithm(); // the store keeps what it is given
     }
   }
 
@@ -361,81 +353,21 @@ public final class FileStore implements CertificateStore {
   // ---- accounts and local CA --------------------------------------------------------------------
 
   @Override
-  public Lock lockAccount(URI directory, String accountName) {
-    Path dir = accountDir(directory, accountName);
-    try {
-      files.createDirectories(root, dir);
-    } catch (IOException e) {
-      throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
-    return LineageLocks.acquire("ACME account '" + accountName + "'", dir.resolve(".lock"), lockTimeout);
-  }
+  public Lock lockAccount(URI directory, String accountName) { return accounts.lock(directory, accountName); }
 
   @Override
   public Optional<StoredAccount> account(URI directory, String accountName) {
-    Path dir = accountDir(directory, accountName);
-    Path keyFile = dir.resolve("account-key.pem");
-    if (!Files.exists(keyFile)) {
-      return Optional.empty();
-    }
-    byte[] pem = readBytes(keyFile);
-    KeyPair kp = new KeyPair(StorePem.readPublicKey(pem, keyFile.toString()),
-        StorePem.readPrivateKey(pem, keyFile.toString()));
-    Path urlFile = dir.resolve("account-url");
-    URI url = Files.exists(urlFile) ? URI.create(new String(readBytes(urlFile), StandardCharsets.UTF_8).strip()) : null;
-    return Optional.of(new StoredAccount(directory, accountName, kp, url));
+    return accounts.account(directory, accountName);
   }
 
   @Override
-  public void saveAccount(StoredAccount account) {
-    Path dir = accountDir(account.directory(), account.name());
-    try {
-      files.createDirectories(root, dir);
-      PublicKey pub = account.keyPair().getPublic();
-      String pem = StorePem.privateKey(account.keyPair().getPrivate()) + PemWriter.publicKey(pub);
-      files.write(dir.resolve("account-key.pem"), ascii(pem), AtomicFiles.SECRET);
-      if (account.accountUrl() != null) {
-        files.write(dir.resolve("account-url"), (account.accountUrl() + "\n").getBytes(StandardCharsets.UTF_8),
-            AtomicFiles.PUBLIC);
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot save ACME account '" + account.name() + "' in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private Path accountDir(URI directory, String accountName) {
-    checkName(accountName);
-    String host = directory.getHost();
-    if (host == null) {
-      throw new IllegalArgumentException("ACME directory " + directory + " has no host name");
-    }
-    String folder = host.toLowerCase(java.util.Locale.ROOT) + (directory.getPort() > 0 ? "_" + directory.getPort() : "");
-    return root.resolve("accounts").resolve(checkName(folder)).resolve(accountName);
-  }
+  public void saveAccount(StoredAccount account) { accounts.save(account); }
 
   @Override
-  public Optional<LocalCaMaterial> localCa() {
-    Path dir = root.resolve("local-ca");
-    if (!Files.exists(dir.resolve("ca.pem"))) {
-      return Optional.empty();
-    }
-    List<X509Certificate> cert = StorePem.readCertificates(readBytes(dir.resolve("ca.pem")), dir + "/ca.pem");
-    PrivateKey key = StorePem.readPrivateKey(readBytes(dir.resolve("ca-key.pem")), dir + "/ca-key.pem");
-    return Optional.of(new LocalCaMaterial(cert.get(0), key));
-  }
+  public Optional<LocalCaMaterial> localCa() { return accounts.localCa(); }
 
   @Override
-  public void saveLocalCa(LocalCaMaterial ca) {
-    Path dir = root.resolve("local-ca");
-    try {
-      files.createDirectories(root, dir);
-      // Key first: a certificate without its key would be useless, a key without a certificate is redone.
-      files.write(dir.resolve("ca-key.pem"), ascii(StorePem.privateKey(ca.privateKey())), AtomicFiles.SECRET);
-      files.write(dir.resolve("ca.pem"), ascii(StorePem.certificates(List.of(ca.certificate()))), AtomicFiles.PUBLIC);
-    } catch (IOException e) {
-      throw new StoreException("cannot save the local CA in " + dir + ": " + e.getMessage(), e);
-    }
-  }
+  public void saveLocalCa(LocalCaMaterial ca) { accounts.saveLocalCa(ca); }
 
   // ---- helpers -------------------------------------------------------------------------------
 
@@ -466,7 +398,7 @@ public final class FileStore implements CertificateStore {
     Files.deleteIfExists(p);
   }
 
-  private static byte[] readBytes(Path f) {
+  static byte[] readBytes(Path f) {
     try {
       return Files.readAllBytes(f);
     } catch (IOException e) {
@@ -474,7 +406,7 @@ public final class FileStore implements CertificateStore {
     }
   }
 
-  private static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+  static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
   /** Builds a {@link FileStore}. */
   public static final class Builder {

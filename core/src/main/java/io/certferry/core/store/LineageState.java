@@ -16,11 +16,13 @@ import java.util.Objects;
  * @param noOrderBefore no new order before this instant: the CA's rate limit (null when none)
  * @param ari the CA's suggested renewal window for the current version (null without ARI)
  * @param alerts what {@code AlertPolicy} has sent, so a restart does not repeat an alert
+ * @param issuerIndex which of the certificate's issuers the current renewal asks: 0 the first, higher after a
+ *     fallback; back to 0 once a version is stored
  * @since 0.1
  */
 public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant noOrderBefore, Ari ari,
-                           Map<String, String> alerts) {
-  private static final LineageState EMPTY = new LineageState(null, null, null, null, null, Map.of());
+                           Map<String, String> alerts, int issuerIndex) {
+  private static final LineageState EMPTY = new LineageState(null, null, null, null, null, Map.of(), 0);
 
   public LineageState {
     alerts = alerts == null ? Map.of() : Map.copyOf(alerts);
@@ -70,28 +72,36 @@ public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant 
     public boolean hasWindow() { return windowStart != null && windowEnd != null && renewAt != null; }
   }
 
-  public LineageState withPlan(Plan plan) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts); }
+  public LineageState withPlan(Plan plan) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex); }
 
   public LineageState withNextDue(Instant nextDue) {
-    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
   public LineageState withFailure(Failure failure) {
-    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
   public LineageState withNoOrderBefore(Instant noOrderBefore) {
-    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
-  public LineageState withAri(Ari ari) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts); }
+  public LineageState withAri(Ari ari) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex); }
 
   public LineageState withAlerts(Map<String, String> alerts) {
-    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts);
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
-  /** After a successful issuance: failures and the rate-limit hold cleared, the old version's plan and window dropped. */
-  public LineageState afterIssuance() { return new LineageState(null, null, null, null, null, alerts); }
+  /** Asking the issuer at {@code index} from now on (a fallback), its holds not yet known. */
+  public LineageState withIssuerIndex(int index) {
+    return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, index);
+  }
+
+  /**
+   * After a successful issuance: failures and the rate-limit hold cleared, the old version's plan and window
+   * dropped, the first issuer asked again next time.
+   */
+  public LineageState afterIssuance() { return new LineageState(null, null, null, null, null, alerts, 0); }
 
   /** The instant before which no issuance may be attempted: the later of the backoff and the rate limit, or null. */
   public Instant heldUntil() {

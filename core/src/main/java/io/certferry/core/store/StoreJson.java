@@ -40,7 +40,16 @@ final class StoreJson {
    */
   static StoredVersion readVersion(Path file) {
     try {
-      JsonNode n = MAPPER.readTree(Files.readAllBytes(file));
+      return readVersion(Files.readAllBytes(file), file.toString());
+    } catch (IOException e) {
+      throw new StoreException(file + ": unreadable StoredVersion (" + e.getMessage()
+          + "); restore it from a backup or remove the version folder", e);
+    }
+  }
+
+  static StoredVersion readVersion(byte[] json, String where) {
+    try {
+      JsonNode n = MAPPER.readTree(json);
       List<String> domains = new ArrayList<>();
       n.path("domains").forEach(d -> domains.add(d.asText()));
       Map<String, String> details = new LinkedHashMap<>();
@@ -49,8 +58,8 @@ final class StoreJson {
           instant(n, "notAfter"), text(n, "serial"), text(n, "sha256"), text(n, "issuer"), text(n, "keyType"),
           instant(n, "storedAt"), details);
     } catch (IOException | RuntimeException e) {
-      throw new StoreException(file + ": unreadable StoredVersion (" + e.getMessage()
-          + "); restore it from a backup or remove the version folder", e);
+      throw new StoreException(where + ": unreadable StoredVersion (" + e.getMessage()
+          + "); restore it from a backup or remove the version", e);
     }
   }
 
@@ -76,8 +85,20 @@ final class StoreJson {
     try {
       return MAPPER.readValue(file.toFile(), type);
     } catch (IOException e) {
-      throw new StoreException(file + ": unreadable " + type.getSimpleName() + " (" + e.getMessage()
-          + "); restore it from a backup or remove the lineage", e);
+      throw unreadable(file.toString(), type, e);
     }
+  }
+
+  static <T> T read(byte[] json, Class<T> type, String where) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw unreadable(where, type, e);
+    }
+  }
+
+  private static StoreException unreadable(String where, Class<?> type, IOException e) {
+    return new StoreException(where + ": unreadable " + type.getSimpleName() + " (" + e.getMessage()
+        + "); restore it from a backup or remove the lineage", e);
   }
 }

@@ -13,5 +13,10 @@ public record TargetDeployment(String targetId, String sha256, Instant at, Resul
     details = details == null ? Map.of() : Map.copyOf(details);
   }
 
-  public enum Result { IN_SYNC, FAILED, STALE }
+  /**
+   * {@code DEPLOYING}: a deploy began and has not been recorded as finished (an intent). Found on the next pass,
+   * it means the process died inside the deploy: the whole deploy is done again, hook included, even when the
+   * target already looks right (files written, reload never ran).
+   */
+  public enum Result { IN_SYNC, FAILED, STALE, DEPLOYING }
 }

@@ -1,6 +1,7 @@
 package io.certferry.core.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.certferry.core.Sleeper;
 import java.io.FileInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,8 +13,14 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.shredzone.acme4j.AccountBuilder;
@@ -28,7 +35,10 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
  * The floor: the least code that issues N certificates with acme4j (no store, no backoff, polls
- * every 10 ms). Usage: {@code BareAcme4jLoop DIRECTORY_URL SERVER_CA_PEM HTTP_PORT COUNT}.
+ * every 10 ms), on THREADS threads (default 1) sharing one account, as the library driver and
+ * {@code run --once} do at the same parallelism.
+ *
+ * <p>Usage: {@code BareAcme4jLoop DIRECTORY_URL SERVER_CA_PEM HTTP_PORT COUNT [THREADS] [PREFIX]}.
  */
 public final class BareAcme4jLoop {
   private BareAcme4jLoop() {}
@@ -53,6 +63,8 @@ public final class BareAcme4jLoop {
       }
     });
     int count = Integer.parseInt(args[3]);
+    int threads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    String prefix = args.length > 5 ? args[5] : "bare";
     Map<String, String> tokens = new ConcurrentHashMap<>();
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[2])), 64);
     http.createContext("/.well-known/acme-challenge/", ex -> {
@@ -64,29 +76,49 @@ public final class BareAcme4jLoop {
       }
       ex.close();
     });
+    // The JDK server's default executor is one thread: with several issuing threads Pebble's
+    // validations would queue behind each other.
+    http.setExecutor(Executors.newFixedThreadPool(threads));
     http.start();
     KeyPair accountKey = ec();
     Login login = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey).createLogin(session);
     long t0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> results = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Order order = login.newOrder().domain("bare-" + i + ".bench.example.com").create();
-      for (Authorization auth : order.getAuthorizations()) {
-        Http01Challenge c = auth.findChallenge(Http01Challenge.class).orElseThrow();
-        tokens.put(c.getToken(), c.getAuthorization());
-        c.trigger();
-        await(auth::fetch, auth::getStatus, Status.VALID);
-      }
-      await(order::fetch, order::getStatus, Status.READY);
-      order.execute(ec());
-      await(order::fetch, order::getStatus, Status.VALID);
-      order.getCertificate().getCertificate();
+      String domain = prefix + "-" + i + ".bench.example.com";
+      results.add(pool.submit(() -> {
+        issue(login, domain, tokens);
+        return null;
+      }));
     }
+    for (Future<?> f : results) {
+      f.get();
+    }
+    pool.shutdown();
     http.stop(0);
     double batch = (System.nanoTime() - t0) / 1e9;
     double sinceJvm = (System.currentTimeMillis() - jvmStart) / 1000.0;
-    System.out.printf("bare-acme4j: %d certs, in-batch %.2f s (%.2f certs/s), since JVM start %.2f s (%.2f certs/s)%n",
-        count, batch, count / batch, sinceJvm, count / sinceJvm);
+    System.out.printf("bare-acme4j: %d certs, %d thread(s), in-batch %.2f s (%.2f certs/s), since JVM start %.2f s (%.2f certs/s)%n",
+        count, threads, batch, count / batch, sinceJvm, count / sinceJvm);
+    System.exit(0); // the challenge server's worker threads are not daemons
   }
+
+  private static void issue(Login login, String domain, Map<String, String> tokens) throws Exception {
+    Order order = login.newOrder().domain(domain).create();
+    for (Authorization auth : order.getAuthorizations()) {
+      Http01Challenge c = auth.findChallenge(Http01Challenge.class).orElseThrow();
+      tokens.put(c.getToken(), c.getAuthorization());
+      c.trigger();
+      await(auth::fetch, auth::getStatus, Status.VALID);
+    }
+    await(order::fetch, order::getStatus, Status.READY);
+    order.execute(ec());
+    await(order::fetch, order::getStatus, Status.VALID);
+    order.getCertificate().getCertificate();
+  }
+
+  private static final Duration POLL = Duration.ofMillis(10);
 
   interface Fetch { Object run() throws Exception; }
 
@@ -100,7 +132,7 @@ public final class BareAcme4jLoop {
       if (s == Status.INVALID) {
         throw new IllegalStateException("invalid");
       }
-      Thread.sleep(10);
+      Sleeper.SYSTEM.sleep(POLL);
     }
   }
 

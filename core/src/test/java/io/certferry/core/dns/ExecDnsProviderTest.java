@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import java.nio.file.Files;
@@ -66,12 +67,12 @@ class ExecDnsProviderTest {
     assertThat(exec.validate(json.readTree("{}"))).singleElement().asString().contains("command is missing");
     assertThat(exec.validate(json.readTree("{\"command\":\"/bin/true\",\"timeoutSeconds\":-1}")))
         .singleElement().asString().contains("timeoutSeconds");
-    assertThat(exec.create(json.readTree("{\"command\":[\"/bin/true\",\"x\"]}"), ReferenceSecrets.system()))
+    assertThat(exec.create(json.readTree("{\"command\":[\"/bin/true\",\"x\"]}"), ProviderContext.defaults(ReferenceSecrets.system())))
         .isInstanceOf(ExecDnsProvider.class);
     assertThat(chall.validate(json.readTree("{\"url\":\"ftp://x\"}"))).singleElement().asString().contains("not an http");
-    assertThat(chall.create(json.readTree("{\"url\":\"http://127.0.0.1:8055\"}"), ReferenceSecrets.system()))
+    assertThat(chall.create(json.readTree("{\"url\":\"http://127.0.0.1:8055\"}"), ProviderContext.defaults(ReferenceSecrets.system())))
         .isInstanceOf(ChallTestSrvDnsProvider.class);
-    assertThatThrownBy(() -> chall.create(json.readTree("{}"), ReferenceSecrets.system()))
+    assertThatThrownBy(() -> chall.create(json.readTree("{}"), ProviderContext.defaults(ReferenceSecrets.system())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("url is missing");
   }
 

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertManager;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ReferenceSecrets;
+import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.MemoryStore;
 import io.certferry.core.testing.MutableClock;
 import io.certferry.core.testing.TestPki;
@@ -16,7 +18,6 @@ import io.certferry.core.x509.KeyType;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,7 @@ import org.junit.jupiter.api.Test;
 class NotifiersTest {
   static final ObjectMapper JSON = new ObjectMapper();
   final MockWebServer server = new MockWebServer();
-  final List<Duration> slept = new ArrayList<>();
-  final io.certferry.core.Sleeper sleeper = slept::add;
+  final FakeTime time = FakeTime.create();
   final Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
 
   @BeforeEach
@@ -42,7 +42,11 @@ class NotifiersTest {
 
   WebhookNotifier webhook() {
     return new WebhookNotifier(server.url("/hooks/T000/B000/secretpart"), 3, Duration.ofSeconds(2), Duration.ofSeconds(5),
-        sleeper);
+        context(Map.of()));
+  }
+
+  ProviderContext context(Map<String, String> env) {
+    return ProviderContext.builder(ReferenceSecrets.withEnvironment(env)).clock(time).sleeper(time).build();
   }
 
   RecordedRequest take() throws InterruptedException {
@@ -64,6 +68,7 @@ class NotifiersTest {
     webhook().notify(expiring());
     assertThat(server.getRequestCount()).isEqualTo(3);
     // A 5xx backs off (jittered, within the first delay), a 429 waits its Retry-After.
+    List<Duration> slept = time.sleeps();
     assertThat(slept).hasSize(2);
     assertThat(slept.get(0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertThat(slept.get(1)).isEqualTo(Duration.ofSeconds(7));
@@ -99,7 +104,7 @@ class NotifiersTest {
     s.putArray("to").add("ops@example.org").add("oncall@example.org");
     NotifierFactories.SendGrid f = new NotifierFactories.SendGrid();
     assertThat(f.validate(s)).isEmpty();
-    Notifier n = (Notifier) f.create(s, ReferenceSecrets.withEnvironment(Map.of("SG_KEY", "SG.test-key")));
+    Notifier n = (Notifier) f.create(s, context(Map.of("SG_KEY", "SG.test-key")));
     assertThat(n.toString()).doesNotContain("SG.test-key");
     n.notify(expiring());
     RecordedRequest r = take();
@@ -125,7 +130,7 @@ class NotifiersTest {
         .anySatisfy(e -> assertThat(e).startsWith("to:"))
         .anySatisfy(e -> assertThat(e).contains("unknown setting 'colour'"));
     ObjectNode bad = JSON.createObjectNode().put("type", "webhook").put("url", "${env:NOPE}");
-    assertThatThrownBy(() -> new NotifierFactories.Webhook().create(bad, ReferenceSecrets.withEnvironment(Map.of())))
+    assertThatThrownBy(() -> new NotifierFactories.Webhook().create(bad, context(Map.of())))
         .hasMessageContaining("NOPE");
   }
 

@@ -3,6 +3,7 @@ package io.certferry.core.renew;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.MutableClock;
 
 import java.net.InetAddress;
@@ -75,6 +76,32 @@ class AriClientTest {
     client.fetch(URI.create(server.url("/ari/").toString()), CERT_ID);
 
     assertThat(server.takeRequest().getTarget()).isEqualTo("/ari/" + CERT_ID);
+  }
+
+  @Test
+  void goesThroughTheSharedHttpLayerAndWaitsOutAShort429() throws Exception {
+    FakeTime time = new FakeTime(Instant.parse("2026-11-25T10:00:00Z"));
+    AriClient onVirtualTime = AriClient.builder().clock(time).sleeper(time).build();
+    server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "2").build());
+    server.enqueue(window("2025-01-02T04:00:00Z", "2025-01-03T04:00:00Z"));
+
+    RenewalInfo info = onVirtualTime.fetch(URI.create(server.url("/ari").toString()), CERT_ID);
+
+    assertThat(info.retryAfter()).isEqualTo(Duration.ofHours(6));
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(2));
+    server.takeRequest();
+    assertThat(server.takeRequest().getHeaders().get("User-Agent")).startsWith("certferry");
+  }
+
+  @Test
+  void aServerErrorIsOneAttemptAndSaysWhatTheCaAnswered() {
+    server.enqueue(new MockResponse.Builder().code(503).setHeader("Content-Type", "application/problem+json")
+        .body("{\"type\": \"urn:ietf:params:acme:error:serverInternal\", \"detail\": \"ARI is resting\"}").build());
+
+    assertThatThrownBy(() -> client.fetch(URI.create(server.url("/ari").toString()), CERT_ID))
+        .isInstanceOf(AriException.class)
+        .hasMessageContaining("answered HTTP 503 urn:ietf:params:acme:error:serverInternal: ARI is resting");
+    assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
   @Test

@@ -267,6 +267,25 @@ class RenewalPlannerTest {
     assertThat(forced.due()).isTrue();
   }
 
+  @Test
+  void aWindowTheCaMovesSoonIsAnEmergencyRenewedAtOnce() throws Exception {
+    server.enqueue(window("2026-12-10T00:00:00Z", "2026-12-12T00:00:00Z", "21600", null));
+    // A mass revocation: the new window starts tomorrow and closes in three days.
+    server.enqueue(window("2026-11-26T10:00:00Z", "2026-11-28T10:00:00Z", "3600", "https://ca.example/incident"));
+    RenewalDecision first = decide(LineageState.empty());
+    clock.advance(Duration.ofHours(7));
+
+    RenewalDecision moved = decide(first.state());
+
+    assertThat(moved.due()).isTrue();
+    assertThat(moved.renewAt()).isEqualTo(clock.instant());
+    assertThat(moved.windowMoved().orElseThrow()).contains("renewing at once").contains("https://ca.example/incident");
+    // Kept on the next poll of the same window: the emergency is not forgotten if the renewal failed.
+    server.enqueue(window("2026-11-26T10:00:00Z", "2026-11-28T10:00:00Z", "3600", "https://ca.example/incident"));
+    clock.advance(Duration.ofHours(2));
+    assertThat(decide(moved.state()).due()).isTrue();
+  }
+
   /** Returns a fixed fraction of the bound: the chosen instant is known in advance. */
   static final class FractionRandom implements RandomGenerator {
     double fraction;

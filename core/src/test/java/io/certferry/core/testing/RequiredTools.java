@@ -85,6 +85,7 @@ public final class RequiredTools {
     return switch (base) {
       case "pebble-challtestsrv" -> "pebble";
       case "sshd" -> "openssh-server";
+      case "promtool" -> "prometheus";
       default -> base;
     };
   }

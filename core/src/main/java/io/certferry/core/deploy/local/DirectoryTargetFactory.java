@@ -2,12 +2,11 @@ package io.certferry.core.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.Durations;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,7 @@ public final class DirectoryTargetFactory implements ProviderFactory {
   }
 
   @Override
-  public Object create(JsonNode s, Secrets secrets) {
+  public Object create(JsonNode s, ProviderContext context) {
     List<String> errors = validate(s);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("directory target " + s.path("id").asText("?") + ": " + String.join("; ", errors));
@@ -64,6 +63,6 @@ public final class DirectoryTargetFactory implements ProviderFactory {
     return new DirectoryTarget(s.path("id").asText("directory"), s.path("certificate").asText(""),
         Path.of(s.get("path").asText()).toAbsolutePath().normalize(),
         s.path("certMode").asText("644"), s.path("keyMode").asText("600"), s.path("dirMode").asText("700"),
-        HookCommand.from(s, "command", timeout), Clock.systemUTC());
+        HookCommand.from(s, "command", timeout), context.clock());
   }
 }

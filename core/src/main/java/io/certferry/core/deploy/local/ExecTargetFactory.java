@@ -2,12 +2,11 @@ package io.certferry.core.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.Durations;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class ExecTargetFactory implements ProviderFactory {
   }
 
   @Override
-  public Object create(JsonNode s, Secrets secrets) {
+  public Object create(JsonNode s, ProviderContext context) {
     List<String> errors = validate(s);
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("exec target " + s.path("id").asText("?") + ": " + String.join("; ", errors));
@@ -64,6 +63,6 @@ public final class ExecTargetFactory implements ProviderFactory {
     Duration timeout = s.hasNonNull("timeout") ? Durations.parse(s.get("timeout").asText()) : Duration.ofMinutes(5);
     Path work = s.hasNonNull("workDir") ? Path.of(s.get("workDir").asText()).toAbsolutePath() : null;
     return new ExecTarget(s.path("id").asText("exec"), s.path("certificate").asText(""),
-        HookCommand.from(s, "command", timeout), work, Clock.systemUTC());
+        HookCommand.from(s, "command", timeout), work, context.clock());
   }
 }

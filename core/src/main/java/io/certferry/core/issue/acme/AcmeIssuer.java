@@ -64,11 +64,8 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   public static final String REPLACES = IssuedCertificate.REPLACES;
   /** {@code true} when the certificate is the CA's earlier replacement, adopted instead of ordered. */
   public static final String ADOPTED = "adopted";
-  /**
-   * Prefix of the keys that say, per name, which challenge validated it and why
-   * ({@code challenge:www.example.org} = {@code dns-01 (choice 2 of 2: dns-persist-01 is not offered ...)}).
-   */
-  public static final String CHALLENGE_PREFIX = "challenge:";
+  /** Prefix of the keys that say, per name, which challenge validated it and why: {@link IssuedCertificate#CHALLENGE_PREFIX}. */
+  public static final String CHALLENGE_PREFIX = IssuedCertificate.CHALLENGE_PREFIX;
 
   private final AcmeAccounts accounts;
   private final URI directory;

@@ -235,7 +235,7 @@ public record ChallengeSettings(List<String> types, Http http, TlsAlpn tlsAlpn, 
     ProviderFactory f = ctx.providers().factory(DnsProvider.class, type).orElseThrow(() ->
         new InputRejectedException("dnsProvider: no installed provider registers DNS provider type '" + type + "'"));
     try {
-      return (DnsProvider) f.create(settings, ctx.secrets());
+      return (DnsProvider) f.create(settings, ctx.providerContext());
     } catch (IllegalArgumentException e) {
       throw new InputRejectedException("dnsProvider " + type + ": " + e.getMessage());
     }

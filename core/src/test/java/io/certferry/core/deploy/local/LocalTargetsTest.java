@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;
@@ -37,6 +38,8 @@ class LocalTargetsTest {
     return n;
   }
 
+  static final ProviderContext CONTEXT = ProviderContext.defaults(ReferenceSecrets.withEnvironment(Map.of()));
+
   static ProviderFactory factory(String type) {
     Map<String, ProviderFactory> all = ServiceLoader.load(ProviderFactory.class).stream()
         .map(ServiceLoader.Provider::get).filter(f -> f.kind() == DeployTarget.class).collect(Collectors.toMap(ProviderFactory::type, f -> f, (a, b) -> a));
@@ -49,7 +52,7 @@ class LocalTargetsTest {
     Path out = tmp.resolve("certs/www");
     ObjectNode s = settings("directory").put("path", out.toString()).put("certMode", "0640");
     s.put("command", "env | grep ^CERTFERRY_ | sort > " + tmp.resolve("env.txt"));
-    DeployTarget t = (DeployTarget) factory("directory").create(s, ReferenceSecrets.withEnvironment(Map.of()));
+    DeployTarget t = (DeployTarget) factory("directory").create(s, ProviderContext.defaults(ReferenceSecrets.withEnvironment(Map.of())));
 
     assertThat(t.deployedFingerprint()).isEmpty();
     t.deploy(bundle);
@@ -73,7 +76,7 @@ class LocalTargetsTest {
   @Test
   void directoryVerifyNoticesAReplacedKey() throws Exception {
     Path out = tmp.resolve("w");
-    DeployTarget t = (DeployTarget) factory("directory").create(settings("directory").put("path", out.toString()), null);
+    DeployTarget t = (DeployTarget) factory("directory").create(settings("directory").put("path", out.toString()), CONTEXT);
     t.deploy(bundle);
     CertificateBundle other = CA.leaf(List.of("www.example.test"));
     Files.write(out.resolve("key.pem"), BundleFiles.pemKey(other));
@@ -84,7 +87,7 @@ class LocalTargetsTest {
   @Test
   void directoryCommandFailureIsADeployFailureWithItsOutput() {
     ObjectNode s = settings("directory").put("path", tmp.resolve("x").toString()).put("command", "echo reload failed >&2; exit 3");
-    DeployTarget t = (DeployTarget) factory("directory").create(s, null);
+    DeployTarget t = (DeployTarget) factory("directory").create(s, CONTEXT);
     assertThatThrownBy(() -> t.deploy(bundle)).isInstanceOf(DeployException.class)
         .hasMessageContaining("exited with 3").hasMessageContaining("reload failed");
   }
@@ -106,7 +109,7 @@ class LocalTargetsTest {
     s.putArray("command").add("/bin/sh").add("-c")
         .add("openssl x509 -in \"$CERTFERRY_CERT\" -noout -fingerprint -sha256 > " + seen
             + " && test -s \"$CERTFERRY_KEY\" && test -s \"$CERTFERRY_CHAIN\" && echo \"$CERTFERRY_FULLCHAIN $CERTFERRY_NAME $CERTFERRY_SHA256\" >> " + seen);
-    DeployTarget t = (DeployTarget) factory("exec").create(s, null);
+    DeployTarget t = (DeployTarget) factory("exec").create(s, CONTEXT);
     assertThat(t.deployedFingerprint()).isEmpty();
     t.deploy(bundle);
     String text = Files.readString(seen);
@@ -120,7 +123,7 @@ class LocalTargetsTest {
   @Test
   void execHookFailureAndMissingCommand() {
     ObjectNode s = settings("exec").put("command", "exit 9");
-    DeployTarget t = (DeployTarget) factory("exec").create(s, null);
+    DeployTarget t = (DeployTarget) factory("exec").create(s, CONTEXT);
     assertThatThrownBy(() -> t.deploy(bundle)).isInstanceOf(DeployException.class).hasMessageContaining("exited with 9");
     assertThat(factory("exec").validate(settings("exec"))).anySatisfy(e -> assertThat(e).startsWith("command:"));
     assertThat(factory("exec").validate(settings("exec").put("command", "x").put("timeout", "soon")))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderRegistry;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.SettingProblem;
@@ -42,7 +43,7 @@ class ChallengeSettingsTest {
     assertThat(s.challenges().types()).containsExactly("dns-persist-01", "tls-alpn-01", "dns-account-01", "dns-01", "http-01");
     assertThat(s.challenges().persistUntil()).contains(Instant.parse("2027-06-30T00:00:00Z"));
     IssuerContext ctx = new IssuerContext(new MemoryStore(), ReferenceSecrets.system(), Clock.systemUTC(),
-        Sleeper.SYSTEM, null, PROVIDERS);
+        Sleeper.SYSTEM, null, PROVIDERS, ProviderContext.defaults(ReferenceSecrets.system()));
     List<ChallengeSolver> solvers = s.challenges().solvers(ctx);
     assertThat(solvers).extracting(ChallengeSolver::type)
         .containsExactly("dns-persist-01", "tls-alpn-01", "dns-account-01", "dns-01", "http-01");
@@ -90,7 +91,7 @@ class ChallengeSettingsTest {
         "example.org").settings().orElseThrow().challenges().persistUntil()).contains(Instant.parse("2027-06-30T10:00:00Z"));
     assertThat(problems("\"challenges\": [\"dns-persist-01\"], \"dnsPersist\": {\"persistUntil\": \"next year\", \"ttl\": 60}",
         "example.org")).containsExactlyInAnyOrder(
-        "dnsPersist.ttl: unknown key 'ttl' for dnsPersist; known: persistUntil",
+        "dnsPersist.ttl: unknown key 'ttl'; known here: persistUntil",
         "dnsPersist.persistUntil: 'next year' is not a date (2027-06-30) or an RFC 3339 timestamp (2027-06-30T00:00:00Z)");
   }
 

@@ -51,7 +51,8 @@ final class DigitalOceanApi {
       body.put("certificate_chain", PemWriter.certificates(bundle.chain()));
     }
     try {
-      return http.send(ApiRequest.post("/v2/certificates").body(body).build()).json().get("certificate");
+      return http.send(ApiRequest.post("/v2/certificates").body(body).secretFields("private_key").build())
+          .json().get("certificate");
     } catch (HttpApiException e) {
       throw map(e, "upload certificate " + name);
     }
@@ -151,10 +152,12 @@ final class DigitalOceanApi {
 
   DeployException map(HttpApiException e, String what) { return map(e, what, null); }
 
-  /** Turns an API failure into a message that says what to fix; never contains the token. */
+  /**
+   * Turns an API failure into a message that says what to fix and quotes what DigitalOcean said,
+   * request id included (its support asks for it); never contains the token.
+   */
   DeployException map(HttpApiException e, String what, String notFoundHint) {
-    String api = e.apiMessage().map(m -> ": " + m).orElse("");
-    String prefix = "DigitalOcean: cannot " + what + " (HTTP " + e.status() + api + ")";
+    String prefix = "DigitalOcean: cannot " + what + " (" + e.answer() + ")";
     return switch (e.status()) {
       case 401 -> new DeployException(prefix + "; the token in " + tokenReference
           + " is invalid, expired or revoked: create a new one at https://cloud.digitalocean.com/account/api/tokens",
@@ -164,8 +167,8 @@ final class DigitalOceanApi {
           false, null, null);
       case 404 -> new DeployException(prefix + (notFoundHint == null ? "" : "; " + notFoundHint), false, null, null);
       case 422, 400 -> new DeployException(prefix, false, null, null);
-      case 429 -> new DeployException(prefix + "; the account's API rate limit is used up, retry later",
-          true, e.retryAfter().orElse(null), null);
+      case 429 -> new DeployException(prefix + (e.resumeAt().isPresent() ? ""
+          : "; the account's API rate limit is used up, retry later"), true, e.retryAfter().orElse(null), null);
       case 0 -> new DeployException("DigitalOcean: cannot " + what + ": " + e.getMessage(), true, null, null);
       default -> new DeployException(prefix, e.isTransient(), e.retryAfter().orElse(null), null);
     };

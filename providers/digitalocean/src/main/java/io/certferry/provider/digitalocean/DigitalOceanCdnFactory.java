@@ -1,13 +1,10 @@
 package io.certferry.provider.digitalocean;
 
-import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
-import io.certferry.core.deploy.TlsProbe;
 
-import java.time.Clock;
 import java.util.List;
 
 /** Creates {@code digitalocean-cdn} targets: see {@link DigitalOceanSettings} for the settings. */
@@ -24,8 +21,8 @@ public final class DigitalOceanCdnFactory implements ProviderFactory {
   }
 
   @Override
-  public DeployTarget create(JsonNode settings, Secrets secrets) {
+  public DeployTarget create(JsonNode settings, ProviderContext context) {
     return DigitalOceanTargets.create(DigitalOceanSettings.parse(settings, DigitalOceanSettings.Kind.CDN),
-        DigitalOceanSettings.Kind.CDN, secrets, Clock.systemUTC(), Sleeper.SYSTEM, TlsProbe.withDefaults());
+        DigitalOceanSettings.Kind.CDN, context);
   }
 }

@@ -5,6 +5,7 @@ import io.certferry.core.Secrets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -91,7 +92,7 @@ record DigitalOceanSettings(String id, String tokenReference, String apiUrl, Str
     return new DigitalOceanSettings(text(s, "id").orElseThrow(), text(s, "token").orElseThrow(),
         text(s, "apiUrl").orElse(DEFAULT_API), text(s, "lineage").orElse(null),
         text(s, "loadBalancerId").orElse(null), List.copyOf(ports), text(s, "endpointId").orElse(null),
-        text(s, "customDomain").map(d -> d.toLowerCase(java.util.Locale.ROOT)).orElse(null),
+        text(s, "customDomain").map(d -> d.toLowerCase(Locale.ROOT)).orElse(null),
         !s.has("verify") || s.get("verify").asBoolean(), text(s, "verifyHost").orElse(null),
         s.has("verifyPort") ? s.get("verifyPort").asInt() : 443, text(s, "serverName").orElse(null),
         s.has("activeTimeoutSeconds") ? s.get("activeTimeoutSeconds").asInt() : 300);

@@ -1,41 +1,37 @@
 package io.certferry.provider.digitalocean;
 
-import io.certferry.core.Sleeper;
-import io.certferry.core.deploy.EndpointCheck;
-
-import io.certferry.core.Secrets;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.deploy.DeployTarget;
-import io.certferry.core.deploy.TlsProbe;
+import io.certferry.core.deploy.EndpointCheck;
 import io.certferry.core.http.HttpApi;
 import io.certferry.core.x509.Fingerprints;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 
-/** Builds the two DigitalOcean targets from their settings; time and probe injectable for tests. */
+/** Builds the two DigitalOcean targets from their settings, on the context's time, HTTP client and probe. */
 final class DigitalOceanTargets {
   private DigitalOceanTargets() {}
 
-  static DeployTarget create(DigitalOceanSettings s, DigitalOceanSettings.Kind kind, Secrets secrets,
-                             Clock clock, Sleeper sleeper, TlsProbe probe) {
-    String token = secrets.resolve(s.tokenReference());
+  static DeployTarget create(DigitalOceanSettings s, DigitalOceanSettings.Kind kind, ProviderContext context) {
+    String token = context.secrets().resolve(s.tokenReference());
     HttpApi http = HttpApi.builder()
         .baseUrl(s.apiUrl())
         .bearerToken(token)
         .userAgent("certferry (+https://github.com/certferry)")
-        .clock(clock)
-        .sleeper(sleeper)
+        .context(context)
         .maxAttempts(4)
         .maxWait(Duration.ofMinutes(2))
         .build();
     // The CDN limiter is per account: key it by URL and a digest of the token, never the token itself.
     String account = s.apiUrl() + "#" + Fingerprints.sha256(token.getBytes(StandardCharsets.UTF_8));
     DigitalOceanApi api = new DigitalOceanApi(http, s.tokenReference(), account);
-    DigitalOceanCertificates certs = new DigitalOceanCertificates(api, clock, sleeper, Duration.ofMinutes(2));
-    EndpointCheck tls = new EndpointCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(), probe);
+    DigitalOceanCertificates certs = new DigitalOceanCertificates(api, context.clock(), context.sleeper(),
+        Duration.ofMinutes(2));
+    EndpointCheck tls = new EndpointCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(),
+        context.tlsProbe());
     return kind == DigitalOceanSettings.Kind.LOAD_BALANCER
-        ? new DigitalOceanLoadBalancerTarget(s, api, certs, tls, clock, sleeper)
-        : new DigitalOceanCdnTarget(s, api, certs, tls, clock);
+        ? new DigitalOceanLoadBalancerTarget(s, api, certs, tls, context.clock(), context.sleeper())
+        : new DigitalOceanCdnTarget(s, api, certs, tls, context.clock());
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployTarget;
@@ -54,11 +55,12 @@ class DigitalOceanFactoryTest {
     assertThat(factory("digitalocean-lb").validate(lb)).isEmpty();
 
     DeployTarget t = (DeployTarget) factory("digitalocean-lb").create(lb,
-        ReferenceSecrets.withEnvironment(Map.of("DO_TOKEN", "dop_v1_secretvalue")));
+        ProviderContext.defaults(ReferenceSecrets.withEnvironment(Map.of("DO_TOKEN", "dop_v1_secretvalue"))));
     assertThat(t.id()).isEqualTo("do-lb");
     assertThat(t.toString()).doesNotContain("dop_v1_secretvalue");
 
-    assertThatThrownBy(() -> factory("digitalocean-lb").create(lb, ReferenceSecrets.withEnvironment(Map.of())))
+    assertThatThrownBy(() -> factory("digitalocean-lb").create(lb,
+        ProviderContext.defaults(ReferenceSecrets.withEnvironment(Map.of()))))
         .hasMessageContaining("environment variable DO_TOKEN is not set");
   }
 }

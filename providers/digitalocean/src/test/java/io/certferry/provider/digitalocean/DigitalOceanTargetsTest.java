@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
-import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -91,8 +91,8 @@ class DigitalOceanTargetsTest {
   private DeployTarget target(ObjectNode settings, String tokenValue) {
     DigitalOceanSettings.Kind kind = settings.get("type").asText().equals("digitalocean-lb")
         ? DigitalOceanSettings.Kind.LOAD_BALANCER : DigitalOceanSettings.Kind.CDN;
-    return DigitalOceanTargets.create(DigitalOceanSettings.parse(settings, kind), kind,
-        ReferenceSecrets.withEnvironment(Map.of("DO_TOKEN", tokenValue)), time, time, TlsProbe.withDefaults());
+    return DigitalOceanTargets.create(DigitalOceanSettings.parse(settings, kind), kind, ProviderContext.builder(
+        ReferenceSecrets.withEnvironment(Map.of("DO_TOKEN", tokenValue))).clock(time).sleeper(time).build());
   }
 
   private JsonNode lb() { return fake.loadBalancers.get(LB_ID); }
@@ -291,6 +291,39 @@ class DigitalOceanTargetsTest {
     assertThat(e.getMessage()).contains("HTTP 401").contains("${env:DO_TOKEN}").contains("invalid, expired or revoked")
         .doesNotContain("dop_v1_wrongwrongwrongwrong").doesNotContain(TOKEN);
     assertThat(fake.count("POST")).isZero();
+  }
+
+  @Test
+  void digitalOceansMessageAndRequestIdReachTheDeployError() {
+    fake.inject("POST", "/v2/certificates", 1, new MockResponse.Builder().code(422)
+        .setHeader("Content-Type", "application/json").body("{\"id\":\"unprocessable_entity\",\"message\":"
+            + "\"Certificate is malformed.\",\"request_id\":\"8a3c5e1f-4d2b-4c1a-9e0f-7b6a5d4c3b2a\"}").build());
+
+    DeployException e = catchThrowableOfType(DeployException.class, () -> target(lbSettings(), TOKEN).deploy(bundle));
+
+    assertThat(e.getMessage()).startsWith("DigitalOcean: cannot upload certificate certferry-mastodon-")
+        .contains("(HTTP 422 unprocessable_entity: Certificate is malformed. "
+            + "(request id 8a3c5e1f-4d2b-4c1a-9e0f-7b6a5d4c3b2a))");
+  }
+
+  @Test
+  void aRateLimitKeepsDigitalOceansTextAndTheDeployIsHeldBackSayingWhen() {
+    fake.inject("GET", "/v2/load_balancers/", 1, new MockResponse.Builder().code(429).setHeader("Retry-After", "600")
+        .setHeader("Content-Type", "application/json").body("{\"id\":\"too_many_requests\",\"message\":"
+            + "\"API Rate limit exceeded.\",\"request_id\":\"4d2b0c1a-ffee-4c1a-9e0f-000000000429\"}").build());
+    DeployTarget t = target(lbSettings(), TOKEN);
+
+    DeployException check = catchThrowableOfType(DeployException.class, t::deployedFingerprint);
+    DeployException deploy = catchThrowableOfType(DeployException.class, () -> t.deploy(bundle));
+
+    assertThat(check.getMessage()).contains("(HTTP 429 too_many_requests: API Rate limit exceeded. "
+        + "(request id 4d2b0c1a-ffee-4c1a-9e0f-000000000429))");
+    assertThat(deploy.getMessage()).isEqualTo("DigitalOcean: cannot read load balancer " + LB_ID + " (not sent: the "
+        + "API's rate limit is used up, quota back at 00:10:00Z; last answer: HTTP 429 too_many_requests: API Rate "
+        + "limit exceeded. (request id 4d2b0c1a-ffee-4c1a-9e0f-000000000429))");
+    assertThat(deploy.isRetryable()).isTrue();
+    assertThat(deploy.retryAfter()).contains(Duration.ofMinutes(10));
+    assertThat(fake.count("GET /v2/load_balancers/")).as("the deploy's own read was never sent").isEqualTo(1);
   }
 
   @Test

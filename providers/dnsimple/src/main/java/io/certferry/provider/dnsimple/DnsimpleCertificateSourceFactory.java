@@ -1,12 +1,10 @@
 package io.certferry.provider.dnsimple;
 
-import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;
 
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -24,13 +22,7 @@ public final class DnsimpleCertificateSourceFactory implements ProviderFactory {
   public List<String> validate(JsonNode settings) { return DnsimpleSettings.validate(settings); }
 
   @Override
-  public DnsimpleCertificateSource create(JsonNode settings, Secrets secrets) {
-    return create(settings, secrets, Clock.systemUTC(), Sleeper.SYSTEM);
-  }
-
-  /** As {@link #create(JsonNode, Secrets)}, with the time source retries and rate-limit waits use. */
-  DnsimpleCertificateSource create(JsonNode settings, Secrets secrets, Clock clock, Sleeper sleeper) {
-    return new DnsimpleCertificateSource(DnsimpleClients.create(DnsimpleSettings.parse(settings), secrets, clock,
-        sleeper));
+  public DnsimpleCertificateSource create(JsonNode settings, ProviderContext context) {
+    return new DnsimpleCertificateSource(DnsimpleClients.create(DnsimpleSettings.parse(settings), context));
   }
 }

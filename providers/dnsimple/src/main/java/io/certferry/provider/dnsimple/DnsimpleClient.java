@@ -179,8 +179,10 @@ public final class DnsimpleClient {
   /** The PEM private key of a certificate bought at DNSimple. */
   public CertificatePrivateKey certificatePrivateKey(String domain, long certificateId) throws DnsimpleApiException {
     long acct = accountId();
-    // Sensitive: the answer is a private key, so nothing of this request is echoed into messages.
-    return call(ApiRequest.get(CERTIFICATE + "/private_key", acct, domain, certificateId).sensitive().build(),
+    // Sensitive: the answer is a private key, so nothing of this request is echoed into messages; the
+    // one answer the HTTP layer leaves a PEM private key in.
+    return call(ApiRequest.get(CERTIFICATE + "/private_key", acct, domain, certificateId).sensitive()
+            .answerHoldsPrivateKey().build(),
         "downloading the private key of certificate " + certificateId + " of " + domain,
         notFoundCertificate(acct, domain, certificateId), new TypeReference<Data<CertificatePrivateKey>>() {}).data();
   }

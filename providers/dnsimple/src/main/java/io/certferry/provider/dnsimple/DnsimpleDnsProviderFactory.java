@@ -1,12 +1,10 @@
 package io.certferry.provider.dnsimple;
 
-import io.certferry.core.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.dns.DnsProvider;
 
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -25,13 +23,9 @@ public final class DnsimpleDnsProviderFactory implements ProviderFactory {
   public List<String> validate(JsonNode settings) { return DnsimpleSettings.validate(settings); }
 
   @Override
-  public DnsimpleDnsProvider create(JsonNode settings, Secrets secrets) {
-    return create(settings, secrets, Clock.systemUTC(), Sleeper.SYSTEM);
-  }
-
-  /** As {@link #create(JsonNode, Secrets)}, with the time source that retries and the distribution wait use. */
-  DnsimpleDnsProvider create(JsonNode settings, Secrets secrets, Clock clock, Sleeper sleeper) {
+  public DnsimpleDnsProvider create(JsonNode settings, ProviderContext context) {
     DnsimpleSettings s = DnsimpleSettings.parse(settings);
-    return new DnsimpleDnsProvider(DnsimpleClients.create(s, secrets, clock, sleeper), s.confirmDistribution(), clock, sleeper);
+    return new DnsimpleDnsProvider(DnsimpleClients.create(s, context), s.confirmDistribution(), context.clock(),
+        context.sleeper());
   }
 }

@@ -16,7 +16,8 @@ final class DnsimpleErrors {
    * @param notFound what a 404 means for this request and how to fix it
    */
   static DnsimpleApiException map(HttpApiException e, String action, String notFound, String account) {
-    String said = e.apiMessage().map(m -> ": " + clip(m)).orElse("");
+    String said = e.apiMessage().map(m -> ": " + clip(m)).orElse("")
+        + e.requestId().map(id -> ", request id " + id).orElse("");
     int status = e.status();
     String msg = switch (status) {
       case 0 -> "network failure while " + action + " (" + e.getMessage() + "); check connectivity to DNSimple"
@@ -31,8 +32,11 @@ final class DnsimpleErrors {
       case 412 -> "DNSimple's plan for account " + account + " does not allow " + action + " (HTTP 412" + said
           + "); upgrade the plan or use a feature it includes";
       case 404 -> notFound + " (HTTP 404" + said + ")";
-      case 429 -> "DNSimple's rate limit for account " + account + " stayed exhausted longer than Certferry waits,"
-          + " while " + action + " (HTTP 429" + e.retryAfter().map(d -> ", resets in " + d.toSeconds() + " s")
+      case 429 -> e.resumeAt().isPresent()
+          ? "DNSimple's rate limit for account " + account + " is used up, so " + action + " was not sent ("
+              + e.answer() + ")"
+          : "DNSimple's rate limit for account " + account + " stayed exhausted longer than Certferry waits,"
+          + " while " + action + " (HTTP 429" + said + e.retryAfter().map(d -> ", resets in " + d.toSeconds() + " s")
           .orElse("") + "); retry after the hourly window resets";
       default -> status >= 200 && status < 300
           ? "DNSimple answered " + action + " with a body that is not the expected JSON; check `baseUrl` points"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.Secrets;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +117,7 @@ public record DnsimpleSettings(String tokenReference, OptionalLong account, Stri
     try {
       URI uri = new URI(u.strip());
       return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return false;
     }
   }

@@ -36,8 +36,7 @@ class DnsimpleCertificateSourceTest {
         List.of(pem(issuing.certificate())), pem(root.certificate()), keyPem(bought)));
     fake.certificate(102, new FakeDnsimple.Cert("example.com", "submitted", "", List.of(), null, ""));
     dnsimple = new DnsimpleTestServer(fake);
-    source = new DnsimpleCertificateSourceFactory().create(dnsimple.settings(null), DnsimpleTestServer.secrets(), time,
-        time);
+    source = new DnsimpleCertificateSourceFactory().create(dnsimple.settings(null), DnsimpleTestServer.context(time));
   }
 
   @AfterEach

@@ -25,7 +25,7 @@ class DnsimpleDnsProviderTest {
   private DnsimpleDnsProvider provider(FakeDnsimple fake, Long account, boolean confirm) throws IOException {
     dnsimple = new DnsimpleTestServer(fake);
     var settings = dnsimple.settings(account).put("confirmDistribution", confirm);
-    return new DnsimpleDnsProviderFactory().create(settings, DnsimpleTestServer.secrets(), time, time);
+    return new DnsimpleDnsProviderFactory().create(settings, DnsimpleTestServer.context(time));
   }
 
   @AfterEach

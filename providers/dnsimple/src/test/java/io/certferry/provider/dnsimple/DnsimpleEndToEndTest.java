@@ -29,10 +29,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 import java.io.ByteArrayInputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
@@ -149,7 +146,7 @@ class DnsimpleEndToEndTest {
 
   private DnsimpleDnsProvider provider(boolean confirmDistribution) {
     return new DnsimpleDnsProviderFactory().create(dnsimple.settings(null)
-        .put("confirmDistribution", confirmDistribution), DnsimpleTestServer.secrets(), time, time);
+        .put("confirmDistribution", confirmDistribution), DnsimpleTestServer.context(time));
   }
 
   private AcmeIssuer issuer(DnsimpleDnsProvider provider) {

@@ -26,8 +26,7 @@ class DnsimpleErrorsTest {
   private DnsimpleDnsProvider provider() throws IOException {
     fake = new FakeDnsimple(ACCOUNT, true).zone("example.com");
     dnsimple = new DnsimpleTestServer(fake);
-    return new DnsimpleDnsProviderFactory().create(dnsimple.settings(ACCOUNT), DnsimpleTestServer.secrets(), time,
-        time);
+    return new DnsimpleDnsProviderFactory().create(dnsimple.settings(ACCOUNT), DnsimpleTestServer.context(time));
   }
 
   @AfterEach
@@ -118,7 +117,7 @@ class DnsimpleErrorsTest {
     fake = new FakeDnsimple(ACCOUNT, true).zone("example.com");
     dnsimple = new DnsimpleTestServer(fake);
     DnsimpleDnsProvider p = new DnsimpleDnsProviderFactory().create(dnsimple.settings(null),
-        DnsimpleTestServer.secrets(), time, time);
+        DnsimpleTestServer.context(time));
     long reset = time.instant().getEpochSecond() + 45;
     fake.answerNext("GET", "/v2/whoami", rateLimited(200, reset, "{\"data\":{\"account\":{\"id\":1010,"
         + "\"email\":\"a@example.com\",\"plan_identifier\":\"solo\",\"created_at\":\"2015-09-18T23:04:37Z\","

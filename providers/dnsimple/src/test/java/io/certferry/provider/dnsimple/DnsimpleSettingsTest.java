@@ -2,6 +2,7 @@ package io.certferry.provider.dnsimple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.dns.DnsProvider;
 import io.certferry.core.issue.imported.PurchasedCertificateSource;
@@ -81,10 +82,11 @@ class DnsimpleSettingsTest {
   @Test
   void createRefusesInvalidSettingsAndUnresolvableTokens() throws Exception {
     var factory = new DnsimpleDnsProviderFactory();
-    assertThatThrownBy(() -> factory.create(settings("{\"token\":\"plain\"}"), DnsimpleTestServer.secrets()))
+    assertThatThrownBy(() -> factory.create(settings("{\"token\":\"plain\"}"),
+        ProviderContext.defaults(DnsimpleTestServer.secrets())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be a reference");
     assertThatThrownBy(() -> factory.create(settings("{\"token\":\"${env:NOT_SET_ANYWHERE}\"}"),
-        DnsimpleTestServer.secrets()))
+        ProviderContext.defaults(DnsimpleTestServer.secrets())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOT_SET_ANYWHERE");
   }
 }

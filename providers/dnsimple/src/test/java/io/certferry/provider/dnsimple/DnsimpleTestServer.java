@@ -2,8 +2,10 @@ package io.certferry.provider.dnsimple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
+import io.certferry.core.testing.FakeTime;
 import mockwebserver3.MockWebServer;
 
 import java.io.IOException;
@@ -39,6 +41,11 @@ public final class DnsimpleTestServer implements AutoCloseable {
 
   public static Secrets secrets() {
     return ReferenceSecrets.withEnvironment(Map.of("DNSIMPLE_TOKEN", FakeDnsimple.TOKEN));
+  }
+
+  /** The fake's token by reference, on virtual time: retries and waits advance {@code time} instead of sleeping. */
+  public static ProviderContext context(FakeTime time) {
+    return ProviderContext.builder(secrets()).clock(time).sleeper(time).build();
   }
 
   @Override

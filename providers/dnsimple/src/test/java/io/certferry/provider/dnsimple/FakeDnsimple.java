@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * test-jar) for the agent's end-to-end test.
  */
 public final class FakeDnsimple extends Dispatcher {
-  public static final String TOKEN = "dnsimple-test-token-8f3a2c";
+  /** Random-looking, as real tokens are: a word in it would match ordinary text in the secrets tests. */
+  public static final String TOKEN = "dnstok_8f3a2c9d7e1b4a6f0c5d2e8b71";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ZONES = Pattern.compile("/v2/(\\d+)/zones");
   private static final Pattern RECORDS = Pattern.compile("/v2/(\\d+)/zones/([^/]+)/records");

@@ -1,16 +1,12 @@
 package io.certferry.provider.netlify;
 
-import io.certferry.core.Sleeper;
-import io.certferry.core.deploy.EndpointCheck;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
-import io.certferry.core.deploy.TlsProbe;
+import io.certferry.core.deploy.EndpointCheck;
 import io.certferry.core.http.HttpApi;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,20 +22,17 @@ public final class NetlifyFactory implements ProviderFactory {
   public List<String> validate(JsonNode settings) { return NetlifySettings.problems(settings); }
 
   @Override
-  public DeployTarget create(JsonNode settings, Secrets secrets) {
-    return create(NetlifySettings.parse(settings), secrets, Clock.systemUTC(), Sleeper.SYSTEM, TlsProbe.withDefaults());
-  }
-
-  static DeployTarget create(NetlifySettings s, Secrets secrets, Clock clock, Sleeper sleeper, TlsProbe probe) {
+  public DeployTarget create(JsonNode settings, ProviderContext context) {
+    NetlifySettings s = NetlifySettings.parse(settings);
     HttpApi http = HttpApi.builder()
         .baseUrl(s.apiUrl())
-        .bearerToken(secrets.resolve(s.tokenReference()))
+        .bearerToken(context.secrets().resolve(s.tokenReference()))
         .userAgent("certferry (+https://github.com/certferry)")
-        .clock(clock)
-        .sleeper(sleeper)
+        .context(context)
         .maxAttempts(4)
         .maxWait(Duration.ofMinutes(2))
         .build();
-    return new NetlifySiteTarget(s, http, new EndpointCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(), probe), clock);
+    EndpointCheck tls = new EndpointCheck(s.verify(), s.verifyHost(), s.verifyPort(), s.serverName(), context.tlsProbe());
+    return new NetlifySiteTarget(s, http, tls, context.clock());
   }
 }

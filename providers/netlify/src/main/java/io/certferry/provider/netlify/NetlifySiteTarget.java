@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -97,7 +99,7 @@ final class NetlifySiteTarget implements DeployTarget {
   private void upload(CertificateBundle bundle) throws DeployException {
     ApiRequest.Builder post = ApiRequest.post("/sites/{site_id}/ssl", settings.siteId())
         .query("certificate", PemWriter.certificates(List.of(bundle.leaf())))
-        .query("key", PemWriter.privateKey(bundle.privateKey()))
+        .secretQuery("key", PemWriter.privateKey(bundle.privateKey()))
         .sensitive()
         .idempotent(true); // sending the same certificate again replaces it with itself
     if (!bundle.chain().isEmpty()) {
@@ -150,9 +152,9 @@ final class NetlifySiteTarget implements DeployTarget {
   }
 
   private static String stateKey(JsonNode state) {
-    List<String> d = new java.util.ArrayList<>();
+    List<String> d = new ArrayList<>();
     state.path("domains").forEach(n -> d.add(n.asText().toLowerCase(Locale.ROOT)));
-    java.util.Collections.sort(d);
+    Collections.sort(d);
     String expires;
     try {
       expires = String.valueOf(OffsetDateTime.parse(state.path("expires_at").asText()).toEpochSecond());
@@ -178,8 +180,7 @@ final class NetlifySiteTarget implements DeployTarget {
   /** Netlify's answers turned into what to fix; never the token, never the upload's URL. */
   private DeployException map(HttpApiException e, String what) {
     String api = e.apiMessage().orElse("");
-    String prefix = "Netlify: cannot " + what + " of site " + settings.siteId() + " (HTTP " + e.status()
-        + (api.isEmpty() ? "" : ": " + api) + ")";
+    String prefix = "Netlify: cannot " + what + " of site " + settings.siteId() + " (" + e.answer() + ")";
     String lower = api.toLowerCase(Locale.ROOT);
     return switch (e.status()) {
       case 401 -> new DeployException(prefix + "; the token in " + settings.tokenReference()
@@ -192,8 +193,8 @@ final class NetlifySiteTarget implements DeployTarget {
           : lower.contains("bad dns") ? "the site's custom domain does not point at Netlify yet: fix its DNS records"
           : lower.contains("key") ? "the private key does not match the certificate or is not PEM"
           : "Netlify refused the certificate"), false, null, null);
-      case 429 -> new DeployException(prefix + "; Netlify's rate limit is used up, retry later", true,
-          e.retryAfter().orElse(null), null);
+      case 429 -> new DeployException(prefix + (e.resumeAt().isPresent() ? ""
+          : "; Netlify's rate limit is used up, retry later"), true, e.retryAfter().orElse(null), null);
       case 0 -> new DeployException("Netlify: cannot " + what + " of site " + settings.siteId() + ": " + e.getMessage(),
           true, null, null);
       default -> new DeployException(prefix, e.isTransient(), e.retryAfter().orElse(null), null);

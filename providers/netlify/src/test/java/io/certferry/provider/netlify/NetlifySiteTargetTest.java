@@ -8,12 +8,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
-import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -66,8 +66,8 @@ class NetlifySiteTargetTest {
   }
 
   private DeployTarget target(ObjectNode s, String token) {
-    return NetlifyFactory.create(NetlifySettings.parse(s), ReferenceSecrets.withEnvironment(Map.of("NETLIFY_TOKEN", token)),
-        time, time, TlsProbe.withDefaults());
+    return new NetlifyFactory().create(s, ProviderContext.builder(
+        ReferenceSecrets.withEnvironment(Map.of("NETLIFY_TOKEN", token))).clock(time).sleeper(time).build());
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -55,7 +56,7 @@ final class LocalHost implements Host {
       while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) > 0) {
         // keep reading until the slice is full or the file ends
       }
-      return java.util.Arrays.copyOf(buf.array(), buf.position());
+      return Arrays.copyOf(buf.array(), buf.position());
     } catch (NoSuchFileException e) {
       return new byte[0];
     }

@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 
@@ -80,7 +83,7 @@ final class NginxSettings {
       }
     }
     checkUniqueNames(frontends);
-    return new Parsed(id, frontends, List.copyOf(new java.util.LinkedHashSet<>(errors)));
+    return new Parsed(id, frontends, List.copyOf(new LinkedHashSet<>(errors)));
   }
 
   private Optional<Frontend> frontend(JsonNode s, String prefix) {
@@ -199,7 +202,7 @@ final class NginxSettings {
     }
     List<String> out = new ArrayList<>();
     for (JsonNode e : n) {
-      String name = e.isTextual() ? e.asText().trim().toLowerCase(java.util.Locale.ROOT) : "";
+      String name = e.isTextual() ? e.asText().trim().toLowerCase(Locale.ROOT) : "";
       if (!DNS_NAME.matcher(name).matches() || name.startsWith("*")) {
         errors.add(where + ": " + prefix + "serverNames entry " + e + " is not a host name nginx could be asked for by SNI");
       } else {
@@ -280,7 +283,7 @@ final class NginxSettings {
       return Optional.empty();
     }
     if (!n.isValueNode()) {
-      errors.add(where + ": " + key + " must be a single value, not " + n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      errors.add(where + ": " + key + " must be a single value, not " + n.getNodeType().toString().toLowerCase(Locale.ROOT));
       return Optional.empty();
     }
     return Optional.of(n.asText());
@@ -290,7 +293,7 @@ final class NginxSettings {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
-        errors.add(where + ": unknown setting " + prefix + key + "; known settings here are " + new java.util.TreeSet<>(known));
+        errors.add(where + ": unknown setting " + prefix + key + "; known settings here are " + new TreeSet<>(known));
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.certferry.provider.nginx;
 
+import io.certferry.core.ProviderContext;
 import io.certferry.core.Sleeper;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +32,7 @@ import java.util.stream.Collectors;
  * exception's message) say which frontend serves which certificate.
  *
  * <pre>
- * DeployTarget t = NginxTarget.builder("frontends").frontend(web1).frontend(web2).build();
+ * DeployTarget t = NginxTarget.builder("frontends", context).frontend(web1).frontend(web2).build();
  * </pre>
  */
 public final class NginxTarget implements DeployTarget {
@@ -52,7 +54,8 @@ public final class NginxTarget implements DeployTarget {
     this.sleeper = b.sleeper;
   }
 
-  public static Builder builder(String id) { return new Builder(id); }
+  /** A target on the context's clock, sleeper and TLS probe (what each frontend serves is proven through it). */
+  public static Builder builder(String id, ProviderContext context) { return new Builder(id, context); }
 
   @Override
   public String id() { return id; }
@@ -113,7 +116,7 @@ public final class NginxTarget implements DeployTarget {
     }
     boolean changed = outcomes.stream().anyMatch(o -> o.status() == FrontendOutcome.Status.UPDATED);
     Map<String, String> details = new LinkedHashMap<>();
-    outcomes.forEach(o -> details.put("frontend." + o.name(), o.status().name().toLowerCase(java.util.Locale.ROOT)
+    outcomes.forEach(o -> details.put("frontend." + o.name(), o.status().name().toLowerCase(Locale.ROOT)
         + " " + o.serving().orElse("") + " (" + o.message() + ")"));
     String summary = (changed ? "deployed to " : "already on ") + outcomes.size() + " nginx frontend(s): " + lines;
     return new DeployReceipt(id, bundle.sha256(), clock.instant(), changed, summary, details);
@@ -210,16 +213,21 @@ public final class NginxTarget implements DeployTarget {
     return "NginxTarget{" + id + ", frontends=" + frontends.stream().map(Frontend::name).collect(Collectors.toList()) + "}";
   }
 
-  /** Builds an {@link NginxTarget}; the defaults are real SSH, real TLS handshakes and the system clock. */
+  /** Builds an {@link NginxTarget}; by default real SSH, and the context's clock, sleeper and TLS probe. */
   public static final class Builder {
     private final String id;
     private final List<Frontend> frontends = new ArrayList<>();
     private HostOpener opener = HostOpener.DEFAULT;
-    private ServedCertificates probe = ServedCertificates.TLS;
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.SYSTEM;
+    private ServedCertificates probe;
+    private Clock clock;
+    private Sleeper sleeper;
 
-    private Builder(String id) { this.id = Objects.requireNonNull(id, "id"); }
+    private Builder(String id, ProviderContext context) {
+      this.id = Objects.requireNonNull(id, "id");
+      this.probe = context.tlsProbe()::servedFingerprint;
+      this.clock = context.clock();
+      this.sleeper = context.sleeper();
+    }
 
     public Builder frontend(Frontend f) { frontends.add(Objects.requireNonNull(f)); return this; }
 

@@ -1,8 +1,8 @@
 package io.certferry.provider.nginx;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
-import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 
 import java.util.List;
@@ -34,13 +34,18 @@ public final class NginxTargetFactory implements ProviderFactory {
     return NginxSettings.parse(settings, null).errors();
   }
 
-  /** @throws IllegalArgumentException listing every problem when the settings are invalid */
+  /**
+   * The target on the context's clock, sleeper and TLS probe (what each frontend serves is proven by
+   * handshake through it).
+   *
+   * @throws IllegalArgumentException listing every problem when the settings are invalid
+   */
   @Override
-  public NginxTarget create(JsonNode settings, Secrets secrets) {
-    NginxSettings.Parsed parsed = NginxSettings.parse(settings, secrets);
+  public NginxTarget create(JsonNode settings, ProviderContext context) {
+    NginxSettings.Parsed parsed = NginxSettings.parse(settings, context.secrets());
     if (!parsed.errors().isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", parsed.errors()));
     }
-    return NginxTarget.builder(parsed.id()).frontends(parsed.frontends()).build();
+    return NginxTarget.builder(parsed.id(), context).frontends(parsed.frontends()).build();
   }
 }

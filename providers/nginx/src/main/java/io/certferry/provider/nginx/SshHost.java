@@ -10,7 +10,9 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.sshd.client.SshClient;
@@ -39,7 +41,7 @@ final class SshHost implements Host {
   private final SshSettings settings;
   private final SshClient client;
   private final ClientSession session;
-  private final java.util.Map<String, int[]> ids = new java.util.HashMap<>();
+  private final Map<String, int[]> ids = new HashMap<>();
   private SftpClient sftp;
 
   private SshHost(SshSettings settings, SshClient client, ClientSession session) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.ProviderContext;
+import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.VerifyResult;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ class NginxLocalDeployTest {
   static NginxTarget target(Map<String, Object> settings) {
     JsonNode json = new ObjectMapper().valueToTree(settings);
     assertThat(new NginxTargetFactory().validate(json)).isEmpty();
-    return new NginxTargetFactory().create(json, ref -> { throw new IllegalArgumentException("no secrets here"); });
+    return new NginxTargetFactory().create(json, context(ref -> { throw new IllegalArgumentException("no secrets here"); }));
   }
 
   @Test
@@ -190,7 +191,7 @@ class NginxLocalDeployTest {
     web2.put("testCommand", "echo 'nginx: [emerg] unknown directive \"sl_certificate\"' >&2; exit 1");
     s.put("frontends", List.of(web1, web2));
     CountDownLatch bothOpen = new CountDownLatch(2);
-    NginxTarget target = NginxTarget.builder("pair").frontends(target(s).frontends()).hostOpener(f -> {
+    NginxTarget target = NginxTarget.builder("pair", context(ref -> "unused")).frontends(target(s).frontends()).hostOpener(f -> {
       bothOpen.countDown();
       try {
         // passes only when both frontends are being deployed at the same time
@@ -234,4 +235,6 @@ class NginxLocalDeployTest {
     assertThat(Pem.firstCertificateSha256(Files.readAllBytes(Path.of(nginx.certificate() + ".prev"))))
         .as("the pair to roll back to is still the old one").contains(oldBundle.sha256());
   }
+
+  private static ProviderContext context(Secrets secrets) { return ProviderContext.defaults(secrets); }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
+import io.certferry.core.Secrets;
 import io.certferry.core.deploy.DeployTarget;
 
 import java.nio.file.Path;
@@ -45,7 +47,7 @@ class NginxTargetFactoryTest {
         + " ]}");
     assertThat(new NginxTargetFactory().validate(s)).isEmpty();
 
-    NginxTarget t = new NginxTargetFactory().create(s, ref -> "unused");
+    NginxTarget t = new NginxTargetFactory().create(s, context(ref -> "unused"));
 
     assertThat(t.id()).isEqualTo("frontends");
     Frontend web1 = t.frontends().get(0);
@@ -72,7 +74,7 @@ class NginxTargetFactoryTest {
   void aBlockWithoutFrontendsIsOneLocalFrontend() throws Exception {
     JsonNode s = json("{'id': 'local-nginx', 'type': 'nginx', 'certificatePath': '/etc/nginx/tls/fullchain.pem',"
         + " 'keyPath': '/etc/nginx/tls/key.pem', 'proveTimeout': '2m', 'commandTimeout': 'PT10S'}");
-    NginxTarget t = new NginxTargetFactory().create(s, ref -> "unused");
+    NginxTarget t = new NginxTargetFactory().create(s, context(ref -> "unused"));
     assertThat(t.frontends()).hasSize(1);
     Frontend f = t.frontends().get(0);
     assertThat(f.name()).isEqualTo("local");
@@ -115,7 +117,7 @@ class NginxTargetFactoryTest {
     assertThat(errors).allSatisfy(e -> assertThat(e).doesNotContain("hunter2").startsWith("nginx target"));
     assertThat(errors).as("a shared setting's problem is reported once, not per frontend")
         .filteredOn(e -> e.contains("certificatePath 'tls")).hasSize(1);
-    assertThatThrownBy(() -> new NginxTargetFactory().create(s, ref -> "x"))
+    assertThatThrownBy(() -> new NginxTargetFactory().create(s, context(ref -> "x")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id is missing");
   }
 
@@ -134,7 +136,7 @@ class NginxTargetFactoryTest {
   void thePassphraseComesFromASecretReferenceAndIsNeverPrinted() throws Exception {
     JsonNode s = json("{'id': 'x', 'certificatePath': '/etc/nginx/tls/fullchain.pem', 'keyPath': '/etc/nginx/tls/key.pem',"
         + " 'ssh': {'host': 'web1', 'user': 'certferry', 'keyFile': '/k', 'keyPassphrase': '${env:SSH_PASS}'}}");
-    NginxTarget t = new NginxTargetFactory().create(s, ref -> ref.equals("${env:SSH_PASS}") ? "s3cret-pass" : null);
+    NginxTarget t = new NginxTargetFactory().create(s, context(ref -> ref.equals("${env:SSH_PASS}") ? "s3cret-pass" : null));
     SshSettings ssh = t.frontends().get(0).ssh().orElseThrow();
     assertThat(ssh.keyPassphrase()).contains("s3cret-pass");
     assertThat(ssh.toString()).doesNotContain("s3cret-pass").contains("keyPassphrase=***");
@@ -147,7 +149,7 @@ class NginxTargetFactoryTest {
 
   private static List<String> catchMessages(JsonNode s) {
     try {
-      new NginxTargetFactory().create(s, ref -> { throw new IllegalArgumentException(ref + ": SSH_PASS is not set"); });
+      new NginxTargetFactory().create(s, context(ref -> { throw new IllegalArgumentException(ref + ": SSH_PASS is not set"); }));
       return List.of();
     } catch (IllegalArgumentException e) {
       return List.of(e.getMessage());
@@ -164,4 +166,6 @@ class NginxTargetFactoryTest {
     assertThat(Address.parse("web1:https")).isEmpty();
     assertThat(Address.parse(":443")).isEmpty();
   }
+
+  private static ProviderContext context(Secrets secrets) { return ProviderContext.defaults(secrets); }
 }

@@ -1,0 +1,111 @@
+package io.certferry.core;
+
+import io.certferry.core.deploy.TlsProbe;
+import io.certferry.core.http.HttpApi;
+
+import java.time.Clock;
+import java.util.Objects;
+import okhttp3.OkHttpClient;
+
+/**
+ * What every plug-in made by a {@link ProviderFactory} gets from its host: the time source, the
+ * secrets, one shared HTTP client and the TLS probe. A provider takes all of these from here and never
+ * reaches for the system clock, {@link Sleeper#SYSTEM}, its own HTTP client or a default probe, so that
+ * an embedding tool (or a test) can run every provider on a virtual clock and one connection pool.
+ *
+ * <pre>
+ * ProviderContext context = ProviderContext.defaults(ReferenceSecrets.system());
+ * DeployTarget lb = (DeployTarget) factory.create(settings, context);
+ *
+ * // a test: virtual time, nothing sleeps
+ * ProviderContext virtual = ProviderContext.builder(secrets).clock(fakeTime).sleeper(fakeTime).build();
+ * </pre>
+ *
+ * <p>Immutable and thread-safe; build variants with {@link #newBuilder()}.
+ *
+ * @since 0.1
+ */
+public final class ProviderContext {
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Secrets secrets;
+  private final OkHttpClient httpClient;
+  private final TlsProbe tlsProbe;
+
+  private ProviderContext(Builder b) {
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.secrets = b.secrets;
+    this.httpClient = b.httpClient;
+    this.tlsProbe = b.tlsProbe;
+  }
+
+  /**
+   * The production context: the system clock, real sleeping, the process-wide HTTP client
+   * ({@link HttpApi#sharedClient()}) and a TLS probe with a 10 second timeout.
+   */
+  public static ProviderContext defaults(Secrets secrets) { return builder(secrets).build(); }
+
+  /** A builder starting from {@link #defaults(Secrets)}. */
+  public static Builder builder(Secrets secrets) { return new Builder(secrets); }
+
+  /** A builder holding this context's values, to change one of them. */
+  public Builder newBuilder() {
+    return new Builder(secrets).clock(clock).sleeper(sleeper).httpClient(httpClient).tlsProbe(tlsProbe);
+  }
+
+  /** The time every provider reads: deadlines, receipts, rate-limit windows. */
+  public Clock clock() { return clock; }
+
+  /** How providers wait between attempts and polls. */
+  public Sleeper sleeper() { return sleeper; }
+
+  /** Resolves the secret references ({@code ${env:X}}, {@code ${file:/p}}) of a provider's settings. */
+  public Secrets secrets() { return secrets; }
+
+  /**
+   * The one OkHttp client whose connection pool and dispatcher every provider shares; an
+   * {@link HttpApi} derives its own timeouts from it (see {@link HttpApi.Builder#context}).
+   */
+  public OkHttpClient httpClient() { return httpClient; }
+
+  /** The TLS handshake check targets use to prove what an endpoint serves. */
+  public TlsProbe tlsProbe() { return tlsProbe; }
+
+  @Override
+  public String toString() { return "ProviderContext{clock=" + clock + "}"; }
+
+  /** Builds a {@link ProviderContext}; every value not set keeps its production default. */
+  public static final class Builder {
+    private final Secrets secrets;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private OkHttpClient httpClient = HttpApi.sharedClient();
+    private TlsProbe tlsProbe = TlsProbe.withDefaults();
+
+    private Builder(Secrets secrets) { this.secrets = Objects.requireNonNull(secrets, "secrets"); }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Shares this client's pool and dispatcher; never one with a logging interceptor or trust switched off. */
+    public Builder httpClient(OkHttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    public Builder tlsProbe(TlsProbe tlsProbe) {
+      this.tlsProbe = Objects.requireNonNull(tlsProbe, "tlsProbe");
+      return this;
+    }
+
+    public ProviderContext build() { return new ProviderContext(this); }
+  }
+}

@@ -1,0 +1,95 @@
+package io.certferry.provider.postgresql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certferry.core.store.StoreException;
+import io.certferry.core.testing.TestPki;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SchemaMigrationsTest {
+  static PostgresServer server;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = PostgresServer.start();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void agentsStartingTogetherApplyEachMigrationOnceAndReopeningChangesNothing() throws Exception {
+    String db = server.createDatabase();
+    List<CompletableFuture<PostgresStore>> starting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      starting.add(CompletableFuture.supplyAsync(() -> PostgresStores.builder(server, db).build()));
+    }
+    for (CompletableFuture<PostgresStore> f : starting) {
+      f.get(60, TimeUnit.SECONDS).close();
+    }
+    assertThat(rows(db, "SELECT version || ' ' || file FROM certferry_schema_version")).containsExactly("1 V1__store.sql");
+    try (PostgresStore again = PostgresStores.builder(server, db).build()) {
+      assertThat(again.names()).isEmpty();
+    }
+    assertThat(rows(db, "SELECT count(*) FROM certferry_schema_version")).containsExactly("1");
+  }
+
+  @Test
+  void aSchemaNewerThanThisReleaseOrAChangedMigrationIsRefusedBeforeAnythingIsTouched() throws Exception {
+    String db = server.createDatabase();
+    PostgresStores.builder(server, db).build().close();
+    server.sql(db, "INSERT INTO certferry_schema_version (version, file, checksum) VALUES (2, 'V2__future.sql', 'x')");
+    assertThatThrownBy(() -> PostgresStores.builder(server, db).build()).isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema is at version 2, newer than this release knows (1)")
+        .hasMessageContaining("upgrade certferry");
+
+    server.sql(db, "DELETE FROM certferry_schema_version WHERE version = 2",
+        "UPDATE certferry_schema_version SET checksum = 'abc' WHERE version = 1");
+    assertThatThrownBy(() -> PostgresStores.builder(server, db).build()).isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema migration V1__store.sql was applied with checksum abc")
+        .hasMessageContaining("put changes in a new file");
+  }
+
+  @Test
+  void theDatabaseItselfRefusesToChangeOrDeleteAStoredVersion() throws Exception {
+    String db = server.createDatabase();
+    try (PostgresStore s = PostgresStores.builder(server, db).build()) {
+      s.addVersion("shop", TestPki.root("Root").leaf(List.of("shop.example")), "local", Map.of());
+    }
+    for (String change : List.of("UPDATE certferry_version SET cert_pem = 'x'",
+        "UPDATE certferry_version SET meta = '{}'::jsonb", "DELETE FROM certferry_version")) {
+      assertThatThrownBy(() -> server.sql(db, change)).isInstanceOf(SQLException.class)
+          .hasMessageContaining("version 1 of lineage shop is immutable");
+    }
+  }
+
+  private static List<String> rows(String db, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(server.url(db), server.user(), server.password());
+         Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+}

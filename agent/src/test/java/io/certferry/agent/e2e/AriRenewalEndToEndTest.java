@@ -26,9 +26,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -263,7 +265,7 @@ class AriRenewalEndToEndTest {
   @Test
   void theCasExplanationReachesTheWebhookAndTheStatus() throws Exception {
     try (MockWebServer hook = new MockWebServer()) {
-      hook.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      hook.start(InetAddress.getLoopbackAddress(), 0);
       for (int i = 0; i < 10; i++) {
         hook.enqueue(new MockResponse.Builder().code(200).build());
       }
@@ -373,7 +375,7 @@ class AriRenewalEndToEndTest {
           if (Files.isDirectory(p)) {
             Files.createDirectories(target);
           } else {
-            Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
           }
         } catch (IOException e) {
           throw new UncheckedIOException(e);

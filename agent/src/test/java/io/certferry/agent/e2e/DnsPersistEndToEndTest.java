@@ -3,6 +3,7 @@ package io.certferry.agent.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.agent.Environment;
 import io.certferry.agent.Main;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
@@ -62,7 +63,7 @@ class DnsPersistEndToEndTest {
   private Result certferry(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.commandLine(io.certferry.agent.Environment.system().withClock(clock).withSecrets(secrets))
+    int code = Main.commandLine(Environment.system().withClock(clock).withSecrets(secrets))
         .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
     return new Result(code, out.toString(), err.toString());
   }

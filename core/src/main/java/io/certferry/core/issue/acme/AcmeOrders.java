@@ -40,9 +40,11 @@ import org.shredzone.acme4j.toolbox.JSON;
 
 /**
  * One order from placement to certificate: place it (or resume the one the last process left), answer
- * every pending authorization through the solvers, finalize with the key, download. The order is
- * reported to the request's journal the moment the CA accepts it, with the key it will be finalized
- * with, so a crash at any later step resumes it.
+ * every pending authorization with the challenge {@link ChallengeChoice} picks for it, finalize with the
+ * key, download. The order is reported to the request's journal the moment the CA accepts it, with the
+ * key it will be finalized with, so a crash at any later step resumes it. An order whose {@code replaces}
+ * the CA refuses is never a dead end: {@code alreadyReplaced} adopts the CA's replacement or says what it
+ * was ({@link AlreadyReplacedException}); any other refusal of it is retried once without it.
  */
 final class AcmeOrders {
   private final URI directory;

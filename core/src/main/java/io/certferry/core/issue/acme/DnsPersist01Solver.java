@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * When it is missing and a {@link DnsProvider} is configured, the record is created once and left in
  * place afterwards; without a provider the solver is {@linkplain #unavailable unavailable}, with the
  * exact record to add, so the next challenge in the preference list is used, or issuance fails saying so.
+ *
+ * @since 0.1
  */
 public final class DnsPersist01Solver implements ChallengeSolver {
   /** The challenge type. */

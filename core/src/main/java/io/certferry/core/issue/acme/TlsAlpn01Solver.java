@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -30,6 +31,8 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>It needs the port to itself while validating: a web server already on 443 must route
  * {@code acme-tls/1} connections here, or another challenge type must be used.
+ *
+ * @since 0.1
  */
 public final class TlsAlpn01Solver implements ChallengeSolver, AutoCloseable {
   /** The port the CA connects to; RFC 8737 fixes 443. */
@@ -151,7 +154,7 @@ public final class TlsAlpn01Solver implements ChallengeSolver, AutoCloseable {
         try {
           Socket c = s.accept();
           pool.execute(() -> handshake((SSLSocket) c, params));
-        } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (IOException | RejectedExecutionException e) {
           // the listener was closed: the loop ends; a failed accept of one connection does not stop it
         }
       }

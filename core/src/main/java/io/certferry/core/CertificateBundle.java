@@ -1,6 +1,7 @@
 package io.certferry.core;
 
 import io.certferry.core.x509.Fingerprints;
+import io.certferry.core.x509.IpAddresses;
 import io.certferry.core.x509.KeyType;
 
 import java.security.PrivateKey;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -23,6 +25,10 @@ import java.util.Set;
  * @since 0.1
  */
 public final class CertificateBundle {
+  /** GeneralName tags of RFC 5280 section 4.2.1.6 as {@link X509Certificate#getSubjectAlternativeNames()} reports them. */
+  private static final int DNS_NAME = 2;
+  private static final int IP_ADDRESS = 7;
+
   private final X509Certificate leaf;
   private final List<X509Certificate> chain;
   private final PrivateKey privateKey;
@@ -33,7 +39,7 @@ public final class CertificateBundle {
     this.leaf = Objects.requireNonNull(leaf, "leaf");
     this.chain = List.copyOf(chain);
     this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
-    this.names = dnsNames(leaf);
+    this.names = names(leaf);
     this.sha256 = Fingerprints.sha256(leaf);
   }
 
@@ -80,7 +86,8 @@ public final class CertificateBundle {
   public PrivateKey privateKey() { return privateKey; }
 
   /**
-   * DNS names of the subject alternative names, in certificate order; the CN when there are none.
+   * The names the leaf is for: its DNS and IP address subject alternative names in certificate order
+   * (addresses in {@link IpAddresses#canonical} form); the CN when it has none.
    *
    * @since 0.1
    */
@@ -139,13 +146,29 @@ public final class CertificateBundle {
    * @since 0.1
    */
   public static List<String> dnsNames(X509Certificate cert) {
+    return sans(cert, false);
+  }
+
+  /**
+   * DNS and IP address subject alternative names of a certificate (RFC 8738: an IP certificate's names
+   * are addresses), addresses in canonical form; the subject CN when it has none.
+   *
+   * @since 0.1
+   */
+  public static List<String> names(X509Certificate cert) {
+    return sans(cert, true);
+  }
+
+  private static List<String> sans(X509Certificate cert, boolean withAddresses) {
     Set<String> out = new LinkedHashSet<>();
     try {
       var sans = cert.getSubjectAlternativeNames();
       if (sans != null) {
         for (List<?> san : sans) {
-          if (Integer.valueOf(2).equals(san.get(0))) {
-            out.add(String.valueOf(san.get(1)).toLowerCase(java.util.Locale.ROOT));
+          if (Integer.valueOf(DNS_NAME).equals(san.get(0))) {
+            out.add(String.valueOf(san.get(1)).toLowerCase(Locale.ROOT));
+          } else if (withAddresses && Integer.valueOf(IP_ADDRESS).equals(san.get(0))) {
+            out.add(IpAddresses.canonical(String.valueOf(san.get(1))));
           }
         }
       }
@@ -156,7 +179,7 @@ public final class CertificateBundle {
       String dn = cert.getSubjectX500Principal().getName();
       for (String part : dn.split(",")) {
         if (part.startsWith("CN=")) {
-          out.add(part.substring(3).toLowerCase(java.util.Locale.ROOT));
+          out.add(part.substring(3).toLowerCase(Locale.ROOT));
         }
       }
     }

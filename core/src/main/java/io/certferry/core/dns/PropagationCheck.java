@@ -103,6 +103,22 @@ public final class PropagationCheck {
     }
   }
 
+  /**
+   * The TXT values of {@code fqdn} at each server {@link #await} would ask (the zone's authoritative ones,
+   * or those given to the builder), asked once, in order. A server that did not answer has one value
+   * starting with {@code (no answer}.
+   *
+   * @since 0.1
+   */
+  public Map<InetSocketAddress, List<String>> lookup(String fqdn) throws IssueException {
+    Name name = name(fqdn);
+    Map<InetSocketAddress, List<String>> out = new LinkedHashMap<>();
+    for (InetSocketAddress server : servers.isEmpty() ? authoritativeServers(name) : servers) {
+      out.put(server, query(server, name));
+    }
+    return out;
+  }
+
   /** The name servers of the zone holding {@code name}, with their addresses (port 53). */
   List<InetSocketAddress> authoritativeServers(Name name) throws IssueException {
     for (Name candidate = name; candidate.labels() > 1; candidate = new Name(candidate, 1)) {

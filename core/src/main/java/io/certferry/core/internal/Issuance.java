@@ -3,6 +3,7 @@ package io.certferry.core.internal;
 import io.certferry.core.Backoff;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.issue.AlreadyReplacedException;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +32,8 @@ import java.util.Optional;
 public final class Issuance {
   /** Key in a version's details: the issuer that made it ({@link Issuer#id()}). */
   public static final String ISSUER = "issuer";
+  /** Key in a version's details: the version it copies, when the CA's earlier replacement was adopted. */
+  public static final String ADOPTED_FROM = "adoptedFrom";
   /** How long new orders wait after a rate limit that came without Retry-After. */
   static final Duration RATE_LIMIT_DEFAULT = Duration.ofHours(1);
 
@@ -57,7 +61,17 @@ public final class Issuance {
     }
     IssueRequest request = new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces, mc.profile(),
         store.pendingOrder(mc.name()), order -> store.savePendingOrder(mc.name(), order));
-    IssuedCertificate issued = issuer.issue(request);
+    IssuedCertificate issued;
+    try {
+      issued = issuer.issue(request);
+    } catch (AlreadyReplacedException e) {
+      Optional<StoredVersion> adopted = adopt(mc, issuer, current, e);
+      if (adopted.isPresent()) {
+        return adopted.get();
+      }
+      // Nothing here to adopt (another installation holds it): one order without replaces, never a loop.
+      issued = issuer.issue(request.withoutReplaces());
+    }
     Map<String, String> details = new HashMap<>(issued.details());
     details.putIfAbsent(ISSUER, issuer.id());
     if (!details.containsKey(RenewalPlanner.ARI_CERT_ID)) {
@@ -74,6 +88,34 @@ public final class Issuance {
         Map.of("source", issuer.source(), "issuer", issuer.id(), "sha256", v.sha256(),
             "version", Integer.toString(v.number()), "result", "success")));
     return v;
+  }
+
+  /**
+   * The CA already replaced the certificate being renewed: the stored version that replacement is (the same
+   * leaf, or the newest version whose order replaced the same ARI id) becomes current again, as a new
+   * version like any rollback, and no order is placed.
+   */
+  private Optional<StoredVersion> adopt(ManagedCertificate mc, Issuer issuer, Optional<StoredVersion> current,
+                                        AlreadyReplacedException e) {
+    String currentSha = current.map(StoredVersion::sha256).orElse("");
+    List<StoredVersion> versions = store.versions(mc.name());
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      StoredVersion v = versions.get(i);
+      boolean isIt = e.replacement().map(r -> r.sha256().equals(v.sha256())).orElse(false)
+          || e.certificateId().equals(v.details().get(IssuedCertificate.REPLACES));
+      if (isIt && !v.sha256().equals(currentSha)) {
+        Map<String, String> details = new HashMap<>(v.details());
+        details.put(ADOPTED_FROM, Integer.toString(v.number()));
+        StoredVersion adopted = store.addVersion(mc.name(), store.load(mc.name(), v.number()), v.source(), details);
+        store.clearPendingOrder(mc.name());
+        events.emit(new LifecycleEvent(LifecycleEvent.Type.RENEWED, clock.instant(), mc.name(), Optional.empty(),
+            "adopted version " + v.number() + " as version " + adopted.number() + ": the CA had already replaced "
+                + e.certificateId() + " with it; no new order", Map.of("source", issuer.source(), "issuer", issuer.id(),
+                "sha256", adopted.sha256(), "version", Integer.toString(adopted.number()), "result", "success")));
+        return Optional.of(adopted);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

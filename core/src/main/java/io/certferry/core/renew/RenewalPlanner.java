@@ -132,6 +132,10 @@ public final class RenewalPlanner {
       moved = Optional.of("ARI window moved by the CA from " + window(known.windowStart(), known.windowEnd())
           + " to " + window(start, end) + (emergency ? "; renewing at once (the CA is likely to revoke)" : "")
           + info.explanationUrl().map(u -> "; explanation: " + u).orElse(""));
+    } else if (info.explanationUrl().isPresent()
+        && (known == null || !info.explanationUrl().get().toString().equals(known.explanationUrl()))) {
+      // An explanation is news for the operator even when the window did not move (or is the first one heard).
+      moved = Optional.of("the CA explains the ARI window " + window(start, end) + ": " + info.explanationUrl().get());
     }
     LineageState.Ari next = new LineageState.Ari(certId, start, end, renewAt, now.plus(info.retryAfter()),
         info.explanationUrl().map(URI::toString).orElse(null), null);

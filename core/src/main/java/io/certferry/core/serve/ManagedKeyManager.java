@@ -13,7 +13,6 @@ import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
@@ -93,7 +92,7 @@ public final class ManagedKeyManager extends X509ExtendedKeyManager {
   private ManagedKeyManager(Builder b) {
     this.store = b.store;
     this.lineages = Collections.unmodifiableSet(new LinkedHashSet<>(b.lineages));
-    this.tlsAlpn01 = new TlsAlpn01Responder(b.clock);
+    this.tlsAlpn01 = new TlsAlpn01Responder();
     this.index = ServingIndex.empty(b.defaultLineage);
   }
 
@@ -327,7 +326,6 @@ public final class ManagedKeyManager extends X509ExtendedKeyManager {
     private final CertificateStore store;
     private final Set<String> lineages = new LinkedHashSet<>();
     private String defaultLineage;
-    private Clock clock = Clock.systemUTC();
 
     private Builder(CertificateStore store) { this.store = Objects.requireNonNull(store, "store"); }
 
@@ -350,16 +348,6 @@ public final class ManagedKeyManager extends X509ExtendedKeyManager {
      */
     public Builder defaultCertificate(String lineage) {
       this.defaultLineage = Objects.requireNonNull(lineage, "lineage");
-      return this;
-    }
-
-    /**
-     * The clock tls-alpn-01 validation certificates are dated by (default: the system clock, UTC).
-     *
-     * @since 0.1
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -4,8 +4,9 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.acme.ChallengeSolver;
 import io.certferry.core.issue.acme.PendingChallenge;
+import io.certferry.core.issue.acme.TlsAlpn01Certificates;
 
-import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,24 +24,26 @@ final class TlsAlpn01Responder implements ChallengeSolver {
   /** Prefix of the aliases of validation certificates; no lineage alias starts with it. */
   static final String ALIAS_PREFIX = AcmeTlsAlpn.PROTOCOL + ":";
 
-  private final Clock clock;
   private final Map<String, ServedCertificate> byName = new ConcurrentHashMap<>();
   private final Map<String, ServedCertificate> byAlias = new ConcurrentHashMap<>();
   private final AtomicLong made = new AtomicLong();
 
-  TlsAlpn01Responder(Clock clock) { this.clock = clock; }
+  TlsAlpn01Responder() {}
 
   @Override
   public String type() { return "tls-alpn-01"; }
 
   @Override
   public Prepared prepare(PendingChallenge challenge, Consumer<String> progress) throws IssueException {
-    if (!type().equals(challenge.type()) || challenge.acmeValidation() == null) {
+    if (!type().equals(challenge.type()) || challenge.keyAuthorization() == null) {
       throw new IssueException(IssueException.Kind.LOCAL, "the tls-alpn-01 solver was handed a " + challenge.type()
           + " challenge for " + challenge.domain() + "; configure it for tls-alpn-01 only");
     }
-    String name = normalize(challenge.domain());
-    CertificateBundle bundle = ValidationCertificates.create(name, challenge.acmeValidation(), clock.instant());
+    // The one maker of validation certificates, the built-in solver's too; an IP address is asked for by
+    // its reverse name (RFC 8738).
+    TlsAlpn01Certificates.Validation v = TlsAlpn01Certificates.create(challenge.domain(), challenge.keyAuthorization());
+    String name = normalize(v.serverName());
+    CertificateBundle bundle = CertificateBundle.of(v.certificate(), List.of(), v.key().getPrivate());
     ServedCertificate served = new ServedCertificate(ALIAS_PREFIX + name + "#" + made.incrementAndGet(), null, 0, bundle);
     byAlias.put(served.alias(), served);
     // One validation certificate per name: a second order for the same name at once replaces the first

@@ -3,6 +3,7 @@ package io.certferry.core.x509;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.InputRejectedException;
 
+import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The checks a certificate must pass before Certferry stores or serves it: it covers the names
@@ -50,14 +52,20 @@ public final class CertificateChecks {
   }
 
   /**
-   * True when one of the certificate's DNS names covers {@code name}, per RFC 6125: case-insensitive,
+   * True when one of the certificate's names covers {@code name}, per RFC 6125: case-insensitive,
    * a trailing dot ignored, and a wildcard {@code *.example.com} covers exactly one label
    * ({@code www.example.com}, not {@code a.b.example.com} nor {@code example.com}). A wildcard
-   * asked for is covered only by the same wildcard.
+   * asked for is covered only by the same wildcard. An IP address (RFC 8738) is covered only by the
+   * same address, however it is written ({@code 2001:db8::1} is {@code 2001:DB8:0:0:0:0:0:1}), never
+   * by a wildcard.
    *
    * @since 0.1
    */
   public static boolean covers(List<String> certificateNames, String name) {
+    Optional<InetAddress> address = IpAddresses.parse(name);
+    if (address.isPresent()) {
+      return certificateNames.stream().map(IpAddresses::parse).anyMatch(address::equals);
+    }
     String wanted = normalize(name);
     for (String dnsName : certificateNames) {
       String presented = normalize(dnsName);

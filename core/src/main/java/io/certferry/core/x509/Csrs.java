@@ -22,8 +22,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * Certificate signing requests (PKCS#10) for the names a certificate should cover: every name as a
- * DNS subject alternative name, the first also as the subject CN (commercial CAs' order forms still
- * read it). Signed with SHA-256 by the JDK's providers.
+ * DNS subject alternative name (an IP address literal as an IP address one, RFC 8738), the first also
+ * as the subject CN (commercial CAs' order forms still read it). Signed with SHA-256 by the JDK's providers.
  *
  * @since 0.1
  */
@@ -47,7 +47,8 @@ public final class Csrs {
     }
     try {
       ExtensionsGenerator extensions = new ExtensionsGenerator();
-      GeneralName[] sans = dns.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+      GeneralName[] sans = dns.stream().map(n -> new GeneralName(IpAddresses.isLiteral(n) ? GeneralName.iPAddress
+          : GeneralName.dNSName, n)).toArray(GeneralName[]::new);
       extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       X500Name name = subject.build();
       PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(name, keys.getPublic())

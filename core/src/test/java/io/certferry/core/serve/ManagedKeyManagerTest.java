@@ -237,7 +237,8 @@ class ManagedKeyManagerTest {
     ChallengeSolver solver = keys.tlsAlpn01Solver();
     assertThat(solver.type()).isEqualTo("tls-alpn-01");
     assertThat(solver.canSolve("www.example.test", true)).as("no wildcards over tls-alpn-01").isFalse();
-    ChallengeSolver.Prepared prepared = solver.prepare(PendingChallenge.tlsAlpn01("www.example.test", validation), l -> { });
+    ChallengeSolver.Prepared prepared = solver.prepare(PendingChallenge.tlsAlpn01("www.example.test", "token", "token.thumbprint"),
+        l -> { });
 
     TlsClient.Handshake h = validator.handshake(server.port(), "www.example.test", acme);
     assertThat(h.protocol()).isEqualTo(AcmeTlsAlpn.PROTOCOL);

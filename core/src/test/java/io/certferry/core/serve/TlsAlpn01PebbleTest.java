@@ -33,7 +33,7 @@ class TlsAlpn01PebbleTest {
                .build()) {
         CertificateStatus issued = certs.issue("site");
         assertThat(issued.current()).as(progress + "\n" + pebble.logs()).isPresent();
-        assertThat(progress).anyMatch(l -> l.contains("tls-alpn-01 validation certificate in place for site.example.test"));
+        assertThat(progress).anyMatch(l -> l.contains("tls-alpn-01 response in place for site.example.test"));
 
         X509Certificate served = TlsClient.trusting(pebble.root()).leaf(server.port(), "site.example.test");
         assertThat(served.getSerialNumber().toString(16)).isEqualTo(store.current("site").orElseThrow().serial());

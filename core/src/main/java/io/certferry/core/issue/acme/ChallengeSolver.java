@@ -1,6 +1,7 @@
 package io.certferry.core.issue.acme;
 
 import io.certferry.core.issue.IssueException;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -13,19 +14,32 @@ import java.util.function.Consumer;
  */
 public interface ChallengeSolver {
   /**
-   * The challenge type solved: {@code http-01}, {@code dns-01} or {@code tls-alpn-01}.
+   * The challenge type solved: {@code http-01}, {@code dns-01}, {@code dns-account-01}, {@code tls-alpn-01}
+   * or {@code dns-persist-01}.
    *
    * @since 0.1
    */
   String type();
 
   /**
-   * Whether this solver can validate the name ({@code http-01} cannot validate wildcards).
+   * Whether this kind of challenge can validate the identifier at all ({@code http-01} cannot validate
+   * wildcards, the DNS challenges cannot validate IP addresses).
    *
    * @since 0.1
    */
   default boolean canSolve(String domain, boolean wildcard) {
     return !wildcard;
+  }
+
+  /**
+   * Why this solver cannot answer this challenge now, although it could answer its kind (dns-persist-01:
+   * the record is missing and nothing may create it); empty when it can. Asked before the challenge is
+   * chosen, so a later choice in the preference list is taken instead.
+   *
+   * @since 0.1
+   */
+  default Optional<String> unavailable(PendingChallenge challenge) throws IssueException, InterruptedException {
+    return Optional.empty();
   }
 
   /**

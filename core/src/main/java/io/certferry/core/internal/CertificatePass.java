@@ -1,6 +1,5 @@
 package io.certferry.core.internal;
 
-import io.certferry.core.CertificateBundle;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.CertificateStatus.TargetStatus;
 import io.certferry.core.ManagedCertificate;
@@ -318,8 +317,7 @@ public final class CertificatePass {
     try {
       Map<String, TargetStatus> done = new LinkedHashMap<>();
       if (!now.isEmpty()) {
-        CertificateBundle bundle = store.load(mc.name(), s.current.get().number());
-        DeployOutcome outcome = deployer.deploy(mc.name(), bundle, now);
+        DeployOutcome outcome = deployer.deploy(mc.name(), s.current.get(), recorded, now);
         outcome.nextRetry().ifPresent(s.wake::add);
         outcome.targets().forEach(t -> done.put(t.targetId(), StatusReader.target(t.targetId(), Optional.of(t.record()), sha)));
       }

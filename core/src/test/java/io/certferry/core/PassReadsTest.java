@@ -58,6 +58,26 @@ class PassReadsTest {
   }
 
   @Test
+  void aCertificateThatIsNotDueIsReportedFromOneReadOfEachFile() throws Exception {
+    CertManagerTest.MemTarget lb = new CertManagerTest.MemTarget("lb");
+    ManagedCertificate www = ManagedCertificate.of("www", List.of("www.example.test"), "local").withIssuer(issuer)
+        .withTargets(List.of(lb));
+    try (CertManager m = CertManager.builder().store(store).clock(clock).certificate(www).build()) {
+      m.reconcile();
+      store.resetCounts();
+      clock.advance(Duration.ofHours(1));
+
+      ReconcileReport quiet = m.reconcile(); // not due: reported from the store, nothing contacted
+
+      assertThat(quiet.certificates().get(0).state()).isEqualTo("valid");
+      assertThat(store.calls("current")).as("current reads").isEqualTo(1);
+      assertThat(store.calls("state")).as("state.json reads").isEqualTo(1);
+      assertThat(store.calls("deployments")).as("deployments.json reads").isEqualTo(1);
+      assertThat(store.calls("load")).isZero();
+    }
+  }
+
+  @Test
   void aTargetThatNeedsTheCertificateGetsItRead() throws Exception {
     CertManagerTest.MemTarget lb = new CertManagerTest.MemTarget("lb");
     ManagedCertificate www = ManagedCertificate.of("www", List.of("www.example.test"), "local").withIssuer(issuer)

@@ -50,11 +50,13 @@ final class Scenarios {
             p -> Optional.of("a target that never serves what it is given keeps the old certificate until it expires;"
                 + " the engine can only verify, retry and alert"),
             r -> r.eventsSaying(Type.VERIFY_FAILED, "still uses") > 0),
-        Scenario.possible("6", "mass revocation: ARI window moved to now, revoked 24 h later", w -> w.ledger.onIssued(
-            World.WWW, NTH, c -> w.primary.massRevocation(c.notBefore().plus(
-                Duration.between(c.notBefore(), c.window().from()).dividedBy(2)))),
+        Scenario.possible("6", "mass revocation: ARI window moved to now, revoked 24 h later", Scenarios::massRevocation,
             r -> r.alerts().getOrDefault(Type.ARI_WINDOW_MOVED, 0L) > 0 && r.fewestOrders() > 2 * r.profile()
                 .fewestOrders(World.YEAR)),
+        Scenario.possible("6w", "the same mass revocation with www's targets in a weekly 3 h window", w -> {
+          w.windows = List.of(DeployWindow.parse(WINDOW));
+          massRevocation(w);
+        }, r -> r.alerts().getOrDefault(Type.ARI_WINDOW_MOVED, 0L) > 0),
         Scenario.possible("7", "agent restarted every 37 h; every second restart dies mid-pass", w -> {
           w.restartEvery = Optional.of(Duration.ofHours(37));
           w.crashMidPass = true;
@@ -68,6 +70,12 @@ final class Scenarios {
         Scenario.possible("10", "validations fail for 24 h from a renewal's order", w -> w.ledger.onIssued(
             World.WWW, NTH, c -> w.primary.failValidationsFromOrderAfter(c.window().from(), Duration.ofHours(24))),
             r -> r.peaks().failedValidations() > 0));
+  }
+
+  /** Announced half-way between the issuance of www's third certificate and the opening of its window. */
+  private static void massRevocation(World w) {
+    w.ledger.onIssued(World.WWW, NTH, c -> w.primary.massRevocation(c.notBefore().plus(
+        Duration.between(c.notBefore(), c.window().from()).dividedBy(2))));
   }
 
   private static void caDown(World w) {

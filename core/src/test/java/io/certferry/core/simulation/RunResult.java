@@ -43,7 +43,7 @@ record RunResult(Scenario scenario, Profile profile, long harmfulMinutes, Instan
   /**
    * What the agent went through.
    *
-   * @param outsideWindow deploys to a windowed target while its window was shut
+   * @param outsideWindow deploys to a windowed target while its window was shut (by the agent's clock)
    * @param outsideAnnounced those of them announced at the time with the reason
    */
   record Life(int processes, int restarts, List<String> crashes, int clockSteps, long fallbackCertificates,
@@ -122,7 +122,8 @@ record RunResult(Scenario scenario, Profile profile, long harmfulMinutes, Instan
     int announced = 0;
     for (String id : w.windows.isEmpty() ? List.<String>of() : List.of("lb", "cdn", "nginx")) {
       for (Instant at : w.target(id).deploys()) {
-        if (!DeployWindow.anyOpen(w.windows, at)) {
+        // The agent's clock judges its windows: one that is off moves them with it.
+        if (!DeployWindow.anyOpen(w.windows, at.plus(w.agentOffsetAt(at)))) {
           outside++;
           announced += announcedOutside(sent, id, at) ? 1 : 0;
         }

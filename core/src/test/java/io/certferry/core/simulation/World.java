@@ -75,6 +75,17 @@ final class World {
     return b.build();
   }
 
+  /** How far off the agent's clock is at world time {@code t}. */
+  Duration agentOffsetAt(Instant t) {
+    Duration offset = Duration.ZERO;
+    for (ClockStep s : clockSteps) {
+      if (!s.at().isAfter(t)) {
+        offset = s.offset();
+      }
+    }
+    return offset;
+  }
+
   /** The largest offset the agent's clock ever has: the tolerance of "ordered before it was due". */
   Duration largestClockOffset() {
     return clockSteps.stream().map(s -> s.offset().abs()).max(Duration::compareTo).orElse(Duration.ZERO);

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -45,6 +46,8 @@ final class SimulatedCa implements Issuer {
    * Subscriber keys, used in turn: a fresh P-256 key for each of a year's orders was a fifth of the CA's cost,
    * and which key a certificate has proves nothing here (every certificate still differs).
    */
+  /** A CA's hierarchy by name and validity, made once for all runs (only its certificates differ). */
+  private static final Map<String, TestPki.Ca> HIERARCHIES = new ConcurrentHashMap<>();
   private static final List<KeyPair> KEYS = List.of(KeyType.EC_P256.generate(), KeyType.EC_P256.generate(),
       KeyType.EC_P256.generate(), KeyType.EC_P256.generate());
 
@@ -64,8 +67,8 @@ final class SimulatedCa implements Issuer {
     this.directory = URI.create("https://" + name + ".ca.test/directory");
     this.world = world;
     this.ledger = ledger;
-    TestPki.Ca root = TestPki.root(name + " Root X1");
-    this.intermediate = root.intermediate(name + " Issuing CA R1", KeyType.EC_P256, validity.from(), validity.until());
+    this.intermediate = HIERARCHIES.computeIfAbsent(name + " " + validity, k -> TestPki.root(name + " Root X1")
+        .intermediate(name + " Issuing CA R1", KeyType.EC_P256, validity.from(), validity.until()));
   }
 
   /** The CA cannot be reached during {@code p}: orders and ARI fetches fail. */

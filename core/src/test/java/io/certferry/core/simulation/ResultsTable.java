@@ -38,7 +38,25 @@ final class ResultsTable {
     return b.toString();
   }
 
-  /** One row's measures, without the scenario and the wall time: what a repeated run must give again. */
+  /**
+   * One row's measures without the wall time, as a repeated run must give them again: all of them, except the
+   * deploys of a run whose agent died mid-pass (which targets a process dying in the middle of a parallel fan-out
+   * had reached depends on its threads; the next process deploys the rest either way).
+   */
+  static String repeatable(RunResult r) {
+    String row = row(r);
+    if (r.life().crashes().isEmpty()) {
+      return row;
+    }
+    String[] cells = row.split(" \\| ", -1);
+    cells[DEPLOYS_CELL] = "?";
+    return String.join(" | ", cells);
+  }
+
+  /** The deploys' place in {@link #row}. */
+  private static final int DEPLOYS_CELL = 6;
+
+  /** One row's measures, without the scenario and the wall time. */
   static String row(RunResult r) {
     LetsEncryptLimits.Peaks p = r.peaks();
     return r.profile().id()

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -39,6 +40,9 @@ final class Simulation {
   private int passes;
   private int restarts;
   private CrashingStore.CrashPoint armed;
+  private Instant nextRestart;
+  /** The next of the world's clock steps to make. */
+  private int step;
 
   Simulation(World world, Path storeRoot, long seed) {
     this.world = world;
@@ -50,52 +54,13 @@ final class Simulation {
   /** The year, from the first start of the agent to its end. */
   RunResult run(Scenario scenario) throws InterruptedException {
     long began = System.nanoTime();
-    Instant end = world.end();
-    Instant nextRestart = world.restartEvery.map(World.START::plus).orElse(Instant.MAX);
-    int step = 0;
+    nextRestart = world.restartEvery.map(World.START::plus).orElse(Instant.MAX);
     start();
     try {
-      while (world.clock.instant().isBefore(end)) {
-        Instant wake; // in the agent's clock
-        try {
-          passes++;
-          ReconcileReport report = agent.pass();
-          Instant floor = agentClock.instant().plus(MIN_PAUSE);
-          wake = report.nextWakeUp().isBefore(floor) ? floor : report.nextWakeUp();
-        } catch (CrashingStore.SimulatedCrash crash) {
-          crashes.add(world.clock.instant() + " died " + armed);
-          armed = null;
-          agent.close();
-          world.clock.advance(RESTART_AFTER_CRASH);
-          start();
-          continue;
-        }
-        while (true) {
-          Instant wakeWorld = agentClock.worldTimeOf(wake);
-          Instant stepAt = step < world.clockSteps.size() ? world.clockSteps.get(step).at() : Instant.MAX;
-          Instant event = stepAt.isBefore(nextRestart) ? stepAt : nextRestart;
-          if (event.isBefore(world.clock.instant())) {
-            event = world.clock.instant(); // it fell due while the agent was down after a crash
-          }
-          if (!wakeWorld.isAfter(world.clock.instant())) {
-            break; // the agent's clock stepped past the instant it waits for
-          }
-          if (!event.isBefore(wakeWorld)) {
-            world.clock.set(wakeWorld.isBefore(end) ? wakeWorld : end);
-            break;
-          }
-          if (!event.isBefore(end)) {
-            world.clock.set(end);
-            break;
-          }
-          world.clock.set(event);
-          if (!stepAt.isAfter(event)) {
-            agentClock.offset(world.clockSteps.get(step++).offset());
-          } else {
-            nextRestart = nextRestart.plus(world.restartEvery.orElseThrow());
-            restart();
-            break;
-          }
+      while (world.clock.instant().isBefore(world.end())) {
+        Optional<Instant> wake = pass();
+        if (wake.isPresent()) {
+          waitUntil(wake.get());
         }
       }
     } finally {
@@ -103,6 +68,56 @@ final class Simulation {
     }
     return RunResult.of(scenario, world, FileStore.open(storeRoot), sent, passes, processes, restarts, crashes,
         Duration.ofNanos(System.nanoTime() - began));
+  }
+
+  /**
+   * One pass: when the agent wants to look again, by its own clock (never less than a second on); empty when the
+   * process died in it, and a new one has been started after systemd's pause.
+   */
+  private Optional<Instant> pass() throws InterruptedException {
+    passes++;
+    try {
+      ReconcileReport report = agent.pass();
+      Instant floor = agentClock.instant().plus(MIN_PAUSE);
+      return Optional.of(report.nextWakeUp().isBefore(floor) ? floor : report.nextWakeUp());
+    } catch (CrashingStore.SimulatedCrash crash) {
+      crashes.add(world.clock.instant() + " died " + armed);
+      armed = null;
+      agent.close();
+      world.clock.advance(RESTART_AFTER_CRASH);
+      start();
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Moves the world on to the agent's next pass: when its clock reads {@code wake}, or at a planned restart if that
+   * comes first. A step of its clock on the way moves the world instant that {@code wake} falls on.
+   */
+  private void waitUntil(Instant wake) throws InterruptedException {
+    while (true) {
+      Instant now = world.clock.instant();
+      Instant wakeWorld = agentClock.worldTimeOf(wake);
+      if (!wakeWorld.isAfter(now)) {
+        return; // the agent's clock stepped past the instant it waits for
+      }
+      Instant stepAt = step < world.clockSteps.size() ? world.clockSteps.get(step).at() : Instant.MAX;
+      Instant event = stepAt.isBefore(nextRestart) ? stepAt : nextRestart;
+      event = event.isBefore(now) ? now : event; // it fell due while the agent was down after a death
+      Instant end = world.end();
+      if (!event.isBefore(wakeWorld) || !event.isBefore(end)) {
+        world.clock.set(wakeWorld.isBefore(end) ? wakeWorld : end);
+        return;
+      }
+      world.clock.set(event);
+      if (!stepAt.isAfter(event)) {
+        agentClock.offset(world.clockSteps.get(step++).offset());
+      } else {
+        nextRestart = nextRestart.plus(world.restartEvery.orElseThrow());
+        restart();
+        return;
+      }
+    }
   }
 
   /** A planned restart (an upgrade, a reboot); every second one arms a crash mid-pass when the scenario wants them. */

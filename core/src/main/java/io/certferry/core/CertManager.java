@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +101,10 @@ public final class CertManager implements AutoCloseable {
     this.certificates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.certificates));
     this.events = new Events(b.listeners, b.notifiers);
     this.ownsDeployer = b.deployer == null;
+    Backoff deployBackoff = seeded(b.deployBackoff, Backoff.DEPLOY, b.random);
+    Backoff issueBackoff = seeded(b.issueBackoff, Backoff.ISSUANCE, b.random);
     this.deployer = b.deployer != null ? b.deployer : Deployer.builder().store(store).clock(clock)
-        .parallelism(b.parallelism).backoff(b.deployBackoff).targetTimeout(b.targetTimeout).listener(events::emit).build();
+        .parallelism(b.parallelism).backoff(deployBackoff).targetTimeout(b.targetTimeout).listener(events::emit).build();
     AtomicInteger n = new AtomicInteger();
     this.ownsExecutor = b.executor == null;
     this.certExecutor = b.executor != null ? b.executor : Executors.newFixedThreadPool(b.parallelism, r -> {
@@ -110,9 +113,12 @@ public final class CertManager implements AutoCloseable {
       return t;
     });
     this.maxInterval = b.maxInterval;
-    RenewalPlanner planner = RenewalPlanner.builder().clock(clock).build();
-    this.pass = new CertificatePass(store, clock, planner, deployer, b.alerts, events,
-        new Issuance(store, clock, b.issueBackoff, events), maxInterval);
+    RenewalPlanner.Builder planner = RenewalPlanner.builder().clock(clock);
+    if (b.random != null) {
+      planner.random(b.random);
+    }
+    this.pass = new CertificatePass(store, clock, planner.build(), deployer, b.alerts, events,
+        new Issuance(store, clock, issueBackoff, events), maxInterval);
   }
 
   /**
@@ -121,6 +127,11 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public static Builder builder() { return new Builder(); }
+
+  /** A default backoff draws its jitter from the manager's generator, when one was given. */
+  private static Backoff seeded(Backoff chosen, Backoff standard, RandomGenerator random) {
+    return random != null && chosen == standard ? standard.withRandom(random) : chosen;
+  }
 
   /**
    * The certificates this manager keeps, in the order they were added.
@@ -192,7 +203,8 @@ public final class CertManager implements AutoCloseable {
     if (!planned || state.nextDue() == null) {
       return one(mc, false);
     }
-    return new CertificatePass.Result(StatusReader.read(store, mc.name(), clock.instant()), state.nextDue());
+    CertificateStatus status = StatusReader.read(store, mc.name(), current, state, clock.instant());
+    return new CertificatePass.Result(status, state.nextDue());
   }
 
   private CertificatePass.Result crashed(ManagedCertificate mc, Throwable t) {
@@ -397,6 +409,7 @@ public final class CertManager implements AutoCloseable {
     private Backoff deployBackoff = Backoff.DEPLOY;
     private Duration maxInterval = Duration.ofHours(12);
     private Duration targetTimeout = Duration.ofMinutes(10);
+    private RandomGenerator random;
 
     private Builder() {}
 
@@ -504,6 +517,16 @@ public final class CertManager implements AutoCloseable {
      * @since 0.1
      */
     public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
+
+    /**
+     * Where the engine's random choices come from: the instant picked inside a CA's ARI window and the jitter
+     * of the default backoffs (a backoff passed in keeps its own). Default: a secure generator for the pick,
+     * {@link java.util.concurrent.ThreadLocalRandom} for jitter. A seeded generator makes a run repeatable;
+     * it is shared by the certificates' threads, so pass a thread-safe one ({@link java.util.Random}).
+     *
+     * @since 0.1
+     */
+    public Builder random(RandomGenerator random) { this.random = Objects.requireNonNull(random, "random"); return this; }
 
     /**
      * The manager; it starts nothing until an operation is called.

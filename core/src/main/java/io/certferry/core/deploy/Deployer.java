@@ -6,6 +6,7 @@ import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
+import io.certferry.core.store.StoredVersion;
 import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.store.TargetDeployment.Result;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,17 +91,32 @@ public final class Deployer implements AutoCloseable {
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets, boolean now)
       throws InterruptedException {
     Deployments known = store.deployments(lineage);
-    if (now) {
-      known = withoutBackoff(known);
-    }
-    recordIntents(lineage, bundle.sha256(), targets, known);
+    return deploy(lineage, bundle.sha256(), () -> bundle, now ? withoutBackoff(known) : known, targets);
+  }
+
+  /**
+   * Deploys the stored version {@code version} of {@code lineage} as a pass does: its bundle (key included) is
+   * read from the store only if a target has to be given it, so a pass where every target already serves the
+   * version parses no PEM and no key. {@code known} is the lineage's {@code deployments.json} as the caller,
+   * holding the lineage's lock, has just read it.
+   *
+   * @since 0.1
+   */
+  public DeployOutcome deploy(String lineage, StoredVersion version, Deployments known,
+                              List<? extends DeployTarget> targets) throws InterruptedException {
+    return deploy(lineage, version.sha256(), new StoredBundle(store, lineage, version.number()), known, targets);
+  }
+
+  private DeployOutcome deploy(String lineage, String sha, Supplier<CertificateBundle> bundle, Deployments known,
+                               List<? extends DeployTarget> targets) throws InterruptedException {
+    recordIntents(lineage, sha, targets, known);
     CompletionService<Done> done = new ExecutorCompletionService<>(executor);
     List<Future<Done>> futures = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       int index = i;
       DeployTarget t = targets.get(i);
       Optional<TargetDeployment> rec = known.target(t.id());
-      futures.add(done.submit(() -> one(index, lineage, bundle, t, rec)));
+      futures.add(done.submit(() -> one(index, lineage, sha, bundle, t, rec)));
     }
     DeployOutcome.TargetOutcome[] out = new DeployOutcome.TargetOutcome[targets.size()];
     long deadline = System.nanoTime() + targetTimeout.toNanos();
@@ -122,12 +139,34 @@ public final class Deployer implements AutoCloseable {
     for (int i = 0; i < out.length; i++) {
       if (out[i] == null) {
         DeployTarget t = targets.get(i);
-        out[i] = failed(lineage, bundle, t, known.target(t.id()),
+        out[i] = failed(lineage, sha, t, known.target(t.id()),
             new DeployException("target " + t.id() + " did not finish within " + targetTimeout + "; it will be tried again"));
         record(lineage, out[i].record());
       }
     }
-    return new DeployOutcome(lineage, bundle.sha256(), List.of(out));
+    return new DeployOutcome(lineage, sha, List.of(out));
+  }
+
+  /** A version's bundle, read from the store the first time a target needs it, then kept for the others. */
+  private static final class StoredBundle implements Supplier<CertificateBundle> {
+    private final CertificateStore store;
+    private final String lineage;
+    private final int number;
+    private CertificateBundle bundle;
+
+    StoredBundle(CertificateStore store, String lineage, int number) {
+      this.store = store;
+      this.lineage = lineage;
+      this.number = number;
+    }
+
+    @Override
+    public synchronized CertificateBundle get() {
+      if (bundle == null) {
+        bundle = store.load(lineage, number);
+      }
+      return bundle;
+    }
   }
 
   /**
@@ -137,8 +176,7 @@ public final class Deployer implements AutoCloseable {
    */
   private void recordIntents(String lineage, String sha, List<? extends DeployTarget> targets, Deployments known) {
     Instant now = clock.instant();
-    Deployments next = store.deployments(lineage);
-    boolean any = false;
+    List<TargetDeployment> intents = new ArrayList<>();
     for (DeployTarget t : targets) {
       Optional<TargetDeployment> rec = known.target(t.id());
       boolean inSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
@@ -146,13 +184,16 @@ public final class Deployer implements AutoCloseable {
           && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
       boolean intended = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
       if (!inSync && !backingOff && !intended) {
-        next = next.with(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
+        intents.add(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
             null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", served(rec).orElse(""))));
-        any = true;
       }
     }
-    if (any) {
+    if (!intents.isEmpty()) {
       synchronized (recordLocks.computeIfAbsent(lineage, k -> new Object())) {
+        Deployments next = store.deployments(lineage);
+        for (TargetDeployment d : intents) {
+          next = next.with(d);
+        }
         store.saveDeployments(lineage, next);
       }
     }
@@ -187,9 +228,9 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  private Done one(int index, String lineage, CertificateBundle bundle, DeployTarget t, Optional<TargetDeployment> rec) {
+  private Done one(int index, String lineage, String sha, Supplier<CertificateBundle> bundle, DeployTarget t,
+                   Optional<TargetDeployment> rec) {
     Instant now = clock.instant();
-    String sha = bundle.sha256();
     if (rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
         && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt())) {
       return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get()), false);
@@ -208,21 +249,21 @@ public final class Deployer implements AutoCloseable {
             Map.of("note", "found already serving this certificate"));
         return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, adopted), true);
       }
-      DeployReceipt receipt = t.deploy(bundle);
+      DeployReceipt receipt = t.deploy(bundle.get());
       emit(LifecycleEvent.Type.DEPLOYED, lineage, t, receipt.summary() == null ? "deployed " + sha : receipt.summary(), sha);
-      VerifyResult v = t.verify(bundle);
+      VerifyResult v = t.verify(bundle.get());
       if (!v.passed()) {
         emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v.message(), sha);
-        return new Done(index, failed(lineage, bundle, t, rec, new DeployException("verification failed: " + v.message())), true);
+        return new Done(index, failed(lineage, sha, t, rec, new DeployException("verification failed: " + v.message())), true);
       }
       emit(LifecycleEvent.Type.VERIFIED, lineage, t, v.message(), sha);
       TargetDeployment ok = new TargetDeployment(t.id(), sha, clock.instant(), Result.IN_SYNC, 0, null, null,
           receipt.details());
       return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok), true);
     } catch (DeployException e) {
-      return new Done(index, failed(lineage, bundle, t, rec, e), true);
+      return new Done(index, failed(lineage, sha, t, rec, e), true);
     } catch (RuntimeException e) {
-      return new Done(index, failed(lineage, bundle, t, rec,
+      return new Done(index, failed(lineage, sha, t, rec,
           new DeployException("target " + t.id() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e)), true);
     }
   }
@@ -237,10 +278,9 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  private DeployOutcome.TargetOutcome failed(String lineage, CertificateBundle bundle, DeployTarget t,
+  private DeployOutcome.TargetOutcome failed(String lineage, String sha, DeployTarget t,
                                              Optional<TargetDeployment> rec, DeployException e) {
     Instant now = clock.instant();
-    String sha = bundle.sha256();
     int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING) && sha.equals(r.sha256()))
         .map(TargetDeployment::attempts).orElse(0);
     int attempts = before + 1;

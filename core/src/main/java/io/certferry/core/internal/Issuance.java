@@ -13,6 +13,7 @@ import io.certferry.core.renew.AriCertificateId;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.LineageState;
+import io.certferry.core.store.PendingOrder;
 import io.certferry.core.store.StoredVersion;
 
 import java.security.KeyPair;
@@ -59,11 +60,18 @@ public final class Issuance {
         reuse = Optional.of(new KeyPair(old.leaf().getPublicKey(), old.privateKey()));
       }
     }
-    IssueRequest request = new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces, mc.profile(),
-        store.pendingOrder(mc.name()), order -> store.savePendingOrder(mc.name(), order));
+    Optional<PendingOrder> journal = store.pendingOrder(mc.name());
+    IssueRequest request = request(mc, reuse, replaces, journal);
     IssuedCertificate issued;
     try {
       issued = issuer.issue(request);
+      if (journal.isPresent() && stored(mc.name(), issued.bundle())) {
+        // The process that placed this order stored its certificate and died before clearing the order: the order
+        // is spent (resuming it hands back the current version), so place a new one.
+        store.clearPendingOrder(mc.name());
+        request = request(mc, reuse, replaces, Optional.empty());
+        issued = issuer.issue(request);
+      }
     } catch (AlreadyReplacedException e) {
       Optional<StoredVersion> adopted = adopt(mc, issuer, current, e);
       if (adopted.isPresent()) {
@@ -88,6 +96,17 @@ public final class Issuance {
         Map.of("source", issuer.source(), "issuer", issuer.id(), "sha256", v.sha256(),
             "version", Integer.toString(v.number()), "result", "success")));
     return v;
+  }
+
+  private IssueRequest request(ManagedCertificate mc, Optional<KeyPair> reuse, Optional<String> replaces,
+                               Optional<PendingOrder> resume) {
+    return new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces, mc.profile(), resume,
+        order -> store.savePendingOrder(mc.name(), order));
+  }
+
+  /** Whether the lineage already holds this certificate as one of its versions. */
+  private boolean stored(String lineage, CertificateBundle bundle) {
+    return store.versions(lineage).stream().anyMatch(v -> v.sha256().equals(bundle.sha256()));
   }
 
   /**

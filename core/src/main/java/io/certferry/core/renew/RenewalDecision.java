@@ -22,11 +22,13 @@ import java.util.Optional;
  *     window usually means a revocation is coming)
  * @param explanationUrl the CA's explanation of its window, when it gave one
  * @param state the lineage state to save after this decision (plan, ARI window, next poll)
+ * @param revocationExpected set when the CA moved the window into an emergency (earlier, and ending within days):
+ *     it is likely to revoke the certificate by the window's end, this instant
  * @since 0.1
  */
 public record RenewalDecision(boolean due, Instant renewAt, Instant attemptAt, RenewalSource source, String reason,
                               Optional<String> hold, Optional<String> replaces, Optional<String> windowMoved,
-                              Optional<URI> explanationUrl, LineageState state) {
+                              Optional<URI> explanationUrl, LineageState state, Optional<Instant> revocationExpected) {
   /**
    * When to look again: the attempt, or the next ARI poll if that comes first.
    *

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -29,6 +30,8 @@ final class AtomicFiles {
   static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
   private final FileSteps steps;
+  /** Folders whose temporaries {@link #removeTemporariesOnce} has removed. */
+  private final Set<Path> swept = ConcurrentHashMap.newKeySet();
 
   AtomicFiles(FileSteps steps) { this.steps = steps; }
 
@@ -116,6 +119,17 @@ final class AtomicFiles {
       for (Path p : ds) {
         deleteTree(p);
       }
+    }
+  }
+
+  /**
+   * {@link #removeTemporaries}, the first time for each folder. Only a process that died leaves temporaries (a
+   * write that fails removes its own), so a live store needs to look once; readers ignore them in any case.
+   */
+  void removeTemporariesOnce(Path dir) throws IOException {
+    if (!swept.contains(dir)) {
+      removeTemporaries(dir);
+      swept.add(dir);
     }
   }
 

@@ -38,8 +38,8 @@ import java.util.stream.Stream;
  * is written whole under a temporary folder name, renamed to its number, and only then does
  * {@code current} move to it. A crash therefore leaves the old or the new state, and leftover
  * temporary names (starting with {@code .tmp-}) and version folders above {@code current} are
- * ignored by reads and removed by the next write of the lineage. Version numbers only grow: a
- * rollback adds the older bundle again as a new version. Writes to a lineage take its lock; {@link #lock} holds it across processes.
+ * ignored by reads and removed by the lineage's first write in each process that opens it. Version
+ * numbers only grow: a rollback adds the older bundle again as a new version. Writes to a lineage take its lock; {@link #lock} holds it across processes.
  *
  * <pre>
  * CertificateStore store = FileStore.open(Path.of("/var/lib/certferry"));
@@ -341,7 +341,7 @@ public final class FileStore implements CertificateStore {
 
   private void writeLineageFile(String name, String file, byte[] content, Set<PosixFilePermission> perms) {
     try (Lock ignored = lock(name)) {
-      files.removeTemporaries(lineage(name));
+      files.removeTemporariesOnce(lineage(name));
       files.write(lineage(name).resolve(file), content, perms);
     } catch (IOException e) {
       throw new StoreException("cannot write " + lineage(name).resolve(file) + ": " + e.getMessage(), e);

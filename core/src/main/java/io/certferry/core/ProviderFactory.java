@@ -13,7 +13,10 @@ public interface ProviderFactory {
   /** The {@code type:} value in config that selects this factory, e.g. {@code digitalocean-lb}. */
   String type();
 
-  /** What {@link #create} returns: {@code DeployTarget.class}, {@code DnsProvider.class} or {@code Notifier.class}. */
+  /**
+   * What {@link #create} returns: {@code DeployTarget.class}, {@code DnsProvider.class}, {@code Notifier.class} or
+   * {@code CertificateStore.class}.
+   */
   Class<?> kind();
 
   /**

@@ -169,8 +169,9 @@ final class LineageTables {
     String certPem = StoreDocuments.certificatesPem(List.of(bundle.leaf()));
     String chainPem = StoreDocuments.certificatesPem(bundle.chain());
     return leases.fenced(name, f -> db.transaction("store a new version of lineage '" + name + "'", c -> {
-      int n = Database.one(c, "UPDATE certferry_lineage SET current_version = COALESCE(current_version, 0) + 1 "
-              + "WHERE name = ? AND " + Leases.FENCE + " RETURNING current_version", rs -> rs.getInt(1),
+      // A new version makes the lineage due, whoever stored it: the engine decides about it at its next pass.
+      int n = Database.one(c, "UPDATE certferry_lineage SET current_version = COALESCE(current_version, 0) + 1, "
+              + "due_at = '-infinity' WHERE name = ? AND " + Leases.FENCE + " RETURNING current_version", rs -> rs.getInt(1),
               f.after()).orElseThrow(() -> leases.rejected(f, "store a new version"));
       StoredVersion meta = StoredVersion.of(n, bundle, source, clock.instant(), details);
       KeyVault.Sealed key = keys.seal(bundle.privateKey(), KeyVault.versionRow(name, n));

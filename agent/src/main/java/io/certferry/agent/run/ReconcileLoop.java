@@ -6,6 +6,7 @@ import io.certferry.core.ReconcileReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -85,10 +86,12 @@ public final class ReconcileLoop implements Runnable {
         : "some need attention") + (report.heldElsewhere().isEmpty() ? "" : ", " + report.heldElsewhere().size()
         + " held elsewhere");
     // A leader looks at its due queue every few seconds; the log says so only when the picture changes.
+    long millis = Duration.between(report.startedAt(), report.finishedAt()).toMillis();
+    String took = String.format(Locale.ROOT, "%.2f s", millis / 1000.0);
     if (seat == null || !summary.equals(lastSummary)) {
-      LOG.info("pass done: {}; next pass at {}", summary, next);
+      LOG.info("pass done in {}: {}; next pass at {}", took, summary, next);
     } else {
-      LOG.debug("pass done: {}; next pass at {}", summary, next);
+      LOG.debug("pass done in {}: {}; next pass at {}", took, summary, next);
     }
     lastSummary = summary;
     return next;

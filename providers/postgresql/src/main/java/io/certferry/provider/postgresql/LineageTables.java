@@ -60,13 +60,14 @@ final class LineageTables {
   }
 
   List<LineageSummary> summaries() {
-    return db.query("read the lineages' summaries", "SELECT l.name, l.spec::text, v.meta::text, l.deployments::text "
-        + "FROM certferry_lineage l LEFT JOIN certferry_version v ON v.lineage = l.name AND v.number = l.current_version "
-        + "WHERE " + isLineage("l.") + " ORDER BY l.name COLLATE \"C\"", rs -> {
+    return db.query("read the lineages' summaries", "SELECT l.name, l.spec::text, v.meta::text, l.deployments::text, "
+        + "l.state::text FROM certferry_lineage l LEFT JOIN certferry_version v ON v.lineage = l.name "
+        + "AND v.number = l.current_version WHERE " + isLineage("l.") + " ORDER BY l.name COLLATE \"C\"", rs -> {
           String name = rs.getString(1);
           return new LineageSummary(name, document(rs, 2, name, "spec", StoreDocuments::spec),
               document(rs, 3, name, "current version", StoreDocuments::version),
-              document(rs, 4, name, "deployments", StoreDocuments::deployments).orElse(Deployments.empty()));
+              document(rs, 4, name, "deployments", StoreDocuments::deployments).orElse(Deployments.empty()),
+              document(rs, 5, name, "state", StoreDocuments::state).orElse(LineageState.empty()));
         });
   }
 

@@ -19,6 +19,8 @@ import java.util.Set;
  * self-signed root) and the private key, with the facts every part of Certferry asks about.
  *
  * <p>{@link #toString()} never prints the key.
+ *
+ * @since 0.1
  */
 public final class CertificateBundle {
   private final X509Certificate leaf;
@@ -35,17 +37,34 @@ public final class CertificateBundle {
     this.sha256 = Fingerprints.sha256(leaf);
   }
 
-  /** A bundle of a leaf, its chain in order (issuer of the leaf first) and its private key. */
+  /**
+   * A bundle of a leaf, its chain in order (issuer of the leaf first) and its private key.
+   *
+   * @since 0.1
+   */
   public static CertificateBundle of(X509Certificate leaf, List<X509Certificate> chain, PrivateKey key) {
     return new CertificateBundle(leaf, chain, key);
   }
 
+  /**
+   * The leaf certificate.
+   *
+   * @since 0.1
+   */
   public X509Certificate leaf() { return leaf; }
 
-  /** The intermediates, leaf's issuer first; never the leaf, never a self-signed root. */
+  /**
+   * The intermediates, leaf's issuer first; never the leaf, never a self-signed root.
+   *
+   * @since 0.1
+   */
   public List<X509Certificate> chain() { return chain; }
 
-  /** Leaf followed by the chain: what a TLS server sends. */
+  /**
+   * Leaf followed by the chain: what a TLS server sends.
+   *
+   * @since 0.1
+   */
   public List<X509Certificate> fullChain() {
     List<X509Certificate> all = new ArrayList<>(chain.size() + 1);
     all.add(leaf);
@@ -53,24 +72,60 @@ public final class CertificateBundle {
     return Collections.unmodifiableList(all);
   }
 
+  /**
+   * The leaf's private key; never logged or printed.
+   *
+   * @since 0.1
+   */
   public PrivateKey privateKey() { return privateKey; }
 
-  /** DNS names of the subject alternative names, in certificate order; the CN when there are none. */
+  /**
+   * DNS names of the subject alternative names, in certificate order; the CN when there are none.
+   *
+   * @since 0.1
+   */
   public List<String> names() { return names; }
 
+  /**
+   * Start of the leaf's validity.
+   *
+   * @since 0.1
+   */
   public Instant notBefore() { return leaf.getNotBefore().toInstant(); }
 
+  /**
+   * End of the leaf's validity.
+   *
+   * @since 0.1
+   */
   public Instant notAfter() { return leaf.getNotAfter().toInstant(); }
 
-  /** Serial number, lower-case hex without leading zeros. */
+  /**
+   * Serial number, lower-case hex without leading zeros.
+   *
+   * @since 0.1
+   */
   public String serial() { return leaf.getSerialNumber().toString(16); }
 
-  /** SHA-256 of the leaf's DER, lower-case hex without colons. */
+  /**
+   * SHA-256 of the leaf's DER, lower-case hex without colons.
+   *
+   * @since 0.1
+   */
   public String sha256() { return sha256; }
 
-  /** The issuer's distinguished name as RFC 2253 text. */
+  /**
+   * The issuer's distinguished name as RFC 2253 text.
+   *
+   * @since 0.1
+   */
   public String issuer() { return leaf.getIssuerX500Principal().getName(); }
 
+  /**
+   * The type of the leaf's key.
+   *
+   * @since 0.1
+   */
   public KeyType keyType() { return KeyType.of(leaf.getPublicKey()); }
 
   @Override
@@ -78,7 +133,11 @@ public final class CertificateBundle {
     return "CertificateBundle{names=" + names + ", notAfter=" + notAfter() + ", sha256=" + sha256 + "}";
   }
 
-  /** DNS subject alternative names of a certificate; the subject CN when it has none. */
+  /**
+   * DNS subject alternative names of a certificate; the subject CN when it has none.
+   *
+   * @since 0.1
+   */
   public static List<String> dnsNames(X509Certificate cert) {
     Set<String> out = new LinkedHashSet<>();
     try {

@@ -31,12 +31,20 @@ public record ReconcileReport(Instant startedAt, Instant finishedAt, List<Certif
     this(startedAt, finishedAt, certificates, nextWakeUp, Map.of());
   }
 
-  /** True when every certificate is valid and every target serves its current version. */
+  /**
+   * True when every certificate is valid and every target serves its current version.
+   *
+   * @since 0.1
+   */
   public boolean allGood() {
     return certificates.stream().allMatch(CertificateStatus::good);
   }
 
-  /** The certificates this pass handled itself (all but {@link #heldElsewhere}), by name. */
+  /**
+   * The certificates this pass handled itself (all but {@link #heldElsewhere}), by name.
+   *
+   * @since 0.1
+   */
   public Set<String> handled() {
     return certificates.stream().map(CertificateStatus::name).filter(n -> !heldElsewhere.containsKey(n))
         .collect(Collectors.toCollection(TreeSet::new));

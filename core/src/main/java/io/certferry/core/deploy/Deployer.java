@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * the targets in flight. A target that cannot tell what it serves
  * ({@link DeployTarget#reportsWhatItServes()} false) is trusted on its record. A failed target is retried later with {@link Backoff} (persisted in its
  * record, so it survives restarts) and never holds up the others.
+ *
+ * @since 0.1
  */
 public final class Deployer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -58,6 +60,11 @@ public final class Deployer implements AutoCloseable {
     this.targetTimeout = b.targetTimeout;
   }
 
+  /**
+   * A builder; only the store is required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
@@ -66,6 +73,7 @@ public final class Deployer implements AutoCloseable {
    *
    * @throws InterruptedException when interrupted while waiting; targets in flight keep running and
    *     record their own results
+   * @since 0.1
    */
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets)
       throws InterruptedException {
@@ -75,6 +83,8 @@ public final class Deployer implements AutoCloseable {
   /**
    * As {@link #deploy(String, CertificateBundle, List)}; {@code now} tries failed targets at once,
    * ignoring their backoff (a person asked: {@code certferry deploy}).
+   *
+   * @since 0.1
    */
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets, boolean now)
       throws InterruptedException {
@@ -276,7 +286,11 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  /** Builds a {@link Deployer}; only the store is required. */
+  /**
+   * Builds a {@link Deployer}; only the store is required.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private CertificateStore store;
     private Clock clock = Clock.systemUTC();
@@ -286,14 +300,32 @@ public final class Deployer implements AutoCloseable {
     private Notifier listener = e -> { };
     private Duration targetTimeout = Duration.ofMinutes(10);
 
+    /**
+     * Where deployments are recorded (required).
+     *
+     * @since 0.1
+     */
     public Builder store(CertificateStore store) { this.store = store; return this; }
 
+    /**
+     * The clock deploys and backoff are timed by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
-    /** Runs targets on this executor (not shut down by {@link Deployer#close()}); default: a pool of {@link #parallelism}. */
+    /**
+     * Runs targets on this executor (not shut down by {@link Deployer#close()}); default: a pool of {@link #parallelism}.
+     *
+     * @since 0.1
+     */
     public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
 
-    /** Targets deployed at once when the deployer makes its own pool (default 8). */
+    /**
+     * Targets deployed at once when the deployer makes its own pool (default 8).
+     *
+     * @since 0.1
+     */
     public Builder parallelism(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
@@ -302,14 +334,32 @@ public final class Deployer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Backoff after a failed deploy (default {@link Backoff#DEPLOY}).
+     *
+     * @since 0.1
+     */
     public Builder backoff(Backoff backoff) { this.backoff = Objects.requireNonNull(backoff); return this; }
 
-    /** Receives DEPLOYED, VERIFIED, VERIFY_FAILED and DEPLOY_FAILED events. */
+    /**
+     * Receives DEPLOYED, VERIFIED, VERIFY_FAILED and DEPLOY_FAILED events.
+     *
+     * @since 0.1
+     */
     public Builder listener(Notifier listener) { this.listener = Objects.requireNonNull(listener); return this; }
 
-    /** How long one pass waits for all targets of a certificate (default 10 minutes). */
+    /**
+     * How long one pass waits for all targets of a certificate (default 10 minutes).
+     *
+     * @since 0.1
+     */
     public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
 
+    /**
+     * The deployer; close it to stop its threads.
+     *
+     * @since 0.1
+     */
     public Deployer build() { return new Deployer(this); }
   }
 }

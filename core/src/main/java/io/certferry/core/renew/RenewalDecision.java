@@ -27,7 +27,11 @@ import java.util.Optional;
 public record RenewalDecision(boolean due, Instant renewAt, Instant attemptAt, RenewalSource source, String reason,
                               Optional<String> hold, Optional<String> replaces, Optional<String> windowMoved,
                               Optional<URI> explanationUrl, LineageState state) {
-  /** When to look again: the attempt, or the next ARI poll if that comes first. */
+  /**
+   * When to look again: the attempt, or the next ARI poll if that comes first.
+   *
+   * @since 0.1
+   */
   public Instant nextCheck() {
     if (due) {
       return attemptAt;
@@ -36,7 +40,11 @@ public record RenewalDecision(boolean due, Instant renewAt, Instant attemptAt, R
     return poll != null && poll.isBefore(attemptAt) ? poll : attemptAt;
   }
 
-  /** The rule's instant and reason as kept in {@code state.json}. */
+  /**
+   * The rule's instant and reason as kept in {@code state.json}.
+   *
+   * @since 0.1
+   */
   public LineageState.Plan plan(String sha256) {
     return new LineageState.Plan(sha256, renewAt, source.id(), reason);
   }

@@ -50,6 +50,11 @@ public final class RenewalPlanner {
     this.random = b.random;
   }
 
+  /**
+   * A builder with the defaults.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
@@ -57,6 +62,7 @@ public final class RenewalPlanner {
    *
    * @param ari where to fetch renewal information, empty when the CA offers none (or for the local CA)
    * @param force renew now whatever the rules say (the CA's rate limit still holds)
+   * @since 0.1
    */
   public RenewalDecision decide(RenewalCandidate cert, RenewalPolicy policy, LineageState state,
                                 Optional<RenewalInfoSource> ari, boolean force) throws InterruptedException {
@@ -82,6 +88,8 @@ public final class RenewalPlanner {
   /**
    * The plan the rules give without asking the CA: the window last fetched if the state holds one for
    * this certificate, else the policy. For readers that must not do I/O ({@code list}).
+   *
+   * @since 0.1
    */
   public static RenewalDecision offline(RenewalCandidate cert, RenewalPolicy policy, LineageState state, Instant now) {
     RenewalPolicy.Rule rule = policy.ruleFor(cert.notBefore(), cert.notAfter());
@@ -193,24 +201,42 @@ public final class RenewalPlanner {
   private record Planned(Instant renewAt, RenewalSource source, String reason, LineageState state,
                          Optional<String> moved, Optional<URI> explanation, boolean ariAnswered) {}
 
-  /** Builds a {@link RenewalPlanner}. */
+  /**
+   * Builds a {@link RenewalPlanner}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = new java.security.SecureRandom();
 
     private Builder() {}
 
+    /**
+     * The clock decisions are made by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Picks the instant inside an ARI window; a seeded generator in tests. */
+    /**
+     * Picks the instant inside an ARI window; a seeded generator in tests.
+     *
+     * @since 0.1
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
+    /**
+     * The planner.
+     *
+     * @since 0.1
+     */
     public RenewalPlanner build() { return new RenewalPlanner(this); }
   }
 }

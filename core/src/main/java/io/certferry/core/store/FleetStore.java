@@ -17,10 +17,18 @@ import java.time.Duration;
  * @since 0.1
  */
 public interface FleetStore extends CertificateStore {
-  /** This agent's name in leases (host, process, instance), as the other agents' messages name it. */
+  /**
+   * This agent's name in leases (host, process, instance), as the other agents' messages name it.
+   *
+   * @since 0.1
+   */
   String owner();
 
-  /** How long a lease lasts unless renewed: a dead leader's work is taken over after at most this. */
+  /**
+   * How long a lease lasts unless renewed: a dead leader's work is taken over after at most this.
+   *
+   * @since 0.1
+   */
   Duration leaseTime();
 
   /**
@@ -28,9 +36,14 @@ public interface FleetStore extends CertificateStore {
    * holds it: one statement. Call it every third of the {@link #leaseTime()} while running.
    *
    * @throws StoreException when the store cannot be reached (the lease is then not renewed)
+   * @since 0.1
    */
   Leadership campaign();
 
-  /** Gives the leader lease up, if this agent holds it, so another agent takes over without waiting (shutdown). */
+  /**
+   * Gives the leader lease up, if this agent holds it, so another agent takes over without waiting (shutdown).
+   *
+   * @since 0.1
+   */
   void resign();
 }

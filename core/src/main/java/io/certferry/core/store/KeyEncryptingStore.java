@@ -8,7 +8,11 @@ package io.certferry.core.store;
  * @since 0.1
  */
 public interface KeyEncryptingStore extends CertificateStore {
-  /** The id of the key-encryption key the store is sealed under (derived from the key; never the key). */
+  /**
+   * The id of the key-encryption key the store is sealed under (derived from the key; never the key).
+   *
+   * @since 0.1
+   */
   String keyEncryptionKeyId();
 
   /**
@@ -18,6 +22,7 @@ public interface KeyEncryptingStore extends CertificateStore {
    * @param newKey the new key's text as its secret reference resolves: 32 bytes, base64 or hex
    * @return the number of keys re-sealed
    * @throws IllegalArgumentException when the text is no key, or is the key in use
+   * @since 0.1
    */
   int rotateKeyEncryptionKey(String newKey);
 }

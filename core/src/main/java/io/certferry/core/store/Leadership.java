@@ -18,6 +18,10 @@ public record Leadership(String leader, Instant until, long term, boolean mine) 
     Objects.requireNonNull(until, "until");
   }
 
-  /** Whether this agent holds the lease at {@code now} by its own clock (a paused agent finds it lapsed). */
+  /**
+   * Whether this agent holds the lease at {@code now} by its own clock (a paused agent finds it lapsed).
+   *
+   * @since 0.1
+   */
   public boolean heldAt(Instant now) { return mine && now.isBefore(until); }
 }

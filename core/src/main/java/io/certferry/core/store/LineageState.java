@@ -28,6 +28,11 @@ public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant 
     alerts = alerts == null ? Map.of() : Map.copyOf(alerts);
   }
 
+  /**
+   * A lineage with no plan, failure, hold, ARI window or alert yet.
+   *
+   * @since 0.1
+   */
   public static LineageState empty() { return EMPTY; }
 
   /**
@@ -37,6 +42,7 @@ public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant 
    * @param renewAt when the version is (or was) due
    * @param rule which rule set it: {@code ari}, {@code lifetime}, {@code renew-before}, {@code forced}
    * @param reason one line for people
+   * @since 0.1
    */
   public record Plan(String sha256, Instant renewAt, String rule, String reason) {
     public Plan {
@@ -50,6 +56,7 @@ public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant 
    * @param kind the last failure's kind ({@code validation-failed}, {@code ca-unreachable}, ...)
    * @param since when the first of them happened
    * @param nextAttempt earliest next attempt (the backoff)
+   * @since 0.1
    */
   public record Failure(String kind, int attempts, Instant since, Instant nextAttempt, String lastError) {}
 
@@ -61,38 +68,82 @@ public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant 
    * @param nextPoll when to ask again (the CA's Retry-After)
    * @param explanationUrl the CA's explanation of the window, if it gave one
    * @param error why the last fetch failed (null after a good answer)
+   * @since 0.1
    */
   public record Ari(String certId, Instant windowStart, Instant windowEnd, Instant renewAt, Instant nextPoll,
                     String explanationUrl, String error) {
+    /**
+     * This window with a failed fetch recorded and the next poll set.
+     *
+     * @since 0.1
+     */
     public Ari withError(String error, Instant nextPoll) {
       return new Ari(certId, windowStart, windowEnd, renewAt, nextPoll, explanationUrl, error);
     }
 
-    /** Whether the CA gave a window (a first fetch that failed leaves only the error). */
+    /**
+     * Whether the CA gave a window (a first fetch that failed leaves only the error).
+     *
+     * @since 0.1
+     */
     public boolean hasWindow() { return windowStart != null && windowEnd != null && renewAt != null; }
   }
 
+  /**
+   * This state with the renewal plan replaced.
+   *
+   * @since 0.1
+   */
   public LineageState withPlan(Plan plan) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex); }
 
+  /**
+   * This state with the instant the engine looks at the lineage next.
+   *
+   * @since 0.1
+   */
   public LineageState withNextDue(Instant nextDue) {
     return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
+  /**
+   * This state with a failure recorded.
+   *
+   * @since 0.1
+   */
   public LineageState withFailure(Failure failure) {
     return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
+  /**
+   * This state holding new orders until {@code noOrderBefore} (a rate limit).
+   *
+   * @since 0.1
+   */
   public LineageState withNoOrderBefore(Instant noOrderBefore) {
     return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
+  /**
+   * This state with the ARI window replaced.
+   *
+   * @since 0.1
+   */
   public LineageState withAri(Ari ari) { return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex); }
 
+  /**
+   * This state with the alerts sent replaced.
+   *
+   * @since 0.1
+   */
   public LineageState withAlerts(Map<String, String> alerts) {
     return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, issuerIndex);
   }
 
-  /** Asking the issuer at {@code index} from now on (a fallback), its holds not yet known. */
+  /**
+   * Asking the issuer at {@code index} from now on (a fallback), its holds not yet known.
+   *
+   * @since 0.1
+   */
   public LineageState withIssuerIndex(int index) {
     return new LineageState(plan, nextDue, failure, noOrderBefore, ari, alerts, index);
   }
@@ -100,10 +151,16 @@ public record LineageState(Plan plan, Instant nextDue, Failure failure, Instant 
   /**
    * After a successful issuance: failures and the rate-limit hold cleared, the old version's plan and window
    * dropped, the first issuer asked again next time.
+   *
+   * @since 0.1
    */
   public LineageState afterIssuance() { return new LineageState(null, null, null, null, null, alerts, 0); }
 
-  /** The instant before which no issuance may be attempted: the later of the backoff and the rate limit, or null. */
+  /**
+   * The instant before which no issuance may be attempted: the later of the backoff and the rate limit, or null.
+   *
+   * @since 0.1
+   */
   public Instant heldUntil() {
     Instant backoff = failure == null ? null : failure.nextAttempt();
     if (backoff == null) {

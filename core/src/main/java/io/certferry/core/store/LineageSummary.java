@@ -19,7 +19,11 @@ public record LineageSummary(String name, Optional<LineageSpec> spec, Optional<S
     Objects.requireNonNull(state, "state");
   }
 
-  /** A lineage's summary as {@code store} reads it, one lineage at a time. */
+  /**
+   * A lineage's summary as {@code store} reads it, one lineage at a time.
+   *
+   * @since 0.1
+   */
   public static LineageSummary read(CertificateStore store, String name) {
     return new LineageSummary(name, store.spec(name), store.current(name), store.deployments(name), store.state(name));
   }

@@ -29,12 +29,24 @@ public class LockedElsewhereException extends StoreException {
     this.until = until;
   }
 
-  /** The lineage that is locked. */
+  /**
+   * The lineage that is locked.
+   *
+   * @since 0.1
+   */
   public String lineage() { return lineage; }
 
-  /** Who holds the lock, as messages name it. */
+  /**
+   * Who holds the lock, as messages name it.
+   *
+   * @since 0.1
+   */
   public String holder() { return holder; }
 
-  /** When the hold lapses unless renewed: a dead holder's work can be taken over then. */
+  /**
+   * When the hold lapses unless renewed: a dead holder's work can be taken over then.
+   *
+   * @since 0.1
+   */
   public Optional<Instant> until() { return Optional.ofNullable(until); }
 }

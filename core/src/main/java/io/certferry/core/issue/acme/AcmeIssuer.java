@@ -79,6 +79,11 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     this.ari = AriClient.builder().clock(b.clock).extraTrustAnchors(b.serverCa).build();
   }
 
+  /**
+   * A builder; the directory and the store are required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   @Override
@@ -87,7 +92,11 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public String id() { return directory.toString(); }
 
-  /** The directory this issuer orders from. */
+  /**
+   * The directory this issuer orders from.
+   *
+   * @since 0.1
+   */
   public URI directory() { return directory; }
 
   /** Stops what the solvers keep running (the standalone http-01 server). */
@@ -179,6 +188,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
    * Parses a reason such as {@code keyCompromise}, {@code key-compromise} or {@code superseded}.
    *
    * @throws IllegalArgumentException naming the accepted reasons
+   * @since 0.1
    */
   public static RevocationReason parseReason(String text) {
     String t = text.trim().replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
@@ -191,7 +201,11 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
         + "keyCompromise, affiliationChanged, superseded, cessationOfOperation");
   }
 
-  /** Builds an {@link AcmeIssuer}. */
+  /**
+   * Builds an {@link AcmeIssuer}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private URI directory;
     private String accountName = "default";
@@ -209,16 +223,32 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
 
     private Builder() {}
 
-    /** The ACME directory URL; see {@link AcmeDirectories#resolve} for short names. */
+    /**
+     * The ACME directory URL; see {@link AcmeDirectories#resolve} for short names.
+     *
+     * @since 0.1
+     */
     public Builder directory(URI directory) { this.directory = directory; return this; }
 
-    /** The local account name (default {@code default}); one account per (directory, name). */
+    /**
+     * The local account name (default {@code default}); one account per (directory, name).
+     *
+     * @since 0.1
+     */
     public Builder accountName(String name) { this.accountName = name; return this; }
 
-    /** Contact e-mail registered with a new account (optional). */
+    /**
+     * Contact e-mail registered with a new account (optional).
+     *
+     * @since 0.1
+     */
     public Builder email(String email) { this.email = email; return this; }
 
-    /** Whether the user accepted the CA's terms of service (required by CAs that publish terms). */
+    /**
+     * Whether the user accepted the CA's terms of service (required by CAs that publish terms).
+     *
+     * @since 0.1
+     */
     public Builder agreeToTermsOfService(boolean agree) { this.agreeTos = agree; return this; }
 
     /**
@@ -226,6 +256,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
      *
      * @param keyId the CA's key identifier
      * @param hmacKey the resolved base64url HMAC key (resolve the secret reference first; never logged)
+     * @since 0.1
      */
     public Builder externalAccountBinding(String keyId, String hmacKey) {
       this.eabKeyId = keyId;
@@ -233,26 +264,67 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
       return this;
     }
 
-    /** Extra trust anchors for the CA's own HTTPS, added to the JDK's ({@code serverCa}). */
+    /**
+     * Extra trust anchors for the CA's own HTTPS, added to the JDK's ({@code serverCa}).
+     *
+     * @since 0.1
+     */
     public Builder serverCa(List<X509Certificate> anchors) { this.serverCa.addAll(anchors); return this; }
 
-    /** Adds a solver; the first that can validate a name and is offered by the CA is used. */
+    /**
+     * Adds a solver; the first that can validate a name and is offered by the CA is used.
+     *
+     * @since 0.1
+     */
     public Builder solver(ChallengeSolver solver) { this.solvers.add(solver); return this; }
 
+    /**
+     * Adds solvers, in order of preference.
+     *
+     * @since 0.1
+     */
     public Builder solvers(List<ChallengeSolver> solvers) { this.solvers.addAll(solvers); return this; }
 
-    /** Where the ACME account is kept (and locked while it is registered). */
+    /**
+     * Where the ACME account is kept (and locked while it is registered).
+     *
+     * @since 0.1
+     */
     public Builder store(CertificateStore store) { this.store = store; return this; }
 
+    /**
+     * The clock orders and polls are timed by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
+    /**
+     * How polls wait (default {@link Sleeper#SYSTEM}).
+     *
+     * @since 0.1
+     */
     public Builder sleeper(Sleeper sleeper) { this.sleeper = Objects.requireNonNull(sleeper); return this; }
 
-    /** Receives one line per step (order placed, waiting for DNS, validated, issued). */
+    /**
+     * Receives one line per step (order placed, waiting for DNS, validated, issued).
+     *
+     * @since 0.1
+     */
     public Builder progress(Consumer<String> progress) { this.progress = Objects.requireNonNull(progress); return this; }
 
+    /**
+     * How often and how long the order and authorizations are polled (default {@link PollSchedule#DEFAULT}).
+     *
+     * @since 0.1
+     */
     public Builder pollSchedule(PollSchedule schedule) { this.pollSchedule = Objects.requireNonNull(schedule); return this; }
 
+    /**
+     * The issuer; nothing is contacted until the first issuance.
+     *
+     * @since 0.1
+     */
     public AcmeIssuer build() {
       if (directory == null) {
         throw new IllegalStateException("ACME issuer: directory is required");

@@ -27,6 +27,7 @@ import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 
@@ -199,6 +200,13 @@ final class AcmeOrders {
         if (c.isPresent()) {
           prepared.add(solver.prepare(PendingChallenge.dns01(domain, wildcard, c.get().getDigest()), progress));
           progress.accept("dns-01 TXT record created for " + domain);
+          return c.get();
+        }
+      } else if (solver.type().equals(TlsAlpn01Challenge.TYPE)) {
+        Optional<TlsAlpn01Challenge> c = auth.findChallenge(TlsAlpn01Challenge.class);
+        if (c.isPresent()) {
+          prepared.add(solver.prepare(PendingChallenge.tlsAlpn01(domain, c.get().getAcmeValidation()), progress));
+          progress.accept("tls-alpn-01 validation certificate in place for " + domain);
           return c.get();
         }
       }

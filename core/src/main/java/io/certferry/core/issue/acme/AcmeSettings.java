@@ -59,16 +59,28 @@ public record AcmeSettings(String server, Optional<Path> serverCa, String accoun
   public static final Set<String> CHALLENGES = Set.of("http-01", "dns-01");
   static final Duration DEFAULT_PROPAGATION_TIMEOUT = Duration.ofMinutes(2);
 
-  /** External account binding: the key id and the HMAC key, by reference. */
+  /**
+   * External account binding: the key id and the HMAC key, by reference.
+   *
+   * @since 0.1
+   */
   public record Eab(String keyId, String hmacKeyReference) {
     @Override
     public String toString() { return "Eab{keyId=" + keyId + "}"; }
   }
 
-  /** Where http-01 is answered: the built-in server's address and port, or a webroot. */
+  /**
+   * Where http-01 is answered: the built-in server's address and port, or a webroot.
+   *
+   * @since 0.1
+   */
   public record Http(Optional<String> address, Optional<Integer> port, Optional<Path> webroot) {}
 
-  /** The settings or the problems of one block. */
+  /**
+   * The settings or the problems of one block.
+   *
+   * @since 0.1
+   */
   public record Read(Optional<AcmeSettings> settings, List<SettingProblem> problems) {}
 
   /**
@@ -76,6 +88,7 @@ public record AcmeSettings(String server, Optional<Path> serverCa, String accoun
    *
    * @param domains the names the certificate covers (a wildcard needs dns-01)
    * @param providers where the DNS provider's type is looked up and its settings checked
+   * @since 0.1
    */
   public static Read read(JsonNode block, List<String> domains, ProviderRegistry providers) {
     BlockReader r = new BlockReader(block);
@@ -199,7 +212,11 @@ public record AcmeSettings(String server, Optional<Path> serverCa, String accoun
     }
   }
 
-  /** The directory URL of {@link #server()}. */
+  /**
+   * The directory URL of {@link #server()}.
+   *
+   * @since 0.1
+   */
   public URI directory() { return AcmeDirectories.resolve(server); }
 
   /**
@@ -207,6 +224,7 @@ public record AcmeSettings(String server, Optional<Path> serverCa, String accoun
    * CA's extra trust, one challenge solver.
    *
    * @throws InputRejectedException when a file or secret the settings name cannot be read now
+   * @since 0.1
    */
   public AcmeIssuer issuer(IssuerContext ctx) throws InputRejectedException {
     AcmeIssuer.Builder b = AcmeIssuer.builder().directory(directory()).accountName(account)

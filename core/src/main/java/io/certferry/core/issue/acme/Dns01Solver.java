@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 /**
  * dns-01 through a {@link DnsProvider}: creates the TXT record, waits until every authoritative
  * server of the zone shows it ({@link PropagationCheck}), and deletes exactly that record afterwards.
+ *
+ * @since 0.1
  */
 public final class Dns01Solver implements ChallengeSolver {
   private final DnsProvider provider;

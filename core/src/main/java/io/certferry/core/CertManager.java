@@ -8,6 +8,7 @@ import io.certferry.core.internal.Events;
 import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
 import io.certferry.core.internal.Lifecycle;
+import io.certferry.core.internal.Reconciler;
 import io.certferry.core.internal.StatusReader;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
@@ -17,7 +18,6 @@ import io.certferry.core.notify.Notifier;
 import io.certferry.core.renew.RenewalExplanation;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
 
 import java.time.Clock;
@@ -26,21 +26,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The engine: it keeps a set of {@link ManagedCertificate}s valid and served. Every door goes through
@@ -76,10 +71,6 @@ import org.slf4j.LoggerFactory;
  * @since 0.1
  */
 public final class CertManager implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(CertManager.class);
-  /** When a certificate whose pass crashed (a bug, the store gone) is looked at again. */
-  private static final Duration RETRY_AFTER_CRASH = Duration.ofMinutes(5);
-
   private final CertificateStore store;
   private final Clock clock;
   private final Map<String, Issuer> issuers;
@@ -89,10 +80,7 @@ public final class CertManager implements AutoCloseable {
   private final boolean ownsDeployer;
   private final ExecutorService certExecutor;
   private final boolean ownsExecutor;
-  private final CertificatePass pass;
-  private final Duration maxInterval;
-  private volatile boolean fullPassDone;
-  private volatile boolean stopping;
+  private final Reconciler reconciler;
 
   private CertManager(Builder b) {
     this.store = Objects.requireNonNull(b.store, "store");
@@ -112,13 +100,13 @@ public final class CertManager implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.maxInterval = b.maxInterval;
     RenewalPlanner.Builder planner = RenewalPlanner.builder().clock(clock);
     if (b.random != null) {
       planner.random(b.random);
     }
-    this.pass = new CertificatePass(store, clock, planner.build(), deployer, b.alerts, events,
-        new Issuance(store, clock, issueBackoff, events), maxInterval);
+    CertificatePass pass = new CertificatePass(store, clock, planner.build(), deployer, b.alerts, events,
+        new Issuance(store, clock, issueBackoff, events), b.maxInterval);
+    this.reconciler = new Reconciler(store, clock, pass, events, certExecutor, b.maxInterval, b.permit, this::issuerOf);
   }
 
   /**
@@ -151,81 +139,28 @@ public final class CertManager implements AutoCloseable {
    * One pass over every certificate: renew when due, deploy the current version to every target not
    * serving it, record, alert. Certificates are handled in parallel (bounded), each under its store
    * lock; one certificate's failure never stops another's. The first pass looks at every certificate;
-   * later passes look only at those whose next due instant has come (the rest are reported from the
-   * store), so an idle agent costs nothing.
+   * later passes look only at those whose next due instant has come (the rest are reported as this manager last
+   * saw them, without reading the store), so an idle agent costs one query. Every door that changes a lineage
+   * behind this manager's back (an import, a revocation) makes it due.
+   *
+   * <p>A lineage whose lock another agent or process holds is not waited for: it is skipped, reported under
+   * {@link ReconcileReport#heldElsewhere()} with its status as stored, and looked at again when that hold lapses.
+   * Certificates are also skipped, the same way, while the {@linkplain Builder#workPermit work permit} refuses.
    *
    * @throws InterruptedException when interrupted; work in flight finishes its current step
    * @since 0.1
    */
   public ReconcileReport reconcile() throws InterruptedException {
-    Instant started = clock.instant();
-    Set<String> due = fullPassDone ? new HashSet<>(store.due(started)) : null;
-    List<ManagedCertificate> all = List.copyOf(certificates.values());
-    List<Future<CertificatePass.Result>> futures = new ArrayList<>();
-    for (ManagedCertificate mc : all) {
-      boolean look = due == null || due.contains(mc.name());
-      futures.add(certExecutor.submit(() -> look ? one(mc, false) : quiet(mc)));
-    }
-    List<CertificateStatus> statuses = new ArrayList<>();
-    Instant wake = started.plus(maxInterval);
-    for (int i = 0; i < futures.size(); i++) {
-      CertificatePass.Result r;
-      try {
-        r = futures.get(i).get();
-      } catch (ExecutionException e) {
-        r = crashed(all.get(i), e.getCause());
-      }
-      statuses.add(r.status());
-      if (r.nextDue().isBefore(wake)) {
-        wake = r.nextDue();
-      }
-    }
-    fullPassDone = true;
-    return new ReconcileReport(started, clock.instant(), statuses, wake);
-  }
-
-  private CertificatePass.Result one(ManagedCertificate mc, boolean force) throws InterruptedException {
-    if (stopping) {
-      return skipped(mc, "skipped: shutting down");
-    }
-    return pass.run(mc, issuerOf(mc), force);
+    return reconciler.reconcile(List.copyOf(certificates.values()));
   }
 
   /**
-   * A certificate that is not due: reported from the store, nothing contacted; unless its current
-   * version is not the one the engine last planned (imported or restored behind its back), which gets a
-   * full pass now.
+   * The next {@link #reconcile()} looks at every certificate, as the first does, instead of only those due: for an
+   * agent that has just become its fleet's leader, since another agent may have worked on them meanwhile.
+   *
+   * @since 0.1
    */
-  private CertificatePass.Result quiet(ManagedCertificate mc) throws InterruptedException {
-    LineageState state = store.state(mc.name());
-    Optional<StoredVersion> current = store.current(mc.name());
-    boolean planned = current.isPresent() && state.plan() != null && state.plan().sha256().equals(current.get().sha256());
-    if (!planned || state.nextDue() == null) {
-      return one(mc, false);
-    }
-    CertificateStatus status = StatusReader.read(store, mc.name(), current, state, clock.instant());
-    return new CertificatePass.Result(status, state.nextDue());
-  }
-
-  private CertificatePass.Result crashed(ManagedCertificate mc, Throwable t) {
-    LOG.debug("reconcile of {} failed", mc.name(), t);
-    String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
-    events.alert(LifecycleEvent.of(LifecycleEvent.Type.RENEWAL_FAILED, clock.instant(), mc.name(), msg));
-    return skipped(mc, msg);
-  }
-
-  private CertificatePass.Result skipped(ManagedCertificate mc, String why) {
-    CertificateStatus read;
-    try {
-      read = StatusReader.read(store, mc.name(), clock.instant());
-    } catch (RuntimeException e) {
-      read = new CertificateStatus(mc.name(), mc.source(), mc.domains(), Optional.empty(), CertificateStatus.MISSING,
-          Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(), Optional.empty());
-    }
-    CertificateStatus s = new CertificateStatus(read.name(), read.source(), read.domains(), read.current(),
-        read.state(), read.daysLeft(), read.renewAt(), read.renewReason(), false, read.targets(), Optional.of(why));
-    return new CertificatePass.Result(s, clock.instant().plus(RETRY_AFTER_CRASH));
-  }
+  public void lookAtEverythingNext() { reconciler.lookAtEverythingNext(); }
 
   /**
    * Asks a pass in progress to wind down: certificates already being handled finish their step, the
@@ -233,7 +168,7 @@ public final class CertManager implements AutoCloseable {
    *
    * @since 0.1
    */
-  public void stop() { stopping = true; }
+  public void stop() { reconciler.stop(); }
 
   /**
    * One certificate's pass now: renew if due ({@code force}: whatever the rules say; the CA's rate limit
@@ -243,7 +178,7 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public CertificateStatus renew(String name, boolean force) throws InterruptedException {
-    return pass.run(certificate(name), issuerOf(certificate(name)), force).status();
+    return reconciler.run(certificate(name), force).status();
   }
 
   /**
@@ -410,6 +345,7 @@ public final class CertManager implements AutoCloseable {
     private Duration maxInterval = Duration.ofHours(12);
     private Duration targetTimeout = Duration.ofMinutes(10);
     private RandomGenerator random;
+    private Supplier<Optional<String>> permit = Optional::empty;
 
     private Builder() {}
 
@@ -527,6 +463,15 @@ public final class CertManager implements AutoCloseable {
      * @since 0.1
      */
     public Builder random(RandomGenerator random) { this.random = Objects.requireNonNull(random, "random"); return this; }
+
+    /**
+     * Asked before each certificate's pass of {@link CertManager#reconcile()}: empty lets it run; a reason skips it
+     * (reported under {@link ReconcileReport#heldElsewhere()} with that reason). A fleet agent passes "do I still
+     * lead the fleet?", so a leader that lost its lease stops at its next certificate. Default: always empty.
+     *
+     * @since 0.1
+     */
+    public Builder workPermit(Supplier<Optional<String>> permit) { this.permit = Objects.requireNonNull(permit); return this; }
 
     /**
      * The manager; it starts nothing until an operation is called.

@@ -72,9 +72,16 @@ public final class CertificatePass {
   /** What one pass did, and when the certificate wants to be looked at again. */
   public record Result(CertificateStatus status, Instant nextDue) {}
 
-  /** Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). */
-  public Result run(ManagedCertificate mc, Optional<Issuer> issuer, boolean force) throws InterruptedException {
-    try (CertificateStore.Lock lock = store.lock(mc.name())) {
+  /**
+   * Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds).
+   *
+   * @param ifFree take the lineage's lock only if nobody else holds it (the agent's pass), rather than wait for it
+   * @throws io.certferry.core.store.LockedElsewhereException when someone else holds the lock ({@code ifFree}), or
+   *     held it for longer than the store's lock timeout
+   */
+  public Result run(ManagedCertificate mc, Optional<Issuer> issuer, boolean force, boolean ifFree)
+      throws InterruptedException {
+    try (CertificateStore.Lock lock = ifFree ? store.tryLock(mc.name()) : store.lock(mc.name())) {
       return locked(mc, issuer, force);
     }
   }

@@ -21,7 +21,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The agent's HTTP listener (loopback by default): {@code /healthz} (the process answers),
- * {@code /readyz} (a pass finished and nothing is expired), {@code /status} (the {@code list --json}
+ * {@code /readyz} (a pass finished and nothing is expired; in a fleet, whether this agent leads or stands by, and
+ * which certificates it owns), {@code /status} (the {@code list --json}
  * document, targets included) and {@code /metrics} (Prometheus text). Exact paths only; anything
  * else is 404.
  *
@@ -56,21 +57,35 @@ public final class AgentHttpServer implements AutoCloseable {
     this.connections = connections;
   }
 
-  /** Binds {@code host:port} (port 0: any free port) and starts serving the agent's routes. */
+  /** Binds {@code host:port} (port 0: any free port) and starts serving the agent's routes on {@code store}. */
   public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics,
                                       CertificateStore store, Clock clock) throws IOException {
-    return start(host, port, routes(state, metrics, store, clock), Limits.DEFAULT);
+    state.storeOpened(store);
+    return start(host, port, state, metrics, clock);
+  }
+
+  /** Binds and serves the agent's routes on the store {@code state} has, once it is open. */
+  public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics, Clock clock)
+      throws IOException {
+    return start(host, port, routes(state, metrics, clock), Limits.DEFAULT);
   }
 
   /** The agent's routes; a page (a status page at {@code /}) is one more {@link HttpRoutes#get}. */
   static HttpRoutes routes(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock) {
+    state.storeOpened(store);
+    return routes(state, metrics, clock);
+  }
+
+  static HttpRoutes routes(AgentState state, AgentMetrics metrics, Clock clock) {
     return new HttpRoutes()
         .get("/healthz", () -> HttpRoutes.Reply.text(200, "ok\n"))
-        .get("/readyz", () -> state.ready() ? HttpRoutes.Reply.text(200, "ready\n")
-            : HttpRoutes.Reply.text(503, state.lastPass().isEmpty() ? "first pass not finished\n"
-                : "a certificate is expired or missing\n"))
-        .get("/status", () -> new HttpRoutes.Reply(200, "application/json",
-            JSON.writeValueAsString(LineageStatus.of(CertManager.status(store, clock.instant()))) + "\n"))
+        .get("/readyz", () -> {
+          AgentState.Readiness r = state.readiness();
+          return HttpRoutes.Reply.text(r.ready() ? 200 : 503, r.text() + "\n");
+        })
+        .get("/status", () -> state.store().isEmpty() ? HttpRoutes.Reply.text(503, state.readiness().text() + "\n")
+            : new HttpRoutes.Reply(200, "application/json", JSON.writeValueAsString(
+                LineageStatus.of(CertManager.status(state.store().get(), clock.instant()))) + "\n"))
         .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
   }
 

@@ -34,6 +34,7 @@ public final class AgentMetrics implements Notifier {
   static final String DEPLOY = "certferry.deploy";
   static final String ACME = "certferry.acme.requests";
   static final String READY = "certferry.certificate.ready.status";
+  static final String ISSUER = "certferry.certificate.issuer";
   static final List<String> DEPLOY_RESULTS = List.of("success", "failure");
   /** {@code success} and each kind of failed issuance ({@link IssueException.Kind#label()}). */
   static final List<String> ACME_RESULTS = acmeResults();
@@ -114,6 +115,25 @@ public final class AgentMetrics implements Notifier {
     return List.copyOf(out);
   }
 
+  /**
+   * The fleet's gauges, read from {@code state} at every scrape: {@code certferry_fleet_leader} (1 while this agent
+   * leads), {@code certferry_fleet_term} (the leader lease's term it last saw) and, per certificate of the config,
+   * {@code certferry_certificate_owned} (1 when this agent owns it: it leads and its last pass handled it).
+   * Alert rules select the leader's series with {@code and on(instance) certferry_fleet_leader == 1}.
+   */
+  public void fleet(AgentState state, List<String> certificates) {
+    Gauge.builder("certferry.fleet.leader", state, s -> s.seat().map(f -> f.leads() ? 1.0 : 0.0).orElse(0.0))
+        .description("1 while this agent leads the fleet and does its work, 0 on standby").register(registry);
+    Gauge.builder("certferry.fleet.term", state, s -> s.seat().map(f -> (double) f.term()).orElse(0.0))
+        .description("The term of the fleet's leader lease as this agent last saw it; it grows at every takeover")
+        .register(registry);
+    for (String name : certificates) {
+      Gauge.builder("certferry.certificate.owned", state, s -> s.owned().contains(name) ? 1.0 : 0.0)
+          .description("1 when this agent owns the certificate: it leads the fleet and its last pass handled it")
+          .tag("certificate", name).register(registry);
+    }
+  }
+
   /** Sets the gauges from a finished pass. */
   public void update(ReconcileReport report) {
     for (CertificateStatus c : report.certificates()) {
@@ -124,6 +144,7 @@ public final class AgentMetrics implements Notifier {
       c.current().ifPresent(v -> set("certferry.certificate.expiration.timestamp.seconds",
           "The date after which the certificate expires, as a Unix timestamp", v.notAfter().getEpochSecond(),
           "certificate", c.name()));
+      c.current().ifPresent(v -> issuer(c.name(), v.details().getOrDefault("issuer", v.source())));
       c.renewAt().ifPresent(r -> set("certferry.certificate.renewal.timestamp.seconds",
           "The time the certificate is due for renewal, as a Unix timestamp", r.getEpochSecond(), "certificate", c.name()));
       // As cert-manager's certmanager_certificate_ready_status: one series per condition, the true one at 1,
@@ -145,6 +166,21 @@ public final class AgentMetrics implements Notifier {
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());
       }
     }
+  }
+
+  /**
+   * Which issuer made the current version (a CA's directory URL, {@code local} or {@code imported}): one series
+   * per issuer seen since start, the current one at 1, so a fallback shows as the series changing.
+   */
+  private void issuer(String certificate, String issuer) {
+    String prefix = ISSUER + "certificate|" + certificate + "|issuer|";
+    gauges.forEach((key, holder) -> {
+      if (key.startsWith(prefix)) {
+        holder.set(0.0);
+      }
+    });
+    set(ISSUER, "The issuer of the current certificate (1), and the others it had since the agent started (0)", 1,
+        "certificate", certificate, "issuer", issuer);
   }
 
   /** One series per condition, the one that holds at 1 (Unknown until a pass has judged the certificate). */

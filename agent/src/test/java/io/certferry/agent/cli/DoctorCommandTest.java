@@ -207,7 +207,7 @@ class DoctorCommandTest {
     Run r = doctor(cfg);
 
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
-    assertThat(r.out()).contains("fail ca " + pebble.directoryUrl() + ": profile: 'longlived' is not offered",
+    assertThat(r.out()).contains("fail ca " + pebble.directoryUrl() + ": profile: profile longlived is not offered",
         "     fix: set profile: to one of default, shortlived",
         "fail target lb: token ${env:NETLIFY_TOKEN}: DigitalOcean: cannot read the account",
         "     fix: create a token with read and write scope");

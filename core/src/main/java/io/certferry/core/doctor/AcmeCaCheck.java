@@ -1,5 +1,6 @@
 package io.certferry.core.doctor;
 
+import io.certferry.core.issue.acme.AcmeDirectoryCheck;
 import io.certferry.core.issue.acme.AcmeSettings;
 
 import java.time.Clock;
@@ -79,18 +80,16 @@ final class AcmeCaCheck implements Check {
         ? "configured (the CA does not require it)" : "not required");
   }
 
+  /** The profile asked for, judged by the rule every order is ({@link AcmeDirectoryCheck#profileProblem}). */
   private Optional<CheckResult> profile(AcmeDirectory d) {
     if (settings.profile().isEmpty()) {
       return Optional.empty();
     }
     String p = settings.profile().get();
-    List<String> offered = d.profiles();
-    if (offered.contains(p)) {
-      return Optional.of(CheckResult.ok(name, "profile", p + " is offered"));
-    }
-    return Optional.of(CheckResult.fail(name, "profile", offered.isEmpty() ? "the CA offers no profiles, so '" + p
-            + "' cannot be asked for" : "'" + p + "' is not offered (offered: " + String.join(", ", offered) + ")",
-        offered.isEmpty() ? "remove profile: from the issuer block" : "set profile: to one of " + String.join(", ", offered)));
+    Optional<String> problem = AcmeDirectoryCheck.profileProblem(p, new java.util.TreeSet<>(d.profiles()), d.url());
+    return Optional.of(problem.map(m -> CheckResult.fail(name, "profile", m, d.profiles().isEmpty()
+            ? "remove profile: from the issuer block" : "set profile: to one of " + String.join(", ", d.profiles())))
+        .orElse(CheckResult.ok(name, "profile", p + " is offered")));
   }
 
   private CheckResult skew(Optional<java.time.Instant> caDate, Instant now) {

@@ -56,9 +56,9 @@ record CaaPolicy(String owner, List<Caa> records) {
    * Judges the set for one name.
    *
    * @param accountUri the ACME account's URL, when it is registered
-   * @param challenge the challenge type the issuer answers ({@code http-01}, {@code dns-01})
+   * @param challenges the challenge types the issuer answers, most preferred first ({@code http-01}, {@code dns-01})
    */
-  Verdict judge(boolean wildcard, List<String> identities, Optional<String> accountUri, String challenge) {
+  Verdict judge(boolean wildcard, List<String> identities, Optional<String> accountUri, List<String> challenges) {
     for (Caa r : records) {
       if (r.critical() && !KNOWN_TAGS.contains(r.tag().toLowerCase(Locale.ROOT))) {
         return new Verdict(false, false, "critical CAA record " + r + " at " + owner + " has a tag no CA understands, "
@@ -82,8 +82,8 @@ record CaaPolicy(String owner, List<Caa> records) {
       Map<String, String> p = r.parameters();
       String uri = p.get("accounturi");
       String methods = p.get("validationmethods");
-      if (methods != null && List.of(methods.split(",")).stream().map(String::trim).noneMatch(challenge::equals)) {
-        refusals.add(r + " allows validationmethods " + methods + ", not " + challenge);
+      if (methods != null && List.of(methods.split(",")).stream().map(String::trim).noneMatch(challenges::contains)) {
+        refusals.add(r + " allows validationmethods " + methods + ", not " + String.join(" or ", challenges));
       } else if (uri != null && accountUri.isEmpty()) {
         return new Verdict(true, true, r + " allows only account " + uri + "; this account is not registered yet, so it "
             + "must become that one");

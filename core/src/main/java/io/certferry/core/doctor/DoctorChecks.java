@@ -10,6 +10,7 @@ import io.certferry.core.dns.PropagationCheck;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.issue.IssuerSettings;
 import io.certferry.core.issue.acme.AcmeSettings;
+import io.certferry.core.issue.acme.ChallengeSettings;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.x509.CertificateReader;
 
@@ -62,9 +63,10 @@ public final class DoctorChecks {
       acme(mc).ifPresent(s -> {
         String key = s.directory() + "|" + s.agreeTos() + "|" + s.eab().map(AcmeSettings.Eab::keyId).orElse("") + "|"
             + s.profile().orElse("");
+        List<String> types = s.challenges().types();
         cas.computeIfAbsent(key, k -> new AcmeCaCheck(s, directory(s), options.clock));
         for (String d : mc.domains()) {
-          names.computeIfAbsent(d + "|" + s.challenge() + "|" + s.directory(), k -> nameCheck(d, s, store));
+          names.computeIfAbsent(d + "|" + types + "|" + s.directory() + "|" + s.account(), k -> nameCheck(d, s, store));
         }
       });
       for (DeployTarget t : mc.targets()) {
@@ -89,17 +91,19 @@ public final class DoctorChecks {
   private Check nameCheck(String domain, AcmeSettings s, CertificateStore store) {
     Optional<PropagationCheck> servers = Optional.empty();
     Optional<ZoneDiagnosable> zone = Optional.empty();
-    if (s.challenge().equals("dns-01")) {
+    ChallengeSettings c = s.challenges();
+    if (c.types().stream().anyMatch(ChallengeSettings.DNS_TYPES::contains)) {
       PropagationCheck.Builder b = PropagationCheck.builder().lookupResolver(options.resolver())
           .nameServerPort(options.nameServerPort).queryTimeout(options.dnsTimeout);
-      if (!s.propagationServers().isEmpty()) {
-        b.servers(s.propagationServers().stream().map(PropagationCheck::parseServer).toList());
+      if (!c.propagationServers().isEmpty()) {
+        b.servers(c.propagationServers().stream().map(PropagationCheck::parseServer).toList());
       }
       servers = Optional.of(b.build());
-      zone = s.dnsProvider().flatMap(this::dnsProvider);
+      zone = c.dnsProvider().flatMap(this::dnsProvider);
     }
-    NameCheck names = new NameCheck(domain, s.challenge(), directory(s),
-        () -> store.account(s.directory(), s.account()).map(a -> a.accountUrl().toString()), options.resolver(), servers);
+    NameCheck names = new NameCheck(domain, c.types(), directory(s),
+        () -> store.account(s.directory(), s.account()).map(a -> a.accountUrl().toString()), options.resolver(), servers,
+        options.clock);
     if (zone.isEmpty()) {
       return names;
     }

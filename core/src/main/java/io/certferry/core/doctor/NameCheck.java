@@ -1,9 +1,12 @@
 package io.certferry.core.doctor;
 
 import io.certferry.core.dns.PropagationCheck;
+import io.certferry.core.issue.acme.DnsPersist;
+import io.certferry.core.issue.acme.DnsPersist01Solver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,27 +28,31 @@ import org.xbill.DNS.Type;
 
 /**
  * One name of a certificate in the DNS: CAA lets the CA issue (RFC 8659 climb, {@code issuewild} for a wildcard,
- * RFC 8657 {@code accounturi} and {@code validationmethods}); for dns-01, the authoritative servers answer for the
- * challenge record; the DNSSEC status. Asks a recursive resolver and the zone's servers; changes nothing.
+ * RFC 8657 {@code accounturi} and {@code validationmethods}); for a DNS challenge, the authoritative servers answer
+ * for the challenge record, and for dns-persist-01 the persistent record authorizes the account; the DNSSEC status. Asks a recursive resolver and the zone's servers; changes nothing.
  */
 final class NameCheck implements Check {
   private final String domain;
   private final boolean wildcard;
-  private final String challenge;
+  private final List<String> challenges;
   private final Callable<AcmeDirectory> directory;
   private final Supplier<Optional<String>> accountUri;
   private final Resolver resolver;
   private final Optional<PropagationCheck> authoritative;
   private final String name;
+  private final Clock clock;
 
   /**
-   * @param authoritative how dns-01's servers are found and asked; empty for another challenge
+   * @param challenges the challenge types of the issuer, most preferred first
+   * @param authoritative how the zone's servers are found and asked, for a DNS challenge; empty for another
    */
-  NameCheck(String domain, String challenge, Callable<AcmeDirectory> directory, Supplier<Optional<String>> accountUri,
-            Resolver resolver, Optional<PropagationCheck> authoritative) {
+  NameCheck(String domain, List<String> challenges, Callable<AcmeDirectory> directory,
+            Supplier<Optional<String>> accountUri, Resolver resolver, Optional<PropagationCheck> authoritative,
+            Clock clock) {
     this.wildcard = domain.startsWith("*.");
     this.domain = wildcard ? domain.substring(2) : domain;
-    this.challenge = challenge;
+    this.challenges = List.copyOf(challenges);
+    this.clock = clock;
     this.directory = directory;
     this.accountUri = accountUri;
     this.resolver = resolver;
@@ -61,6 +68,9 @@ final class NameCheck implements Check {
     List<CheckResult> out = new ArrayList<>();
     out.add(caa());
     authoritative.ifPresent(p -> out.add(servers(p)));
+    if (challenges.contains(DnsPersist01Solver.TYPE) && authoritative.isPresent()) {
+      out.add(persistentRecord(authoritative.get()));
+    }
     out.add(dnssec());
     return out;
   }
@@ -83,7 +93,7 @@ final class NameCheck implements Check {
           + "; the CA names no caaIdentities in its directory, so whether it may issue cannot be told",
           "check the CA's documentation for the issuer domain name its CAA records need");
     }
-    CaaPolicy.Verdict v = set.get().judge(wildcard, identities, accountUri.get(), challenge);
+    CaaPolicy.Verdict v = set.get().judge(wildcard, identities, accountUri.get(), challenges);
     String tag = wildcard ? "issuewild" : "issue";
     String record = set.get().owner() + " CAA 0 " + tag + " \"" + identities.get(0) + "\"";
     if (!v.allowed()) {
@@ -133,6 +143,30 @@ final class NameCheck implements Check {
     } catch (Exception e) {
       return CheckResult.fail(name, "authoritative servers", e.getMessage(),
           "delegate the zone to the DNS provider's name servers at the registrar");
+    }
+  }
+
+  /**
+   * dns-persist-01: the {@code _validation-persist} record authorizes the account at every server, by the rule the
+   * solver itself applies before an order ({@link DnsPersist#check}); the CA's CAA identities stand for the issuer
+   * domain names its challenge will name.
+   */
+  private CheckResult persistentRecord(PropagationCheck dns) {
+    String subject = "dns-persist-01 record";
+    Optional<String> account = accountUri.get();
+    if (account.isEmpty()) {
+      return CheckResult.warn(name, subject, "the ACME account is not registered yet, and the record must name its URL",
+          "run `certferry dns-persist record --name CERTIFICATE` (it registers the account) and add the lines it prints");
+    }
+    try {
+      List<String> issuers = directory.call().caaIdentities();
+      DnsPersist.Status st = DnsPersist.check(domain, wildcard, account.get(), issuers, dns, clock.instant());
+      return st.inPlace() ? CheckResult.ok(name, subject, st.explanation())
+          : CheckResult.fail(name, subject, st.explanation(), "add the record `certferry dns-persist record --name "
+              + "CERTIFICATE` prints at the DNS host, then wait for it to reach every server");
+    } catch (Exception e) {
+      return CheckResult.fail(name, subject, "cannot be looked up: " + e.getMessage(),
+          "check that the zone is delegated and its servers answer");
     }
   }
 

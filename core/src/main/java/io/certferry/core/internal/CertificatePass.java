@@ -84,12 +84,20 @@ public final class CertificatePass {
     public Result(CertificateStatus status, Instant nextDue) { this(status, nextDue, null); }
   }
 
-  /** Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). */
-  public Result run(ManagedCertificate mc, Optional<Issuer> issuer, boolean force) throws InterruptedException {
+  /**
+   * Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). A dry run
+   * takes no lock: it writes nothing.
+   *
+   * @param ifFree take the lineage's lock only if nobody else holds it (the agent's pass), rather than wait for it
+   * @throws io.certferry.core.store.LockedElsewhereException when someone else holds the lock ({@code ifFree}), or
+   *     held it for longer than the store's lock timeout
+   */
+  public Result run(ManagedCertificate mc, Optional<Issuer> issuer, boolean force, boolean ifFree)
+      throws InterruptedException {
     if (dryRun) {
       return locked(mc, issuer, force);
     }
-    try (CertificateStore.Lock lock = store.lock(mc.name())) {
+    try (CertificateStore.Lock lock = ifFree ? store.tryLock(mc.name()) : store.lock(mc.name())) {
       return locked(mc, issuer, force);
     }
   }
@@ -132,6 +140,8 @@ public final class CertificatePass {
           RenewalPolicy.fromOptions(spec.options()), s.state, source, forced);
       s.decision = Optional.of(d);
       s.state = d.state();
+      // The CA will likely revoke it by then: a target in a maintenance window must not keep it that long.
+      d.revocationExpected().ifPresent(at -> s.state = s.state.withRevocation(s.current.get().sha256(), at));
       d.windowMoved().ifPresent(m -> events.alert(new LifecycleEvent(LifecycleEvent.Type.ARI_WINDOW_MOVED, now,
           spec.name(), Optional.empty(), m, d.explanationUrl().map(u -> Map.of("explanationUrl", u.toString()))
               .orElse(Map.of()))));

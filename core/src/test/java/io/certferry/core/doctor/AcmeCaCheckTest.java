@@ -92,7 +92,8 @@ class AcmeCaCheckTest {
     CheckResult r = about(check(block().put("profile", "longlived"), Clock.systemUTC()), "profile");
 
     assertThat(r.status()).isEqualTo(CheckResult.Status.FAIL);
-    assertThat(r.message()).isEqualTo("'longlived' is not offered (offered: default, shortlived)");
+    assertThat(r.message()).isEqualTo("profile longlived is not offered by " + pebble.directoryUrl()
+        + "; offered: default, shortlived; set profile: to one of them");
     assertThat(r.fix()).contains("set profile: to one of default, shortlived");
   }
 

@@ -7,6 +7,7 @@ import io.certferry.core.dns.PropagationCheck;
 import io.certferry.core.testing.FakeDnsServer;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.TXTRecord;
 
 /**
  * A name's DNS against a small authoritative DNS server on loopback (it plays the resolver too): CAA by RFC 8659's
@@ -50,10 +52,11 @@ class NameCheckTest {
   }
 
   private List<CheckResult> check(String domain, String challenge, Optional<String> account) throws Exception {
-    Optional<PropagationCheck> servers = challenge.equals("dns-01") ? Optional.of(PropagationCheck.builder()
+    Optional<PropagationCheck> servers = challenge.startsWith("dns-") ? Optional.of(PropagationCheck.builder()
         .lookupResolver(dns.resolver()).nameServerPort(dns.port()).queryTimeout(Duration.ofMillis(500)).build())
         : Optional.empty();
-    return new NameCheck(domain, challenge, () -> directory, () -> account, dns.resolver(), servers).run();
+    return new NameCheck(domain, List.of(challenge), () -> directory, () -> account, dns.resolver(), servers,
+        Clock.systemUTC()).run();
   }
 
   private static CheckResult about(List<CheckResult> results, String subject) {
@@ -185,10 +188,32 @@ class NameCheckTest {
     AcmeDirectory none = new AcmeDirectory(URI.create("https://ca.test/dir"), new ObjectMapper().createObjectNode(),
         Optional.empty());
 
-    CheckResult r = about(new NameCheck("example.test", "http-01", () -> none, Optional::empty, dns.resolver(),
-        Optional.empty()).run(), "CAA");
+    CheckResult r = about(new NameCheck("example.test", List.of("http-01"), () -> none, Optional::empty, dns.resolver(),
+        Optional.empty(), Clock.systemUTC()).run(), "CAA");
 
     assertThat(r.status()).isEqualTo(CheckResult.Status.WARN);
     assertThat(r.message()).contains("names no caaIdentities");
+  }
+
+  @Test
+  void forDnsPersist01ThePersistentRecordMustAuthorizeTheAccountAtEveryServer() throws Exception {
+    CheckResult missing = about(check("www.example.test", "dns-persist-01", Optional.of(ACCOUNT)), "dns-persist-01 record");
+    assertThat(missing.status()).isEqualTo(CheckResult.Status.FAIL);
+    assertThat(missing.message()).contains("_validation-persist.www.example.test does not authorize " + ACCOUNT,
+        "has no TXT record there");
+    assertThat(missing.fix().orElseThrow()).contains("certferry dns-persist record");
+
+    dns.add(new TXTRecord(FakeDnsServer.name("_validation-persist.www.example.test"), DClass.IN, 60,
+        "letsencrypt.org; accounturi=" + ACCOUNT));
+    CheckResult present = about(check("www.example.test", "dns-persist-01", Optional.of(ACCOUNT)), "dns-persist-01 record");
+    assertThat(present.status()).as(present.toString()).isEqualTo(CheckResult.Status.OK);
+    assertThat(present.message()).isEqualTo("_validation-persist.www.example.test authorizes " + ACCOUNT + " at all 1 server(s)");
+
+    CheckResult otherAccount = about(check("www.example.test", "dns-persist-01", Optional.of("https://ca.test/acme/acct/7")),
+        "dns-persist-01 record");
+    assertThat(otherAccount.status()).isEqualTo(CheckResult.Status.FAIL);
+
+    CheckResult unregistered = about(check("www.example.test", "dns-persist-01", Optional.empty()), "dns-persist-01 record");
+    assertThat(unregistered.status()).isEqualTo(CheckResult.Status.WARN);
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * This agent's seat in a fleet that shares a {@link FleetStore}: one agent leads and does all the work, the others
  * stand by. The seat campaigns for the leader lease at start and then every third of the lease time, on a thread of
- * its own, so the lease is renewed however long a pass takes; when the leader dies or is cut off, its lease lapses
- * and a standby's next campaign takes it (a new term), at most a lease time plus a third after the last renewal.
+ * its own, so the lease is renewed however long a pass takes. A standby campaigns again the moment the leader's
+ * lease lapses (if that comes before its next turn), so when the leader dies or is cut off, a standby takes the
+ * lease (a new term) within a lease time of the leader's last renewal, not a third of one later.
  *
  * <p>{@link #permit()} is the engine's work permit: empty only while this agent holds the lease by its own clock,
  * so a leader that was paused or lost the database stops at its next certificate, before the store's fencing would
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetSeat implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FleetSeat.class);
+  /** How long after a lapse by the leader's clock a standby campaigns, and the least wait between campaigns. */
+  private static final Duration AFTER_LAPSE = Duration.ofMillis(100);
+  private static final Duration MIN_WAIT = Duration.ofMillis(500);
 
   /** What the last campaign found, or why it failed. */
   public record View(Optional<Leadership> leadership, Optional<String> error, Instant at) {}
@@ -53,12 +58,37 @@ public final class FleetSeat implements AutoCloseable {
     });
   }
 
-  /** Campaigns now, then every third of the lease time. */
+  /** Campaigns now, then every third of the lease time, or when the leader's lease lapses if that is sooner. */
   public FleetSeat start() {
     campaign();
-    long period = Math.max(100, store.leaseTime().dividedBy(3).toMillis());
-    timer.scheduleWithFixedDelay(this::campaign, period, period, TimeUnit.MILLISECONDS);
+    scheduleNext();
     return this;
+  }
+
+  private void scheduleNext() {
+    try {
+      timer.schedule(() -> {
+        campaign();
+        scheduleNext();
+      }, nextCampaign(view.get(), clock.instant(), period()).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      // close() stopped the timer: no more campaigns
+    }
+  }
+
+  /**
+   * How long after {@code now} the next campaign comes: a third of the lease time, or just after another agent's
+   * lease lapses when that is sooner (never sooner than {@code MIN_WAIT}: clocks that disagree cost a few campaigns,
+   * not a loop).
+   */
+  static Duration nextCampaign(View v, Instant now, Duration period) {
+    Duration wait = period;
+    Optional<Leadership> l = v.leadership();
+    if (l.isPresent() && !l.get().mine() && !l.get().leader().isEmpty()) {
+      Duration toLapse = Duration.between(now, l.get().until()).plus(AFTER_LAPSE);
+      wait = toLapse.compareTo(wait) < 0 ? toLapse : wait;
+    }
+    return wait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wait;
   }
 
   /** How often the seat campaigns, and how often a leader looks at the due queue. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -18,8 +18,6 @@ import io.certferry.provider.digitalocean.FakeDigitalOcean;
 import io.certferry.provider.netlify.FakeNetlify;
 import io.certferry.provider.nginx.NginxProcess;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,22 +100,13 @@ class DoctorCommandTest {
     netlifyContract.assertNoViolations();
   }
 
-  record Run(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
-  private Run doctor(Path cfg, String... more) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+  private CliRun doctor(Path cfg, String... more) {
     Environment env = Environment.system().withSecrets(ReferenceSecrets.withEnvironment(
         Map.of("DO_TOKEN", DO_TOKEN, "NETLIFY_TOKEN", NETLIFY_TOKEN, "EAB_HMAC", HMAC)));
     List<String> args = new java.util.ArrayList<>(List.of("doctor", "--config", cfg.toString(), "--resolver",
         "127.0.0.1:" + dns.port(), "--name-server-port", String.valueOf(dns.port()), "--timeout", "30s"));
     args.addAll(List.of(more));
-    int code = Main.commandLine(env).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(args.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return CliRun.of(env, args.toArray(String[]::new));
   }
 
   private Path config(String doToken, String profile) throws Exception {
@@ -155,7 +144,7 @@ class DoctorCommandTest {
     return cfg;
   }
 
-  private void assertNothingChangedAndNoSecretShown(Run r, Map<String, String> treeBefore) throws Exception {
+  private void assertNothingChangedAndNoSecretShown(CliRun r, Map<String, String> treeBefore) throws Exception {
     for (String s : SECRETS) {
       assertThat(r.out()).doesNotContain(s);
       assertThat(r.err()).doesNotContain(s);
@@ -174,7 +163,7 @@ class DoctorCommandTest {
         "pebble.letsencrypt.org; validationmethods=http-01"));
     Map<String, String> before = Cli.tree(tmp);
 
-    Run r = doctor(cfg);
+    CliRun r = doctor(cfg);
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).doesNotContain("fail ").doesNotContain("fix:");
@@ -204,7 +193,7 @@ class DoctorCommandTest {
     dns.add(new CAARecord(FakeDnsServer.name("a.test"), DClass.IN, 60, 0, "issue", "sectigo.com"));
     Map<String, String> before = Cli.tree(tmp);
 
-    Run r = doctor(cfg);
+    CliRun r = doctor(cfg);
 
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.out()).contains("fail ca " + pebble.directoryUrl() + ": profile: profile longlived is not offered",
@@ -222,7 +211,7 @@ class DoctorCommandTest {
     Path cfg = config("${env:NETLIFY_TOKEN}", "shortlived");
     Map<String, String> before = Cli.tree(tmp);
 
-    Run r = doctor(cfg, "--json");
+    CliRun r = doctor(cfg, "--json");
 
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     JsonNode doc = new ObjectMapper().readTree(r.out());
@@ -245,12 +234,12 @@ class DoctorCommandTest {
   void aBadConfigOrAMissingSecretExitsTwoWithWhereAndNothingIsChecked() throws Exception {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, "certificates:\n  - name: www\n    domains: [a.test]\n    issuer: {type: acme, sever: x}\n");
-    Run r = doctor(bad);
+    CliRun r = doctor(bad);
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains(bad + ":4:");
 
     Path cfg = config("${env:NO_SUCH_TOKEN}", "shortlived");
-    Run missing = doctor(cfg);
+    CliRun missing = doctor(cfg);
     assertThat(missing.code()).as(missing.toString()).isEqualTo(2);
     assertThat(missing.err()).contains("NO_SUCH_TOKEN");
     assertThat(missing.out()).isEmpty();

@@ -4,13 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.certferry.agent.cli.LineageStatus;
+import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
+import io.certferry.core.CertificateStatus;
+import io.certferry.core.ReconcileReport;
+import io.certferry.core.Secrets;
 import io.certferry.core.store.CertificateStore;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -20,10 +28,10 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The agent's HTTP listener (loopback by default): {@code /healthz} (the process answers),
- * {@code /readyz} (a pass finished and nothing is expired), {@code /status} (the {@code list --json}
- * document, targets included) and {@code /metrics} (Prometheus text). Exact paths only; anything
- * else is 404.
+ * The agent's HTTP listener (loopback by default): {@code /} (the status page, {@link StatusPage}),
+ * {@code /healthz} (the process answers), {@code /readyz} (a pass finished and nothing is expired),
+ * {@code /status} (the {@code list --json} document, targets included) and {@code /metrics} (Prometheus
+ * text). Exact paths only; anything else is 404. Optional basic auth ({@code http.auth}) guards all but the probes.
  *
  * <p>It runs on Jetty's core API (no servlets): requests are read by a selector without holding a
  * thread, so clients that send their request slowly cannot occupy the handler threads; each request
@@ -56,22 +64,62 @@ public final class AgentHttpServer implements AutoCloseable {
     this.connections = connections;
   }
 
+  /**
+   * What the listener shows: the last pass, the metrics, the statuses (the engine's, watched endpoints included),
+   * the store (what the targets' fingerprints are), the recent events and the time.
+   */
+  public record Site(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock,
+                     Supplier<List<CertificateStatus>> statuses, RecentEvents events) {
+    /** A site whose statuses are read from the store alone (every lineage and kept watch record). */
+    public static Site of(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock) {
+      return new Site(state, metrics, store, clock, () -> CertManager.status(store, clock.instant()), new RecentEvents());
+    }
+  }
+
   /** Binds {@code host:port} (port 0: any free port) and starts serving the agent's routes. */
   public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics,
                                       CertificateStore store, Clock clock) throws IOException {
-    return start(host, port, routes(state, metrics, store, clock), Limits.DEFAULT);
+    return start(host, port, routes(Site.of(state, metrics, store, clock)), Limits.DEFAULT, Optional.empty());
   }
 
-  /** The agent's routes; a page (a status page at {@code /}) is one more {@link HttpRoutes#get}. */
+  /**
+   * Binds and serves {@code site}; with {@code auth} (user, resolved password), every route but the probes asks for
+   * basic auth.
+   */
+  public static AgentHttpServer start(String host, int port, Site site, Optional<Map.Entry<String, String>> auth)
+      throws IOException {
+    return start(host, port, routes(site), Limits.DEFAULT,
+        auth.map(a -> new BasicAuthGate(a.getKey(), a.getValue())));
+  }
+
+  /**
+   * Binds {@code http.listen} and serves {@code site}; with {@code http.auth}, its password is resolved by
+   * {@code secrets} now, once, and held only to compare.
+   *
+   * @throws IllegalArgumentException naming the reference (never a value) when the password cannot be resolved
+   */
+  public static AgentHttpServer start(AgentConfig.Http http, Secrets secrets, Site site) throws IOException {
+    return start(http.host(), http.port(), site,
+        http.auth().map(a -> Map.entry(a.user(), secrets.resolve(a.passwordReference()))));
+  }
+
+  /** The agent's routes; a page is one more {@link HttpRoutes#get}. */
   static HttpRoutes routes(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock) {
+    return routes(Site.of(state, metrics, store, clock));
+  }
+
+  static HttpRoutes routes(Site site) {
+    AgentState state = site.state();
     return new HttpRoutes()
+        .get("/", () -> new HttpRoutes.Reply(200, "text/html; charset=utf-8", StatusPage.render(site.statuses().get(),
+            site.store(), site.events().latest(), state.lastPass().map(ReconcileReport::finishedAt), site.clock().instant())))
         .get("/healthz", () -> HttpRoutes.Reply.text(200, "ok\n"))
         .get("/readyz", () -> state.ready() ? HttpRoutes.Reply.text(200, "ready\n")
             : HttpRoutes.Reply.text(503, state.lastPass().isEmpty() ? "first pass not finished\n"
                 : "a certificate is expired or missing\n"))
         .get("/status", () -> new HttpRoutes.Reply(200, "application/json",
-            JSON.writeValueAsString(LineageStatus.of(CertManager.status(store, clock.instant()))) + "\n"))
-        .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+            JSON.writeValueAsString(LineageStatus.of(site.statuses().get())) + "\n"))
+        .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", site.metrics().scrape()));
   }
 
   /** The address {@code host:port} names, resolved as the listener binds it (unresolved when the name is unknown). */
@@ -79,6 +127,11 @@ public final class AgentHttpServer implements AutoCloseable {
 
   /** Binds and serves {@code routes} within {@code limits}. */
   static AgentHttpServer start(String host, int port, HttpRoutes routes, Limits limits) throws IOException {
+    return start(host, port, routes, limits, Optional.empty());
+  }
+
+  private static AgentHttpServer start(String host, int port, HttpRoutes routes, Limits limits,
+                                       Optional<BasicAuthGate> auth) throws IOException {
     if (address(host, port).isUnresolved()) {
       throw new IOException("cannot listen on " + host + ":" + port + ": the name " + host + " does not resolve; set "
           + "http.listen to an address of this machine, e.g. 127.0.0.1:9595");
@@ -105,7 +158,7 @@ public final class AgentHttpServer implements AutoCloseable {
     errors.setDefaultResponseMimeType("text/plain");
     errors.setShowStacks(false);
     server.setErrorHandler(errors);
-    server.setHandler(new RouteHandler(routes, deadline));
+    server.setHandler(new RouteHandler(routes, deadline, auth));
     try {
       server.start();
     } catch (IOException e) {

@@ -49,9 +49,11 @@ public final class RunCommand extends StoreCommand {
     CertificateStore store = createStore();
     AgentMetrics metrics = new AgentMetrics(c);
     AgentState state = new AgentState();
+    RecentEvents events = new RecentEvents();
     CertManager manager;
     try {
-      manager = AgentAssembly.build(c, store, env(), List.of(Notifier.LOG, metrics), line -> PROGRESS.info("{}", line));
+      manager = AgentAssembly.build(c, store, env(), List.of(Notifier.LOG, metrics, events),
+          line -> PROGRESS.info("{}", line));
     } catch (InputRejectedException e) {
       // A provider refused its settings after validation passed (e.g. a secret file vanished in between).
       err().println(global.config().orElseThrow() + ": " + e.getMessage());
@@ -65,16 +67,27 @@ public final class RunCommand extends StoreCommand {
         return report.allGood() ? ExitCodes.DONE : ExitCodes.FAILED;
       }
     }
-    AgentHttpServer http = c.http().enabled()
-        ? AgentHttpServer.start(c.http().host(), c.http().port(), state, metrics, store, env().clock()) : null;
-    if (http != null) {
-      LOG.info("listening on http://{}:{}/ (healthz, readyz, status, metrics)", c.http().host(), http.port());
+    AgentHttpServer http = null;
+    if (c.http().enabled()) {
+      try {
+        http = AgentHttpServer.start(c.http(), env().secrets(), new AgentHttpServer.Site(state, metrics, store,
+            env().clock(), manager::status, events));
+      } catch (IllegalArgumentException e) {
+        // http.auth's password was checked by check-config; its file or variable went away since.
+        err().println(global.config().orElseThrow() + ": http.auth.password: " + e.getMessage());
+        err().flush();
+        manager.close();
+        return ExitCodes.USAGE;
+      }
+      LOG.info("listening on http://{}:{}/ (the status page; healthz, readyz, status, metrics){}", c.http().host(),
+          http.port(), c.http().auth().isPresent() ? ", basic auth for all but the probes" : "");
     }
     ReconcileLoop loop = new ReconcileLoop(manager, env().clock(), Waiter.on(env().clock()), r -> {
       state.finished(r);
       metrics.update(r);
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(loop, http, manager), "certferry-shutdown"));
+    AgentHttpServer listener = http;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(loop, listener, manager), "certferry-shutdown"));
     LOG.info("agent started: {} certificate(s) from {}, store {}", c.certificates().size(),
         global.config().orElseThrow(), storeDir());
     loop.run();

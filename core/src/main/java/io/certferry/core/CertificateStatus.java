@@ -40,13 +40,19 @@ public record CertificateStatus(String name, String source, List<String> domains
   /**
    * Valid, nothing outstanding, and every target serves the current version or waits, as configured, for its
    * maintenance window (a wait that would let what it serves expire is not taken).
+   *
+   * @since 0.1
    */
   public boolean good() {
     return state.equals(CertificateState.VALID.id()) && error.isEmpty()
         && targets.stream().allMatch(t -> t.state().equals(TargetStatus.IN_SYNC) || t.state().equals(TargetStatus.WAITING));
   }
 
-  /** Whether something is served or about to be: neither expired nor without a certificate. */
+  /**
+   * Whether something is served or about to be: neither expired nor without a certificate.
+   *
+   * @since 0.1
+   */
   public boolean ready() {
     return !state.equals(CertificateState.EXPIRED.id()) && !state.equals(MISSING) && !state.equals(PENDING);
   }
@@ -60,6 +66,7 @@ public record CertificateStatus(String name, String source, List<String> domains
    *     is retried)
    * @param frontends the servers a target made of several deployed to last (an nginx target's frontends, found
    *     by tag or configured), by name; empty for a target of one
+   * @since 0.1
    */
   public record TargetStatus(String id, String state, Optional<String> sha256, Optional<Instant> at, int attempts,
                              Optional<Instant> nextAttempt, Optional<String> lastError, List<String> frontends) {

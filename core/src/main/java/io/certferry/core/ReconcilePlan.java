@@ -18,7 +18,11 @@ public record ReconcilePlan(Instant at, List<CertificatePlan> certificates) {
     certificates = List.copyOf(certificates);
   }
 
-  /** What would happen to a certificate's version. */
+  /**
+   * What would happen to a certificate's version.
+   *
+   * @since 0.1
+   */
   public enum Action {
     /** Nothing: the version is good and not due (or the certificate is watched, not managed). */
     NONE,
@@ -39,6 +43,7 @@ public record ReconcilePlan(Instant at, List<CertificatePlan> certificates) {
    * @param targets what would happen to each target, in the certificate's order
    * @param alerts the alerts a pass would send now, as their messages
    * @param status the certificate as it stands now (nothing of the plan applied)
+   * @since 0.1
    */
   public record CertificatePlan(String name, Action action, String why, List<DeployPlan> targets, List<String> alerts,
                                 CertificateStatus status) {
@@ -48,7 +53,11 @@ public record ReconcilePlan(Instant at, List<CertificatePlan> certificates) {
     }
   }
 
-  /** Whether a pass now would order a certificate or deploy to a target. */
+  /**
+   * Whether a pass now would order a certificate or deploy to a target.
+   *
+   * @since 0.1
+   */
   public boolean changesSomething() {
     return certificates.stream().anyMatch(c -> c.action() == Action.ISSUE || c.action() == Action.RENEW
         || c.targets().stream().anyMatch(t -> t.step() == DeployPlan.Step.DEPLOY));

@@ -21,7 +21,11 @@ public record TargetDiscovery(String certificate, String target, boolean discove
     found = List.copyOf(found);
   }
 
-  /** Whether asking the target failed (a target that cannot tell at all has not failed). */
+  /**
+   * Whether asking the target failed (a target that cannot tell at all has not failed).
+   *
+   * @since 0.1
+   */
   public boolean failed() { return discoverable && error.isPresent(); }
 
   /**
@@ -30,6 +34,7 @@ public record TargetDiscovery(String certificate, String target, boolean discove
    * @param version the stored version of the certificate it is ({@link ServedCertificate#is}); empty when it is
    *     not one Certferry keeps (bought and uploaded by hand, the provider's own Let's Encrypt certificate)
    * @param current whether that version is the current one
+   * @since 0.1
    */
   public record Found(ServedCertificate served, Optional<StoredVersion> version, boolean current) {}
 }

@@ -34,12 +34,20 @@ public record WatchedEndpoint(String name, String host, int port, String serverN
     serverName = serverName == null || serverName.isBlank() ? host : serverName.toLowerCase(Locale.ROOT);
   }
 
-  /** An endpoint named after its server name (with {@code -PORT} when the port is not 443). */
+  /**
+   * An endpoint named after its server name (with {@code -PORT} when the port is not 443).
+   *
+   * @since 0.1
+   */
   public static WatchedEndpoint of(String host, int port, String serverName) {
     return new WatchedEndpoint(defaultName(host, port, serverName), host, port, serverName);
   }
 
-  /** The name {@link #of} gives: the server name (or host), and {@code -PORT} when the port is not 443. */
+  /**
+   * The name {@link #of} gives: the server name (or host), and {@code -PORT} when the port is not 443.
+   *
+   * @since 0.1
+   */
   public static String defaultName(String host, int port, String serverName) {
     String base = (serverName == null || serverName.isBlank() ? host : serverName).toLowerCase(Locale.ROOT)
         .replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");

@@ -8,6 +8,8 @@ import java.util.Optional;
 /**
  * A deploy, verify or read of a target failed. The message says what went wrong and what to fix,
  * and never contains a token or key.
+ *
+ * @since 0.1
  */
 public class DeployException extends CertferryException {
   private static final long serialVersionUID = 1L;
@@ -29,7 +31,17 @@ public class DeployException extends CertferryException {
     this.retryAfter = retryAfter;
   }
 
+  /**
+   * Whether trying again later may succeed (an outage, a rate limit), rather than needing a fix.
+   *
+   * @since 0.1
+   */
   public boolean isRetryable() { return retryable; }
 
+  /**
+   * How long the target asked to wait before the next attempt, if it said.
+   *
+   * @since 0.1
+   */
   public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
 }

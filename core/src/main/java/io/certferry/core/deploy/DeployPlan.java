@@ -8,7 +8,11 @@ package io.certferry.core.deploy;
  * @since 0.1
  */
 public record DeployPlan(String targetId, Step step, String why) {
-  /** What would happen. */
+  /**
+   * What would happen.
+   *
+   * @since 0.1
+   */
   public enum Step {
     /** Nothing: it serves the current version. */
     NONE,

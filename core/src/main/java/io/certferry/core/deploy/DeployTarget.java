@@ -7,14 +7,22 @@ import java.util.Optional;
 /**
  * One place a certificate is served: a load balancer, a CDN endpoint, a site, a web server.
  * Implementations come from providers through {@link io.certferry.core.ProviderFactory}.
+ *
+ * @since 0.1
  */
 public interface DeployTarget {
-  /** The id from config, e.g. {@code do-lb-main}; unique per certificate. */
+  /**
+   * The id from config, e.g. {@code do-lb-main}; unique per certificate.
+   *
+   * @since 0.1
+   */
   String id();
 
   /**
    * SHA-256 (lower-case hex) of the leaf this target serves or uses now, when it can tell cheaply
    * (one API call or one handshake). Empty when unknown: the deployer then deploys.
+   *
+   * @since 0.1
    */
   Optional<String> deployedFingerprint() throws DeployException;
 
@@ -22,18 +30,24 @@ public interface DeployTarget {
    * Whether {@link #deployedFingerprint()} can ever answer. A target that cannot (a hook) returns
    * false: the deployer then trusts its record in {@code deployments.json} instead of deploying again
    * every pass. For every other target an empty answer means "not serving it", and it is deployed.
+   *
+   * @since 0.1
    */
   default boolean reportsWhatItServes() { return true; }
 
   /**
    * Puts the bundle in place. Idempotent: running it twice, or again after a crash half-way,
    * converges without duplicates or leftovers.
+   *
+   * @since 0.1
    */
   DeployReceipt deploy(CertificateBundle bundle) throws DeployException;
 
   /**
    * Proves the target serves the bundle; by default compares {@link #deployedFingerprint()}.
    * Targets with a public endpoint override this with a TLS handshake ({@link TlsProbe}).
+   *
+   * @since 0.1
    */
   default VerifyResult verify(CertificateBundle bundle) throws DeployException {
     Optional<String> now = deployedFingerprint();

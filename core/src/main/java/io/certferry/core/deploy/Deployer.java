@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * the targets in flight. A target that cannot tell what it serves
  * ({@link DeployTarget#reportsWhatItServes()} false) is trusted on its record. A failed target is retried later with {@link Backoff} (persisted in its
  * record, so it survives restarts) and never holds up the others.
+ *
+ * @since 0.1
  */
 public final class Deployer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -59,6 +62,11 @@ public final class Deployer implements AutoCloseable {
     this.targetTimeout = b.targetTimeout;
   }
 
+  /**
+   * A builder; only the store is required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
@@ -67,6 +75,7 @@ public final class Deployer implements AutoCloseable {
    *
    * @throws InterruptedException when interrupted while waiting; targets in flight keep running and
    *     record their own results
+   * @since 0.1
    */
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets)
       throws InterruptedException {
@@ -76,21 +85,38 @@ public final class Deployer implements AutoCloseable {
   /**
    * As {@link #deploy(String, CertificateBundle, List)}; {@code now} tries failed targets at once,
    * ignoring their backoff (a person asked: {@code certferry deploy}).
+   *
+   * @since 0.1
    */
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets, boolean now)
       throws InterruptedException {
     Deployments known = store.deployments(lineage);
-    if (now) {
-      known = withoutBackoff(known);
-    }
-    recordIntents(lineage, bundle.sha256(), targets, known);
+    return deploy(lineage, bundle.sha256(), () -> bundle, now ? withoutBackoff(known) : known, targets);
+  }
+
+  /**
+   * Deploys the stored version {@code version} of {@code lineage} as a pass does: its bundle (key included) is
+   * read from the store only if a target has to be given it, so a pass where every target already serves the
+   * version parses no PEM and no key. {@code known} is the lineage's {@code deployments.json} as the caller,
+   * holding the lineage's lock, has just read it.
+   *
+   * @since 0.1
+   */
+  public DeployOutcome deploy(String lineage, StoredVersion version, Deployments known,
+                              List<? extends DeployTarget> targets) throws InterruptedException {
+    return deploy(lineage, version.sha256(), new StoredBundle(store, lineage, version.number()), known, targets);
+  }
+
+  private DeployOutcome deploy(String lineage, String sha, Supplier<CertificateBundle> bundle, Deployments known,
+                               List<? extends DeployTarget> targets) throws InterruptedException {
+    recordIntents(lineage, sha, targets, known);
     CompletionService<Done> done = new ExecutorCompletionService<>(executor);
     List<Future<Done>> futures = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       int index = i;
       DeployTarget t = targets.get(i);
       Optional<TargetDeployment> rec = known.target(t.id());
-      futures.add(done.submit(() -> one(index, lineage, bundle, t, rec)));
+      futures.add(done.submit(() -> one(index, lineage, sha, bundle, t, rec)));
     }
     DeployOutcome.TargetOutcome[] out = new DeployOutcome.TargetOutcome[targets.size()];
     long deadline = System.nanoTime() + targetTimeout.toNanos();
@@ -113,12 +139,34 @@ public final class Deployer implements AutoCloseable {
     for (int i = 0; i < out.length; i++) {
       if (out[i] == null) {
         DeployTarget t = targets.get(i);
-        out[i] = failed(lineage, bundle, t, known.target(t.id()),
+        out[i] = failed(lineage, sha, t, known.target(t.id()),
             new DeployException("target " + t.id() + " did not finish within " + targetTimeout + "; it will be tried again"));
         record(lineage, out[i].record());
       }
     }
-    return new DeployOutcome(lineage, bundle.sha256(), List.of(out));
+    return new DeployOutcome(lineage, sha, List.of(out));
+  }
+
+  /** A version's bundle, read from the store the first time a target needs it, then kept for the others. */
+  private static final class StoredBundle implements Supplier<CertificateBundle> {
+    private final CertificateStore store;
+    private final String lineage;
+    private final int number;
+    private CertificateBundle bundle;
+
+    StoredBundle(CertificateStore store, String lineage, int number) {
+      this.store = store;
+      this.lineage = lineage;
+      this.number = number;
+    }
+
+    @Override
+    public synchronized CertificateBundle get() {
+      if (bundle == null) {
+        bundle = store.load(lineage, number);
+      }
+      return bundle;
+    }
   }
 
   /**
@@ -128,8 +176,7 @@ public final class Deployer implements AutoCloseable {
    */
   private void recordIntents(String lineage, String sha, List<? extends DeployTarget> targets, Deployments known) {
     Instant now = clock.instant();
-    Deployments next = store.deployments(lineage);
-    boolean any = false;
+    List<TargetDeployment> intents = new ArrayList<>();
     for (DeployTarget t : targets) {
       Optional<TargetDeployment> rec = known.target(t.id());
       boolean inSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
@@ -137,13 +184,16 @@ public final class Deployer implements AutoCloseable {
           && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
       boolean intended = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
       if (!inSync && !backingOff && !intended) {
-        next = next.with(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
+        intents.add(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
             null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", served(rec).orElse(""))));
-        any = true;
       }
     }
-    if (any) {
+    if (!intents.isEmpty()) {
       synchronized (recordLocks.computeIfAbsent(lineage, k -> new Object())) {
+        Deployments next = store.deployments(lineage);
+        for (TargetDeployment d : intents) {
+          next = next.with(d);
+        }
         store.saveDeployments(lineage, next);
       }
     }
@@ -182,6 +232,8 @@ public final class Deployer implements AutoCloseable {
    * what it serves (a read: one API call or handshake) and writing nothing. A target that cannot tell by
    * fingerprint but can list what it serves ({@link Discoverable}: Netlify's expiry and names) is deployed to by a
    * pass, which then changes nothing; the plan says so.
+   *
+   * @since 0.1
    */
   public DeployPlan plan(String lineage, StoredVersion version, DeployTarget t) {
     Optional<TargetDeployment> rec = store.deployments(lineage).target(t.id());
@@ -238,9 +290,9 @@ public final class Deployer implements AutoCloseable {
         served.isEmpty());
   }
 
-  private Done one(int index, String lineage, CertificateBundle bundle, DeployTarget t, Optional<TargetDeployment> rec) {
+  private Done one(int index, String lineage, String sha, Supplier<CertificateBundle> bundle, DeployTarget t,
+                   Optional<TargetDeployment> rec) {
     Instant now = clock.instant();
-    String sha = bundle.sha256();
     try {
       Verdict v = verdict(t, rec, sha, now);
       switch (v.kind()) {
@@ -257,21 +309,21 @@ public final class Deployer implements AutoCloseable {
         }
         default -> { }
       }
-      DeployReceipt receipt = t.deploy(bundle);
+      DeployReceipt receipt = t.deploy(bundle.get());
       emit(LifecycleEvent.Type.DEPLOYED, lineage, t, receipt.summary() == null ? "deployed " + sha : receipt.summary(), sha);
-      VerifyResult v2 = t.verify(bundle);
+      VerifyResult v2 = t.verify(bundle.get());
       if (!v2.passed()) {
         emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v2.message(), sha);
-        return new Done(index, failed(lineage, bundle, t, rec, new DeployException("verification failed: " + v2.message())), true);
+        return new Done(index, failed(lineage, sha, t, rec, new DeployException("verification failed: " + v2.message())), true);
       }
       emit(LifecycleEvent.Type.VERIFIED, lineage, t, v2.message(), sha);
       TargetDeployment ok = new TargetDeployment(t.id(), sha, clock.instant(), Result.IN_SYNC, 0, null, null,
           receipt.details());
       return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok), true);
     } catch (DeployException e) {
-      return new Done(index, failed(lineage, bundle, t, rec, e), true);
+      return new Done(index, failed(lineage, sha, t, rec, e), true);
     } catch (RuntimeException e) {
-      return new Done(index, failed(lineage, bundle, t, rec,
+      return new Done(index, failed(lineage, sha, t, rec,
           new DeployException("target " + t.id() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e)), true);
     }
   }
@@ -286,10 +338,9 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  private DeployOutcome.TargetOutcome failed(String lineage, CertificateBundle bundle, DeployTarget t,
+  private DeployOutcome.TargetOutcome failed(String lineage, String sha, DeployTarget t,
                                              Optional<TargetDeployment> rec, DeployException e) {
     Instant now = clock.instant();
-    String sha = bundle.sha256();
     int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING) && sha.equals(r.sha256()))
         .map(TargetDeployment::attempts).orElse(0);
     int attempts = before + 1;
@@ -335,7 +386,11 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  /** Builds a {@link Deployer}; only the store is required. */
+  /**
+   * Builds a {@link Deployer}; only the store is required.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private CertificateStore store;
     private Clock clock = Clock.systemUTC();
@@ -345,14 +400,32 @@ public final class Deployer implements AutoCloseable {
     private Notifier listener = e -> { };
     private Duration targetTimeout = Duration.ofMinutes(10);
 
+    /**
+     * Where deployments are recorded (required).
+     *
+     * @since 0.1
+     */
     public Builder store(CertificateStore store) { this.store = store; return this; }
 
+    /**
+     * The clock deploys and backoff are timed by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
-    /** Runs targets on this executor (not shut down by {@link Deployer#close()}); default: a pool of {@link #parallelism}. */
+    /**
+     * Runs targets on this executor (not shut down by {@link Deployer#close()}); default: a pool of {@link #parallelism}.
+     *
+     * @since 0.1
+     */
     public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
 
-    /** Targets deployed at once when the deployer makes its own pool (default 8). */
+    /**
+     * Targets deployed at once when the deployer makes its own pool (default 8).
+     *
+     * @since 0.1
+     */
     public Builder parallelism(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
@@ -361,14 +434,32 @@ public final class Deployer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Backoff after a failed deploy (default {@link Backoff#DEPLOY}).
+     *
+     * @since 0.1
+     */
     public Builder backoff(Backoff backoff) { this.backoff = Objects.requireNonNull(backoff); return this; }
 
-    /** Receives DEPLOYED, VERIFIED, VERIFY_FAILED and DEPLOY_FAILED events. */
+    /**
+     * Receives DEPLOYED, VERIFIED, VERIFY_FAILED and DEPLOY_FAILED events.
+     *
+     * @since 0.1
+     */
     public Builder listener(Notifier listener) { this.listener = Objects.requireNonNull(listener); return this; }
 
-    /** How long one pass waits for all targets of a certificate (default 10 minutes). */
+    /**
+     * How long one pass waits for all targets of a certificate (default 10 minutes).
+     *
+     * @since 0.1
+     */
     public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
 
+    /**
+     * The deployer; close it to stop its threads.
+     *
+     * @since 0.1
+     */
     public Deployer build() { return new Deployer(this); }
   }
 }

@@ -14,6 +14,7 @@ public interface Discoverable {
    * What is served now; empty when nothing is (a site without a certificate).
    *
    * @throws DeployException when the target cannot be asked (a token refused, a host key rejected)
+   * @since 0.1
    */
   List<ServedCertificate> discover() throws DeployException;
 }

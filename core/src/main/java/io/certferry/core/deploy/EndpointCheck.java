@@ -12,11 +12,14 @@ import java.util.Optional;
  *
  * @param host the endpoint to dial; null means the target's own default host
  * @param serverName the SNI name; null means the host
+ * @since 0.1
  */
 public record EndpointCheck(boolean enabled, String host, int port, String serverName, TlsProbe probe) {
   /**
    * The leaf served now, by handshake to the configured host (else {@code defaultHost}); empty when verification
    * is off, no host is known, or nothing answers. For discovery: a read, never a change.
+   *
+   * @since 0.1
    */
   public Optional<X509Certificate> served(String defaultHost) {
     String h = host != null ? host : defaultHost;
@@ -30,13 +33,21 @@ public record EndpointCheck(boolean enabled, String host, int port, String serve
     }
   }
 
-  /** Where {@link #served} dials: {@code host:port}, or empty when it would not. */
+  /**
+   * Where {@link #served} dials: {@code host:port}, or empty when it would not.
+   *
+   * @since 0.1
+   */
   public Optional<String> endpoint(String defaultHost) {
     String h = host != null ? host : defaultHost;
     return enabled && h != null ? Optional.of(h + ":" + port) : Optional.empty();
   }
 
-  /** Verifies the bundle is served, dialing {@code defaultHost} when no host was configured. */
+  /**
+   * Verifies the bundle is served, dialing {@code defaultHost} when no host was configured.
+   *
+   * @since 0.1
+   */
   public VerifyResult verify(String targetId, CertificateBundle bundle, String defaultHost) {
     if (!enabled) {
       return VerifyResult.skipped("target " + targetId + ": verify is off");

@@ -12,10 +12,18 @@ import java.util.List;
  * @since 0.1
  */
 public interface HostInventory {
-  /** The servers now, in a stable order; empty when none carries the tag. */
+  /**
+   * The servers now, in a stable order; empty when none carries the tag.
+   *
+   * @since 0.1
+   */
   List<Host> hosts() throws DeployException;
 
-  /** What the inventory is, for messages: {@code DigitalOcean droplets tagged web}. */
+  /**
+   * What the inventory is, for messages: {@code DigitalOcean droplets tagged web}.
+   *
+   * @since 0.1
+   */
   String describe();
 
   /**
@@ -23,6 +31,7 @@ public interface HostInventory {
    *
    * @param name its name in the inventory (unique there), used as the frontend's name
    * @param address where to reach it (an IP address or a host name)
+   * @since 0.1
    */
   record Host(String name, String address) {}
 }

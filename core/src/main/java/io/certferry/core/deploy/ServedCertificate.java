@@ -28,7 +28,11 @@ public record ServedCertificate(String place, Optional<String> sha256, Optional<
     names = List.copyOf(names);
   }
 
-  /** Every fact of a leaf seen by handshake or read from a file. */
+  /**
+   * Every fact of a leaf seen by handshake or read from a file.
+   *
+   * @since 0.1
+   */
   public static ServedCertificate of(String place, X509Certificate leaf) {
     return new ServedCertificate(place, Optional.of(Fingerprints.sha256(leaf)),
         Optional.of(leaf.getSerialNumber().toString(16)), Optional.of(leaf.getNotAfter().toInstant()),
@@ -38,6 +42,8 @@ public record ServedCertificate(String place, Optional<String> sha256, Optional<
   /**
    * These facts (from an API: expiry and names) completed with the leaf's own SHA-256, serial and issuer, when the
    * leaf a handshake saw has the same expiry and names; unchanged otherwise, or when nothing was seen.
+   *
+   * @since 0.1
    */
   public ServedCertificate completedBy(Optional<X509Certificate> leaf, String seenAt) {
     if (leaf.isEmpty()) {
@@ -50,7 +56,11 @@ public record ServedCertificate(String place, Optional<String> sha256, Optional<
         Optional.of(note.map(n -> n + "; ").orElse("") + "seen at " + seenAt)) : this;
   }
 
-  /** The same with a note. */
+  /**
+   * The same with a note.
+   *
+   * @since 0.1
+   */
   public ServedCertificate withNote(String text) {
     return new ServedCertificate(place, sha256, serial, notAfter, issuer, names, Optional.of(text));
   }
@@ -58,6 +68,8 @@ public record ServedCertificate(String place, Optional<String> sha256, Optional<
   /**
    * Whether this is version {@code v}: the same SHA-256 when it is known; else the same serial and expiry; else
    * the same expiry (to the second) and names. The one rule by which discovery and a dry run recognise a version.
+   *
+   * @since 0.1
    */
   public boolean is(StoredVersion v) {
     if (sha256.isPresent()) {

@@ -12,6 +12,8 @@ import java.util.Deque;
  * <p>A sliding log rather than a token bucket: a bucket refilling at 5 per 10 s lets up to 9 requests
  * into one 10 s window after an idle spell, which such an API answers with 429. One limiter may be
  * shared by several {@link HttpApi}s that use the same account. Thread-safe.
+ *
+ * @since 0.1
  */
 public final class SlidingWindowLimiter {
   private final int permits;
@@ -30,6 +32,8 @@ public final class SlidingWindowLimiter {
    * Reserves the next slot and says how long the caller must wait, from {@code now}, before using it.
    * The slot stays reserved: a caller that gives up instead of waiting still counts against the limit,
    * which errs on the safe side.
+   *
+   * @since 0.1
    */
   public synchronized Duration reserve(Instant now) {
     while (!granted.isEmpty() && !granted.peekFirst().plus(period).isAfter(now)) {

@@ -20,6 +20,7 @@ import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
+import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,6 +134,8 @@ public final class CertificatePass {
           RenewalPolicy.fromOptions(spec.options()), s.state, source, forced);
       s.decision = Optional.of(d);
       s.state = d.state();
+      // The CA will likely revoke it by then: a target in a maintenance window must not keep it that long.
+      d.revocationExpected().ifPresent(at -> s.state = s.state.withRevocation(s.current.get().sha256(), at));
       d.windowMoved().ifPresent(m -> events.alert(new LifecycleEvent(LifecycleEvent.Type.ARI_WINDOW_MOVED, now,
           spec.name(), Optional.empty(), m, d.explanationUrl().map(u -> Map.of("explanationUrl", u.toString()))
               .orElse(Map.of()))));

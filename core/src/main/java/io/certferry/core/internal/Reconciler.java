@@ -143,7 +143,8 @@ public final class Reconciler {
     if (!planned || state.nextDue() == null) {
       return one(mc);
     }
-    return new CertificatePass.Result(StatusReader.read(store, mc.name(), clock.instant()), state.nextDue());
+    CertificateStatus status = StatusReader.read(store, mc.name(), current, state, clock.instant());
+    return new CertificatePass.Result(status, state.nextDue());
   }
 
   private CertificatePass.Result crashed(ManagedCertificate mc, Throwable t) {

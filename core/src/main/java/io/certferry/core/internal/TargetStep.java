@@ -1,6 +1,5 @@
 package io.certferry.core.internal;
 
-import io.certferry.core.CertificateBundle;
 import io.certferry.core.CertificateStatus.TargetStatus;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.deploy.DeployOutcome;
@@ -9,15 +8,19 @@ import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Deployer;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
+import io.certferry.core.store.StoredVersion;
+import io.certferry.core.store.TargetDeployment;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +48,11 @@ final class TargetStep {
   List<TargetStatus> run(PassStep s, boolean dry) throws InterruptedException {
     ManagedCertificate mc = s.mc;
     if (mc.targets().isEmpty()) {
+      s.state = s.state.retainRevocations(s.current.map(v -> Set.of(v.sha256())).orElse(Set.of()));
       return List.of();
     }
     Deployments recorded = store.deployments(mc.name());
+    s.state = s.state.retainRevocations(mayServe(recorded, s.current));
     String sha = s.current.map(v -> v.sha256()).orElse(null);
     if (sha == null && !dry) {
       return mc.targets().stream().map(t -> StatusReader.target(t.id(), recorded.target(t.id()), null)).toList();
@@ -77,8 +82,7 @@ final class TargetStep {
     try {
       Map<String, TargetStatus> done = new LinkedHashMap<>();
       if (!now.isEmpty()) {
-        CertificateBundle bundle = store.load(mc.name(), s.current.get().number());
-        DeployOutcome outcome = deployer.deploy(mc.name(), bundle, now);
+        DeployOutcome outcome = deployer.deploy(mc.name(), s.current.get(), recorded, now);
         outcome.nextRetry().ifPresent(s.wake::add);
         outcome.targets().forEach(t -> done.put(t.targetId(), StatusReader.target(t.targetId(), Optional.of(t.record()), sha)));
       }
@@ -90,6 +94,17 @@ final class TargetStep {
       Deployments d = store.deployments(mc.name());
       return mc.targets().stream().map(DeployTarget::id).map(id -> StatusReader.target(id, d.target(id), sha)).toList();
     }
+  }
+
+  /** Every version a record says a target holds, or held before a failed or unfinished deploy, and the current one. */
+  private static Set<String> mayServe(Deployments recorded, Optional<StoredVersion> current) {
+    Set<String> out = new HashSet<>();
+    current.ifPresent(v -> out.add(v.sha256()));
+    for (TargetDeployment r : recorded.targets().values()) {
+      out.add(r.sha256());
+      out.add(r.details().getOrDefault("previousSha256", ""));
+    }
+    return out;
   }
 
   /** What the deployer would do to one target now: the new version after an order, else its own rule. */

@@ -5,7 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Well-known ACME directories by short name, as accepted by {@code --server}. */
+/**
+ * Well-known ACME directories by short name, as accepted by {@code --server}.
+ *
+ * @since 0.1
+ */
 public final class AcmeDirectories {
   /** Short names and their directory URLs. */
   public static final Map<String, URI> KNOWN = Map.of(
@@ -25,6 +29,8 @@ public final class AcmeDirectories {
    * The staging directory of a CA, for a dry run that obtains a real certificate without touching the production
    * limits: Let's Encrypt's for Let's Encrypt (and itself for its staging); empty for a CA whose staging
    * directory is not known here (ZeroSSL and Sectigo publish none).
+   *
+   * @since 0.1
    */
   public static Optional<URI> stagingOf(URI directory) { return Optional.ofNullable(STAGING.get(directory)); }
 
@@ -32,6 +38,7 @@ public final class AcmeDirectories {
    * A short name or an https directory URL.
    *
    * @throws IllegalArgumentException naming the accepted values
+   * @since 0.1
    */
   public static URI resolve(String nameOrUrl) {
     URI known = KNOWN.get(nameOrUrl.trim().toLowerCase(Locale.ROOT));

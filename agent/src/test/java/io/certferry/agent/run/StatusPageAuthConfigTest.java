@@ -113,6 +113,10 @@ class StatusPageAuthConfigTest {
         assertThat(get(s, "/", "ops:wrong")).as(reference).isEqualTo(401);
         assertThat(get(s, "/", "admin:" + PASSWORD)).as(reference).isEqualTo(401);
         assertThat(get(s, "/", "ops:" + PASSWORD)).as(reference).isEqualTo(200);
+        assertThat(send(s, "/", "basic " + base64("ops:" + PASSWORD))).as("the scheme is case-insensitive (RFC 7617)")
+            .isEqualTo(200);
+        assertThat(send(s, "/", "Basic not*base64")).as(reference).isEqualTo(401);
+        assertThat(send(s, "/", "Bearer " + base64("ops:" + PASSWORD))).as(reference).isEqualTo(401);
         assertThat(get(s, "/healthz", null)).as(reference).isEqualTo(200);
       }
     }
@@ -131,10 +135,16 @@ class StatusPageAuthConfigTest {
   }
 
   static int get(AgentHttpServer s, String path, String credentials) throws Exception {
+    return send(s, path, credentials == null ? null : "Basic " + base64(credentials));
+  }
+
+  static int send(AgentHttpServer s, String path, String authorization) throws Exception {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path));
-    if (credentials != null) {
-      req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    if (authorization != null) {
+      req.header("Authorization", authorization);
     }
     return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
+
+  static String base64(String s) { return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)); }
 }

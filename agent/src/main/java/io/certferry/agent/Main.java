@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         io.certferry.agent.cli.RenewCommand.class,
         io.certferry.agent.cli.LocalCaCommand.class,
         io.certferry.agent.cli.DnsPersistCommand.class,
+        io.certferry.agent.cli.StoreAdminCommand.class,
         io.certferry.agent.run.RunCommand.class,
         io.certferry.agent.run.CheckConfigCommand.class,
         io.certferry.agent.run.DeployCommand.class,

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -77,7 +78,6 @@ import java.util.random.RandomGenerator;
  * @since 0.1
  */
 public final class CertManager implements AutoCloseable {
-
   private final CertificateStore store;
   private final Clock clock;
   private final Map<String, Issuer> issuers;
@@ -88,7 +88,6 @@ public final class CertManager implements AutoCloseable {
   private final boolean ownsDeployer;
   private final ExecutorService certExecutor;
   private final boolean ownsExecutor;
-  private final CertificatePass pass;
   private final Reconciler reconciler;
 
   private CertManager(Builder b) {
@@ -115,13 +114,13 @@ public final class CertManager implements AutoCloseable {
       planner.random(b.random);
     }
     RenewalPlanner renewalPlanner = planner.build();
-    this.pass = new CertificatePass(store, clock, renewalPlanner, deployer, b.alerts, events,
+    CertificatePass pass = new CertificatePass(store, clock, renewalPlanner, deployer, b.alerts, events,
         new Issuance(store, clock, issueBackoff, events), b.maxInterval);
     CertificatePass dry = new CertificatePass(store, clock, renewalPlanner, deployer, b.alerts, Events.NONE,
         new Issuance(store, clock, issueBackoff, Events.NONE), b.maxInterval, true);
     this.reconciler = new Reconciler(store, clock, pass, dry,
         new WatchPass(store, clock, b.tlsProbe, b.alerts, events, b.maxInterval), events, certExecutor,
-        b.maxInterval, this::issuerOf);
+        b.maxInterval, b.permit, this::issuerOf);
   }
 
   /**
@@ -161,8 +160,13 @@ public final class CertManager implements AutoCloseable {
    * One pass over every certificate: renew when due, deploy the current version to every target not
    * serving it, record, alert. Certificates are handled in parallel (bounded), each under its store
    * lock; one certificate's failure never stops another's. The first pass looks at every certificate;
-   * later passes look only at those whose next due instant has come (the rest are reported from the
-   * store), so an idle agent costs nothing.
+   * later passes look only at those whose next due instant has come (the rest are reported as this manager last
+   * saw them, without reading the store), so an idle agent costs one query. Every door that changes a lineage
+   * behind this manager's back (an import, a revocation) makes it due.
+   *
+   * <p>A lineage whose lock another agent or process holds is not waited for: it is skipped, reported under
+   * {@link ReconcileReport#heldElsewhere()} with its status as stored, and looked at again when that hold lapses.
+   * Certificates are also skipped, the same way, while the {@linkplain Builder#workPermit work permit} refuses.
    *
    * @throws InterruptedException when interrupted; work in flight finishes its current step
    * @since 0.1
@@ -212,6 +216,14 @@ public final class CertManager implements AutoCloseable {
   }
 
   /**
+   * The next {@link #reconcile()} looks at every certificate, as the first does, instead of only those due: for an
+   * agent that has just become its fleet's leader, since another agent may have worked on them meanwhile.
+   *
+   * @since 0.1
+   */
+  public void lookAtEverythingNext() { reconciler.lookAtEverythingNext(); }
+
+  /**
    * Asks a pass in progress to wind down: certificates already being handled finish their step, the
    * others are skipped (reported as found in the store). Later passes do nothing. For shutdown.
    *
@@ -227,7 +239,7 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public CertificateStatus renew(String name, boolean force) throws InterruptedException {
-    return pass.run(certificate(name), issuerOf(certificate(name)), force).status();
+    return reconciler.run(certificate(name), force).status();
   }
 
   /**
@@ -401,6 +413,7 @@ public final class CertManager implements AutoCloseable {
     private Duration maxInterval = Duration.ofHours(12);
     private Duration targetTimeout = Duration.ofMinutes(10);
     private RandomGenerator random;
+    private Supplier<Optional<String>> permit = Optional::empty;
 
     private Builder() {}
 
@@ -532,6 +545,15 @@ public final class CertManager implements AutoCloseable {
      * @since 0.1
      */
     public Builder random(RandomGenerator random) { this.random = Objects.requireNonNull(random, "random"); return this; }
+
+    /**
+     * Asked before each certificate's pass of {@link CertManager#reconcile()}: empty lets it run; a reason skips it
+     * (reported under {@link ReconcileReport#heldElsewhere()} with that reason). A fleet agent passes "do I still
+     * lead the fleet?", so a leader that lost its lease stops at its next certificate. Default: always empty.
+     *
+     * @since 0.1
+     */
+    public Builder workPermit(Supplier<Optional<String>> permit) { this.permit = Objects.requireNonNull(permit); return this; }
 
     /**
      * The manager; it starts nothing until an operation is called.

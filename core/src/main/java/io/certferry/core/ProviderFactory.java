@@ -20,7 +20,8 @@ public interface ProviderFactory {
   String type();
 
   /**
-   * What {@link #create} returns: {@code DeployTarget.class}, {@code DnsProvider.class} or {@code Notifier.class}.
+   * What {@link #create} returns: {@code DeployTarget.class}, {@code DnsProvider.class}, {@code Notifier.class} or
+   * {@code CertificateStore.class}.
    *
    * @since 0.1
    */

@@ -78,7 +78,7 @@ public final class CsrCommand extends StoreCommand {
     OutputFiles.writeAtomically(csrFile, csr.getBytes(StandardCharsets.US_ASCII));
     out().print(csr);
     out().flush();
-    err().println("certferry: " + type.id() + " key kept as the pending key of '" + name + "' in " + storeDir()
+    err().println("certferry: " + type.id() + " key kept as the pending key of '" + name + "' in " + storeName()
         + "; CSR for " + String.join(", ", names) + " written to " + csrFile);
     err().println("certferry: when the CA sends the certificate: certferry import --name " + name + " --cert FILE");
     err().flush();

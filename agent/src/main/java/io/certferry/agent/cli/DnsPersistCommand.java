@@ -49,7 +49,7 @@ public final class DnsPersistCommand implements Runnable {
         }
         ManagedCertificate mc = manager.certificates().stream().filter(c -> c.name().equals(name)).findFirst()
             .orElseThrow(() -> new InputRejectedException("no certificate named '" + name + "' in "
-                + global.config().map(Object::toString).orElse(storeDir().toString())
+                + global.config().map(Object::toString).orElse(storeName())
                 + "; `certferry list` shows the names"));
         Issuer issuer = mc.issuer().orElse(null);
         if (!(issuer instanceof AcmeIssuer acme)) {

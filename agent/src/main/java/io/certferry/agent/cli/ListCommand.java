@@ -20,7 +20,7 @@ public final class ListCommand extends StoreCommand {
     if (json) {
       out().println(Json.MAPPER.writeValueAsString(all));
     } else if (all.isEmpty()) {
-      out().println("No certificates in " + storeDir() + " yet; add one with `certferry csr` and "
+      out().println("No certificates in " + storeName() + " yet; add one with `certferry csr` and "
           + "`certferry import`, or `certferry issue`.");
     } else {
       StatusTable.print(all, out());

@@ -50,7 +50,7 @@ public final class LocalCaCommand implements Runnable {
       LocalCaIssuer.Root root = LocalCaIssuer.builder(openStore()).create().root();
       String subject = root.certificate().getSubjectX500Principal().getName();
       if (root.created()) {
-        err().println("Created the local CA " + subject + " in " + storeDir() + " (valid 10 years).");
+        err().println("Created the local CA " + subject + " in " + storeName() + " (valid 10 years).");
       }
       String pem = PemWriter.certificates(List.of(root.certificate()));
       if (out == null) {

@@ -63,7 +63,7 @@ public final class RenewCommand extends StoreCommand {
     CertificateStore store = openStore();
     List<String> names = selected(store);
     if (names.isEmpty()) {
-      out().println("No certificates in " + storeDir() + " to renew.");
+      out().println("No certificates in " + storeName() + " to renew.");
       out().flush();
       return ExitCodes.DONE;
     }
@@ -114,7 +114,7 @@ public final class RenewCommand extends StoreCommand {
     }
     if (!all.contains(name)) {
       throw new InputRejectedException("no certificate named '" + name + "' in "
-          + global.config().map(Object::toString).orElse(storeDir().toString()) + "; `certferry list` shows the names");
+          + global.config().map(Object::toString).orElse(storeName()) + "; `certferry list` shows the names");
     }
     return List.of(name);
   }

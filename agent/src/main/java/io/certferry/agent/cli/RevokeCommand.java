@@ -39,7 +39,7 @@ public final class RevokeCommand extends StoreCommand {
     }
     CertificateStore store = openStore();
     LineageSpec spec = store.spec(name).orElseThrow(() -> new InputRejectedException(
-        "no lineage '" + name + "' in " + storeDir() + "; see certferry list"));
+        "no lineage '" + name + "' in " + storeName() + "; see certferry list"));
     StoredVersion current = store.current(name).orElseThrow(() -> new InputRejectedException(
         "lineage '" + name + "' has no certificate to revoke"));
     try (CertManager manager = CertManager.builder().store(store).clock(env().clock()).listener(Notifier.LOG)

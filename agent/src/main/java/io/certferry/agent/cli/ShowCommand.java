@@ -34,7 +34,7 @@ public final class ShowCommand extends StoreCommand {
     }
     CertificateStore store = openStore();
     if (!store.names().contains(name) && store.watchRecord(name).isEmpty()) {
-      throw new InputRejectedException("no certificate named '" + name + "' in " + storeDir()
+      throw new InputRejectedException("no certificate named '" + name + "' in " + storeName()
           + "; `certferry list` shows the names");
     }
     LineageStatus s = LineageStatus.of(CertManager.status(store, name, env().clock().instant()).orElseThrow());

@@ -1,5 +1,6 @@
 package io.certferry.agent.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.certferry.agent.CommandFactory;
 import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
@@ -9,10 +10,11 @@ import io.certferry.agent.config.ConfigProblem;
 import io.certferry.agent.run.AgentAssembly;
 import io.certferry.core.CertManager;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ProviderFactory;
 import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.FileStore;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Base of every command: the global options, the {@link Environment}, the output streams, the store
- * ({@code --store}, or the one {@code --config} names) and the one engine, built from the config or
- * from the store's specs. Failures become exit codes through {@link CliErrors}, whether or not the
+ * ({@code --store}, or the one {@code --config} names, opened here and only here through the installed store
+ * factories) and the one engine, built from the config or from the store's specs. Failures become exit codes through {@link CliErrors}, whether or not the
  * {@code CommandLine} that runs the command has the handler installed (tests build their own).
  */
 public abstract class StoreCommand implements Callable<Integer>, CommandFactory.Command {
@@ -40,6 +42,7 @@ public abstract class StoreCommand implements Callable<Integer>, CommandFactory.
 
   private Environment env = Environment.system();
   private AgentConfig loaded;
+  private CertificateStore opened;
   private final Map<String, InputRejectedException> broken = new java.util.LinkedHashMap<>();
 
   @Override
@@ -62,7 +65,22 @@ public abstract class StoreCommand implements Callable<Integer>, CommandFactory.
       return ExitCodes.USAGE;
     } catch (Exception e) {
       return CliErrors.report(e, err(), global.verbose());
+    } finally {
+      closeStore();
     }
+  }
+
+  /** Closes the store this command opened (a database store's pool); a FileStore holds nothing open. */
+  private void closeStore() {
+    if (opened instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        err().println("certferry: warning: " + e.getMessage());
+        err().flush();
+      }
+    }
+    opened = null;
   }
 
   protected PrintWriter out() { return spec.commandLine().getOut(); }
@@ -75,23 +93,28 @@ public abstract class StoreCommand implements Callable<Integer>, CommandFactory.
       return Optional.empty();
     }
     if (loaded == null) {
-      Path file = global.config().get();
-      try {
-        loaded = ConfigLoader.withInstalledProviders(env.secrets()).load(file);
-        for (ConfigProblem w : loaded.warnings()) {
-          err().println("warning: " + w.format(file.toString()));
-        }
-        err().flush();
-      } catch (ConfigException e) {
-        for (ConfigProblem p : e.problems()) {
-          err().println(p.format(file.toString()));
-        }
-        err().println(e.problems().size() + " problem(s) in " + file + "; nothing was started.");
-        err().flush();
-        throw new UsageError(null);
-      }
+      loaded = loadConfig(global.config().get());
     }
     return Optional.of(loaded);
+  }
+
+  /** A config file, validated whole: its warnings printed; every problem printed and exit 2 when it has any. */
+  protected AgentConfig loadConfig(Path file) {
+    try {
+      AgentConfig c = ConfigLoader.with(env.providers(), env.secrets()).load(file);
+      for (ConfigProblem w : c.warnings()) {
+        err().println("warning: " + w.format(file.toString()));
+      }
+      err().flush();
+      return c;
+    } catch (ConfigException e) {
+      for (ConfigProblem p : e.problems()) {
+        err().println(p.format(file.toString()));
+      }
+      err().println(e.problems().size() + " problem(s) in " + file + "; nothing was started.");
+      err().flush();
+      throw new UsageError(null);
+    }
   }
 
   /** The config, which this command needs. */
@@ -102,29 +125,74 @@ public abstract class StoreCommand implements Callable<Integer>, CommandFactory.
     return config().orElseThrow();
   }
 
-  /** The store folder: {@code --store}, else the config's {@code store:}, else CERTFERRY_STORE, else the default. */
-  protected Path storeDir() {
+  /**
+   * The store's settings: {@code --store DIR} (a FileStore), else the config's {@code store:}, else
+   * {@code CERTFERRY_STORE}, else the default folder.
+   */
+  protected AgentConfig.Block storeSettings() {
     if (global.explicitStore().isEmpty()) {
-      Optional<Path> fromConfig = config().map(AgentConfig::store).filter(p -> p != null);
+      Optional<AgentConfig.Block> fromConfig = config().map(AgentConfig::storeSettings);
       if (fromConfig.isPresent()) {
         return fromConfig.get();
       }
     }
-    return global.storeDir(env.variables());
+    return folder(global.storeDir(env.variables()));
   }
 
-  /** Opens the store; its folder (0700) is made by the first write, so a rejected command leaves nothing behind. */
+  /** What the store is, as messages name it: its folder, or the database it is in. */
+  protected String storeName() { return describe(storeSettings()); }
+
+  /** Opens the store (once per command, closed when it ends); a FileStore's folder (0700) is made by the first write. */
   protected CertificateStore openStore() {
-    return FileStore.open(storeDir());
+    if (opened == null) {
+      opened = open(storeSettings(), env);
+    }
+    return opened;
   }
 
-  /** Opens the store, creating its folder (0700) now: the agent's, so the quick start runs from a clean checkout. */
-  protected CertificateStore createStore() throws java.io.IOException {
-    Path dir = storeDir();
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  /** Opens the store, creating a FileStore's folder (0700) now: the agent's, so the quick start runs from a clean checkout. */
+  protected CertificateStore createStore() throws IOException {
+    AgentConfig.Block b = storeSettings();
+    if (b.type().equals("file")) {
+      Path dir = Path.of(b.settings().get("path").asText());
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
     }
-    return FileStore.open(dir);
+    return openStore();
+  }
+
+  /**
+   * Opens the store a block names, through the installed store factories (FileStore for {@code type: file},
+   * PostgreSQL for {@code type: postgresql}): the one place every command's store is opened.
+   *
+   * @throws UsageError when no installed provider has the type, or the factory refuses the settings (exit 2)
+   * @throws io.certferry.core.store.StoreException when the store cannot be reached or opened (exit 1)
+   */
+  public static CertificateStore open(AgentConfig.Block b, Environment env) {
+    ProviderFactory f = env.providers().factory(CertificateStore.class, b.type()).orElseThrow(() -> new UsageError(
+        "no installed provider registers store type '" + b.type() + "'; installed: "
+            + String.join(", ", env.providers().types(CertificateStore.class))));
+    try {
+      return (CertificateStore) f.create(b.settings(), env.providerContext());
+    } catch (IllegalArgumentException e) {
+      throw new UsageError(e.getMessage());
+    }
+  }
+
+  /** The block for a FileStore folder. */
+  public static AgentConfig.Block folder(Path dir) {
+    return new AgentConfig.Block("file", JsonNodeFactory.instance.objectNode().put("type", "file").put("path", dir.toString()));
+  }
+
+  /** A store block as messages name it: a FileStore's folder, else its type and where it is (never a secret). */
+  public static String describe(AgentConfig.Block b) {
+    if (b.type().equals("file")) {
+      return b.settings().path("path").asText();
+    }
+    String url = b.settings().path("url").asText("");
+    int query = url.indexOf('?');
+    return "the " + b.type() + " store" + (url.isEmpty() ? "" : " at " + (query < 0 ? url : url.substring(0, query)));
   }
 
   /**

@@ -14,9 +14,12 @@ import java.util.Optional;
  * blocks (targets, DNS providers, notifiers) stay as their settings, created later by their
  * {@link io.certferry.core.ProviderFactory}. Holds secret references, never secret values.
  *
- * @param store the {@code store:} folder; null when the file leaves it to {@code --store} / {@code CERTFERRY_STORE}
+ * @param store the FileStore folder the {@code store:} setting names; null when it names another store, or when the
+ *     file leaves it to {@code --store} / {@code CERTFERRY_STORE}
+ * @param storeSettings the {@code store:} setting as a store block ({@code type:} and settings; a folder is
+ *     {@code {type: file, path: DIR}}); null when the file has none
  */
-public record AgentConfig(Path file, Path store, Schedule schedule, Http http, Alerts alerts,
+public record AgentConfig(Path file, Path store, Block storeSettings, Schedule schedule, Http http, Alerts alerts,
                           List<Block> notifications, List<CertificateConfig> certificates, List<Watch> watch,
                           List<ConfigProblem> warnings) {
   public AgentConfig {

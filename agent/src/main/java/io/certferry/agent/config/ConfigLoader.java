@@ -15,8 +15,8 @@ import java.util.Set;
  * names a target needs that its certificate lacks, literal secrets, secrets that cannot be resolved)
  * and reported at once. Nothing is created or contacted (the listen host is resolved, as binding it would).
  *
- * <p>Each top-level section has its own validator ({@code StoreSection}, {@code ScheduleSection},
- * {@code HttpSection}, {@code AlertsSection}, {@code NotificationsSection}, {@code CertificatesSection}
+ * <p>Each top-level section has its own validator ({@code StoreSection} through the store factory's own validation,
+ * {@code ScheduleSection}, {@code HttpSection}, {@code AlertsSection}, {@code NotificationsSection}, {@code CertificatesSection}
  * with {@code IssuerSection} (core's typed IssuerSettings), {@code ContinuitySection} and {@code TargetsSection},
  * {@code WatchSection}, then
  * {@code SecretReferences} over the whole tree); this class reads the file and runs them in order.
@@ -74,7 +74,9 @@ public final class ConfigLoader {
     problems.unknownKeys("", root, TOP);
     Values values = new Values(problems);
     ProviderBlocks blocks = new ProviderBlocks(providers, problems, values);
-    Path store = new StoreSection(values).check(root.get("store")).orElse(null);
+    AgentConfig.Block store = new StoreSection(problems, values, blocks).check(root.get("store")).orElse(null);
+    Path folder = store != null && store.type().equals("file") && store.settings().hasNonNull("path")
+        ? Path.of(store.settings().get("path").asText().trim()) : null;
     AgentConfig.Schedule schedule = new ScheduleSection(problems, values).check(root.path("schedule"));
     AgentConfig.Http http = new HttpSection(problems, values).check(root.path("http"));
     AgentConfig.Alerts alerts = new AlertsSection(problems, values).check(root.path("alerts"));
@@ -88,6 +90,7 @@ public final class ConfigLoader {
     if (problems.hasErrors()) {
       throw problems.failure();
     }
-    return new AgentConfig(file, store, schedule, http, alerts, notifications, certificates, watch, problems.warnings());
+    return new AgentConfig(file, folder, store, schedule, http, alerts, notifications, certificates, watch,
+        problems.warnings());
   }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -47,7 +48,18 @@ public final class AgentAssembly {
    */
   public static CertManager build(AgentConfig config, CertificateStore store, Environment env,
                                   List<Notifier> listeners, Consumer<String> progress) throws InputRejectedException {
-    CertManager.Builder b = CertManager.builder().store(store).clock(env.clock())
+    return build(config, store, env, listeners, progress, Optional::empty);
+  }
+
+  /**
+   * The manager of an agent config that works only while {@code permit} allows (a fleet agent: while it leads).
+   *
+   * @see CertManager.Builder#workPermit
+   */
+  public static CertManager build(AgentConfig config, CertificateStore store, Environment env, List<Notifier> listeners,
+                                  Consumer<String> progress, Supplier<Optional<String>> permit)
+      throws InputRejectedException {
+    CertManager.Builder b = CertManager.builder().store(store).clock(env.clock()).workPermit(permit)
         .parallelism(config.schedule().parallelism())
         .maxInterval(config.schedule().maxInterval())
         .targetTimeout(config.schedule().targetTimeout())

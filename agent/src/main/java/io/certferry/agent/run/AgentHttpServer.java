@@ -6,7 +6,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.certferry.agent.cli.LineageStatus;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
-import io.certferry.core.CertificateStatus;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.Secrets;
 import io.certferry.core.store.CertificateStore;
@@ -15,10 +14,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -29,9 +26,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The agent's HTTP listener (loopback by default): {@code /} (the status page, {@link StatusPage}),
- * {@code /healthz} (the process answers), {@code /readyz} (a pass finished and nothing is expired),
- * {@code /status} (the {@code list --json} document, targets included) and {@code /metrics} (Prometheus
- * text). Exact paths only; anything else is 404. Optional basic auth ({@code http.auth}) guards all but the probes.
+ * {@code /healthz} (the process answers), {@code /readyz} (a pass finished and nothing is expired; in a fleet,
+ * whether this agent leads or stands by, and which certificates it owns), {@code /status} (the {@code list --json}
+ * document, targets included) and {@code /metrics} (Prometheus text). Exact paths only; anything else is 404.
+ * Optional basic auth ({@code http.auth}) guards all but the probes.
  *
  * <p>It runs on Jetty's core API (no servlets): requests are read by a selector without holding a
  * thread, so clients that send their request slowly cannot occupy the handler threads; each request
@@ -64,62 +62,70 @@ public final class AgentHttpServer implements AutoCloseable {
     this.connections = connections;
   }
 
-  /**
-   * What the listener shows: the last pass, the metrics, the statuses (the engine's, watched endpoints included),
-   * the store (what the targets' fingerprints are), the recent events and the time.
-   */
-  public record Site(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock,
-                     Supplier<List<CertificateStatus>> statuses, RecentEvents events) {
-    /** A site whose statuses are read from the store alone (every lineage and kept watch record). */
-    public static Site of(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock) {
-      return new Site(state, metrics, store, clock, () -> CertManager.status(store, clock.instant()), new RecentEvents());
-    }
-  }
-
-  /** Binds {@code host:port} (port 0: any free port) and starts serving the agent's routes. */
+  /** Binds {@code host:port} (port 0: any free port) and starts serving the agent's routes on {@code store}. */
   public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics,
                                       CertificateStore store, Clock clock) throws IOException {
-    return start(host, port, routes(Site.of(state, metrics, store, clock)), Limits.DEFAULT, Optional.empty());
+    state.storeOpened(store);
+    return start(host, port, state, metrics, clock);
+  }
+
+  /** Binds and serves the agent's routes on the store {@code state} has, once it is open. */
+  public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics, Clock clock)
+      throws IOException {
+    return start(host, port, routes(state, metrics, new RecentEvents(), clock), Limits.DEFAULT, Optional.empty());
   }
 
   /**
-   * Binds and serves {@code site}; with {@code auth} (user, resolved password), every route but the probes asks for
-   * basic auth.
+   * Binds and serves the agent's routes, the status page showing {@code events}; with {@code auth} (user, resolved
+   * password), every route but the probes asks for basic auth.
    */
-  public static AgentHttpServer start(String host, int port, Site site, Optional<Map.Entry<String, String>> auth)
-      throws IOException {
-    return start(host, port, routes(site), Limits.DEFAULT,
+  public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics, RecentEvents events,
+                                      Clock clock, Optional<Map.Entry<String, String>> auth) throws IOException {
+    return start(host, port, routes(state, metrics, events, clock), Limits.DEFAULT,
         auth.map(a -> new BasicAuthGate(a.getKey(), a.getValue())));
   }
 
   /**
-   * Binds {@code http.listen} and serves {@code site}; with {@code http.auth}, its password is resolved by
+   * Binds {@code http.listen} and serves the agent's routes; with {@code http.auth}, its password is resolved by
    * {@code secrets} now, once, and held only to compare.
    *
    * @throws IllegalArgumentException naming the reference (never a value) when the password cannot be resolved
    */
-  public static AgentHttpServer start(AgentConfig.Http http, Secrets secrets, Site site) throws IOException {
-    return start(http.host(), http.port(), site,
-        http.auth().map(a -> Map.entry(a.user(), secrets.resolve(a.passwordReference()))));
+  public static AgentHttpServer start(AgentConfig.Http http, Secrets secrets, AgentState state, AgentMetrics metrics,
+                                      RecentEvents events, Clock clock) throws IOException {
+    return start(http.host(), http.port(), state, metrics, events, clock, credentials(http, secrets));
   }
 
-  /** The agent's routes; a page is one more {@link HttpRoutes#get}. */
+  /**
+   * {@code http.auth}'s user and password, the password resolved by {@code secrets}; empty without {@code http.auth}.
+   *
+   * @throws IllegalArgumentException naming the reference (never a value) when the password cannot be resolved
+   */
+  public static Optional<Map.Entry<String, String>> credentials(AgentConfig.Http http, Secrets secrets) {
+    return http.auth().map(a -> Map.entry(a.user(), secrets.resolve(a.passwordReference())));
+  }
+
+  /** The agent's routes on {@code store}; a page is one more {@link HttpRoutes#get}. */
   static HttpRoutes routes(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock) {
-    return routes(Site.of(state, metrics, store, clock));
+    state.storeOpened(store);
+    return routes(state, metrics, new RecentEvents(), clock);
   }
 
-  static HttpRoutes routes(Site site) {
-    AgentState state = site.state();
+  static HttpRoutes routes(AgentState state, AgentMetrics metrics, RecentEvents events, Clock clock) {
     return new HttpRoutes()
-        .get("/", () -> new HttpRoutes.Reply(200, "text/html; charset=utf-8", StatusPage.render(site.statuses().get(),
-            site.store(), site.events().latest(), state.lastPass().map(ReconcileReport::finishedAt), site.clock().instant())))
+        .get("/", () -> state.store().isEmpty() ? HttpRoutes.Reply.text(503, state.readiness().text() + "\n")
+            : new HttpRoutes.Reply(200, "text/html; charset=utf-8", StatusPage.render(
+                CertManager.status(state.store().get(), clock.instant()), state.store().get(), events.latest(),
+                state.lastPass().map(ReconcileReport::finishedAt), clock.instant())))
         .get("/healthz", () -> HttpRoutes.Reply.text(200, "ok\n"))
-        .get("/readyz", () -> state.ready() ? HttpRoutes.Reply.text(200, "ready\n")
-            : HttpRoutes.Reply.text(503, state.lastPass().isEmpty() ? "first pass not finished\n"
-                : "a certificate is expired or missing\n"))
-        .get("/status", () -> new HttpRoutes.Reply(200, "application/json",
-            JSON.writeValueAsString(LineageStatus.of(site.statuses().get())) + "\n"))
-        .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", site.metrics().scrape()));
+        .get("/readyz", () -> {
+          AgentState.Readiness r = state.readiness();
+          return HttpRoutes.Reply.text(r.ready() ? 200 : 503, r.text() + "\n");
+        })
+        .get("/status", () -> state.store().isEmpty() ? HttpRoutes.Reply.text(503, state.readiness().text() + "\n")
+            : new HttpRoutes.Reply(200, "application/json", JSON.writeValueAsString(
+                LineageStatus.of(CertManager.status(state.store().get(), clock.instant()))) + "\n"))
+        .get("/metrics", () -> new HttpRoutes.Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
   }
 
   /** The address {@code host:port} names, resolved as the listener binds it (unresolved when the name is unknown). */

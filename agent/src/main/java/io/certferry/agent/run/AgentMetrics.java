@@ -115,6 +115,25 @@ public final class AgentMetrics implements Notifier {
     return List.copyOf(out);
   }
 
+  /**
+   * The fleet's gauges, read from {@code state} at every scrape: {@code certferry_fleet_leader} (1 while this agent
+   * leads), {@code certferry_fleet_term} (the leader lease's term it last saw) and, per certificate of the config,
+   * {@code certferry_certificate_owned} (1 when this agent owns it: it leads and its last pass handled it).
+   * Alert rules select the leader's series with {@code and on(instance) certferry_fleet_leader == 1}.
+   */
+  public void fleet(AgentState state, List<String> certificates) {
+    Gauge.builder("certferry.fleet.leader", state, s -> s.seat().map(f -> f.leads() ? 1.0 : 0.0).orElse(0.0))
+        .description("1 while this agent leads the fleet and does its work, 0 on standby").register(registry);
+    Gauge.builder("certferry.fleet.term", state, s -> s.seat().map(f -> (double) f.term()).orElse(0.0))
+        .description("The term of the fleet's leader lease as this agent last saw it; it grows at every takeover")
+        .register(registry);
+    for (String name : certificates) {
+      Gauge.builder("certferry.certificate.owned", state, s -> s.owned().contains(name) ? 1.0 : 0.0)
+          .description("1 when this agent owns the certificate: it leads the fleet and its last pass handled it")
+          .tag("certificate", name).register(registry);
+    }
+  }
+
   /** Sets the gauges from a finished pass. */
   public void update(ReconcileReport report) {
     for (CertificateStatus c : report.certificates()) {

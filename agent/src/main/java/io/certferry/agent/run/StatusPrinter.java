@@ -8,7 +8,10 @@ import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** The table {@code run --once} prints: one line per certificate, one indented line per target. */
+/**
+ * The table {@code run --once} prints: one line per certificate, one indented line per target, and who holds a
+ * certificate this pass left to another agent or process.
+ */
 final class StatusPrinter {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
@@ -25,6 +28,10 @@ final class StatusPrinter {
       out.printf("%-24s %-12s %-17s %5s  %s%s%n", cut(c.name(), 24), c.state(), expires, days, targets,
           c.renewedNow() ? ", new version " + c.current().map(v -> v.number()).orElse(0) : "");
       c.error().ifPresent(e -> out.printf("  ! %s%n", e));
+      String holder = report.heldElsewhere().get(c.name());
+      if (holder != null) {
+        out.printf("  = held by %s: left to it, shown as stored%n", holder);
+      }
       for (CertificateStatus.TargetStatus t : c.targets()) {
         out.printf("  -> %-20s %-8s%s%n", cut(t.id(), 20), t.state(),
             t.lastError().filter(x -> !t.state().equals("in-sync")).map(e -> "  " + e

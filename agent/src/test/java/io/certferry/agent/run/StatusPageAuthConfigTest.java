@@ -131,7 +131,9 @@ class StatusPageAuthConfigTest {
     Files.createDirectories(c.store());
     FileStore store = FileStore.open(c.store());
     Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
-    return AgentHttpServer.start(c.http(), secrets, AgentHttpServer.Site.of(new AgentState(), new AgentMetrics(), store, clock));
+    AgentState state = new AgentState(clock);
+    state.storeOpened(store);
+    return AgentHttpServer.start(c.http(), secrets, state, new AgentMetrics(), new RecentEvents(), clock);
   }
 
   static int get(AgentHttpServer s, String path, String credentials) throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.certferry.core.CertManager;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.store.Deployments;
@@ -118,9 +117,9 @@ class StatusPageBrowserTest {
   }
 
   AgentHttpServer serve(Optional<Map.Entry<String, String>> auth) throws IOException {
-    AgentState state = new AgentState();
-    AgentHttpServer s = AgentHttpServer.start("127.0.0.1", 0, new AgentHttpServer.Site(state, new AgentMetrics(), store,
-        clock, () -> CertManager.status(store, clock.instant()), events), auth);
+    AgentState state = new AgentState(clock);
+    state.storeOpened(store);
+    AgentHttpServer s = AgentHttpServer.start("127.0.0.1", 0, state, new AgentMetrics(), events, clock, auth);
     servers.add(s);
     return s;
   }

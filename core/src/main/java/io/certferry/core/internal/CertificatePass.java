@@ -86,12 +86,20 @@ public final class CertificatePass {
     public Result(CertificateStatus status, Instant nextDue) { this(status, nextDue, null); }
   }
 
-  /** Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). */
-  public Result run(ManagedCertificate mc, Optional<Issuer> issuer, boolean force) throws InterruptedException {
+  /**
+   * Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). A dry pass
+   * takes no lock: it writes nothing.
+   *
+   * @param ifFree take the lineage's lock only if nobody else holds it (the agent's pass), rather than wait for it
+   * @throws io.certferry.core.store.LockedElsewhereException when someone else holds the lock ({@code ifFree}), or
+   *     held it for longer than the store's lock timeout
+   */
+  public Result run(ManagedCertificate mc, Optional<Issuer> issuer, boolean force, boolean ifFree)
+      throws InterruptedException {
     if (dryRun) {
       return locked(mc, issuer, force);
     }
-    try (CertificateStore.Lock lock = store.lock(mc.name())) {
+    try (CertificateStore.Lock lock = ifFree ? store.tryLock(mc.name()) : store.lock(mc.name())) {
       return locked(mc, issuer, force);
     }
   }

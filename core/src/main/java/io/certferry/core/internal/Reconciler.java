@@ -1,5 +1,6 @@
 package io.certferry.core.internal;
 
+import io.certferry.core.CertificateState;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.ReconcilePlan;
@@ -8,7 +9,7 @@ import io.certferry.core.WatchedEndpoint;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.LineageState;
+import io.certferry.core.store.LockedElsewhereException;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.store.WatchRecord;
 
@@ -17,25 +18,46 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's pass over everything it keeps: each certificate's {@link CertificatePass} and each watched
- * endpoint's {@link WatchPass} in parallel on the manager's executor, one's failure never stopping another's;
- * after the first full pass only what is due is looked at. Not API: {@code CertManager.reconcile()} is.
+ * The engine's pass over everything it keeps ({@code CertManager.reconcile()}): each certificate's
+ * {@link CertificatePass} on a bounded pool, under its lineage's lock taken without waiting, and each watched
+ * endpoint's {@link WatchPass} beside them; one's failure never stops another's. {@link #plan} is the same pass in
+ * its dry mode.
+ *
+ * <ul>
+ *   <li>The first pass looks at every certificate. Later ones look at those the store's due queue names and at
+ *       those this engine has no fresh result for; the rest are reported as this engine last saw them, without a
+ *       read, so a pass with nothing due costs one query however many lineages there are. Every door that changes a
+ *       lineage behind the engine's back (an import, a revocation) puts it in the due queue.</li>
+ *   <li>A lineage another agent or process holds is skipped, not waited for, and reported as held elsewhere; it is
+ *       looked at again when that hold lapses, so a dead holder's work is taken over then.</li>
+ *   <li>Before each certificate the work permit is asked (a fleet agent: "do I still lead?"); a refusal skips the
+ *       certificate the same way, so a deposed leader stops at its next certificate.</li>
+ * </ul>
+ * Not API.
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   /** When a certificate whose pass crashed (a bug, the store gone) is looked at again. */
   private static final Duration RETRY_AFTER_CRASH = Duration.ofMinutes(5);
+  /** When a lineage held elsewhere by a lock that does not lapse by itself (another process's) is tried again. */
+  private static final Duration RETRY_HELD = Duration.ofMinutes(1);
+  /** A lease about to lapse is tried again a moment after, never in a tight loop. */
+  private static final Duration MIN_RETRY = Duration.ofSeconds(1);
 
   private final CertificateStore store;
   private final Clock clock;
@@ -45,14 +67,20 @@ public final class Reconciler {
   private final Events events;
   private final ExecutorService executor;
   private final Duration maxInterval;
-  private final Function<ManagedCertificate, Optional<Issuer>> issuerOf;
+  private final Supplier<Optional<String>> permit;
+  private final Function<ManagedCertificate, Optional<Issuer>> issuers;
+  /** The last result of each certificate this engine handled itself. */
+  private final Map<String, CertificatePass.Result> lastSeen = new ConcurrentHashMap<>();
   private volatile boolean fullPassDone;
   private volatile boolean stopping;
 
+  /** One certificate's outcome: its result, and who holds it when this pass left it alone. */
+  private record Outcome(CertificatePass.Result result, String heldBy) {}
+
   /** @param dryPass the same pass in its dry-run mode, for {@link #plan} */
-  public Reconciler(CertificateStore store, Clock clock, CertificatePass pass, CertificatePass dryPass, WatchPass watchPass,
-                    Events events, ExecutorService executor, Duration maxInterval,
-                    Function<ManagedCertificate, Optional<Issuer>> issuerOf) {
+  public Reconciler(CertificateStore store, Clock clock, CertificatePass pass, CertificatePass dryPass,
+                    WatchPass watchPass, Events events, ExecutorService executor, Duration maxInterval,
+                    Supplier<Optional<String>> permit, Function<ManagedCertificate, Optional<Issuer>> issuers) {
     this.store = store;
     this.clock = clock;
     this.pass = pass;
@@ -61,50 +89,66 @@ public final class Reconciler {
     this.events = events;
     this.executor = executor;
     this.maxInterval = maxInterval;
-    this.issuerOf = issuerOf;
+    this.permit = permit;
+    this.issuers = issuers;
   }
 
-  /** One pass; see {@code CertManager.reconcile()}. */
-  public ReconcileReport reconcile(List<ManagedCertificate> all, List<WatchedEndpoint> watched) throws InterruptedException {
+  /** One pass over {@code all} and the {@code watched} endpoints. */
+  public ReconcileReport reconcile(List<ManagedCertificate> all, List<WatchedEndpoint> watched)
+      throws InterruptedException {
     Instant started = clock.instant();
-    Set<String> due = fullPassDone ? new HashSet<>(store.due(started)) : null;
-    List<Future<CertificatePass.Result>> futures = new ArrayList<>();
+    Set<String> due = fullPassDone ? Set.copyOf(store.due(started)) : null;
+    List<Future<Outcome>> futures = new ArrayList<>();
     for (ManagedCertificate mc : all) {
-      boolean look = due == null || due.contains(mc.name());
-      futures.add(executor.submit(() -> look ? one(mc) : quiet(mc)));
+      CertificatePass.Result seen = lastSeen.get(mc.name());
+      boolean look = due == null || due.contains(mc.name()) || seen == null || !seen.nextDue().isAfter(started);
+      futures.add(executor.submit(() -> look ? handle(mc) : new Outcome(restamped(seen, clock.instant()), null)));
     }
     if (due == null) {
       forgetUnwatched(watched);
     }
+    // A watched endpoint is asked on every pass (it is one handshake); a fleet agent that does not lead asks none.
+    boolean watching = !stopping && permit.get().isEmpty();
     List<Future<CertificatePass.Result>> watches = new ArrayList<>();
-    watched.forEach(e -> watches.add(executor.submit(() -> watchPass.run(e, !stopping))));
+    watched.forEach(e -> watches.add(executor.submit(() -> watchPass.run(e, watching))));
     List<CertificateStatus> statuses = new ArrayList<>();
+    Map<String, String> held = new LinkedHashMap<>();
     Instant wake = started.plus(maxInterval);
-    for (int i = 0; i < futures.size() + watches.size(); i++) {
-      CertificatePass.Result r;
+    for (int i = 0; i < futures.size(); i++) {
+      Outcome o;
       try {
-        r = i < futures.size() ? futures.get(i).get() : watches.get(i - futures.size()).get();
+        o = futures.get(i).get();
       } catch (ExecutionException e) {
-        if (i >= futures.size()) {
-          LOG.debug("a watched endpoint's check failed", e.getCause()); // WatchPass reports what it can: a bug only
-          continue;
-        }
-        r = crashed(all.get(i), e.getCause());
+        o = new Outcome(crashed(all.get(i), e.getCause()), null);
       }
-      statuses.add(r.status());
-      if (r.nextDue().isBefore(wake)) {
-        wake = r.nextDue();
+      statuses.add(o.result().status());
+      if (o.heldBy() != null) {
+        held.put(o.result().status().name(), o.heldBy());
+      }
+      if (o.result().nextDue().isBefore(wake)) {
+        wake = o.result().nextDue();
+      }
+    }
+    for (Future<CertificatePass.Result> w : watches) {
+      try {
+        CertificatePass.Result r = w.get();
+        statuses.add(r.status());
+        if (r.nextDue().isBefore(wake)) {
+          wake = r.nextDue();
+        }
+      } catch (ExecutionException e) {
+        LOG.debug("a watched endpoint's check failed", e.getCause()); // WatchPass reports what it can: a bug only
       }
     }
     fullPassDone = true;
-    return new ReconcileReport(started, clock.instant(), statuses, wake);
+    return new ReconcileReport(started, clock.instant(), statuses, wake, held);
   }
 
   /** What a pass would do now, decided in parallel like one; see {@code CertManager.plan()}. */
   public ReconcilePlan plan(List<ManagedCertificate> all, List<WatchedEndpoint> watched) throws InterruptedException {
     Instant at = clock.instant();
     List<Future<CertificatePass.Result>> futures = new ArrayList<>();
-    all.forEach(mc -> futures.add(executor.submit(() -> dryPass.run(mc, issuerOf.apply(mc), false))));
+    all.forEach(mc -> futures.add(executor.submit(() -> dryPass.run(mc, issuers.apply(mc), false, false))));
     watched.forEach(e -> futures.add(executor.submit(() -> watchPass.run(e, false))));
     List<ReconcilePlan.CertificatePlan> plans = new ArrayList<>();
     for (int i = 0; i < futures.size(); i++) {
@@ -121,30 +165,57 @@ public final class Reconciler {
     return new ReconcilePlan(at, plans);
   }
 
-  /** Certificates already being handled finish their step, the others are skipped; later passes do nothing. */
-  public void stop() { stopping = true; }
-
-  private CertificatePass.Result one(ManagedCertificate mc) throws InterruptedException {
-    if (stopping) {
-      return skipped(mc, "skipped: shutting down");
-    }
-    return pass.run(mc, issuerOf.apply(mc), false);
+  /** The next pass looks at every certificate again, as the first did. */
+  public void lookAtEverythingNext() {
+    lastSeen.clear();
+    fullPassDone = false;
   }
 
-  /**
-   * A certificate that is not due: reported from the store, nothing contacted; unless its current
-   * version is not the one the engine last planned (imported or restored behind its back), which gets a
-   * full pass now.
-   */
-  private CertificatePass.Result quiet(ManagedCertificate mc) throws InterruptedException {
-    LineageState state = store.state(mc.name());
-    Optional<StoredVersion> current = store.current(mc.name());
-    boolean planned = current.isPresent() && state.plan() != null && state.plan().sha256().equals(current.get().sha256());
-    if (!planned || state.nextDue() == null) {
-      return one(mc);
+  /** Certificates not yet started are skipped from now on; those in flight finish their step. */
+  public void stop() { stopping = true; }
+
+  /** One certificate's pass for a door that asked for it ({@code renew}): waits for its lock. */
+  public CertificatePass.Result run(ManagedCertificate mc, boolean force) throws InterruptedException {
+    CertificatePass.Result r = pass.run(mc, issuers.apply(mc), force, false);
+    lastSeen.put(mc.name(), r);
+    return r;
+  }
+
+  private Outcome handle(ManagedCertificate mc) throws InterruptedException {
+    if (stopping) {
+      return new Outcome(skipped(mc, "skipped: shutting down"), null);
     }
-    CertificateStatus status = StatusReader.read(store, mc.name(), current, state, clock.instant());
-    return new CertificatePass.Result(status, state.nextDue());
+    Optional<String> refused = permit.get();
+    if (refused.isPresent()) {
+      return new Outcome(asStored(mc, clock.instant().plus(maxInterval)), refused.get());
+    }
+    try {
+      CertificatePass.Result r = pass.run(mc, issuers.apply(mc), false, true);
+      lastSeen.put(mc.name(), r);
+      return new Outcome(r, null);
+    } catch (LockedElsewhereException e) {
+      Instant now = clock.instant();
+      Instant retry = e.until().map(u -> u.plus(MIN_RETRY)).orElse(now.plus(RETRY_HELD));
+      if (retry.isBefore(now.plus(MIN_RETRY))) {
+        retry = now.plus(MIN_RETRY);
+      }
+      String by = e.holder() + e.until().map(u -> " (lease until " + u + ")").orElse("");
+      LOG.debug("{} is held by {}; skipped in this pass", mc.name(), by);
+      return new Outcome(asStored(mc, retry), by);
+    }
+  }
+
+  /** A status computed at an earlier pass, with its state and days left as of {@code now}. */
+  static CertificatePass.Result restamped(CertificatePass.Result seen, Instant now) {
+    CertificateStatus s = seen.status();
+    Optional<StoredVersion> v = s.current();
+    if (v.isEmpty() || s.renewAt().isEmpty()) {
+      return seen;
+    }
+    String state = CertificateState.of(v.get().notBefore(), v.get().notAfter(), s.renewAt().get(), now).id();
+    return new CertificatePass.Result(new CertificateStatus(s.name(), s.source(), s.domains(), v, state,
+        Optional.of(CertificateState.daysLeft(v.get().notAfter(), now)), s.renewAt(), s.renewReason(), false,
+        s.targets(), s.error()), seen.nextDue());
   }
 
   private CertificatePass.Result crashed(ManagedCertificate mc, Throwable t) {
@@ -154,7 +225,16 @@ public final class Reconciler {
     return skipped(mc, msg);
   }
 
+  /** The certificate as the store has it, with {@code why} as its outstanding error. */
   private CertificatePass.Result skipped(ManagedCertificate mc, String why) {
+    CertificateStatus read = asStored(mc, clock.instant()).status();
+    CertificateStatus s = new CertificateStatus(read.name(), read.source(), read.domains(), read.current(),
+        read.state(), read.daysLeft(), read.renewAt(), read.renewReason(), false, read.targets(), Optional.of(why));
+    return new CertificatePass.Result(s, clock.instant().plus(RETRY_AFTER_CRASH));
+  }
+
+  /** The certificate as the store has it (nothing stored, when the store cannot be read), looked at again at {@code next}. */
+  private CertificatePass.Result asStored(ManagedCertificate mc, Instant next) {
     CertificateStatus read;
     try {
       read = StatusReader.read(store, mc.name(), clock.instant());
@@ -162,9 +242,7 @@ public final class Reconciler {
       read = new CertificateStatus(mc.name(), mc.source(), mc.domains(), Optional.empty(), CertificateStatus.MISSING,
           Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(), Optional.empty());
     }
-    CertificateStatus s = new CertificateStatus(read.name(), read.source(), read.domains(), read.current(),
-        read.state(), read.daysLeft(), read.renewAt(), read.renewReason(), false, read.targets(), Optional.of(why));
-    return new CertificatePass.Result(s, clock.instant().plus(RETRY_AFTER_CRASH));
+    return new CertificatePass.Result(read, next);
   }
 
   /** Watch records of endpoints no longer watched are dropped at the first pass, so no old row lingers. */

@@ -12,6 +12,7 @@ import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
+import io.certferry.core.store.LineageSummary;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.store.TargetDeployment;
 
@@ -21,7 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * Builds {@link CertificateStatus} from what the store holds, reading metadata only (never a PEM or a
@@ -37,11 +37,12 @@ public final class StatusReader {
       .thenComparing(CertificateStatus::name);
 
   /**
-   * Every lineage of the store at {@code now}, and every watched endpoint it keeps a record of, soonest-expiring
-   * first (read in parallel: small files dominate).
+   * Every lineage of the store at {@code now}, soonest-expiring first, from {@link CertificateStore#summaries()}: one
+   * query on a database, a parallel read of small files on a FileStore; and every watched endpoint the store keeps
+   * a record of.
    */
   public static List<CertificateStatus> all(CertificateStore store, Instant now) {
-    List<CertificateStatus> out = new ArrayList<>(store.names().parallelStream().map(n -> read(store, n, now)).toList());
+    List<CertificateStatus> out = new ArrayList<>(store.summaries().stream().map(s -> of(s, now)).toList());
     store.watchRecords().forEach(r -> out.add(WatchPass.status(r, now)));
     out.sort(SOONEST_FIRST);
     return out;
@@ -49,34 +50,27 @@ public final class StatusReader {
 
   /** One lineage, targets as {@code deployments.json} recorded them. */
   public static CertificateStatus read(CertificateStore store, String name, Instant now) {
-    return read(store, name, store.current(name), () -> store.state(name), now);
+    return of(LineageSummary.read(store, name), now);
   }
 
-  /** As {@link #read(CertificateStore, String, Instant)}, with the current version and state the caller just read. */
-  public static CertificateStatus read(CertificateStore store, String name, Optional<StoredVersion> current,
-                                      LineageState state, Instant now) {
-    return read(store, name, current, () -> state, now);
-  }
-
-  private static CertificateStatus read(CertificateStore store, String name, Optional<StoredVersion> current,
-                                        Supplier<LineageState> stateOf, Instant now) {
-    Deployments deployments = store.deployments(name);
+  /** One lineage from what the store holds of it. */
+  public static CertificateStatus of(LineageSummary l, Instant now) {
+    Optional<StoredVersion> current = l.current();
     String sha = current.map(StoredVersion::sha256).orElse(null);
     List<TargetStatus> targets = new ArrayList<>();
-    new TreeMap<>(deployments.targets()).values().forEach(d -> targets.add(target(d.targetId(), Optional.of(d), sha)));
+    new TreeMap<>(l.deployments().targets()).values().forEach(d -> targets.add(target(d.targetId(), Optional.of(d), sha)));
+    Optional<LineageSpec> spec = l.spec();
     if (current.isEmpty()) {
-      Optional<LineageSpec> spec = store.spec(name);
       // An imported lineage without a version is one whose CSR went out: its key waits (no key is read here).
       String state = spec.map(LineageSpec::source).filter("imported"::equals).isPresent()
           ? CertificateStatus.PENDING : CertificateStatus.MISSING;
-      return new CertificateStatus(name, spec.map(LineageSpec::source).orElse(null),
+      return new CertificateStatus(l.name(), spec.map(LineageSpec::source).orElse(null),
           spec.map(LineageSpec::domains).orElse(List.of()), current, state, Optional.empty(), Optional.empty(),
           Optional.empty(), false, targets, Optional.empty());
     }
-    LineageState state = stateOf.get();
-    LineageState.Plan plan = planFor(store, name, current.get(), state, now);
-    return of(name, current.get().source(), current.get().domains(), current.get(), plan, false, targets,
-        Optional.ofNullable(state.failure()).map(LineageState.Failure::lastError), now);
+    LineageState.Plan plan = planFor(spec, l.name(), current.get(), l.state(), now);
+    return of(l.name(), current.get().source(), current.get().domains(), current.get(), plan, false, targets,
+        Optional.ofNullable(l.state().failure()).map(LineageState.Failure::lastError), now);
   }
 
   /**
@@ -88,7 +82,15 @@ public final class StatusReader {
     if (state.plan() != null && v.sha256().equals(state.plan().sha256())) {
       return state.plan();
     }
-    RenewalPolicy policy = store.spec(name).map(s -> policy(s)).orElse(RenewalPolicy.defaults());
+    return planFor(store.spec(name), name, v, state, now);
+  }
+
+  private static LineageState.Plan planFor(Optional<LineageSpec> spec, String name, StoredVersion v, LineageState state,
+                                           Instant now) {
+    if (state.plan() != null && v.sha256().equals(state.plan().sha256())) {
+      return state.plan();
+    }
+    RenewalPolicy policy = spec.map(StatusReader::policy).orElse(RenewalPolicy.defaults());
     RenewalDecision d = RenewalPlanner.offline(candidate(name, v), policy, state, now);
     return d.plan(v.sha256());
   }

@@ -38,7 +38,7 @@ final class AccountFiles {
     } catch (IOException e) {
       throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    return LineageLocks.acquire("ACME account '" + accountName + "'", dir.resolve(".lock"), lockTimeout);
+    return LineageLocks.acquire("ACME account '" + accountName + "'", null, dir.resolve(".lock"), lockTimeout);
   }
 
   Optional<StoredAccount> account(URI directory, String accountName) {

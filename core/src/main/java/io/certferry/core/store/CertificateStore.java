@@ -4,6 +4,7 @@ import io.certferry.core.CertificateBundle;
 
 import java.net.URI;
 import java.security.PrivateKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -151,8 +152,8 @@ public interface CertificateStore {
 
   /**
    * Takes the lineage's lock, held across processes until closed; blocks up to the store's lock
-   * timeout, then throws {@link StoreException} naming the lineage. A store shared across machines
-   * holds it as a lease that lapses when its holder stops renewing it (paused, cut off); from then on
+   * timeout, then throws {@link LockedElsewhereException} naming the lineage and its holder. A store shared across
+   * machines holds it as a lease that lapses when its holder stops renewing it (paused, cut off); from then on
    * the holder's writes to the lineage fail with a {@link StoreException} and are not applied.
    *
    * @since 0.1
@@ -160,27 +161,44 @@ public interface CertificateStore {
   Lock lock(String name);
 
   /**
+   * Takes the lineage's lock only if nobody else holds it, without waiting: the engine's pass skips a lineage
+   * another agent or process is working on (it is reported as owned elsewhere) instead of waiting for it, so one
+   * busy lineage never holds up the others. Re-entrant like {@link #lock}. The default waits like {@link #lock}.
+   *
+   * @throws LockedElsewhereException naming who holds it and, for a lease, when it lapses
+   * @since 0.1
+   */
+  default Lock tryLock(String name) { return lock(name); }
+
+  /**
    * The lineages the engine wants to look at by {@code now}: those whose {@link LineageState#nextDue()}
-   * is at or before it, or unset. A store with an index answers without reading every lineage.
+   * is at or before it, or unset, and those whose current version is not the one their state was planned for (a
+   * version added since, by whichever door or agent). A store with an index answers without reading every lineage
+   * (it marks a lineage due when it stores a new version of it).
    *
    * @since 0.1
    */
-  default List<String> due(java.time.Instant now) {
+  default List<String> due(Instant now) {
     return names().stream().filter(n -> {
-      java.time.Instant next = state(n).nextDue();
-      return next == null || !next.isAfter(now);
+      LineageState s = state(n);
+      Instant next = s.nextDue();
+      if (next == null || !next.isAfter(now)) {
+        return true;
+      }
+      Optional<StoredVersion> v = current(n);
+      return v.isPresent() && (s.plan() == null || !s.plan().sha256().equals(v.get().sha256()));
     }).toList();
   }
 
   /**
-   * The summary of every lineage of {@link #names()}, in the same order. The default reads lineage by
-   * lineage; a store over a database answers with one query, which is what makes {@code list} cheap
-   * over 100,000 lineages.
+   * The summary of every lineage of {@link #names()}, in the same order: what {@code list} and {@code /status}
+   * show. The default reads lineage by lineage, several at once (small files dominate); a store over a database
+   * answers with one query, which is what makes {@code list} cheap over 100,000 lineages.
    *
    * @since 0.1
    */
   default List<LineageSummary> summaries() {
-    return names().stream().map(n -> new LineageSummary(n, spec(n), current(n), deployments(n))).toList();
+    return names().parallelStream().map(n -> LineageSummary.read(this, n)).toList();
   }
 
   /**

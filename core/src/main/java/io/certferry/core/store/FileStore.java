@@ -331,7 +331,13 @@ public final class FileStore implements CertificateStore {
   }
 
   @Override
-  public Lock lock(String name) {
+  public Lock lock(String name) { return lock(name, lockTimeout); }
+
+  /** Takes the lineage's lock only when no other process or thread holds it. */
+  @Override
+  public Lock tryLock(String name) { return lock(name, Duration.ZERO); }
+
+  private Lock lock(String name, Duration timeout) {
     checkName(name);
     Path dir = lineage(name);
     try {
@@ -339,7 +345,7 @@ public final class FileStore implements CertificateStore {
     } catch (IOException e) {
       throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    return LineageLocks.acquire("lineage '" + name + "'", dir.resolve(".lock"), lockTimeout);
+    return LineageLocks.acquire("lineage '" + name + "'", name, dir.resolve(".lock"), timeout);
   }
 
   private void writeLineageFile(String name, String file, byte[] content, Set<PosixFilePermission> perms) {

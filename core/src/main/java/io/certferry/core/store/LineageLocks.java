@@ -31,12 +31,18 @@ final class LineageLocks {
     FileLock fileLock;
   }
 
-  static CertificateStore.Lock acquire(String name, Path lockFile, Duration timeout) {
+  /**
+   * Takes the lock, waiting up to {@code timeout} (zero: not at all).
+   *
+   * @param name the lock in messages, e.g. {@code lineage 'shop'}
+   * @param lineage the lineage's name, for the {@link LockedElsewhereException} of a busy lineage; null for other locks
+   */
+  static CertificateStore.Lock acquire(String name, String lineage, Path lockFile, Duration timeout) {
     Entry e = LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Entry());
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (!e.jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw busy(name, timeout, "another thread of this process");
+        throw busy(name, lineage, timeout, "another thread of this process");
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
@@ -44,7 +50,7 @@ final class LineageLocks {
     }
     if (e.jvmLock.getHoldCount() == 1) {
       try {
-        takeFileLock(e, name, lockFile, timeout, deadline);
+        takeFileLock(e, name, lineage, lockFile, timeout, deadline);
       } catch (RuntimeException ex) {
         e.jvmLock.unlock();
         throw ex;
@@ -53,7 +59,8 @@ final class LineageLocks {
     return new Held(e);
   }
 
-  private static void takeFileLock(Entry e, String name, Path lockFile, Duration timeout, long deadline) {
+  private static void takeFileLock(Entry e, String name, String lineage, Path lockFile, Duration timeout,
+                                   long deadline) {
     try {
       FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(AtomicFiles.SECRET));
@@ -61,7 +68,7 @@ final class LineageLocks {
         FileLock fl;
         while ((fl = ch.tryLock()) == null) {
           if (System.nanoTime() >= deadline) {
-            throw busy(name, timeout, "another process (" + lockFile + ")");
+            throw busy(name, lineage, timeout, "another process (" + lockFile + ")");
           }
           // FileChannel.lock() cannot time out, so poll; this waits only on real contention.
           Thread.sleep(POLL_MILLIS);
@@ -81,9 +88,10 @@ final class LineageLocks {
     }
   }
 
-  private static StoreException busy(String name, Duration timeout, String holder) {
-    return new StoreException(name + " is locked by " + holder + "; waited " + timeout.toMillis()
-        + " ms. Wait for the other certferry command or agent step to finish, then retry");
+  private static StoreException busy(String name, String lineage, Duration timeout, String holder) {
+    String message = name + " is locked by " + holder + (timeout.isZero() ? "" : "; waited " + timeout.toMillis() + " ms")
+        + ". Wait for the other certferry command or agent step to finish, then retry";
+    return lineage == null ? new StoreException(message) : new LockedElsewhereException(lineage, holder, null, message);
   }
 
   private static final class Held implements CertificateStore.Lock {

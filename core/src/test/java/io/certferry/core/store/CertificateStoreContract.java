@@ -253,6 +253,56 @@ public abstract class CertificateStoreContract {
   }
 
   @Test
+  void aNewVersionMakesItsLineageDueWhoeverStoredIt() {
+    CertificateStore store = store();
+    CertificateBundle b = ca.leaf(List.of("www.example"));
+    StoredVersion v1 = store.addVersion("www", b, "acme", Map.of());
+    Instant next = Instant.parse("2026-06-01T00:00:00Z");
+    LineageState planned = LineageState.empty().withPlan(new LineageState.Plan(v1.sha256(), next, "lifetime", "planned"))
+        .withNextDue(next);
+    store.saveState("www", planned);
+    assertThat(store().due(next.minusSeconds(60))).isEmpty();
+    // Another door or agent adds a version behind the engine's back: the lineage is due until its state is saved.
+    StoredVersion v2 = store().addVersion("www", ca.leaf(List.of("www.example")), "imported", Map.of());
+    assertThat(store().due(next.minusSeconds(60))).containsExactly("www");
+    store.saveState("www", planned.withPlan(new LineageState.Plan(v2.sha256(), next, "lifetime", "planned")));
+    assertThat(store().due(next.minusSeconds(60))).isEmpty();
+  }
+
+  @Test
+  void tryLockTakesAFreeLockAtOnceAndRefusesAHeldOneWithoutWaiting() throws Exception {
+    CertificateStore a = openStore(Clock.systemUTC(), Duration.ofSeconds(5));
+    CertificateStore b = openStore(Clock.systemUTC(), Duration.ofSeconds(30));
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
+      try (CertificateStore.Lock l = a.tryLock("shop")) {
+        held.countDown();
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> b.tryLock("shop")).isInstanceOfSatisfying(LockedElsewhereException.class, e -> {
+      assertThat(e.lineage()).isEqualTo("shop");
+      assertThat(e.getMessage()).contains("lineage 'shop' is locked by").doesNotContain("waited");
+    });
+    // b's lock timeout is 30 s: tryLock did not wait for it.
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    try (CertificateStore.Lock other = b.tryLock("blog")) {
+      assertThat(other).isNotNull();
+    }
+    release.countDown();
+    holder.get(10, TimeUnit.SECONDS);
+    try (CertificateStore.Lock l = b.tryLock("shop"); CertificateStore.Lock again = b.tryLock("shop")) {
+      b.saveState("shop", sampleState()); // re-entrant, and writes inside it use it
+    }
+    assertThat(b.state("shop")).isEqualTo(sampleState());
+  }
+
+  @Test
   void summariesMatchTheLineageReads() {
     CertificateStore store = store();
     CertificateBundle b = ca.leaf(List.of("www.example"));
@@ -309,7 +359,7 @@ public abstract class CertificateStoreContract {
       }
     });
     assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThatThrownBy(() -> b.lock("shop")).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> b.lock("shop")).isInstanceOf(LockedElsewhereException.class)
         .hasMessageContaining("lineage 'shop' is locked").hasMessageContaining("waited 200 ms");
     // Writes take the lock too.
     assertThatThrownBy(() -> b.saveState("shop", LineageState.empty())).isInstanceOf(StoreException.class)

@@ -36,7 +36,7 @@ final class AccountLocks {
   private final Duration timeout;
   private final InProcessLocks<Held> locks = new InProcessLocks<>(new InProcessLocks.Outer<>() {
     @Override
-    public Held take(String key) { return takeLock(key); }
+    public Held take(String key, Duration wait) { return takeLock(key); }
 
     @Override
     public void release(String key, Held held) { releaseLock(held); }

@@ -19,9 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
 final class InProcessLocks<H> {
   /** Takes and releases the database's side of the lock. */
   interface Outer<H> {
-    H take(String key);
+    /** Takes the database's lock, waiting up to {@code timeout} (zero: not at all). */
+    H take(String key, Duration timeout);
 
     void release(String key, H held);
+
+    /** The exception for a key another thread of this process holds. */
+    default StoreException busy(String key, String message) { return new StoreException(message); }
   }
 
   private static final class Entry<H> {
@@ -36,7 +40,8 @@ final class InProcessLocks<H> {
   InProcessLocks(Outer<H> outer) { this.outer = outer; }
 
   /**
-   * Waits up to {@code timeout} for the threads of this instance, then takes the outer lock.
+   * Waits up to {@code timeout} for the threads of this instance, then takes the outer lock (zero: takes both
+   * only if free).
    *
    * @param what names the lock in errors, e.g. {@code lineage 'shop'}
    */
@@ -44,8 +49,8 @@ final class InProcessLocks<H> {
     Entry<H> e = entries.computeIfAbsent(key, k -> new Entry<>());
     try {
       if (!e.jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new StoreException(what + " is locked by another thread of this agent; waited " + timeout.toMillis()
-            + " ms. Wait for the step in hand to finish, then retry");
+        throw outer.busy(key, what + " is locked by another thread of this agent" + (timeout.isZero() ? ""
+            : "; waited " + timeout.toMillis() + " ms") + ". Wait for the step in hand to finish, then retry");
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
@@ -53,7 +58,7 @@ final class InProcessLocks<H> {
     }
     if (e.jvmLock.getHoldCount() == 1) {
       try {
-        e.held = outer.take(key);
+        e.held = outer.take(key, timeout);
       } catch (RuntimeException ex) {
         e.jvmLock.unlock();
         throw ex;

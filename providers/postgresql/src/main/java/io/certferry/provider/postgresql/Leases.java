@@ -2,6 +2,7 @@ package io.certferry.provider.postgresql;
 
 import io.certferry.core.Sleeper;
 import io.certferry.core.store.CertificateStore;
+import io.certferry.core.store.LockedElsewhereException;
 import io.certferry.core.store.StoreException;
 
 import java.time.Clock;
@@ -68,10 +69,15 @@ final class Leases {
   private final LeaseRenewer renewer;
   private final InProcessLocks<Grant> locks = new InProcessLocks<>(new InProcessLocks.Outer<>() {
     @Override
-    public Grant take(String name) { return takeLease(name); }
+    public Grant take(String name, Duration wait) { return takeLease(name, wait); }
 
     @Override
     public void release(String name, Grant grant) { releaseLease(name, grant); }
+
+    @Override
+    public StoreException busy(String name, String message) {
+      return new LockedElsewhereException(name, "another thread of this agent", null, message);
+    }
   });
 
   Leases(Database db, String owner, Clock clock, Sleeper sleeper, Duration leaseTime, Duration lockTimeout,
@@ -88,6 +94,11 @@ final class Leases {
   String owner() { return owner; }
 
   CertificateStore.Lock lock(String name) { return locks.acquire(name, "lineage '" + name + "'", lockTimeout); }
+
+  /** The lease only if no other agent (or thread) holds it: one statement, no wait. */
+  CertificateStore.Lock tryLock(String name) { return locks.acquire(name, "lineage '" + name + "'", Duration.ZERO); }
+
+  Duration leaseTime() { return leaseTime; }
 
   /** The token of the lease the calling thread holds on {@code name}, if any. */
   Optional<Long> heldToken(String name) { return locks.heldByCurrentThread(name).map(g -> g.token); }
@@ -117,8 +128,8 @@ final class Leases {
         + " for agent " + owner + ": " + why + ". Nothing was written; take the lock again before working on it");
   }
 
-  private Grant takeLease(String name) {
-    Instant deadline = clock.instant().plus(lockTimeout);
+  private Grant takeLease(String name, Duration wait) {
+    Instant deadline = clock.instant().plus(wait);
     Duration poll = pollInterval();
     while (true) {
       Optional<Long> token = tryTake(name);
@@ -128,9 +139,7 @@ final class Leases {
         return g;
       }
       if (!clock.instant().isBefore(deadline)) {
-        throw new StoreException("lineage '" + name + "' is locked by " + currentHolder(name) + "; waited "
-            + lockTimeout.toMillis() + " ms. Wait for the other agent's step to finish (or, if it died, for its lease "
-            + "to lapse), then retry");
+        throw lockedElsewhere(name, wait);
       }
       try {
         sleeper.sleep(poll);
@@ -139,6 +148,21 @@ final class Leases {
         throw new StoreException("interrupted while waiting for the lease on lineage '" + name + "'", e);
       }
     }
+  }
+
+  private LockedElsewhereException lockedElsewhere(String name, Duration waited) {
+    record Holder(String owner, Instant until, String text) {}
+    Holder h = db.one("read the lease of lineage '" + name + "'",
+        "SELECT lease_owner, lease_expires, fencing_token FROM certferry_lineage WHERE name = ?", rs -> {
+          OffsetDateTime expires = rs.getObject(2, OffsetDateTime.class);
+          return new Holder(rs.getString(1), expires == null ? null : expires.toInstant(),
+              holder(rs.getString(1), expires, rs.getLong(3)));
+        }, name).orElse(new Holder(null, null, "nobody"));
+    String who = h.owner() == null ? "another agent" : "agent " + h.owner();
+    String message = "lineage '" + name + "' is locked by " + h.text() + (waited.isZero() ? ""
+        : "; waited " + waited.toMillis() + " ms") + ". Wait for the other agent's step to finish (or, if it died, for "
+        + "its lease to lapse), then retry";
+    return new LockedElsewhereException(name, who, h.until(), message);
   }
 
   private Duration pollInterval() {
@@ -151,12 +175,6 @@ final class Leases {
     Instant now = clock.instant();
     return db.write("take the lease on lineage '" + name + "'",
         c -> Database.one(c, TAKE, rs -> rs.getLong(1), name, owner, now.plus(leaseTime), now));
-  }
-
-  private String currentHolder(String name) {
-    return db.one("read the lease of lineage '" + name + "'",
-        "SELECT lease_owner, lease_expires, fencing_token FROM certferry_lineage WHERE name = ?",
-        rs -> holder(rs.getString(1), rs.getObject(2, OffsetDateTime.class), rs.getLong(3)), name).orElse("nobody");
   }
 
   private static String holder(String owner, OffsetDateTime expires, long token) {

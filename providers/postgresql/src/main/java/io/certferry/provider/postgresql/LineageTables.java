@@ -60,13 +60,14 @@ final class LineageTables {
   }
 
   List<LineageSummary> summaries() {
-    return db.query("read the lineages' summaries", "SELECT l.name, l.spec::text, v.meta::text, l.deployments::text "
-        + "FROM certferry_lineage l LEFT JOIN certferry_version v ON v.lineage = l.name AND v.number = l.current_version "
-        + "WHERE " + isLineage("l.") + " ORDER BY l.name COLLATE \"C\"", rs -> {
+    return db.query("read the lineages' summaries", "SELECT l.name, l.spec::text, v.meta::text, l.deployments::text, "
+        + "l.state::text FROM certferry_lineage l LEFT JOIN certferry_version v ON v.lineage = l.name "
+        + "AND v.number = l.current_version WHERE " + isLineage("l.") + " ORDER BY l.name COLLATE \"C\"", rs -> {
           String name = rs.getString(1);
           return new LineageSummary(name, document(rs, 2, name, "spec", StoreDocuments::spec),
               document(rs, 3, name, "current version", StoreDocuments::version),
-              document(rs, 4, name, "deployments", StoreDocuments::deployments).orElse(Deployments.empty()));
+              document(rs, 4, name, "deployments", StoreDocuments::deployments).orElse(Deployments.empty()),
+              document(rs, 5, name, "state", StoreDocuments::state).orElse(LineageState.empty()));
         });
   }
 
@@ -169,8 +170,9 @@ final class LineageTables {
     String certPem = StoreDocuments.certificatesPem(List.of(bundle.leaf()));
     String chainPem = StoreDocuments.certificatesPem(bundle.chain());
     return leases.fenced(name, f -> db.transaction("store a new version of lineage '" + name + "'", c -> {
-      int n = Database.one(c, "UPDATE certferry_lineage SET current_version = COALESCE(current_version, 0) + 1 "
-              + "WHERE name = ? AND " + Leases.FENCE + " RETURNING current_version", rs -> rs.getInt(1),
+      // A new version makes the lineage due, whoever stored it: the engine decides about it at its next pass.
+      int n = Database.one(c, "UPDATE certferry_lineage SET current_version = COALESCE(current_version, 0) + 1, "
+              + "due_at = '-infinity' WHERE name = ? AND " + Leases.FENCE + " RETURNING current_version", rs -> rs.getInt(1),
               f.after()).orElseThrow(() -> leases.rejected(f, "store a new version"));
       StoredVersion meta = StoredVersion.of(n, bundle, source, clock.instant(), details);
       KeyVault.Sealed key = keys.seal(bundle.privateKey(), KeyVault.versionRow(name, n));

@@ -5,8 +5,10 @@ import static io.certferry.core.store.FileStore.checkName;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.certferry.core.CertificateBundle;
-import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
+import io.certferry.core.store.FleetStore;
+import io.certferry.core.store.KeyEncryptingStore;
+import io.certferry.core.store.Leadership;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.LineageSummary;
@@ -18,6 +20,7 @@ import io.certferry.core.store.StoredVersion;
 
 import java.net.URI;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,9 @@ import java.util.Optional;
  * fingerprint), so the agent that took over converges. A holder is not told the moment its lease is
  * lost; its next write is. Reads never take a lease and may see another agent's writes as they land.
  *
+ * <p><b>A fleet's leader.</b> As a {@link FleetStore} it holds one more lease, the fleet's leader lease, with a
+ * term that grows like a fencing token: {@link #campaign} takes, renews or reports it in one statement.
+ *
  * <p><b>ACME accounts.</b> {@link #lockAccount} is a PostgreSQL session advisory lock held on a
  * connection of its own until closed; the server frees it if the holder dies.
  *
@@ -61,18 +67,20 @@ import java.util.Optional;
  *
  * @since 0.1
  */
-public final class PostgresStore implements CertificateStore, AutoCloseable {
+public final class PostgresStore implements FleetStore, KeyEncryptingStore, AutoCloseable {
   private final Database db;
   private final Leases leases;
   private final AccountLocks accountLocks;
   private final KeyVault keys;
   private final LineageTables lineages;
+  private final FleetLeader leader;
   private final AutoCloseable resources;
 
   PostgresStore(Database db, Leases leases, AccountLocks accountLocks, KeyVault keys, LineageTables lineages,
-                AutoCloseable resources) {
+                FleetLeader leader, AutoCloseable resources) {
     this.db = db;
     this.leases = leases;
+    this.leader = leader;
     this.accountLocks = accountLocks;
     this.keys = keys;
     this.lineages = lineages;
@@ -85,12 +93,28 @@ public final class PostgresStore implements CertificateStore, AutoCloseable {
   public String server() { return db.server(); }
 
   /** Who this store is in leases (host, process, instance), as other agents' messages name it. */
+  @Override
   public String owner() { return leases.owner(); }
+
+  /** How long a lineage's or the leader's lease lasts unless renewed (30 s by default). */
+  @Override
+  public Duration leaseTime() { return leases.leaseTime(); }
+
+  /**
+   * Takes the fleet's leader lease when it is free or has lapsed (a new term), renews it while this store holds it
+   * and it has not lapsed by this store's clock (the same term), else reports who holds it: one statement.
+   */
+  @Override
+  public Leadership campaign() { return leader.campaign(); }
+
+  @Override
+  public void resign() { leader.resign(); }
 
   /** The fencing token of the lease the calling thread holds on {@code name}, if it holds one. */
   public Optional<Long> heldFencingToken(String name) { return leases.heldToken(checkName(name)); }
 
   /** The id of the key-encryption key the keys are sealed under. */
+  @Override
   public String keyEncryptionKeyId() { return keys.keyId(); }
 
   @Override
@@ -168,6 +192,14 @@ public final class PostgresStore implements CertificateStore, AutoCloseable {
   @Override
   public Lock lock(String name) { return leases.lock(checkName(name)); }
 
+  /**
+   * Takes the lineage's lease only if no other agent holds a live one: one statement, no wait.
+   *
+   * @throws io.certferry.core.store.LockedElsewhereException naming the agent holding it and when its lease lapses
+   */
+  @Override
+  public Lock tryLock(String name) { return leases.tryLock(checkName(name)); }
+
   @Override
   public Lock lockAccount(URI directory, String accountName) {
     return accountLocks.lock(Objects.requireNonNull(directory, "directory"), checkName(accountName));
@@ -206,6 +238,12 @@ public final class PostgresStore implements CertificateStore, AutoCloseable {
     int count = KeyRotation.rotate(db, keys.sealer(), new KeySealer(next));
     keys.use(next);
     return count;
+  }
+
+  /** {@link #rotate} to the key {@code newKey} is the text of (32 bytes, base64 or hex), as {@code store rotate-key} does. */
+  @Override
+  public int rotateKeyEncryptionKey(String newKey) {
+    return rotate(KeyEncryptionKey.parse(newKey, "the new key-encryption key"));
   }
 
   /** Closes the connection pool and the lease renewals this store opened. Held locks are not released. */

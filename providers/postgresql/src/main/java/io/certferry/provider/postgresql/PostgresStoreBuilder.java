@@ -145,9 +145,10 @@ public final class PostgresStoreBuilder {
       SchemaMigrations.apply(db);
       KeyVault keys = new KeyVault(db, kek);
       keys.checkStore();
-      Leases leases = new Leases(db, owner == null ? defaultOwner() : owner, clock, sleeper, leaseTime, lockTimeout, r);
+      String me = owner == null ? defaultOwner() : owner;
+      Leases leases = new Leases(db, me, clock, sleeper, leaseTime, lockTimeout, r);
       return new PostgresStore(db, leases, new AccountLocks(db, clock, sleeper, lockTimeout), keys,
-          new LineageTables(db, leases, keys, clock), closeAll);
+          new LineageTables(db, leases, keys, clock), new FleetLeader(db, me, clock, leaseTime), closeAll);
     } catch (RuntimeException e) {
       try {
         closeAll.close();

@@ -28,7 +28,7 @@ import java.util.TreeMap;
  */
 final class SchemaMigrations {
   /** The migrations in order; a new schema change is a new file added here, never an edit of an old one. */
-  static final List<String> FILES = List.of("V1__store.sql");
+  static final List<String> FILES = List.of("V1__store.sql", "V2__leader.sql");
   private static final long LOCK_KEY = 0x63657274_66657279L; // "certferry"
 
   private SchemaMigrations() {}

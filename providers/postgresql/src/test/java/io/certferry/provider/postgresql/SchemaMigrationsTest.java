@@ -3,6 +3,7 @@ package io.certferry.provider.postgresql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.StoreException;
 import io.certferry.core.testing.TestPki;
 
@@ -46,23 +47,39 @@ class SchemaMigrationsTest {
     for (CompletableFuture<PostgresStore> f : starting) {
       f.get(60, TimeUnit.SECONDS).close();
     }
-    assertThat(rows(db, "SELECT version || ' ' || file FROM certferry_schema_version")).containsExactly("1 V1__store.sql");
+    assertThat(rows(db, "SELECT version || ' ' || file FROM certferry_schema_version ORDER BY version"))
+        .containsExactly("1 V1__store.sql", "2 V2__leader.sql");
     try (PostgresStore again = PostgresStores.builder(server, db).build()) {
       assertThat(again.names()).isEmpty();
     }
-    assertThat(rows(db, "SELECT count(*) FROM certferry_schema_version")).containsExactly("1");
+    assertThat(rows(db, "SELECT count(*) FROM certferry_schema_version")).containsExactly("2");
+  }
+
+  @Test
+  void aStoreOfTheFirstSchemaIsBroughtUpToDateWhenOpenedKeepingWhatItHolds() throws Exception {
+    String db = server.createDatabase();
+    try (PostgresStore s = PostgresStores.builder(server, db).build()) {
+      s.saveSpec(new LineageSpec("shop", List.of("shop.example"), "acme", "ec-p256", null, null));
+    }
+    // As the first release left it: schema version 1 only.
+    server.sql(db, "DROP TABLE certferry_leader", "DELETE FROM certferry_schema_version WHERE version = 2");
+    try (PostgresStore s = PostgresStores.builder(server, db).build()) {
+      assertThat(s.names()).containsExactly("shop");
+      assertThat(s.campaign().mine()).isTrue();
+    }
+    assertThat(rows(db, "SELECT max(version) FROM certferry_schema_version")).containsExactly("2");
   }
 
   @Test
   void aSchemaNewerThanThisReleaseOrAChangedMigrationIsRefusedBeforeAnythingIsTouched() throws Exception {
     String db = server.createDatabase();
     PostgresStores.builder(server, db).build().close();
-    server.sql(db, "INSERT INTO certferry_schema_version (version, file, checksum) VALUES (2, 'V2__future.sql', 'x')");
+    server.sql(db, "INSERT INTO certferry_schema_version (version, file, checksum) VALUES (3, 'V3__future.sql', 'x')");
     assertThatThrownBy(() -> PostgresStores.builder(server, db).build()).isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema is at version 2, newer than this release knows (1)")
+        .hasMessageContaining("schema is at version 3, newer than this release knows (2)")
         .hasMessageContaining("upgrade certferry");
 
-    server.sql(db, "DELETE FROM certferry_schema_version WHERE version = 2",
+    server.sql(db, "DELETE FROM certferry_schema_version WHERE version = 3",
         "UPDATE certferry_schema_version SET checksum = 'abc' WHERE version = 1");
     assertThatThrownBy(() -> PostgresStores.builder(server, db).build()).isInstanceOf(StoreException.class)
         .hasMessageContaining("schema migration V1__store.sql was applied with checksum abc")

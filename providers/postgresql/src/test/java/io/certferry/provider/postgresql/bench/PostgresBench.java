@@ -2,6 +2,10 @@ package io.certferry.provider.postgresql.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.certferry.core.CertManager;
+import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ReconcileReport;
+import io.certferry.core.issue.local.LocalCaIssuer;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageSummary;
 import io.certferry.core.testing.TestPki;
@@ -9,15 +13,19 @@ import io.certferry.provider.postgresql.KeyEncryptionKey;
 import io.certferry.provider.postgresql.PostgresServer;
 import io.certferry.provider.postgresql.PostgresStore;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The PostgreSQL store over COUNT lineages (bench/postgresql/run.sh): how long listing every lineage's
- * metadata and a due check with nothing due take, and how many SQL statements each sends.
+ * metadata and a due check with nothing due take, and how many SQL statements each sends; the engine's first pass
+ * over them and a pass with nothing due; and, given {@code -Dbench.cli=...}, {@code certferry list --json} as a process.
  *
  * <p>Seeding: one lineage goes through the store (a real version, sealed key, deployments), then SQL
  * copies its rows COUNT-1 times; every lineage is next due in a year, so nothing is due now.
@@ -48,11 +56,73 @@ public final class PostgresBench {
           measure("due(now), nothing due", counting, () -> store.due(now).size());
           List<String> sample = store.names().subList(0, Math.min(1000, count));
           measure("per-lineage reads, first " + sample.size() + " lineages (the SPI's default summaries())", counting,
-              () -> sample.stream().map(n -> new LineageSummary(n, store.spec(n), store.current(n), store.deployments(n)))
-                  .toList().size());
+              () -> sample.stream().map(n -> LineageSummary.read(store, n)).toList().size());
+          pass(store, counting);
+          String cli = System.getProperty("bench.cli");
+          if (cli != null) {
+            listJson(server, db, cli);
+          }
         }
       }
     }
+  }
+
+  /**
+   * The engine over every lineage, as a fleet's leader runs it: the first pass (a new term looks at everything),
+   * then passes with nothing due, which ask the due queue once and read no lineage.
+   */
+  private static void pass(PostgresStore store, CountingDataSource counting) throws InterruptedException {
+    CertManager.Builder b = CertManager.builder().store(store).parallelism(8)
+        .issuer("local", LocalCaIssuer.builder(store).create());
+    for (String n : store.names()) {
+      b.certificate(ManagedCertificate.of(n, List.of("l000000.bench.test"), "local"));
+    }
+    try (CertManager m = b.build()) {
+      long before = counting.statements();
+      long t = System.nanoTime();
+      ReconcileReport first = m.reconcile();
+      System.out.printf("%-70s %8.1f s, %,d SQL statements, %,d certificates%n", "engine: first pass (a new leader's)",
+          (System.nanoTime() - t) / 1e9, counting.statements() - before, first.certificates().size());
+      measure("engine: a pass with nothing due", counting, () -> {
+        try {
+          return m.reconcile().handled().size();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      });
+    }
+  }
+
+  /** {@code certferry list --json} on the store, as a process started by {@code cli} (the jar's java command line). */
+  private static void listJson(PostgresServer server, String db, String cli) throws Exception {
+    Path dir = Files.createTempDirectory("certferry-bench-list-");
+    Path pw = Files.writeString(dir.resolve("pw"), server.password());
+    Path kek = Files.writeString(dir.resolve("kek"), Base64.getEncoder().encodeToString(new byte[32]));
+    Path config = Files.writeString(dir.resolve("agent.yaml"), String.join("\n",
+        "store: {type: postgresql, url: '" + server.url(db) + "', user: " + server.user() + ", password: '${file:" + pw
+            + "}', keyEncryptionKey: '${file:" + kek + "}'}",
+        "certificates: [{name: l000000, domains: [l000000.bench.test], issuer: {type: local}}]", ""));
+    List<String> cmd = new ArrayList<>(List.of(cli.trim().split("\\s+")));
+    cmd.addAll(List.of("list", "--json", "--config", config.toString()));
+    List<Double> seconds = new ArrayList<>();
+    long bytes = 0;
+    for (int i = 0; i <= RUNS; i++) {
+      Path out = dir.resolve("out.json");
+      long t = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("list --json failed: " + Files.readString(dir.resolve("err.txt")));
+      }
+      if (i > 0) { // the first run warms the server's and the OS's caches
+        seconds.add((System.nanoTime() - t) / 1e9);
+      }
+      bytes = Files.size(out);
+    }
+    seconds.sort(null);
+    System.out.printf("%-70s median %8.2f s (min %.2f, max %.2f), %,d bytes of JSON%n",
+        "certferry list --json --config (a process: start-up included)", seconds.get(RUNS / 2), seconds.get(0),
+        seconds.get(RUNS - 1), bytes);
   }
 
   private static void seed(PostgresServer server, String db, PostgresStore store, int count) throws Exception {

@@ -1,12 +1,10 @@
 package io.certferry.agent.cli;
 
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.x509.PemWriter;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,28 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 
 /** Runs the real {@code certferry} command in-process and captures what it prints; helpers for inputs and the store. */
 final class Cli {
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
   private Cli() {}
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(io.certferry.agent.Environment.system());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
+  static CliRun run(String... args) { return CliRun.of(args); }
 
-  static Result run(List<String> args) { return run(args.toArray(String[]::new)); }
+  static CliRun run(List<String> args) { return run(args.toArray(String[]::new)); }
 
   /** Every file and folder under {@code root}: path, permissions and content hash, to prove nothing changed. */
   static Map<String, String> tree(Path root) throws IOException {

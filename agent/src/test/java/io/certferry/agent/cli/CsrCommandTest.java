@@ -2,6 +2,7 @@ package io.certferry.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.LineageSpec;
@@ -38,7 +39,7 @@ class CsrCommandTest {
   void csrKeepsThePendingKeyAndImportUsesIt() throws Exception {
     Path store = tmp.resolve("store");
     Path out = Files.createDirectory(tmp.resolve("out"));
-    Cli.Result r = Cli.run("csr", "--store", store.toString(), "--name", "shop", "--domain", "shop.example",
+    CliRun r = Cli.run("csr", "--store", store.toString(), "--name", "shop", "--domain", "shop.example",
         "--domain", "WWW.shop.example", "--out", out.toString());
 
     assertThat(r.code()).as(r.toString()).isZero();
@@ -72,7 +73,7 @@ class CsrCommandTest {
     Path cert = Cli.pem(tmp.resolve("shop_example.crt"), issued.leaf());
     Path chain = Cli.pem(tmp.resolve("shop_example.ca-bundle"), dv.certificate());
     Path rootPem = Cli.pem(tmp.resolve("root.pem"), root.certificate());
-    Cli.Result imp = Cli.run("import", "--store", store.toString(), "--name", "shop", "--cert", cert.toString(),
+    CliRun imp = Cli.run("import", "--store", store.toString(), "--name", "shop", "--cert", cert.toString(),
         "--chain", chain.toString(), "--trust", rootPem.toString());
     assertThat(imp.code()).as(imp.toString()).isZero();
     assertThat(imp.out()).contains("imported 'shop' version 1").contains("364 days left");
@@ -83,7 +84,7 @@ class CsrCommandTest {
   @Test
   void rsaKeyType() throws Exception {
     Path store = tmp.resolve("store");
-    Cli.Result r = Cli.run("csr", "--store", store.toString(), "--name", "legacy", "--domain", "legacy.example",
+    CliRun r = Cli.run("csr", "--store", store.toString(), "--name", "legacy", "--domain", "legacy.example",
         "--key-type", "rsa-2048", "--out", tmp.toString());
     assertThat(r.code()).as(r.toString()).isZero();
     PrivateKey k = FileStore.open(store).pendingKey("legacy").orElseThrow();
@@ -99,7 +100,7 @@ class CsrCommandTest {
         "--out", tmp.toString());
     assertThat(Cli.run(args).code()).isZero();
     var before = Cli.tree(store);
-    Cli.Result again = Cli.run(args);
+    CliRun again = Cli.run(args);
     assertThat(again.code()).isEqualTo(3);
     assertThat(again.err()).contains("already has a pending key").contains("--force");
     assertThat(Cli.tree(store)).isEqualTo(before);
@@ -123,7 +124,7 @@ class CsrCommandTest {
     for (int i = 0; i < bad.size(); i++) {
       List<String> args = new java.util.ArrayList<>(List.of("csr", "--store", store.toString()));
       args.addAll(bad.get(i));
-      Cli.Result r = Cli.run(args);
+      CliRun r = Cli.run(args);
       assertThat(r.code()).as(r.toString()).isEqualTo(3);
       assertThat(r.err()).contains(expected.get(i));
       assertThat(store).doesNotExist();

@@ -2,6 +2,7 @@ package io.certferry.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.LineageSpec;
@@ -84,7 +85,7 @@ class ImportCommandTest {
     Path bundle = Cli.pem(tmp.resolve("shop_example.ca-bundle"), Cli.shuffledHeap(b, root.certificate(), 7));
     Path key = Cli.key(tmp.resolve("shop.key"), b.privateKey());
 
-    Cli.Result r = Cli.run(importArgs("shop", cert, bundle, key));
+    CliRun r = Cli.run(importArgs("shop", cert, bundle, key));
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("imported 'shop' version 1: shop.example, www.shop.example")
@@ -103,7 +104,7 @@ class ImportCommandTest {
 
     // The same certificate again: nothing to do, and it says so.
     var before = Cli.tree(store);
-    Cli.Result again = Cli.run(importArgs("shop", cert, bundle, key));
+    CliRun again = Cli.run(importArgs("shop", cert, bundle, key));
     assertThat(again.code()).as(again.toString()).isZero();
     assertThat(again.out()).contains("already has this certificate as version 1").contains("nothing changed");
     assertThat(Cli.tree(store)).isEqualTo(before);
@@ -112,7 +113,7 @@ class ImportCommandTest {
     CertificateBundle renewed = dv.leaf(List.of("shop.example", "www.shop.example"));
     Cli.pem(cert, renewed.leaf());
     Cli.key(key, renewed.privateKey());
-    Cli.Result second = Cli.run(importArgs("shop", cert, bundle, key));
+    CliRun second = Cli.run(importArgs("shop", cert, bundle, key));
     assertThat(second.code()).as(second.toString()).isZero();
     assertThat(fs.versions("shop")).extracting(StoredVersion::sha256).containsExactly(b.sha256(), renewed.sha256());
   }
@@ -135,7 +136,7 @@ class ImportCommandTest {
     Path key = Cli.key(tmp.resolve("shop.key"), b.privateKey());
     Path aaaPem = Cli.pem(tmp.resolve("aaa.pem"), aaa.certificate());
 
-    Cli.Result r = Cli.run("import", "--store", store.toString(), "--name", "shop", "--cert", all.toString(),
+    CliRun r = Cli.run("import", "--store", store.toString(), "--name", "shop", "--cert", all.toString(),
         "--key", key.toString(), "--trust", aaaPem.toString());
 
     assertThat(r.code()).as(r.toString()).isZero();
@@ -157,7 +158,7 @@ class ImportCommandTest {
     }
     Path pwFile = Files.writeString(tmp.resolve("pay.pass"), "correct horse\n");
 
-    Cli.Result r = Cli.run("import", "--store", store.toString(), "--name", "pay", "--pkcs12", p12.toString(),
+    CliRun r = Cli.run("import", "--store", store.toString(), "--name", "pay", "--pkcs12", p12.toString(),
         "--password-file", pwFile.toString(), "--trust", rootPem.toString());
 
     assertThat(r.code()).as(r.toString()).isZero();
@@ -165,7 +166,7 @@ class ImportCommandTest {
 
     Files.writeString(pwFile, "wrong\n");
     var before = Cli.tree(store);
-    Cli.Result bad = Cli.run("import", "--store", store.toString(), "--name", "pay2", "--pkcs12", p12.toString(),
+    CliRun bad = Cli.run("import", "--store", store.toString(), "--name", "pay2", "--pkcs12", p12.toString(),
         "--password-file", pwFile.toString(), "--trust", rootPem.toString());
     assertThat(bad.code()).as(bad.toString()).isEqualTo(3);
     assertThat(bad.err()).contains(p12.toString());
@@ -181,7 +182,7 @@ class ImportCommandTest {
     Cli.key(src.resolve("key.pem"), b.privateKey());
     Path token = Files.writeString(tmp.resolve("token"), "s3cret\n");
 
-    Cli.Result r = Cli.run("import", "--store", store.toString(), "--name", "docs", "--from", "test-source",
+    CliRun r = Cli.run("import", "--store", store.toString(), "--name", "docs", "--from", "test-source",
         "--domain", "docs.example", "--certificate-id", "4242", "--set", "dir=" + tmp.resolve("source"),
         "--set", "token=${file:" + token + "}", "--trust", rootPem.toString());
 
@@ -191,12 +192,12 @@ class ImportCommandTest {
         .containsEntry("importedFrom", "test-source certificate 4242 of docs.example");
 
     var before = Cli.tree(store);
-    Cli.Result literal = Cli.run("import", "--store", store.toString(), "--name", "docs2", "--from", "test-source",
+    CliRun literal = Cli.run("import", "--store", store.toString(), "--name", "docs2", "--from", "test-source",
         "--domain", "docs.example", "--certificate-id", "4242", "--set", "dir=" + tmp.resolve("source"),
         "--set", "token=s3cret");
     assertThat(literal.code()).isEqualTo(3);
     assertThat(literal.err()).contains("token must be a reference").doesNotContain("s3cret\n");
-    Cli.Result unknown = Cli.run("import", "--store", store.toString(), "--name", "docs2", "--from", "nope",
+    CliRun unknown = Cli.run("import", "--store", store.toString(), "--name", "docs2", "--from", "nope",
         "--domain", "docs.example", "--certificate-id", "1");
     assertThat(unknown.code()).isEqualTo(3);
     assertThat(unknown.err()).contains("--from nope").contains("test-source");
@@ -213,10 +214,10 @@ class ImportCommandTest {
     fs.addVersion("shop", b, "imported", Map.of());
   }
 
-  private Cli.Result rejected(List<String> args, String... expected) throws Exception {
+  private CliRun rejected(List<String> args, String... expected) throws Exception {
     existingShop();
     var before = Cli.tree(store);
-    Cli.Result r = Cli.run(args);
+    CliRun r = Cli.run(args);
     assertThat(r.code()).as(r.toString()).isEqualTo(3);
     String firstLine = r.err().lines().findFirst().orElse("");
     assertThat(firstLine).as(r.toString()).startsWith("certferry: rejected: ");
@@ -300,7 +301,7 @@ class ImportCommandTest {
     // And the right password works, proving the file itself was fine.
     Files.writeString(pw, "right password\n");
     CertificateBundle renewed = b;
-    Cli.Result ok = Cli.run(args);
+    CliRun ok = Cli.run(args);
     assertThat(ok.code()).as(ok.toString()).isZero();
     assertThat(FileStore.open(store).current("shop").orElseThrow().sha256()).isEqualTo(renewed.sha256());
   }
@@ -378,14 +379,14 @@ class ImportCommandTest {
   @Test
   void helpShowsSecretReferencesLiterallyNeverResolved() {
     // picocli expands ${env:X} in descriptions unless escaped: the help text must never show a secret.
-    Cli.Result r = Cli.run("import", "--help");
+    CliRun r = Cli.run("import", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("token=${env:DNSIMPLE_TOKEN}");
   }
 
   @Test
   void missingInputIsAUsageError() {
-    Cli.Result r = Cli.run("import", "--store", store.toString(), "--name", "shop");
+    CliRun r = Cli.run("import", "--store", store.toString(), "--name", "shop");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--cert").contains("--pkcs12").contains("--from");
   }

@@ -2,6 +2,7 @@ package io.certferry.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -75,7 +76,7 @@ class ImportFromDnsimpleTest {
     CertificateBundle bought = issuing.leaf(List.of("social.example", "www.social.example"));
     offer(101, "issued", bought, PemWriter.privateKey(bought.privateKey()));
 
-    Cli.Result r = Cli.run(args("social", "101"));
+    CliRun r = Cli.run(args("social", "101"));
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("imported 'social' version 1").contains("social.example");
@@ -94,7 +95,7 @@ class ImportFromDnsimpleTest {
     CertificateBundle pending = issuing.leaf(List.of("social.example"));
     offer(102, "submitted", pending, PemWriter.privateKey(pending.privateKey()));
 
-    Cli.Result r = Cli.run(args("social", "102"));
+    CliRun r = Cli.run(args("social", "102"));
 
     assertThat(r.code()).as(r.toString()).isEqualTo(3);
     assertThat(r.err()).contains("certificate 102 of social.example is not issued yet");
@@ -107,7 +108,7 @@ class ImportFromDnsimpleTest {
     CertificateBundle other = issuing.leaf(List.of("social.example"));
     offer(103, "issued", bought, PemWriter.privateKey(other.privateKey()));
 
-    Cli.Result r = Cli.run(args("social", "103"));
+    CliRun r = Cli.run(args("social", "103"));
 
     assertThat(r.code()).as(r.toString()).isEqualTo(3);
     assertThat(r.err()).contains("dnsimple certificate 103 of social.example");
@@ -118,7 +119,7 @@ class ImportFromDnsimpleTest {
   void aRejectedTokenFailsNamingTheSettingButNeverTheToken() throws Exception {
     Files.writeString(tokenFile, "revoked-token-77aa\n");
 
-    Cli.Result r = Cli.run(args("social", "101"));
+    CliRun r = Cli.run(args("social", "101"));
 
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).contains("HTTP 401").contains("`token`").doesNotContain("revoked-token-77aa");
@@ -131,7 +132,7 @@ class ImportFromDnsimpleTest {
         "dnsimple", "--domain", "social.example", "--certificate-id", "101", "--set", "token=" + TOKEN,
         "--set", "account=acme"));
 
-    Cli.Result r = Cli.run(a);
+    CliRun r = Cli.run(a);
 
     assertThat(r.code()).as(r.toString()).isEqualTo(3);
     assertThat(r.err()).contains("setting 'token' must be a reference").contains("`account` must be the numeric")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.store.Deployments;
 import io.certferry.core.store.FileStore;
@@ -69,7 +70,7 @@ class ListCommandTest {
   @Test
   void jsonHasEveryFieldStatesAndSoonestFirst() throws Exception {
     Path store = fiveStates();
-    Cli.Result r = Cli.run("list", "--json", "--store", store.toString());
+    CliRun r = Cli.run("list", "--json", "--store", store.toString());
     assertThat(r.code()).as(r.toString()).isZero();
     JsonNode arr = JSON.readTree(r.out());
     List<String> names = new ArrayList<>();
@@ -106,7 +107,7 @@ class ListCommandTest {
   @Test
   void humanTableFitsEightyColumnsSoonestFirst() {
     Path store = fiveStates();
-    Cli.Result r = Cli.run("--store", store.toString(), "list"); // the global option before the subcommand works too
+    CliRun r = Cli.run("--store", store.toString(), "list"); // the global option before the subcommand works too
     assertThat(r.code()).as(r.toString()).isZero();
     List<String> lines = r.out().lines().toList();
     assertThat(lines).hasSize(6);
@@ -131,14 +132,14 @@ class ListCommandTest {
         }
       }
     }
-    Cli.Result after = Cli.run("list", "--json", "--store", store.toString());
+    CliRun after = Cli.run("list", "--json", "--store", store.toString());
     assertThat(after.code()).as(after.toString()).isZero();
     assertThat(after.out()).isEqualTo(before);
   }
 
   @Test
   void emptyStoreAndEnvironmentDefault() {
-    Cli.Result r = Cli.run("list", "--store", tmp.resolve("none").toString());
+    CliRun r = Cli.run("list", "--store", tmp.resolve("none").toString());
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("No certificates in").contains("certferry csr");
     assertThat(Cli.run("list", "--json", "--store", tmp.resolve("none").toString()).out().strip()).isEqualTo("[ ]");
@@ -150,11 +151,11 @@ class ListCommandTest {
   @Test
   void showPrintsOneLineageAndRejectsUnknownNames() throws Exception {
     Path store = fiveStates();
-    Cli.Result human = Cli.run("show", "fresh", "--store", store.toString());
+    CliRun human = Cli.run("show", "fresh", "--store", store.toString());
     assertThat(human.code()).as(human.toString()).isZero();
     assertThat(human.out()).contains("name:       fresh").contains("state:      valid").contains("lb in-sync")
         .contains("netlify failed").contains("versions:   1 (");
-    Cli.Result json = Cli.run("show", "due", "--json", "--store", store.toString());
+    CliRun json = Cli.run("show", "due", "--json", "--store", store.toString());
     JsonNode n = JSON.readTree(json.out());
     assertThat(n.get("state").asText()).isEqualTo("renewal-due");
     assertThat(n.get("versions").get(0).get("number").asInt()).isEqualTo(1);
@@ -163,7 +164,7 @@ class ListCommandTest {
         .asBoolean()).isTrue();
 
     var before = Cli.tree(store);
-    Cli.Result missing = Cli.run("show", "nope", "--store", store.toString());
+    CliRun missing = Cli.run("show", "nope", "--store", store.toString());
     assertThat(missing.code()).isEqualTo(3);
     assertThat(missing.err()).contains("no certificate named 'nope'").contains("certferry list");
     assertThat(Cli.run("show", "../etc", "--store", store.toString()).code()).isEqualTo(3);
@@ -173,10 +174,10 @@ class ListCommandTest {
   @Test
   void failuresPrintOneLineWithoutStackTraceUnlessVerbose() throws Exception {
     Path notAFolder = Files.writeString(tmp.resolve("file"), "x");
-    Cli.Result r = Cli.run("list", "--store", notAFolder.toString());
+    CliRun r = Cli.run("list", "--store", notAFolder.toString());
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.err()).startsWith("certferry: error: ").doesNotContain("\tat ");
-    Cli.Result v = Cli.run("list", "--verbose", "--store", notAFolder.toString());
+    CliRun v = Cli.run("list", "--verbose", "--store", notAFolder.toString());
     assertThat(v.code()).isEqualTo(1);
     assertThat(v.err()).contains("\tat ");
   }
@@ -192,7 +193,7 @@ class ListCommandTest {
     Path bundle = Cli.pem(tmp.resolve("in.ca-bundle"), Cli.shuffledHeap(b, pki.root, 3));
     Path key = Cli.key(tmp.resolve("in.key"), b.privateKey());
     Path rootPem = Cli.pem(tmp.resolve("root.pem"), pki.root);
-    Cli.Result imp = Cli.run("import", "--store", store.toString(), "--name", "shop", "--cert", cert.toString(),
+    CliRun imp = Cli.run("import", "--store", store.toString(), "--name", "shop", "--cert", cert.toString(),
         "--chain", bundle.toString(), "--key", key.toString(), "--trust", rootPem.toString());
     assertThat(imp.code()).as(imp.toString()).isZero();
 

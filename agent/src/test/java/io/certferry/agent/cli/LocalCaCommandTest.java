@@ -2,6 +2,7 @@ package io.certferry.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.x509.CertificateReader;
 

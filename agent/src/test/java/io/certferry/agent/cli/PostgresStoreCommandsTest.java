@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.agent.fleet.FleetDatabase;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.StoredVersion;
@@ -73,14 +74,14 @@ class PostgresStoreCommandsTest {
         ""));
   }
 
-  Cli.Result cli(String... args) { return Cli.run(args); }
+  CliRun cli(String... args) { return Cli.run(args); }
 
   Path importShop() throws Exception {
     CertificateBundle b = dv.leaf(List.of("shop.example"));
     Path cert = Cli.pem(tmp.resolve("shop.crt"), b.leaf(), dv.certificate());
     Path key = Cli.key(tmp.resolve("shop.key"), b.privateKey());
     Path trust = Cli.pem(tmp.resolve("root.pem"), root.certificate());
-    Cli.Result r = cli("import", "--config", config.toString(), "--name", "shop", "--cert", cert.toString(), "--key",
+    CliRun r = cli("import", "--config", config.toString(), "--name", "shop", "--cert", cert.toString(), "--key",
         key.toString(), "--trust", trust.toString());
     assertThat(r.code()).as(r.toString()).isZero();
     return cert;
@@ -90,27 +91,27 @@ class PostgresStoreCommandsTest {
   void everyCommandThatTouchesTheStoreUsesTheDatabaseTheConfigNames() throws Exception {
     Path home = tmp.resolve("default-store");
     importShop();
-    Cli.Result once = cli("run", "--once", "--config", config.toString());
+    CliRun once = cli("run", "--once", "--config", config.toString());
     assertThat(once.code()).as(once.toString()).isZero();
     assertThat(once.out()).contains("www").contains("1/1 in sync");
 
-    Cli.Result list = cli("list", "--config", config.toString(), "--json");
+    CliRun list = cli("list", "--config", config.toString(), "--json");
     assertThat(list.code()).as(list.toString()).isZero();
     JsonNode all = JSON.readTree(list.out());
     assertThat(all).extracting(n -> n.get("name").asText()).containsExactlyInAnyOrder("www", "shop");
 
-    Cli.Result show = cli("show", "--config", config.toString(), "www", "--json");
+    CliRun show = cli("show", "--config", config.toString(), "www", "--json");
     assertThat(show.code()).as(show.toString()).isZero();
     assertThat(JSON.readTree(show.out()).get("versions")).hasSize(1);
 
-    Cli.Result renew = cli("renew", "--config", config.toString(), "www", "--force");
+    CliRun renew = cli("renew", "--config", config.toString(), "www", "--force");
     assertThat(renew.code()).as(renew.toString()).isZero();
     assertThat(renew.out()).contains("www: renewed (forced), version 2");
 
-    Cli.Result deploy = cli("deploy", "--config", config.toString(), "www");
+    CliRun deploy = cli("deploy", "--config", config.toString(), "www");
     assertThat(deploy.code()).as(deploy.toString()).isZero();
 
-    Cli.Result revoke = cli("revoke", "--config", config.toString(), "shop");
+    CliRun revoke = cli("revoke", "--config", config.toString(), "shop");
     assertThat(revoke.code()).as(revoke.toString()).isEqualTo(ExitCodes.INPUT_REJECTED);
     assertThat(revoke.err()).contains("only certificates from an ACME CA can be revoked");
 
@@ -125,7 +126,7 @@ class PostgresStoreCommandsTest {
 
     // --store DIR keeps meaning a FileStore, config or not.
     Path folder = tmp.resolve("folder");
-    Cli.Result inFolder = cli("list", "--store", folder.toString());
+    CliRun inFolder = cli("list", "--store", folder.toString());
     assertThat(inFolder.code()).as(inFolder.toString()).isZero();
     assertThat(inFolder.out()).contains("No certificates in " + folder);
   }
@@ -138,27 +139,27 @@ class PostgresStoreCommandsTest {
     new SecureRandom().nextBytes(next);
     Path newKey = FleetDatabase.secret(tmp.resolve("secrets/kek.new"), Base64.getEncoder().encodeToString(next));
 
-    Cli.Result literal = cli("store", "rotate-key", "--config", config.toString(), "--new-key",
+    CliRun literal = cli("store", "rotate-key", "--config", config.toString(), "--new-key",
         Base64.getEncoder().encodeToString(next));
     assertThat(literal.code()).as(literal.toString()).isEqualTo(ExitCodes.USAGE);
     assertThat(literal.err()).contains("must be a secret reference").doesNotContain(Base64.getEncoder().encodeToString(next));
 
-    Cli.Result rotated = cli("store", "rotate-key", "--config", config.toString(), "--new-key", "${file:" + newKey + "}");
+    CliRun rotated = cli("store", "rotate-key", "--config", config.toString(), "--new-key", "${file:" + newKey + "}");
     assertThat(rotated.code()).as(rotated.toString()).isZero();
     assertThat(rotated.out()).containsPattern("Re-sealed [3-9] key\\(s\\) in the postgresql store at jdbc:postgresql://")
         .contains("give every agent the new key");
 
     // The config still names the old key: refused with the fix. With the new key, everything reads.
-    Cli.Result old = cli("list", "--config", config.toString());
+    CliRun old = cli("list", "--config", config.toString());
     assertThat(old.code()).as(old.toString()).isEqualTo(ExitCodes.FAILED);
     assertThat(old.err()).contains("sealed under key-encryption key").contains("configure the key the store was sealed with");
     Files.copy(newKey, db.kekFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Cli.Result renew = cli("renew", "--config", config.toString(), "www", "--force");
+    CliRun renew = cli("renew", "--config", config.toString(), "www", "--force");
     assertThat(renew.code()).as(renew.toString()).isZero();
 
     Path folderConfig = Files.writeString(tmp.resolve("files.yaml"), "store: " + tmp.resolve("fs")
         + "\ncertificates: [{name: www, domains: [www.example.test], issuer: {type: local}}]\n");
-    Cli.Result files = cli("store", "rotate-key", "--config", folderConfig.toString(), "--new-key", "${file:" + newKey + "}");
+    CliRun files = cli("store", "rotate-key", "--config", folderConfig.toString(), "--new-key", "${file:" + newKey + "}");
     assertThat(files.code()).as(files.toString()).isEqualTo(ExitCodes.USAGE);
     assertThat(files.err()).contains("does not seal its keys").contains("nothing to rotate");
   }
@@ -168,14 +169,14 @@ class PostgresStoreCommandsTest {
     Path folder = tmp.resolve("store");
     Path folderConfig = Files.writeString(tmp.resolve("files.yaml"), "store: " + folder + "\n"
         + Files.readString(config).substring(db.storeYaml("30s").length()));
-    Cli.Result seeded = cli("run", "--once", "--config", folderConfig.toString());
+    CliRun seeded = cli("run", "--once", "--config", folderConfig.toString());
     assertThat(seeded.out()).as(seeded.toString()).contains("www");
     assertThat(cli("renew", "--config", folderConfig.toString(), "www", "--force").code()).isZero();
     cli("csr", "--store", folder.toString(), "--name", "api", "--domain", "api.example");
     FileStore files = FileStore.open(folder);
     var before = Cli.tree(folder);
 
-    Cli.Result in = cli("store", "migrate", "--from", folder.toString(), "--to", config.toString());
+    CliRun in = cli("store", "migrate", "--from", folder.toString(), "--to", config.toString());
     assertThat(in.code()).as(in.toString()).isZero();
     assertThat(in.out()).contains("3 lineage(s), 2 version(s) copied, 0 already there").contains("the local CA")
         .contains("fingerprints checked");
@@ -191,13 +192,13 @@ class PostgresStoreCommandsTest {
       assertThat(pg.load("www", 2).privateKey().getEncoded()).isEqualTo(files.load("www", 2).privateKey().getEncoded());
     }
 
-    Cli.Result again = cli("store", "migrate", "--from", folder.toString(), "--to", config.toString());
+    CliRun again = cli("store", "migrate", "--from", folder.toString(), "--to", config.toString());
     assertThat(again.code()).as(again.toString()).isZero();
     assertThat(again.out()).contains("0 version(s) copied, 2 already there");
 
     // And back, into a new folder: the same fingerprints.
     Path back = tmp.resolve("back");
-    Cli.Result out = cli("store", "migrate", "--from", config.toString(), "--to", back.toString());
+    CliRun out = cli("store", "migrate", "--from", config.toString(), "--to", back.toString());
     assertThat(out.code()).as(out.toString()).isZero();
     FileStore returned = FileStore.open(back);
     assertThat(returned.versions("www")).extracting(StoredVersion::sha256)
@@ -208,7 +209,7 @@ class PostgresStoreCommandsTest {
     returned.addVersion("www", dv.leaf(List.of("www.example.test")), "imported", java.util.Map.of());
     var moved = Cli.tree(back);
     try (PostgresStore pg = db.open()) {
-      Cli.Result conflict = cli("store", "migrate", "--from", config.toString(), "--to", back.toString());
+      CliRun conflict = cli("store", "migrate", "--from", config.toString(), "--to", back.toString());
       assertThat(conflict.code()).as(conflict.toString()).isEqualTo(ExitCodes.FAILED);
       assertThat(conflict.err()).contains("lineage 'www'").contains("nothing copied for this lineage");
       assertThat(Cli.tree(back)).isEqualTo(moved);

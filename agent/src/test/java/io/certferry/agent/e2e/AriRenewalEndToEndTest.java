@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.internal.Issuance;
 import io.certferry.core.issue.IssueException;
@@ -23,8 +23,6 @@ import io.certferry.core.x509.CertificateReader;
 import io.certferry.core.x509.KeyType;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,22 +76,12 @@ class AriRenewalEndToEndTest {
     }
   }
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
-  private Result certferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Environment env = Environment.system().withClock(clock)
-        .withSecrets(ReferenceSecrets.withEnvironment(Map.of("HOOK_URL", hookUrl)));
-    int code = Main.commandLine(env).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private CliRun certferry(String... args) {
+    return CliRun.of(Environment.system().withClock(clock) .withSecrets(ReferenceSecrets.withEnvironment(Map.of("HOOK_URL", hookUrl))), args);
   }
 
   /** {@code certferry issue} of one name into {@code store}, with a profile. */
-  private Result issue(Path store, String name, String domain, String profile) {
+  private CliRun issue(Path store, String name, String domain, String profile) {
     return certferry("--store", store.toString(), "issue", "--name", name, "--domain", domain,
         "--server", pebble.directoryUrl().toString(), "--server-ca", pebble.serverCaFile().toString(), "--agree-tos",
         "--http-address", "127.0.0.1", "--http-port", String.valueOf(pebble.httpPort()), "--profile", profile);
@@ -142,7 +130,7 @@ class AriRenewalEndToEndTest {
   @Test
   void issuedByTheCliRenewedByTheAgentWithReplacesWhenTheCaMovesTheWindow() throws Exception {
     Path store = tmp.resolve("store");
-    Result issued = issue(store, "web", "web.example.com", "default");
+    CliRun issued = issue(store, "web", "web.example.com", "default");
     assertThat(issued.code()).as(issued + pebble.logs()).isZero();
 
     FileStore files = FileStore.open(store);
@@ -156,7 +144,7 @@ class AriRenewalEndToEndTest {
     assertThat(files.state("web").plan().rule()).isEqualTo("ari");
 
     Path config = config(store, "web", "web.example.com", "default");
-    Result quiet = certferry("run", "--once", "--config", config.toString());
+    CliRun quiet = certferry("run", "--once", "--config", config.toString());
     assertThat(quiet.code()).as(quiet.toString()).isZero();
     assertThat(files.versions("web")).hasSize(1);
     long ordersBefore = pebble.ordersPlaced();
@@ -165,7 +153,7 @@ class AriRenewalEndToEndTest {
     window(files, "web", 1, now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)), "https://ca.example/incident/7");
     // The CA said to ask again after its Retry-After (6 h): the agent does, and finds the window moved.
     pastNextPoll(files, "web");
-    Result renewed = certferry("run", "--once", "--config", config.toString());
+    CliRun renewed = certferry("run", "--once", "--config", config.toString());
 
     assertThat(renewed.code()).as(renewed + pebble.logs()).isZero();
     assertThat(files.versions("web")).hasSize(2);
@@ -208,19 +196,19 @@ class AriRenewalEndToEndTest {
     pastNextPoll(files, "win");
     Instant now = clock.instant();
     window(files, "win", 1, now.plus(Duration.ofDays(6)), now.plus(Duration.ofDays(7)), null);
-    Result moved = certferry("run", "--once", "--config", config.toString());
+    CliRun moved = certferry("run", "--once", "--config", config.toString());
     assertThat(moved.code()).as(moved.toString()).isZero();
     LineageState.Ari near = files.state("win").ari();
     assertThat(near.renewAt()).isBetween(now.plus(Duration.ofDays(6)).minusSeconds(1), now.plus(Duration.ofDays(7)));
     assertThat(files.versions("win")).as("the window is still ahead").hasSize(1);
 
     clock.set(near.renewAt().minusSeconds(60));
-    Result before = certferry("run", "--once", "--config", config.toString());
+    CliRun before = certferry("run", "--once", "--config", config.toString());
     assertThat(before.code()).as(before.toString()).isZero();
     assertThat(files.versions("win")).as("not before the instant chosen inside the window").hasSize(1);
 
     clock.set(near.renewAt().plusSeconds(60));
-    Result inside = certferry("run", "--once", "--config", config.toString());
+    CliRun inside = certferry("run", "--once", "--config", config.toString());
 
     assertThat(inside.code()).as(inside + pebble.logs()).isZero();
     assertThat(files.versions("win")).hasSize(2);
@@ -242,7 +230,7 @@ class AriRenewalEndToEndTest {
     files.saveState("short", files.state("short").withAri(null));
     Path config = config(store, "short", "short.example.com", "shortlived");
 
-    Result pass = certferry("run", "--once", "--config", config.toString());
+    CliRun pass = certferry("run", "--once", "--config", config.toString());
     assertThat(pass.code()).as(pass.toString()).isZero();
     JsonNode status = JSON.readTree(certferry("list", "--json", "--store", store.toString()).out()).get(0);
 
@@ -254,7 +242,7 @@ class AriRenewalEndToEndTest {
     assertThat(files.state("short").ari().error()).contains("malformed JSON");
 
     clock.set(halfLife.plusSeconds(60));
-    Result renewed = certferry("run", "--once", "--config", config.toString());
+    CliRun renewed = certferry("run", "--once", "--config", config.toString());
 
     assertThat(renewed.code()).as(renewed + pebble.logs()).isZero();
     assertThat(files.versions("short")).hasSize(2);
@@ -278,7 +266,7 @@ class AriRenewalEndToEndTest {
           "https://ca.example/incidents/2026-11-30");
       pastNextPoll(files, "why");
 
-      Result pass = certferry("run", "--once", "--config", config(store, "why", "why.example.com", "default").toString());
+      CliRun pass = certferry("run", "--once", "--config", config(store, "why", "why.example.com", "default").toString());
 
       assertThat(pass.code()).as(pass.toString()).isZero();
       List<JsonNode> events = new ArrayList<>();
@@ -308,7 +296,7 @@ class AriRenewalEndToEndTest {
     Instant now = Instant.now();
     window(files, "roll", 1, now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)), null);
     pastNextPoll(files, "roll");
-    Result renewed = certferry("run", "--once", "--config", config.toString());
+    CliRun renewed = certferry("run", "--once", "--config", config.toString());
     assertThat(renewed.code()).as(renewed + pebble.logs()).isZero();
     StoredVersion v2 = files.current("roll").orElseThrow();
     assertThat(v2.details()).containsEntry(AcmeIssuer.REPLACES, v1.details().get(RenewalPlanner.ARI_CERT_ID));
@@ -316,7 +304,7 @@ class AriRenewalEndToEndTest {
     // The operator rolls back to v1 (the store's rollback adds it again as a new version); v1 is still due.
     files.addVersion("roll", files.load("roll", 1), v1.source(), v1.details());
     long orders = pebble.ordersPlaced();
-    Result adopted = certferry("run", "--once", "--config", config.toString());
+    CliRun adopted = certferry("run", "--once", "--config", config.toString());
 
     assertThat(adopted.code()).as(adopted + pebble.logs()).isZero();
     assertThat(files.versions("roll")).hasSize(4);
@@ -325,7 +313,7 @@ class AriRenewalEndToEndTest {
     assertThat(v4.details()).containsEntry(Issuance.ADOPTED_FROM, "2");
     assertThat(pebble.ordersPlaced()).as("one refused newOrder, no order placed again").isEqualTo(orders + 1);
 
-    Result settled = certferry("run", "--once", "--config", config.toString());
+    CliRun settled = certferry("run", "--once", "--config", config.toString());
     assertThat(settled.code()).as(settled.toString()).isZero();
     assertThat(pebble.ordersPlaced()).as("and no loop").isEqualTo(orders + 1);
     assertThat(files.versions("roll")).hasSize(4);
@@ -343,13 +331,13 @@ class AriRenewalEndToEndTest {
     window(files, "bak", 1, now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)), null);
     pastNextPoll(files, "bak");
     // This installation renews with the same key; then its store is lost and both backups come back.
-    Result renewed = certferry("run", "--once", "--config", config(store, "bak", "bak.example.com", "default",
+    CliRun renewed = certferry("run", "--once", "--config", config(store, "bak", "bak.example.com", "default",
         "reuseKey: true").toString());
     assertThat(renewed.code()).as(renewed + pebble.logs()).isZero();
     StoredVersion replacement = files.current("bak").orElseThrow();
 
     long orders = pebble.ordersPlaced();
-    Result fresh = certferry("run", "--once", "--config", config(backup, "bak", "bak.example.com", "default").toString());
+    CliRun fresh = certferry("run", "--once", "--config", config(backup, "bak", "bak.example.com", "default").toString());
     assertThat(fresh.code()).as(fresh + pebble.logs()).isZero();
     FileStore restored = FileStore.open(backup);
     StoredVersion ordered = restored.current("bak").orElseThrow();
@@ -358,7 +346,7 @@ class AriRenewalEndToEndTest {
     assertThat(ordered.details()).doesNotContainKey(AcmeIssuer.REPLACES);
     assertThat(pebble.ordersPlaced()).as("the refused order, then one without replaces").isEqualTo(orders + 2);
 
-    Result kept = certferry("run", "--once", "--config", config(backupWithKey, "bak", "bak.example.com", "default",
+    CliRun kept = certferry("run", "--once", "--config", config(backupWithKey, "bak", "bak.example.com", "default",
         "reuseKey: true").toString());
     assertThat(kept.code()).as(kept + pebble.logs()).isZero();
     StoredVersion adopted = FileStore.open(backupWithKey).current("bak").orElseThrow();

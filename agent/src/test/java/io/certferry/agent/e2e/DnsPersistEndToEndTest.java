@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
 import io.certferry.core.dns.ChallTestSrvDnsProvider;
@@ -16,8 +16,6 @@ import io.certferry.core.testing.PebbleServer;
 import io.certferry.provider.dnsimple.DnsimpleTestServer;
 import io.certferry.provider.dnsimple.FakeDnsimple;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,17 +53,8 @@ class DnsPersistEndToEndTest {
     }
   }
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
-  private Result certferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine(Environment.system().withClock(clock).withSecrets(secrets))
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private CliRun certferry(String... args) {
+    return CliRun.of(Environment.system().withClock(clock).withSecrets(secrets), args);
   }
 
   /** An agent config for one certificate over dns-persist-01; {@code dnsProvider} may be empty. */
@@ -101,7 +90,7 @@ class DnsPersistEndToEndTest {
       Path withToken = config("with-token.yaml", "persist", names, "{type: dnsimple, token: '${env:DNSIMPLE_TOKEN}', "
           + "baseUrl: '" + dnsimple.baseUrl() + "'}");
 
-      Result first = certferry("run", "--once", "--config", withToken.toString());
+      CliRun first = certferry("run", "--once", "--config", withToken.toString());
 
       assertThat(first.code()).as(first + pebble.logs()).isZero();
       FileStore store = FileStore.open(tmp.resolve("store"));
@@ -116,12 +105,12 @@ class DnsPersistEndToEndTest {
       assertThat(v1.details()).containsEntry(AcmeIssuer.CHALLENGE_PREFIX + "*.persist.example.net",
           "dns-persist-01 (the configured challenge)");
 
-      Result explained = certferry("renew", "--explain", "--config", withToken.toString());
+      CliRun explained = certferry("renew", "--explain", "--config", withToken.toString());
       assertThat(explained.out()).contains("  challenge for *.persist.example.net: dns-persist-01 (the configured challenge)",
           "  challenge for persist.example.net: dns-persist-01 (the configured challenge)");
 
       // What the operator would add by hand is exactly what was created.
-      Result printed = certferry("dns-persist", "record", "--name", "persist", "--config", withToken.toString());
+      CliRun printed = certferry("dns-persist", "record", "--name", "persist", "--config", withToken.toString());
       assertThat(printed.code()).as(printed.toString()).isZero();
       assertThat(printed.out()).isEqualTo("_validation-persist.persist.example.net. IN TXT "
           + txt.get(0).path("content").asText() + "\n");
@@ -129,7 +118,7 @@ class DnsPersistEndToEndTest {
       // The token can go: the renewal needs no DNS change.
       long requests = dns.requests().size();
       Path noToken = config("no-token.yaml", "persist", names, "");
-      Result renewed = certferry("renew", "persist", "--force", "--config", noToken.toString());
+      CliRun renewed = certferry("renew", "persist", "--force", "--config", noToken.toString());
 
       assertThat(renewed.code()).as(renewed + pebble.logs()).isZero();
       assertThat(renewed.out()).contains("persist: renewed (forced), version 2");
@@ -145,7 +134,7 @@ class DnsPersistEndToEndTest {
   void withoutTheRecordAndWithoutAProviderTheOperatorIsToldWhichRecordToAdd() throws Exception {
     Path cfg = config("bare.yaml", "bare", List.of("bare.example.net"), "");
 
-    Result printed = certferry("dns-persist", "record", "--name", "bare", "--config", cfg.toString());
+    CliRun printed = certferry("dns-persist", "record", "--name", "bare", "--config", cfg.toString());
     assertThat(printed.code()).as(printed.toString()).isZero();
     assertThat(printed.out()).startsWith("_validation-persist.bare.example.net. IN TXT \"pebble.letsencrypt.org; "
         + "accounturi=https://localhost:");
@@ -153,7 +142,7 @@ class DnsPersistEndToEndTest {
     String record = printed.out().substring(printed.out().indexOf('"') + 1, printed.out().lastIndexOf('"'));
 
     long orders = pebble.ordersPlaced();
-    Result refused = certferry("run", "--once", "--config", cfg.toString());
+    CliRun refused = certferry("run", "--once", "--config", cfg.toString());
 
     assertThat(refused.code()).as(refused.toString()).isEqualTo(1);
     assertThat(refused.out() + refused.err()).contains("dns-persist-01: the record for bare.example.net is not in place "
@@ -162,7 +151,7 @@ class DnsPersistEndToEndTest {
     // The operator adds the record, once.
     new ChallTestSrvDnsProvider(pebble.challTestSrvUrl()).createTxt("_validation-persist.bare.example.net", record);
     clock.set(clock.instant().plusSeconds(3600)); // past the failure's backoff
-    Result issued = certferry("run", "--once", "--config", cfg.toString());
+    CliRun issued = certferry("run", "--once", "--config", cfg.toString());
 
     assertThat(issued.code()).as(issued + pebble.logs()).isZero();
     assertThat(pebble.ordersPlaced()).as("the order the refused run placed is the one finished").isEqualTo(orders + 1);

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.testing.PebbleServer;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,22 +51,11 @@ class ExternalAccountBindingEndToEndTest {
     }
   }
 
-  record Result(int code, String out, String err) {
-    String all() { return out + err; }
-
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
+  private CliRun certferry(String hmac, String... args) {
+    return CliRun.of(Environment.system().withSecrets(ReferenceSecrets.withEnvironment(Map.of("EAB_HMAC_KEY", hmac))), args);
   }
 
-  private Result certferry(String hmac, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Environment env = Environment.system().withSecrets(ReferenceSecrets.withEnvironment(Map.of("EAB_HMAC_KEY", hmac)));
-    int code = Main.commandLine(env).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private Result issue(Path store, String kid, String hmac, String domain) {
+  private CliRun issue(Path store, String kid, String hmac, String domain) {
     List<String> args = new ArrayList<>(List.of("--store", store.toString(), "issue", "--name", "web", "--domain", domain,
         "--server", pebble.directoryUrl().toString(), "--server-ca", pebble.serverCaFile().toString(), "--agree-tos",
         "--profile", "default", "--http-address", "127.0.0.1", "--http-port", String.valueOf(pebble.httpPort())));
@@ -82,7 +69,7 @@ class ExternalAccountBindingEndToEndTest {
   void theRightKeyIdAndHmacRegisterTheAccountAndIssue() throws Exception {
     Path store = tmp.resolve("store");
 
-    Result r = issue(store, KID, HMAC, "eab.example.com");
+    CliRun r = issue(store, KID, HMAC, "eab.example.com");
 
     assertThat(r.code()).as(r + pebble.logs()).isZero();
     assertThat(r.out()).contains("web: version 1 issued for eab.example.com");
@@ -97,7 +84,7 @@ class ExternalAccountBindingEndToEndTest {
   void aWrongHmacIsRefusedNamingTheKeyIdNeverTheHmac() throws Exception {
     Path store = tmp.resolve("store");
 
-    Result r = issue(store, KID, OTHER_HMAC, "wrong.example.com");
+    CliRun r = issue(store, KID, OTHER_HMAC, "wrong.example.com");
 
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.all()).contains("external account binding with key id " + KID + " was refused by "
@@ -108,7 +95,7 @@ class ExternalAccountBindingEndToEndTest {
 
   @Test
   void anUnknownKeyIdIsRefusedNamingIt() throws Exception {
-    Result r = issue(tmp.resolve("store"), "kid-nobody-issued", HMAC, "unknown.example.com");
+    CliRun r = issue(tmp.resolve("store"), "kid-nobody-issued", HMAC, "unknown.example.com");
 
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.all()).contains("external account binding with key id kid-nobody-issued was refused by "
@@ -117,7 +104,7 @@ class ExternalAccountBindingEndToEndTest {
 
   @Test
   void withoutEabTheCaRequirementIsSaidBeforeAndAtIssuance() throws Exception {
-    Result r = issue(tmp.resolve("store"), null, HMAC, "none.example.com");
+    CliRun r = issue(tmp.resolve("store"), null, HMAC, "none.example.com");
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.all()).contains("requires external account binding");
 
@@ -130,7 +117,7 @@ class ExternalAccountBindingEndToEndTest {
         "    issuer: {type: acme, server: '" + pebble.directoryUrl() + "', serverCa: " + pebble.serverCaFile()
             + ", agreeTos: true}",
         ""));
-    Result check = certferry(HMAC, "check-config", "--config", cfg.toString());
+    CliRun check = certferry(HMAC, "check-config", "--config", cfg.toString());
     assertThat(check.code()).as(check.toString()).isEqualTo(2);
     assertThat(check.err()).contains(cfg + ":5:13: certificates[0].issuer: the CA at " + pebble.directoryUrl()
         + " requires external account binding; add eab: {keyId: KID, hmacKey: ${env:EAB_HMAC_KEY}}");

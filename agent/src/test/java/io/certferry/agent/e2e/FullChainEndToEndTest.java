@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.certferry.agent.Environment;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.dns.ChallTestSrvDnsProvider;
-import io.certferry.agent.Main;
 import io.certferry.agent.run.RunCommand;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
@@ -28,8 +29,6 @@ import io.certferry.provider.dnsimple.DnsimpleTestServer;
 import io.certferry.provider.dnsimple.FakeDnsimple;
 import io.certferry.provider.netlify.FakeNetlify;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +52,6 @@ import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The whole chain of issue 5 through the agent's real entry, {@code certferry run --once} (picocli, config
@@ -82,18 +80,9 @@ class FullChainEndToEndTest {
       "DIGITALOCEAN_TOKEN", DO_TOKEN, "NETLIFY_TOKEN", NETLIFY_TOKEN));
   private final MutableClock clock = new MutableClock(Instant.now());
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
   /** {@code certferry ARGS} in-process; {@code run} gets this test's clock and secrets, all else is as shipped. */
-  Result certferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine(io.certferry.agent.Environment.system().withClock(clock).withSecrets(secrets))
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  CliRun certferry(String... args) {
+    return CliRun.of(Environment.system().withClock(clock).withSecrets(secrets), args);
   }
 
   @Test
@@ -137,7 +126,7 @@ class FullChainEndToEndTest {
         Path storeDir = tmp.resolve("store");
 
         // 1. From an empty store: issue both, deploy everywhere, verify everywhere.
-        Result first = certferry("run", "--once", "--config", cfg.toString());
+        CliRun first = certferry("run", "--once", "--config", cfg.toString());
         assertThat(first.code()).as(first.toString()).isZero();
         assertThat(first.out()).contains("social", "4/4 in sync, new version 1", "www", "2/2 in sync, new version 1",
             "All certificates valid, all targets in sync.");
@@ -161,7 +150,7 @@ class FullChainEndToEndTest {
         // asks again, after the CA's Retry-After, it renews both at once, and every target moves.
         long doPosts = digitalOcean.count("POST");
         long netlifyPosts = netlify.count("POST");
-        Result none = certferry("run", "--once", "--config", cfg.toString());
+        CliRun none = certferry("run", "--once", "--config", cfg.toString());
         assertThat(none.code()).as(none.toString()).isZero();
         assertThat(none.out()).as("nothing due yet").doesNotContain("new version");
         assertThat(digitalOcean.count("POST")).as("in sync: nothing uploaded again").isEqualTo(doPosts);
@@ -173,7 +162,7 @@ class FullChainEndToEndTest {
         }
         clock.set(later(store.state("social").ari().nextPoll(), store.state("www").ari().nextPoll()).plusSeconds(60));
         int edgeHandshakes = lbEdge.handshakes() + cdnEdge.handshakes() + netlifyEdge.handshakes();
-        Result second = certferry("run", "--once", "--config", cfg.toString());
+        CliRun second = certferry("run", "--once", "--config", cfg.toString());
         assertThat(second.code()).as(second.toString()).isZero();
         assertThat(second.out()).contains("4/4 in sync, new version 2", "2/2 in sync, new version 2",
             "All certificates valid, all targets in sync.");
@@ -218,7 +207,7 @@ class FullChainEndToEndTest {
         assertThat(d.sha256()).isEqualTo(v.sha256());
       });
     }
-    Result list = certferry("list", "--json", "--store", storeDir.toString());
+    CliRun list = certferry("list", "--json", "--store", storeDir.toString());
     assertThat(list.code()).as(list.toString()).isZero();
     JsonNode all = JSON.readTree(list.out());
     assertThat(all).hasSize(2);

@@ -3,15 +3,13 @@ package io.certferry.agent.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.issue.acme.AcmeIssuer;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.testing.PebbleServer;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,17 +43,8 @@ class ProfilesEndToEndTest {
     }
   }
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
-  private Result certferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine(Environment.system()).setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private CliRun certferry(String... args) {
+    return CliRun.of(Environment.system(), args);
   }
 
   private Path config(String profile) throws Exception {
@@ -86,10 +75,10 @@ class ProfilesEndToEndTest {
   @Test
   void everyOrderNamesShortlivedSoEveryCertificateLastsSixDays() throws Exception {
     Path cfg = config("shortlived");
-    Result first = certferry("run", "--once", "--config", cfg.toString());
+    CliRun first = certferry("run", "--once", "--config", cfg.toString());
     assertThat(first.code()).as(first + pebble.logs()).isZero();
     for (int i = 0; i < 3; i++) {
-      Result renewed = certferry("renew", "short", "--force", "--config", cfg.toString());
+      CliRun renewed = certferry("renew", "short", "--force", "--config", cfg.toString());
       assertThat(renewed.code()).as(renewed + pebble.logs()).isZero();
     }
 
@@ -110,7 +99,7 @@ class ProfilesEndToEndTest {
   void aProfileTheCaDoesNotOfferFailsBeforeAnyOrder() throws Exception {
     long orders = pebble.ordersPlaced();
 
-    Result r = certferry("run", "--once", "--config", config("tlsserver").toString());
+    CliRun r = certferry("run", "--once", "--config", config("tlsserver").toString());
 
     assertThat(r.code()).as(r.toString()).isEqualTo(1);
     assertThat(r.out() + r.err()).contains("profile tlsserver is not offered by " + pebble.directoryUrl()

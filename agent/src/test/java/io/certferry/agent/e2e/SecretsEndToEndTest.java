@@ -3,13 +3,13 @@ package io.certferry.agent.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
 import io.certferry.agent.run.AgentAssembly;
 import io.certferry.agent.run.AgentHttpServer;
 import io.certferry.agent.run.AgentMetrics;
 import io.certferry.agent.run.AgentState;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertManager;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.ReferenceSecrets;
@@ -29,8 +29,6 @@ import io.certferry.provider.netlify.FakeNetlify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -130,7 +128,7 @@ class SecretsEndToEndTest {
         try (LogCapture logs = LogCapture.start()) {
           // The second pass finds the failures of the first older than the threshold and alerts them.
           for (int run = 1; run <= 2; run++) {
-            Result r = certferry(secrets, "run", "--once", "--config", cfg.toString());
+            CliRun r = certferry(secrets, "run", "--once", "--config", cfg.toString());
             assertThat(r.code()).as(pass + ": " + r).isEqualTo(1);
             seen.put("status table, run " + run, r.out());
             seen.put("stderr, run " + run, r.err());
@@ -213,18 +211,9 @@ class SecretsEndToEndTest {
     return r.body();
   }
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
   /** {@code certferry ARGS} in-process, as FullChainEndToEndTest runs it, with this test's secrets. */
-  private static Result certferry(Secrets secrets, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine(Environment.system().withSecrets(secrets))
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CliRun certferry(Secrets secrets, String... args) {
+    return CliRun.of(Environment.system().withSecrets(secrets), args);
   }
 
   private static Path writeConfig(Path store, PebbleServer pebble, MockWebServer doServer, MockWebServer netlifyServer,

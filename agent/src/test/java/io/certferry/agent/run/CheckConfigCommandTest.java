@@ -3,11 +3,9 @@ package io.certferry.agent.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.testing.PebbleServer;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -39,22 +37,13 @@ class CheckConfigCommandTest {
     }
   }
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
-  private Result checkConfig(Path cfg, String... extra) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+  private CliRun checkConfig(Path cfg, String... extra) {
     String[] args = new String[extra.length + 3];
     args[0] = "check-config";
     args[1] = "--config";
     args[2] = cfg.toString();
     System.arraycopy(extra, 0, args, 3, extra.length);
-    int code = Main.commandLine(Environment.system()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return CliRun.of(Environment.system(), args);
   }
 
   private Path config(String server, String domains, String... issuer) throws Exception {
@@ -80,7 +69,7 @@ class CheckConfigCommandTest {
     Path cfg = config(pebble.directoryUrl().toString(), "web.example.com", "serverCa: " + pebble.serverCaFile(),
         "profile: tlsserver");
 
-    Result r = checkConfig(cfg);
+    CliRun r = checkConfig(cfg);
 
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains(cfg + ":10:16: certificates[0].issuer.profile: profile tlsserver is not offered by "
@@ -95,7 +84,7 @@ class CheckConfigCommandTest {
     String nowhere = "https://127.0.0.1:" + PebbleServer.freePort() + "/dir";
     Path cfg = config(nowhere, "web.example.com", "profile: tlsserver");
 
-    Result r = checkConfig(cfg, "--directory-timeout", "2s");
+    CliRun r = checkConfig(cfg, "--directory-timeout", "2s");
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.err()).contains("note: web: could not read the ACME directory " + nowhere + " within 2 s (")
@@ -108,7 +97,7 @@ class CheckConfigCommandTest {
   void letsEncryptIpCertificatesNeedTheShortlivedProfile() throws Exception {
     Path cfg = config("letsencrypt", "192.0.2.7, www.example.org", "profile: classic");
 
-    Result r = checkConfig(cfg, "--offline");
+    CliRun r = checkConfig(cfg, "--offline");
 
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains(cfg + ":9:16: certificates[0].issuer.profile: Let's Encrypt issues certificates for IP "
@@ -121,7 +110,7 @@ class CheckConfigCommandTest {
     Path cfg = config(pebble.directoryUrl().toString(), "'*.example.org'", "serverCa: " + pebble.serverCaFile(),
         "challenges: [tls-alpn-01, dns-account-01]", "tlsAlpn: {port: 8443}");
 
-    Result r = checkConfig(cfg, "--offline");
+    CliRun r = checkConfig(cfg, "--offline");
 
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains(cfg + ":10:19: certificates[0].issuer.challenges: dns-account-01 needs a DNS provider");

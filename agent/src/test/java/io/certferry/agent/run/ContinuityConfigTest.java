@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertManager;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.ManagedCertificate;
@@ -19,8 +19,6 @@ import io.certferry.core.testing.PebbleServer;
 import io.certferry.core.testing.TestPki;
 import io.certferry.core.x509.KeyType;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * What keeps a certificate valid when things go wrong, configured in YAML: {@code fallback:} and
@@ -45,17 +42,8 @@ class ContinuityConfigTest {
 
   final Secrets secrets = ReferenceSecrets.withEnvironment(Map.of());
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
-  Result certferry(MutableClock clock, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine(Environment.system().withClock(clock).withSecrets(secrets))
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  CliRun certferry(MutableClock clock, String... args) {
+    return CliRun.of(Environment.system().withClock(clock).withSecrets(secrets), args);
   }
 
   Path config(String... certificateLines) throws Exception {
@@ -91,14 +79,14 @@ class ContinuityConfigTest {
       MutableClock clock = new MutableClock(Instant.now());
       assertThat(certferry(clock, "check-config", "--config", cfg.toString()).code()).isZero();
 
-      Result first = certferry(clock, "run", "--once", "--config", cfg.toString());
+      CliRun first = certferry(clock, "run", "--once", "--config", cfg.toString());
       FileStore store = FileStore.open(tmp.resolve("store"));
       assertThat(store.versions("web")).as(first.toString()).isEmpty();
       assertThat(store.state("web").failure().kind()).as(first.toString()).hasToString("ca-unreachable");
       assertThat(pebble.ordersPlaced()).isZero();
 
       clock.advance(Duration.ofMinutes(11));
-      Result second = certferry(clock, "run", "--once", "--config", cfg.toString());
+      CliRun second = certferry(clock, "run", "--once", "--config", cfg.toString());
       assertThat(second.code()).as(second + pebble.logs()).isZero();
       assertThat(store.versions("web")).as(second.toString()).hasSize(1);
       assertThat(pebble.ordersPlaced()).isEqualTo(1);
@@ -178,7 +166,7 @@ class ContinuityConfigTest {
         "    domains: [local.example.test]",                        // 14
         "    issuer: {type: local}",                                // 15
         "    fallback: [letsencrypt]");                             // 16
-    Result r = certferry(MutableClock.at("2026-12-04T10:00:00Z"), "check-config", "--config", cfg.toString());
+    CliRun r = certferry(MutableClock.at("2026-12-04T10:00:00Z"), "check-config", "--config", cfg.toString());
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err())
         .contains(cfg + ":7:14: certificates[0].windows: these windows stay shut for up to 6d23h")

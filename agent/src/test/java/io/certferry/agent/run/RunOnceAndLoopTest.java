@@ -2,9 +2,9 @@ package io.certferry.agent.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.certferry.agent.Main;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertManager;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.ReferenceSecrets;
@@ -13,8 +13,6 @@ import io.certferry.core.testing.MutableClock;
 import io.certferry.core.x509.Fingerprints;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -26,19 +24,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RunOnceAndLoopTest {
   @TempDir
   Path tmp;
 
-  record Result(int code, String out, String err) {}
-
-  Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   Path config(String extraTarget) throws Exception {
@@ -65,14 +57,14 @@ class RunOnceAndLoopTest {
   @Test
   void runOnceIssuesDeploysVerifiesAndPrintsTheTable() throws Exception {
     Path cfg = config("");
-    Result first = run("run", "--once", "--config", cfg.toString());
+    CliRun first = run("run", "--once", "--config", cfg.toString());
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out()).contains("CERTIFICATE", "quickstart", "valid", "1/1 in sync, new version 1", "-> files",
         "All certificates valid, all targets in sync.");
     FileStore store = FileStore.open(tmp.resolve("store"));
     assertThat(servedSha(tmp.resolve("out"))).isEqualTo(store.current("quickstart").orElseThrow().sha256());
 
-    Result second = run("run", "--once", "--config", cfg.toString());
+    CliRun second = run("run", "--once", "--config", cfg.toString());
     assertThat(second.code()).isZero();
     assertThat(second.out()).contains("1/1 in sync").doesNotContain("new version");
     assertThat(store.versions("quickstart")).hasSize(1);
@@ -81,7 +73,7 @@ class RunOnceAndLoopTest {
   @Test
   void runOnceExitsOneWhenATargetFails() throws Exception {
     Path cfg = config("      - {id: hook, type: exec, command: 'exit 4'}");
-    Result r = run("run", "--once", "--config", cfg.toString());
+    CliRun r = run("run", "--once", "--config", cfg.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("1/2 in sync").contains("-> hook").contains("failed").contains("exited with 4")
         .contains("need attention");
@@ -98,16 +90,16 @@ class RunOnceAndLoopTest {
     Files.createFile(mark);
     // The agent would wait for the backoff; a person asking to deploy does not.
     assertThat(run("run", "--once", "--config", cfg.toString()).out()).contains("1/2 in sync");
-    Result r = run("deploy", "quickstart", "--config", cfg.toString(), "--target", "hook");
+    CliRun r = run("deploy", "quickstart", "--config", cfg.toString(), "--target", "hook");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("hook").contains("deployed").contains("every target serves");
     assertThat(store.deployments("quickstart").target("hook").orElseThrow().result())
         .isEqualTo(io.certferry.core.store.TargetDeployment.Result.IN_SYNC);
 
-    Result badTarget = run("deploy", "quickstart", "--config", cfg.toString(), "--target", "nope");
+    CliRun badTarget = run("deploy", "quickstart", "--config", cfg.toString(), "--target", "nope");
     assertThat(badTarget.code()).isEqualTo(2);
     assertThat(badTarget.err()).contains("has no target 'nope'").contains("[files, hook]");
-    Result badName = run("deploy", "nope", "--config", cfg.toString());
+    CliRun badName = run("deploy", "nope", "--config", cfg.toString());
     assertThat(badName.code()).isEqualTo(2);
     assertThat(badName.err()).contains("no certificate named 'nope'");
   }
@@ -116,7 +108,7 @@ class RunOnceAndLoopTest {
   void runRefusesABadConfigWithExitTwoAndWritesNothing() throws Exception {
     Path cfg = tmp.resolve("bad.yaml");
     Files.writeString(cfg, "store: " + tmp.resolve("store") + "\ncertificates: []\nbogus: 1\n");
-    Result r = run("run", "--once", "--config", cfg.toString());
+    CliRun r = run("run", "--once", "--config", cfg.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains(cfg + ":3:1: bogus: unknown key").contains(cfg + ":2:15: certificates:");
     assertThat(tmp.resolve("store")).doesNotExist();

@@ -8,19 +8,14 @@ import io.certferry.core.store.Leadership;
 import io.certferry.core.store.LockedElsewhereException;
 import io.certferry.core.testing.MutableClock;
 
-import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fleet's leader lease on a real PostgreSQL: one leader per term, a standby takes over only after the lease
@@ -29,36 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // locks are held for the scope of their try, not used inside it
 class FleetLeaderTest {
-  static PostgresServer server;
-  private final List<PostgresStore> opened = new ArrayList<>();
-  private String database;
-
-  @BeforeAll
-  static void start() throws IOException {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void freshDatabase() throws SQLException {
-    database = server.createDatabase();
-  }
-
-  @AfterEach
-  void closeStores() {
-    opened.forEach(PostgresStore::close);
-  }
+  @RegisterExtension
+  static final TestDatabase pg = new TestDatabase();
 
   private PostgresStore agent(String owner, MutableClock clock) {
-    PostgresStore s = PostgresStores.builder(server, database).owner(owner).clock(clock).sleeper(clock::advance)
+    PostgresStore s = pg.builder().owner(owner).clock(clock).sleeper(clock::advance)
         .leaseRenewer(new ManualRenewer()).leaseTime(Duration.ofSeconds(30)).build();
-    opened.add(s);
+    pg.closeAfter(s);
     return s;
   }
 

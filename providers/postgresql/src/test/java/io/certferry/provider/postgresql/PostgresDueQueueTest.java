@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,37 +13,25 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The due queue: each lineage's next due instant kept in an indexed column in step with its state, and
  * {@code due(now)} answered by a range scan of that index.
  */
 class PostgresDueQueueTest {
-  static PostgresServer server;
+  @RegisterExtension
+  static final TestDatabase pg = new TestDatabase();
   static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
-  @BeforeAll
-  static void start() throws IOException {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private static PostgresStore store(String db) { return PostgresStores.builder(server, db).build(); }
+  private static PostgresStore store(String db) { return PostgresStores.builder(pg.server(), db).build(); }
 
   private static LineageState dueAt(Instant t) { return LineageState.empty().withNextDue(t); }
 
   @Test
   void dueListsTheLineagesWhoseNextDueInstantHasComeOrIsUnsetAndFollowsEachStateSaved() throws Exception {
-    String db = server.createDatabase();
+    String db = pg.server().createDatabase();
     try (PostgresStore s = store(db)) {
       for (String n : List.of("past", "now", "future", "unset", "moved")) {
         s.saveSpec(new LineageSpec(n, List.of(n + ".example"), "local", "ec-p256", null, null));
@@ -66,10 +53,10 @@ class PostgresDueQueueTest {
 
   @Test
   void aPassWithNothingDueIsOneRangeScanOfTheIndexNotAReadOfEveryLineage() throws Exception {
-    String db = server.createDatabase();
+    String db = pg.server().createDatabase();
     try (PostgresStore s = store(db)) {
       s.saveSpec(new LineageSpec("due-one", List.of("due.example"), "local", "ec-p256", null, null));
-      server.sql(db, "INSERT INTO certferry_lineage (name, spec, due_at) SELECT 'l' || g, '{}'::jsonb, "
+      pg.server().sql(db, "INSERT INTO certferry_lineage (name, spec, due_at) SELECT 'l' || g, '{}'::jsonb, "
           + "timestamptz '2026-07-01T00:00:00Z' + g * interval '1 second' FROM generate_series(1, 20000) g",
           "ANALYZE certferry_lineage");
       assertThat(s.due(NOW)).containsExactly("due-one");
@@ -82,7 +69,7 @@ class PostgresDueQueueTest {
 
   private static List<String> explain(String db, String sql) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(server.url(db), server.user(), server.password());
+    try (Connection c = DriverManager.getConnection(pg.server().url(db), pg.server().user(), pg.server().password());
          Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));

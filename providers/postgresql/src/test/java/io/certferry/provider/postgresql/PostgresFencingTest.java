@@ -36,11 +36,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two agents (two store instances, each with its own clock and lease renewals) on one database. An agent
@@ -49,39 +47,20 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // locks are held for the scope of their try, not used inside it
 class PostgresFencingTest {
-  static PostgresServer server;
+  @RegisterExtension
+  static final TestDatabase pg = new TestDatabase();
   static TestPki.Ca ca;
-  private final List<PostgresStore> opened = new ArrayList<>();
-  private String database;
 
   @BeforeAll
   static void start() throws IOException {
-    server = PostgresServer.start();
     ca = TestPki.root("Fencing Test Root").intermediate("Fencing Test CA");
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void freshDatabase() throws SQLException {
-    database = server.createDatabase();
-  }
-
-  @AfterEach
-  void closeStores() {
-    opened.forEach(PostgresStore::close);
   }
 
   /** An agent whose waits move its own clock instead of sleeping. */
   private PostgresStore agent(String owner, MutableClock clock, ManualRenewer renewer, Duration lockTimeout) {
-    PostgresStore s = PostgresStores.builder(server, database).owner(owner).clock(clock).sleeper(clock::advance)
+    PostgresStore s = pg.builder().owner(owner).clock(clock).sleeper(clock::advance)
         .leaseRenewer(renewer).leaseTime(Duration.ofSeconds(30)).lockTimeout(lockTimeout).build();
-    opened.add(s);
+    pg.closeAfter(s);
     return s;
   }
 
@@ -209,8 +188,8 @@ class PostgresFencingTest {
   void agentsAddingVersionsAtOnceNeverStoreOneNumberTwice() throws Exception {
     List<PostgresStore> agents = new ArrayList<>();
     for (String name : List.of("agent-a", "agent-b", "agent-c")) {
-      PostgresStore s = PostgresStores.builder(server, database).owner(name).lockTimeout(Duration.ofSeconds(60)).build();
-      opened.add(s);
+      PostgresStore s = pg.builder().owner(name).lockTimeout(Duration.ofSeconds(60)).build();
+      pg.closeAfter(s);
       agents.add(s);
     }
     CertificateBundle bundle = ca.leaf(List.of("busy.example"));
@@ -242,7 +221,7 @@ class PostgresFencingTest {
       renewal.run();
       renewed.countDown();
     });
-    try (PostgresStore s = PostgresStores.builder(server, database).owner("agent-a").leaseTime(Duration.ofSeconds(3))
+    try (PostgresStore s = pg.builder().owner("agent-a").leaseTime(Duration.ofSeconds(3))
         .leaseRenewer(counting).build()) {
       try (CertificateStore.Lock ignored = s.lock("shop")) {
         Instant first = leaseExpiry("shop");
@@ -257,7 +236,7 @@ class PostgresFencingTest {
   }
 
   private Instant leaseExpiry(String name) throws SQLException {
-    try (Connection c = DriverManager.getConnection(server.url(database), server.user(), server.password());
+    try (Connection c = DriverManager.getConnection(pg.server().url(pg.database()), pg.server().user(), pg.server().password());
          Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT lease_expires FROM certferry_lineage WHERE name = '" + name + "'")) {
       rs.next();
@@ -275,7 +254,7 @@ class PostgresFencingTest {
   }
 
   private String leaseOwner(String name) throws SQLException {
-    try (Connection c = DriverManager.getConnection(server.url(database), server.user(), server.password());
+    try (Connection c = DriverManager.getConnection(pg.server().url(pg.database()), pg.server().user(), pg.server().password());
          Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT lease_owner FROM certferry_lineage WHERE name = '" + name + "'")) {
       rs.next();
@@ -284,7 +263,7 @@ class PostgresFencingTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(server.url(database), server.user(), server.password());
+    try (Connection c = DriverManager.getConnection(pg.server().url(pg.database()), pg.server().user(), pg.server().password());
          Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);

@@ -33,48 +33,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Keys at rest: what a dump of the database holds, a wrong key-encryption key, swapped rows, rotation. */
 class PostgresKeysTest {
-  static PostgresServer server;
+  @RegisterExtension
+  static final TestDatabase pg = new TestDatabase();
   static TestPki.Ca ca;
   private static final URI DIR = URI.create("https://acme.example/directory");
-  private final List<PostgresStore> opened = new ArrayList<>();
-  private String database;
   private final List<PrivateKey> keys = new ArrayList<>();
   private CertificateBundle v1;
 
   @BeforeAll
   static void start() throws IOException {
-    server = PostgresServer.start();
     ca = TestPki.root("Keys Test Root").intermediate("Keys Test CA");
   }
 
-  @AfterAll
-  static void stop() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void freshDatabase() throws SQLException {
-    database = server.createDatabase();
-  }
-
-  @AfterEach
-  void closeStores() {
-    opened.forEach(PostgresStore::close);
-  }
-
   private PostgresStore open(KeyEncryptionKey kek) {
-    PostgresStore s = PostgresStores.builder(server, database).keyEncryptionKey(kek).build();
-    opened.add(s);
+    PostgresStore s = pg.builder().keyEncryptionKey(kek).build();
+    pg.closeAfter(s);
     return s;
   }
 
@@ -101,7 +80,7 @@ class PostgresKeysTest {
   void aDumpOfTheDatabaseHoldsNoPrivateKeyInAnyEncoding() throws Exception {
     PostgresStore s = open(PostgresStores.KEK);
     fill(s);
-    String dump = server.dump(database);
+    String dump = pg.server().dump(pg.database());
 
     assertThat(dump).contains("COPY public.certferry_version").contains(PostgresStores.KEK.id());
     // The scan finds what is there: the certificate's PEM lines and DER in hex are in the dump.
@@ -224,6 +203,6 @@ class PostgresKeysTest {
   }
 
   private Connection connect() throws SQLException {
-    return DriverManager.getConnection(server.url(database), server.user(), server.password());
+    return DriverManager.getConnection(pg.server().url(pg.database()), pg.server().user(), pg.server().password());
   }
 }

@@ -12,40 +12,28 @@ import java.net.ServerSocket;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PostgreSQL going away under the store, and a store opened while it is away. */
 class PostgresRestartTest {
-  static PostgresServer server;
-
-  @BeforeAll
-  static void start() throws IOException {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final TestDatabase pg = new TestDatabase();
 
   @Test
   void aRestartedServerIsReconnectedToAndWhileDownEachCallSaysSoClearly() throws Exception {
-    String db = server.createDatabase();
-    try (PostgresStore store = PostgresStores.builder(server, db).build()) {
+    String db = pg.server().createDatabase();
+    try (PostgresStore store = PostgresStores.builder(pg.server(), db).build()) {
       store.saveSpec(spec("before"));
-      server.stop();
+      pg.server().stop();
       try {
         assertThatThrownBy(store::names).isInstanceOf(StoreException.class)
-            .hasMessageStartingWith("cannot reach PostgreSQL at 127.0.0.1:" + server.port() + ": ")
+            .hasMessageStartingWith("cannot reach PostgreSQL at 127.0.0.1:" + pg.server().port() + ": ")
             .hasMessageContaining("check that the server runs");
         assertThatThrownBy(() -> store.saveSpec(spec("while-down"))).isInstanceOf(StoreException.class)
-            .hasMessageContaining("cannot reach PostgreSQL at 127.0.0.1:" + server.port());
+            .hasMessageContaining("cannot reach PostgreSQL at 127.0.0.1:" + pg.server().port());
       } finally {
-        server.startAgain();
+        pg.server().startAgain();
       }
       // The pool drops the dead connections and opens new ones; no reopen of the store is needed.
       store.saveSpec(spec("after"));
@@ -72,13 +60,13 @@ class PostgresRestartTest {
 
   @Test
   void aWrongPasswordOrDatabaseIsNamedWithTheFix() throws SQLException {
-    String db = server.createDatabase();
-    assertThatThrownBy(() -> PostgresStores.builder(server, db).password("wrong-password").build())
+    String db = pg.server().createDatabase();
+    assertThatThrownBy(() -> PostgresStores.builder(pg.server(), db).password("wrong-password").build())
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("PostgreSQL at 127.0.0.1:" + server.port() + " refused the login")
+        .hasMessageContaining("PostgreSQL at 127.0.0.1:" + pg.server().port() + " refused the login")
         .hasMessageContaining("check the store's user and password")
         .hasMessageNotContaining("wrong-password");
-    assertThatThrownBy(() -> PostgresStores.builder(server, "no_such_db").build())
+    assertThatThrownBy(() -> PostgresStores.builder(pg.server(), "no_such_db").build())
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("\"no_such_db\" does not exist")
         .hasMessageContaining("create the database (createdb) or fix the store's url");

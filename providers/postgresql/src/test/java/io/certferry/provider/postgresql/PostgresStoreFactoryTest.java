@@ -11,30 +11,17 @@ import io.certferry.core.ProviderFactory;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.store.CertificateStore;
 
-import java.io.IOException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresStoreFactoryTest {
-  static PostgresServer server;
+  @RegisterExtension
+  static final TestDatabase pg = new TestDatabase();
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void start() throws IOException {
-    server = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private static ProviderFactory factory() {
     return ServiceLoader.load(ProviderFactory.class).stream().map(ServiceLoader.Provider::get)
@@ -48,14 +35,14 @@ class PostgresStoreFactoryTest {
 
   @Test
   void theStoreFactoryIsFoundByKindAndTypeAndOpensTheStoreFromReferences() throws Exception {
-    String db = server.createDatabase();
-    ReferenceSecrets secrets = ReferenceSecrets.withEnvironment(Map.of("PG_PASSWORD", server.password(),
+    String db = pg.server().createDatabase();
+    ReferenceSecrets secrets = ReferenceSecrets.withEnvironment(Map.of("PG_PASSWORD", pg.server().password(),
         "CERTFERRY_KEK", HexFormat.of().formatHex(new byte[32])));
-    JsonNode s = settings(server.url(db));
+    JsonNode s = settings(pg.server().url(db));
     assertThat(factory().validate(s)).isEmpty();
     try (PostgresStore store = (PostgresStore) factory().create(s, ProviderContext.defaults(secrets))) {
       assertThat(store.names()).isEmpty();
-      assertThat(store.server()).isEqualTo("127.0.0.1:" + server.port());
+      assertThat(store.server()).isEqualTo("127.0.0.1:" + pg.server().port());
       assertThat(store.keyEncryptionKeyId()).isEqualTo(KeyEncryptionKey.of(new byte[32]).id());
     }
   }

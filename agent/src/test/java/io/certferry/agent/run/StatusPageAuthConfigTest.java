@@ -3,15 +3,13 @@ package io.certferry.agent.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.Secrets;
 import io.certferry.core.store.FileStore;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,17 +37,8 @@ class StatusPageAuthConfigTest {
   @TempDir
   Path tmp;
 
-  record Result(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n--- out\n" + out + "--- err\n" + err; }
-  }
-
-  Result certferry(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine(Environment.system().withSecrets(ReferenceSecrets.withEnvironment(env)))
-        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Result(code, out.toString(), err.toString());
+  static CliRun certferry(Map<String, String> env, String... args) {
+    return CliRun.of(Environment.system().withSecrets(ReferenceSecrets.withEnvironment(env)), args);
   }
 
   /** A config whose lines 2.. are {@code httpLines}, then one local certificate. */
@@ -72,7 +61,7 @@ class StatusPageAuthConfigTest {
         "    user: 'ops:admin'",          // 5  ':' cannot be in a basic auth user
         "    password: hunter2-literal",  // 6  a literal password
         "    realm: x");                  // 7  unknown key
-    Result r = certferry(Map.of(), "check-config", "--config", f.toString());
+    CliRun r = certferry(Map.of(), "check-config", "--config", f.toString());
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains(f + ":5:11: http.auth.user: the user name must not be empty or hold ':'")
         .contains(f + ":6:15: http.auth.password: a password must not be written in the config file; reference it: "
@@ -84,14 +73,14 @@ class StatusPageAuthConfigTest {
         "http:",                                                   // 2
         "  auth:",                                                 // 3  no user
         "    password: ${env:CERTFERRY_TEST_UNSET_HTTP_PASSWORD}"); // 4  does not resolve
-    Result s = certferry(Map.of(), "check-config", "--config", g.toString());
+    CliRun s = certferry(Map.of(), "check-config", "--config", g.toString());
     assertThat(s.code()).as(s.toString()).isEqualTo(2);
     assertThat(s.err()).contains(g + ":4:5: http.auth: user is missing; give the user name the page asks for")
         .contains(g + ":4:15: http.auth.password: secret ${env:CERTFERRY_TEST_UNSET_HTTP_PASSWORD}: environment "
             + "variable CERTFERRY_TEST_UNSET_HTTP_PASSWORD is not set");
 
     Path h = config("http: {auth: 'ops:hunter2'}"); // 2: not a block
-    Result t = certferry(Map.of(), "check-config", "--config", h.toString());
+    CliRun t = certferry(Map.of(), "check-config", "--config", h.toString());
     assertThat(t.code()).as(t.toString()).isEqualTo(2);
     assertThat(t.err()).contains(h + ":2:14: http.auth: expected auth: {user: ops, password: ${env:CERTFERRY_HTTP_PASSWORD}}")
         .doesNotContain("hunter2");
@@ -106,7 +95,7 @@ class StatusPageAuthConfigTest {
     Map<String, String> env = Map.of("CERTFERRY_HTTP_PASSWORD", PASSWORD);
     for (String reference : List.of("${env:CERTFERRY_HTTP_PASSWORD}", "${file:" + file + "}")) {
       Path f = config("http:", "  listen: 127.0.0.1:0", "  auth: {user: ops, password: '" + reference + "'}");
-      Result ok = certferry(env, "check-config", "--config", f.toString());
+      CliRun ok = certferry(env, "check-config", "--config", f.toString());
       assertThat(ok.code()).as(ok.toString()).isZero();
       try (AgentHttpServer s = listen(f, ReferenceSecrets.withEnvironment(env))) {
         assertThat(get(s, "/", null)).as(reference).isEqualTo(401);

@@ -32,10 +32,10 @@ public record Environment(Clock clock, Sleeper sleeper, Secrets secrets, Map<Str
   }
 
   /**
-   * The context providers are created with: these secrets and the shared HTTP client. Providers talk to real
-   * servers, so they keep real time even where a test runs the engine on a virtual clock.
+   * The context providers are created with: these secrets, these providers and the shared HTTP client.
+   * Providers talk to real servers, so they keep real time even where a test runs the engine on a virtual clock.
    */
-  public ProviderContext providerContext() { return ProviderContext.defaults(secrets); }
+  public ProviderContext providerContext() { return ProviderContext.builder(secrets).providers(providers).build(); }
 
   /** This environment on another clock (tests). */
   public Environment withClock(Clock clock) { return new Environment(clock, sleeper, secrets, variables, providers); }

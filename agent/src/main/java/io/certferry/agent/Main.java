@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         io.certferry.agent.run.RunCommand.class,
         io.certferry.agent.run.CheckConfigCommand.class,
         io.certferry.agent.run.DeployCommand.class,
+        io.certferry.agent.cli.DiscoverCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

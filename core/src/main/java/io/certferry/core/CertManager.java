@@ -3,13 +3,16 @@ package io.certferry.core;
 import io.certferry.core.deploy.DeployOutcome;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Deployer;
+import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.internal.CertificatePass;
+import io.certferry.core.internal.Discovery;
 import io.certferry.core.internal.Events;
 import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
 import io.certferry.core.internal.Lifecycle;
 import io.certferry.core.internal.Reconciler;
 import io.certferry.core.internal.StatusReader;
+import io.certferry.core.internal.WatchPass;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.notify.AlertPolicy;
@@ -26,11 +29,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +57,8 @@ import java.util.random.RandomGenerator;
  *   <li>{@link #revoke(String, String)}: revoke the current version at its CA; it is renewed on the next pass.</li>
  *   <li>{@link #status()}: every lineage of the store as every door reports it.</li>
  * </ul>
+ * Endpoints it does not manage ({@link WatchedEndpoint}) are checked by TLS handshake on every pass and
+ * reported and alerted on like its own certificates, with source {@code watched}.
  * Each operation emits its {@link LifecycleEvent}s, so logs, metrics and notifications are the same
  * whichever door was used.
  *
@@ -75,6 +82,7 @@ public final class CertManager implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Issuer> issuers;
   private final Map<String, ManagedCertificate> certificates;
+  private final List<WatchedEndpoint> watched;
   private final Events events;
   private final Deployer deployer;
   private final boolean ownsDeployer;
@@ -87,6 +95,7 @@ public final class CertManager implements AutoCloseable {
     this.clock = b.clock;
     this.issuers = Map.copyOf(b.issuers);
     this.certificates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.certificates));
+    this.watched = List.copyOf(b.watched.values());
     this.events = new Events(b.listeners, b.notifiers);
     this.ownsDeployer = b.deployer == null;
     Backoff deployBackoff = seeded(b.deployBackoff, Backoff.DEPLOY, b.random);
@@ -104,9 +113,14 @@ public final class CertManager implements AutoCloseable {
     if (b.random != null) {
       planner.random(b.random);
     }
-    CertificatePass pass = new CertificatePass(store, clock, planner.build(), deployer, b.alerts, events,
+    RenewalPlanner renewalPlanner = planner.build();
+    CertificatePass pass = new CertificatePass(store, clock, renewalPlanner, deployer, b.alerts, events,
         new Issuance(store, clock, issueBackoff, events), b.maxInterval);
-    this.reconciler = new Reconciler(store, clock, pass, events, certExecutor, b.maxInterval, b.permit, this::issuerOf);
+    CertificatePass dry = new CertificatePass(store, clock, renewalPlanner, deployer, b.alerts, Events.NONE,
+        new Issuance(store, clock, issueBackoff, Events.NONE), b.maxInterval, true);
+    this.reconciler = new Reconciler(store, clock, pass, dry,
+        new WatchPass(store, clock, b.tlsProbe, b.alerts, events, b.maxInterval), events, certExecutor,
+        b.maxInterval, b.permit, this::issuerOf);
   }
 
   /**
@@ -127,6 +141,13 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public List<ManagedCertificate> certificates() { return List.copyOf(certificates.values()); }
+
+  /**
+   * The endpoints this manager watches, in the order they were added.
+   *
+   * @since 0.1
+   */
+  public List<WatchedEndpoint> watched() { return watched; }
 
   /**
    * The store this manager keeps everything in.
@@ -151,7 +172,47 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public ReconcileReport reconcile() throws InterruptedException {
-    return reconciler.reconcile(List.copyOf(certificates.values()));
+    return reconciler.reconcile(List.copyOf(certificates.values()), watched);
+  }
+
+  /**
+   * What a pass would do now, and why, with none of it done: every decision of {@link #reconcile()} (renew or
+   * not and by which rule, the hold, the CA a fallback would ask, what each target serves and whether it would be
+   * deployed to, its window, the alerts due) with no order, upload, store write or notification. Deciding reads:
+   * the CA's renewal information, each target's served certificate, each watched endpoint.
+   *
+   * @throws InterruptedException when interrupted
+   * @since 0.1
+   */
+  public ReconcilePlan plan() throws InterruptedException {
+    return reconciler.plan(List.copyOf(certificates.values()), watched);
+  }
+
+  /**
+   * Proves that issuance works end to end without keeping what it yields, as certbot's {@code --dry-run} does:
+   * {@code issuer} (for an ACME certificate, the same settings against the CA's staging directory) is asked for a
+   * certificate with {@code name}'s names, key type and profile; the result is checked to cover the names and
+   * then dropped. Nothing is stored, deployed or announced; the lineage's state, backoff and rate-limit hold are
+   * neither read nor written. What the issuer keeps of its own (an ACME account) is its affair: give it a store
+   * of its own.
+   *
+   * @return the certificate's facts, as a version numbered 0 that was never stored
+   * @throws IssueException when the CA refuses or cannot be reached, or the certificate does not cover the names
+   * @throws IllegalArgumentException when no certificate of that name is managed
+   * @since 0.1
+   */
+  public StoredVersion trialIssue(String name, Issuer issuer) throws IssueException, InterruptedException {
+    return Lifecycle.trialIssue(certificate(name), issuer, clock);
+  }
+
+  /**
+   * What every target of every certificate serves now, asked in parallel (one API call or handshake each, reads
+   * only), each certificate found matched to a stored version when it is one.
+   *
+   * @since 0.1
+   */
+  public List<TargetDiscovery> discover() throws InterruptedException {
+    return Discovery.run(store, List.copyOf(certificates.values()), certExecutor);
   }
 
   /**
@@ -268,11 +329,16 @@ public final class CertManager implements AutoCloseable {
   }
 
   /**
-   * Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them.
+   * Every lineage of the store and every endpoint this manager watches, soonest-expiring first, as {@code list}
+   * and {@code /status} show them.
    *
    * @since 0.1
    */
-  public List<CertificateStatus> status() { return status(store, clock.instant()); }
+  public List<CertificateStatus> status() {
+    Set<String> mine = new HashSet<>(watched.stream().map(WatchedEndpoint::name).toList());
+    return status(store, clock.instant()).stream()
+        .filter(s -> !WatchedEndpoint.SOURCE.equals(s.source()) || mine.contains(s.name())).toList();
+  }
 
   /**
    * Every lineage of a store at {@code now}, as the engine reports it, read from metadata only (no PEM,
@@ -290,13 +356,13 @@ public final class CertManager implements AutoCloseable {
   public Optional<CertificateStatus> status(String name) { return status(store, name, clock.instant()); }
 
   /**
-   * One lineage of a store at {@code now}, if it exists; metadata only.
+   * One lineage (or watched endpoint) of a store at {@code now}, if it exists; metadata only.
    *
    * @since 0.1
    */
   public static Optional<CertificateStatus> status(CertificateStore store, String name, Instant now) {
     if (store.spec(name).isEmpty() && store.current(name).isEmpty()) {
-      return Optional.empty();
+      return store.watchRecord(name).map(r -> WatchPass.status(r, now));
     }
     return Optional.of(StatusReader.read(store, name, now));
   }
@@ -334,6 +400,8 @@ public final class CertManager implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private final Map<String, Issuer> issuers = new HashMap<>();
     private final Map<String, ManagedCertificate> certificates = new LinkedHashMap<>();
+    private final Map<String, WatchedEndpoint> watched = new LinkedHashMap<>();
+    private TlsProbe tlsProbe = TlsProbe.withDefaults();
     private final List<Notifier> listeners = new ArrayList<>();
     private final List<Notifier> notifiers = new ArrayList<>();
     private Deployer deployer;
@@ -376,6 +444,20 @@ public final class CertManager implements AutoCloseable {
      * @since 0.1
      */
     public Builder certificate(ManagedCertificate certificate) { certificates.put(certificate.name(), certificate); return this; }
+
+    /**
+     * Adds an endpoint to check by TLS handshake on every pass; a later one with the same name replaces it.
+     *
+     * @since 0.1
+     */
+    public Builder watch(WatchedEndpoint endpoint) { watched.put(endpoint.name(), endpoint); return this; }
+
+    /**
+     * How watched endpoints are checked (default {@link TlsProbe#withDefaults()}: 10 s to connect and shake hands).
+     *
+     * @since 0.1
+     */
+    public Builder tlsProbe(TlsProbe probe) { this.tlsProbe = Objects.requireNonNull(probe); return this; }
 
     /**
      * Receives every {@link LifecycleEvent}, alerts included (logs, metrics).
@@ -476,8 +558,14 @@ public final class CertManager implements AutoCloseable {
     /**
      * The manager; it starts nothing until an operation is called.
      *
+     * @throws IllegalArgumentException when a watched endpoint has the name of a managed certificate
      * @since 0.1
      */
-    public CertManager build() { return new CertManager(this); }
+    public CertManager build() {
+      watched.keySet().stream().filter(certificates::containsKey).findFirst().ifPresent(n -> {
+        throw new IllegalArgumentException("watched endpoint " + n + " has the name of a managed certificate; rename it");
+      });
+      return new CertManager(this);
+    }
   }
 }

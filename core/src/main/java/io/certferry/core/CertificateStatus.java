@@ -64,10 +64,22 @@ public record CertificateStatus(String name, String source, List<String> domains
    *     recorded yet), {@code waiting} (stale, and held until its maintenance window opens at {@code nextAttempt};
    *     {@code lastError} says which) or {@code failed} (the last attempt failed; {@code nextAttempt} says when it
    *     is retried)
+   * @param frontends the servers a target made of several deployed to last (an nginx target's frontends, found
+   *     by tag or configured), by name; empty for a target of one
    * @since 0.1
    */
   public record TargetStatus(String id, String state, Optional<String> sha256, Optional<Instant> at, int attempts,
-                             Optional<Instant> nextAttempt, Optional<String> lastError) {
+                             Optional<Instant> nextAttempt, Optional<String> lastError, List<String> frontends) {
+    public TargetStatus {
+      frontends = List.copyOf(frontends);
+    }
+
+    /** A target of one server. */
+    public TargetStatus(String id, String state, Optional<String> sha256, Optional<Instant> at, int attempts,
+                        Optional<Instant> nextAttempt, Optional<String> lastError) {
+      this(id, state, sha256, at, attempts, nextAttempt, lastError, List.of());
+    }
+
     public static final String IN_SYNC = "in-sync";
     public static final String STALE = "stale";
     public static final String WAITING = "waiting";

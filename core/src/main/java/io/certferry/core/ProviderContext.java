@@ -9,7 +9,7 @@ import okhttp3.OkHttpClient;
 
 /**
  * What every plug-in made by a {@link ProviderFactory} gets from its host: the time source, the
- * secrets, one shared HTTP client and the TLS probe. A provider takes all of these from here and never
+ * secrets, one shared HTTP client, the TLS probe and the other installed plug-ins. A provider takes all of these from here and never
  * reaches for the system clock, {@link Sleeper#SYSTEM}, its own HTTP client or a default probe, so that
  * an embedding tool (or a test) can run every provider on a virtual clock and one connection pool.
  *
@@ -31,6 +31,7 @@ public final class ProviderContext {
   private final Secrets secrets;
   private final OkHttpClient httpClient;
   private final TlsProbe tlsProbe;
+  private final ProviderRegistry providers;
 
   private ProviderContext(Builder b) {
     this.clock = b.clock;
@@ -38,6 +39,7 @@ public final class ProviderContext {
     this.secrets = b.secrets;
     this.httpClient = b.httpClient;
     this.tlsProbe = b.tlsProbe;
+    this.providers = b.providers;
   }
 
   /**
@@ -61,7 +63,8 @@ public final class ProviderContext {
    * @since 0.1
    */
   public Builder newBuilder() {
-    return new Builder(secrets).clock(clock).sleeper(sleeper).httpClient(httpClient).tlsProbe(tlsProbe);
+    return new Builder(secrets).clock(clock).sleeper(sleeper).httpClient(httpClient).tlsProbe(tlsProbe)
+        .providers(providers);
   }
 
   /**
@@ -100,6 +103,14 @@ public final class ProviderContext {
    */
   public TlsProbe tlsProbe() { return tlsProbe; }
 
+  /**
+   * The installed plug-ins, for a provider that builds on another one's (an nginx target whose frontends a
+   * DigitalOcean tag lists) without depending on it: it asks for a {@code kind} and {@code type} here.
+   *
+   * @since 0.1
+   */
+  public ProviderRegistry providers() { return providers; }
+
   @Override
   public String toString() { return "ProviderContext{clock=" + clock + "}"; }
 
@@ -114,6 +125,7 @@ public final class ProviderContext {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private OkHttpClient httpClient = HttpApi.sharedClient();
     private TlsProbe tlsProbe = TlsProbe.withDefaults();
+    private ProviderRegistry providers;
 
     private Builder(Secrets secrets) { this.secrets = Objects.requireNonNull(secrets, "secrets"); }
 
@@ -158,10 +170,25 @@ public final class ProviderContext {
     }
 
     /**
+     * The plug-ins providers may build on (default: {@link ProviderRegistry#installed()}).
+     *
+     * @since 0.1
+     */
+    public Builder providers(ProviderRegistry providers) {
+      this.providers = Objects.requireNonNull(providers, "providers");
+      return this;
+    }
+
+    /**
      * The context.
      *
      * @since 0.1
      */
-    public ProviderContext build() { return new ProviderContext(this); }
+    public ProviderContext build() {
+      if (providers == null) {
+        providers = ProviderRegistry.installed(); // scanned only when a context is built without one
+      }
+      return new ProviderContext(this);
+    }
   }
 }

@@ -23,9 +23,13 @@ public record LineageStatus(String name, String source, List<String> domains, In
                             Long daysLeft, String serial, String sha256, String issuer, String issuedBy, String state,
                             Instant renewAt,
                             String renewReason, String error, List<Target> targets) {
-  /** A target's state: {@code in-sync} (serves the current certificate), {@code stale}, {@code waiting} (for its
-   * maintenance window) or {@code failed}. */
-  public record Target(String id, String state) { }
+  /**
+   * A target's state: {@code in-sync} (serves the current certificate), {@code stale}, {@code waiting} (for its
+   * maintenance window) or {@code failed}; for a target of several servers (nginx frontends), their names as of
+   * the last deploy (absent for a target of one).
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Target(String id, String state, List<String> frontends) { }
 
   /** The JSON view of a status. */
   public static LineageStatus of(CertificateStatus s) {
@@ -35,7 +39,7 @@ public record LineageStatus(String name, String source, List<String> domains, In
         v == null ? null : v.sha256(), v == null ? null : v.issuer(),
         v == null ? null : v.details().getOrDefault("issuer", v.source()), s.state(), s.renewAt().orElse(null),
         s.renewReason().orElse(null), s.error().orElse(null),
-        s.targets().stream().map(t -> new Target(t.id(), t.state())).toList());
+        s.targets().stream().map(t -> new Target(t.id(), t.state(), t.frontends())).toList());
   }
 
   /** The JSON views of many. */

@@ -5,6 +5,7 @@ import io.certferry.core.CertificateState;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.issue.IssueException;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
  * and for each what it did and why: the renewal rule (ARI first, then a fraction of the lifetime or
  * {@code renewBefore}), a hold (backoff, rate limit), or the failure. With {@code --config} the config's
  * certificates are renewed and deployed to their targets, exactly as the agent would; without, the
- * lineages as the store keeps them. Imported certificates are never renewed; they are reported.
+ * lineages as the store keeps them. Imported certificates are never renewed; they are reported. {@code --dry-run}
+ * proves issuance at the CA's staging directory and keeps nothing.
  */
 @Command(name = "renew", mixinStandardHelpOptions = true,
     description = {"Renew what is due (ARI first, else when a third of the lifetime is left) and say why for each certificate.",
@@ -48,6 +50,14 @@ public final class RenewCommand extends StoreCommand {
       + "that decided it (ARI window, lifetime fraction, renewBefore, backoff, rate limit, fallback).")
   boolean explain;
 
+  @Option(names = "--dry-run", description = "Prove issuance works end to end: obtain a certificate from the CA's "
+      + "staging directory (letsencrypt: letsencrypt-staging), then drop it: nothing stored, nothing deployed.")
+  boolean dryRun;
+
+  @Option(names = "--staging", paramLabel = "NAME|URL", description = "With --dry-run: the staging directory to ask "
+      + "(for a CA whose staging Certferry does not know).")
+  String staging;
+
   @Override
   protected int run() throws Exception {
     CertificateStore store = openStore();
@@ -64,7 +74,13 @@ public final class RenewCommand extends StoreCommand {
         out().println(e.certificate() + ": warning: " + e.message());
       }
     };
+    if (staging != null && !dryRun) {
+      throw new UsageError("--staging goes with --dry-run");
+    }
     try (CertManager manager = engine(store, names, warnings)) {
+      if (dryRun) {
+        return dryRun(manager, names);
+      }
       if (explain) {
         names.stream().filter(n -> !broken().containsKey(n)).forEach(n -> explain(manager.explain(n)));
         broken().forEach((n, e) -> err().println(n + ": cannot be explained: " + e.getMessage()));
@@ -133,6 +149,35 @@ public final class RenewCommand extends StoreCommand {
     out().println(n + ": not due, renews at " + s.renewAt().map(MINUTE::format).orElse("?") + " ("
         + s.renewReason().orElse("") + ")");
     return true;
+  }
+
+  /** One trial issuance per certificate at its CA's staging directory; exit 2 when one has none known. */
+  private int dryRun(CertManager manager, List<String> names) throws InterruptedException {
+    int failed = 0;
+    boolean usage = false;
+    for (String n : names) {
+      ManagedCertificate mc = manager.certificates().stream().filter(c -> c.name().equals(n)).findFirst().orElse(null);
+      if (mc == null) {
+        err().println(n + ": dry run failed: " + broken().get(n).getMessage());
+        failed++;
+        continue;
+      }
+      try (StagingIssuer trial = StagingIssuer.of(mc, staging, env(), this::progress)) {
+        StoredVersion v = manager.trialIssue(n, trial.issuer());
+        out().println(n + ": dry run: " + trial.directory() + " issued serial " + v.serial() + " for "
+            + String.join(", ", v.domains()) + ", valid until " + DAY.format(v.notAfter())
+            + "; discarded: nothing stored, nothing deployed");
+      } catch (StagingIssuer.Unavailable e) {
+        (e.usage ? err() : out()).println(n + ": dry run " + (e.usage ? "impossible: " : "skipped: ") + e.getMessage());
+        usage |= e.usage;
+      } catch (IssueException | InputRejectedException | java.io.IOException e) {
+        err().println(n + ": dry run failed: " + e.getMessage());
+        failed++;
+      }
+      out().flush();
+      err().flush();
+    }
+    return failed > 0 ? ExitCodes.FAILED : usage ? ExitCodes.USAGE : ExitCodes.DONE;
   }
 
   private void explain(RenewalExplanation x) {

@@ -33,7 +33,7 @@ public final class ShowCommand extends StoreCommand {
       throw new InputRejectedException(e.getMessage());
     }
     CertificateStore store = openStore();
-    if (!store.names().contains(name)) {
+    if (!store.names().contains(name) && store.watchRecord(name).isEmpty()) {
       throw new InputRejectedException("no certificate named '" + name + "' in " + storeName()
           + "; `certferry list` shows the names");
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent's configuration after validation: every value checked, defaults filled in. Provider
@@ -19,18 +20,35 @@ import java.util.Map;
  *     {@code {type: file, path: DIR}}); null when the file has none
  */
 public record AgentConfig(Path file, Path store, Block storeSettings, Schedule schedule, Http http, Alerts alerts,
-                          List<Block> notifications, List<CertificateConfig> certificates, List<ConfigProblem> warnings) {
+                          List<Block> notifications, List<CertificateConfig> certificates, List<Watch> watch,
+                          List<ConfigProblem> warnings) {
   public AgentConfig {
     notifications = List.copyOf(notifications);
     certificates = List.copyOf(certificates);
+    watch = List.copyOf(watch);
     warnings = List.copyOf(warnings);
   }
+
+  /** {@code watch:} an endpoint whose certificate someone else manages, checked by TLS handshake on every pass. */
+  public record Watch(String name, String host, int port, String serverName) {}
 
   /** {@code schedule:} how often and how wide the reconcile loop runs. */
   public record Schedule(Duration maxInterval, int parallelism, Duration targetTimeout) {}
 
-  /** {@code http:} the status listener. */
-  public record Http(boolean enabled, String host, int port) {}
+  /**
+   * {@code http:} the status listener.
+   *
+   * @param auth basic auth for the status page, {@code /status} and {@code /metrics}, if configured
+   */
+  public record Http(boolean enabled, String host, int port, Optional<BasicAuth> auth) {
+    public Http(boolean enabled, String host, int port) { this(enabled, host, port, Optional.empty()); }
+  }
+
+  /** {@code http.auth:} a user name and the password's secret reference (never the password). */
+  public record BasicAuth(String user, String passwordReference) {
+    @Override
+    public String toString() { return "BasicAuth{user=" + user + "}"; }
+  }
 
   /** {@code alerts:} days-left levels and how long a failure lasts before a human is told. */
   public record Alerts(List<Integer> levels, Duration failureThreshold) {}

@@ -17,11 +17,13 @@ import java.util.Set;
  *
  * <p>Each top-level section has its own validator ({@code StoreSection} through the store factory's own validation,
  * {@code ScheduleSection}, {@code HttpSection}, {@code AlertsSection}, {@code NotificationsSection}, {@code CertificatesSection}
- * with {@code IssuerSection} (core's typed IssuerSettings), {@code ContinuitySection} and {@code TargetsSection}, then
+ * with {@code IssuerSection} (core's typed IssuerSettings), {@code ContinuitySection} and {@code TargetsSection},
+ * {@code WatchSection}, then
  * {@code SecretReferences} over the whole tree); this class reads the file and runs them in order.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP = Set.of("store", "schedule", "http", "alerts", "notifications", "certificates");
+  private static final Set<String> TOP = Set.of("store", "schedule", "http", "alerts", "notifications", "certificates",
+      "watch");
 
   private final ProviderRegistry providers;
   private final Secrets secrets;
@@ -65,7 +67,8 @@ public final class ConfigLoader {
     Problems problems = new Problems(doc);
     JsonNode root = doc.root();
     if (!root.isObject()) {
-      problems.error("", "the config must be a mapping with certificates: and optional store:, schedule:, http:, alerts:, notifications:");
+      problems.error("", "the config must be a mapping with certificates: and optional store:, schedule:, http:, alerts:, "
+          + "notifications:, watch:");
       throw problems.failure();
     }
     problems.unknownKeys("", root, TOP);
@@ -81,10 +84,13 @@ public final class ConfigLoader {
     IssuerSection issuers = new IssuerSection(problems, blocks, providers);
     List<AgentConfig.CertificateConfig> certificates = new CertificatesSection(problems, values, issuers,
         new TargetsSection(problems, blocks)).check(root.get("certificates"));
+    List<AgentConfig.Watch> watch = new WatchSection(problems, values).check(root.get("watch"),
+        certificates.stream().map(AgentConfig.CertificateConfig::name).collect(java.util.stream.Collectors.toSet()));
     new SecretReferences(problems, secrets).check("", root);
     if (problems.hasErrors()) {
       throw problems.failure();
     }
-    return new AgentConfig(file, folder, store, schedule, http, alerts, notifications, certificates, problems.warnings());
+    return new AgentConfig(file, folder, store, schedule, http, alerts, notifications, certificates, watch,
+        problems.warnings());
   }
 }

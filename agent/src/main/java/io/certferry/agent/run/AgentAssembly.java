@@ -7,6 +7,7 @@ import io.certferry.core.CertManager;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.ProviderFactory;
+import io.certferry.core.WatchedEndpoint;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.issue.Issuer;
@@ -32,7 +33,7 @@ import java.util.stream.Collectors;
 /**
  * Turns a validated {@link AgentConfig}, or the specs a store keeps, into the one engine: a
  * {@link CertManager} with each certificate's issuer (from its {@code issuer:} block, the same typed
- * settings whatever the door), targets and the notifiers.
+ * settings whatever the door), targets, the notifiers and the watched endpoints.
  */
 public final class AgentAssembly {
   private AgentAssembly() {}
@@ -62,8 +63,10 @@ public final class AgentAssembly {
         .parallelism(config.schedule().parallelism())
         .maxInterval(config.schedule().maxInterval())
         .targetTimeout(config.schedule().targetTimeout())
-        .alertPolicy(AlertPolicy.of(config.alerts().levels(), config.alerts().failureThreshold()));
+        .alertPolicy(AlertPolicy.of(config.alerts().levels(), config.alerts().failureThreshold()))
+        .tlsProbe(env.providerContext().tlsProbe());
     listeners.forEach(b::listener);
+    config.watch().forEach(w -> b.watch(new WatchedEndpoint(w.name(), w.host(), w.port(), w.serverName())));
     for (AgentConfig.Block n : config.notifications()) {
       b.notifier((Notifier) create(env, Notifier.class, n.type(), n.settings(), "notifier " + n.type()));
     }

@@ -58,6 +58,7 @@ public final class AgentMetrics implements Notifier {
       }
       ready(c.name(), "Unknown");
     }
+    config.watch().forEach(w -> ready(w.name(), "Unknown"));
   }
 
   public PrometheusMeterRegistry registry() { return registry; }
@@ -136,6 +137,10 @@ public final class AgentMetrics implements Notifier {
   /** Sets the gauges from a finished pass. */
   public void update(ReconcileReport report) {
     for (CertificateStatus c : report.certificates()) {
+      // Which kind of certificate a series is about (acme, imported, local, or watched: not managed here), as an
+      // info metric to join on, so every other series keeps the labels it has always had.
+      set("certferry.certificate.info", "1 for each certificate, labelled with its source (watched: not managed by "
+          + "Certferry, only checked)", 1, "certificate", c.name(), "source", String.valueOf(c.source()));
       c.current().ifPresent(v -> set("certferry.certificate.expiration.timestamp.seconds",
           "The date after which the certificate expires, as a Unix timestamp", v.notAfter().getEpochSecond(),
           "certificate", c.name()));

@@ -15,6 +15,7 @@ import io.certferry.core.store.StoreException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
  * {@code certferry run --config F [--once]}: the agent. Validates the whole config first (exit 2 on any
  * problem), then reconciles in a loop with the HTTP listener up; SIGTERM lets the step in hand finish
  * (bounded) and exits 0. {@code --once}: one pass, the status table, exit 0 only when every certificate
- * is valid and every target in sync.
+ * is valid and every target in sync. {@code --once --dry-run}: what that pass would do, with nothing changed.
  *
  * <p>A store that cannot be opened (the database is down) is retried with backoff while the listener answers
  * {@code /readyz} with why; {@code --once} fails at once instead. On a store a fleet shares ({@link FleetStore}),
@@ -45,6 +46,10 @@ public final class RunCommand extends StoreCommand {
   @Option(names = "--once", description = "One pass, print the status table; exit 0 only if all is valid and in sync.")
   boolean once;
 
+  @Option(names = "--dry-run", description = "With --once: decide everything and change nothing (no order, no upload, "
+      + "no write, no notification); print what the pass would do for each certificate and target, and why.")
+  boolean dryRun;
+
   /** What SIGTERM winds down; filled in as the agent starts, so a shutdown while waiting for the store works too. */
   private volatile ReconcileLoop loop;
   private volatile FleetSeat seat;
@@ -56,16 +61,33 @@ public final class RunCommand extends StoreCommand {
   @Override
   protected int run() throws Exception {
     AgentConfig c = requireConfig();
+    if (dryRun) {
+      if (!once) {
+        throw new UsageError("--dry-run goes with --once: certferry run --once --dry-run --config FILE");
+      }
+      return dryRun(c);
+    }
     if (once) {
       return once(c);
     }
+    Optional<Map.Entry<String, String>> credentials;
+    try {
+      credentials = AgentHttpServer.credentials(c.http(), env().secrets());
+    } catch (IllegalArgumentException e) {
+      // http.auth's password was checked by check-config; its file or variable went away since.
+      err().println(global.config().orElseThrow() + ": http.auth.password: " + e.getMessage());
+      err().flush();
+      return ExitCodes.USAGE;
+    }
     AgentMetrics metrics = new AgentMetrics(c);
     AgentState state = new AgentState(env().clock());
+    RecentEvents events = new RecentEvents();
     waiter = Waiter.on(env().clock());
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "certferry-shutdown"));
     if (c.http().enabled()) {
-      http = AgentHttpServer.start(c.http().host(), c.http().port(), state, metrics, env().clock());
-      LOG.info("listening on http://{}:{}/ (healthz, readyz, status, metrics)", c.http().host(), http.port());
+      http = AgentHttpServer.start(c.http().host(), c.http().port(), state, metrics, events, env().clock(), credentials);
+      LOG.info("listening on http://{}:{}/ (the status page; healthz, readyz, status, metrics){}", c.http().host(),
+          http.port(), credentials.isPresent() ? ", basic auth for all but the probes" : "");
     }
     Optional<CertificateStore> store = openPatiently(state);
     if (store.isEmpty()) {
@@ -78,7 +100,7 @@ public final class RunCommand extends StoreCommand {
     }
     Supplier<Optional<String>> permit = seat == null ? Optional::empty : seat::permit;
     try {
-      manager = AgentAssembly.build(c, store.get(), env(), List.of(Notifier.LOG, metrics),
+      manager = AgentAssembly.build(c, store.get(), env(), List.of(Notifier.LOG, metrics, events),
           line -> PROGRESS.info("{}", line), permit);
     } catch (InputRejectedException e) {
       return refused(e);
@@ -108,6 +130,18 @@ public final class RunCommand extends StoreCommand {
       ReconcileReport report = m.reconcile();
       StatusPrinter.print(report, out());
       return report.allGood() ? ExitCodes.DONE : ExitCodes.FAILED;
+    } catch (InputRejectedException e) {
+      return refused(e);
+    }
+  }
+
+  /** What one pass would do, printed; the store is opened, never created. */
+  private int dryRun(AgentConfig c) throws Exception {
+    CertificateStore store = openStore();
+    try (CertManager m = AgentAssembly.build(c, store, env(), List.of(), line -> PROGRESS.info("{}", line),
+        Optional::empty)) {
+      PlanPrinter.print(m.plan(), out());
+      return ExitCodes.DONE;
     } catch (InputRejectedException e) {
       return refused(e);
     }

@@ -2,6 +2,7 @@ package io.certferry.agent.run;
 
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.ReconcileReport;
+import io.certferry.core.WatchedEndpoint;
 
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
@@ -22,8 +23,10 @@ final class StatusPrinter {
       long inSync = c.targets().stream().filter(t -> t.state().equals("in-sync")).count();
       String expires = c.current().map(v -> DAY.format(v.notAfter())).orElse("-");
       String days = c.daysLeft().map(d -> Long.toString(d)).orElse("-");
-      out.printf("%-24s %-12s %-17s %5s  %d/%d in sync%s%n", cut(c.name(), 24), c.state(), expires, days, inSync,
-          c.targets().size(), c.renewedNow() ? ", new version " + c.current().map(v -> v.number()).orElse(0) : "");
+      String targets = WatchedEndpoint.SOURCE.equals(c.source()) ? "watched, not managed"
+          : inSync + "/" + c.targets().size() + " in sync";
+      out.printf("%-24s %-12s %-17s %5s  %s%s%n", cut(c.name(), 24), c.state(), expires, days, targets,
+          c.renewedNow() ? ", new version " + c.current().map(v -> v.number()).orElse(0) : "");
       c.error().ifPresent(e -> out.printf("  ! %s%n", e));
       String holder = report.heldElsewhere().get(c.name());
       if (holder != null) {

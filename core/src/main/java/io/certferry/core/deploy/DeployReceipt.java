@@ -11,6 +11,12 @@ import java.util.Map;
  */
 public record DeployReceipt(String targetId, String sha256, Instant at, boolean changed, String summary,
                             Map<String, String> details) {
+  /**
+   * Prefix of {@code details} keys of a target made of several servers (an nginx target's frontends): one key
+   * {@code frontend.<name>} per server it deployed to, so {@code /status} and the status page list them.
+   */
+  public static final String FRONTEND = "frontend.";
+
   public DeployReceipt {
     details = Map.copyOf(details);
   }

@@ -201,8 +201,7 @@ public final class Deployer implements AutoCloseable {
 
   /** What a record says the target served before this deploy began. */
   private static Optional<String> served(Optional<TargetDeployment> rec) {
-    return rec.map(r -> r.result() == Result.DEPLOYING || r.result() == Result.FAILED
-        ? r.details().getOrDefault("previousSha256", "") : r.sha256()).filter(x -> x != null && !x.isEmpty());
+    return rec.flatMap(TargetDeployment::served);
   }
 
   private static Deployments withoutBackoff(Deployments d) {
@@ -228,35 +227,96 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  private Done one(int index, String lineage, String sha, Supplier<CertificateBundle> bundle, DeployTarget t,
-                   Optional<TargetDeployment> rec) {
-    Instant now = clock.instant();
+  /**
+   * What {@link #deploy} would do to {@code t} for {@code version} now, and why; the same rule, asking the target
+   * what it serves (a read: one API call or handshake) and writing nothing. A target that cannot tell by
+   * fingerprint but can list what it serves ({@link Discoverable}: Netlify's expiry and names) is deployed to by a
+   * pass, which then changes nothing; the plan says so.
+   *
+   * @since 0.1
+   */
+  public DeployPlan plan(String lineage, StoredVersion version, DeployTarget t) {
+    Optional<TargetDeployment> rec = store.deployments(lineage).target(t.id());
+    Verdict v = verdict(t, rec, version.sha256(), clock.instant());
+    DeployPlan.Step step = switch (v.kind()) {
+      case BACKING_OFF -> DeployPlan.Step.BACKING_OFF;
+      case ALREADY_IN_SYNC, ADOPT -> DeployPlan.Step.NONE;
+      case DEPLOY -> DeployPlan.Step.DEPLOY;
+    };
+    if (step == DeployPlan.Step.DEPLOY && v.cannotTell() && t instanceof Discoverable d) {
+      try {
+        List<ServedCertificate> served = d.discover();
+        if (!served.isEmpty() && served.stream().allMatch(c -> c.is(version))) {
+          return new DeployPlan(t.id(), DeployPlan.Step.NONE, "serves it now (by its expiry and names; a pass "
+              + "confirms this without uploading)");
+        }
+        return new DeployPlan(t.id(), step, served.isEmpty() ? "serves no certificate now"
+            : "serves another certificate (" + served.get(0).place() + ": expires "
+                + served.get(0).notAfter().map(Instant::toString).orElse("?") + ")");
+      } catch (DeployException | RuntimeException e) {
+        return new DeployPlan(t.id(), step, "cannot tell what it serves now (" + e.getMessage() + ")");
+      }
+    }
+    return new DeployPlan(t.id(), step, v.why());
+  }
+
+  /** What the rule says for one target: skip it (backing off, in sync, found in sync) or deploy, and why. */
+  private record Verdict(Kind kind, String why, boolean cannotTell) {
+    enum Kind { BACKING_OFF, ALREADY_IN_SYNC, ADOPT, DEPLOY }
+
+    Verdict(Kind kind, String why) { this(kind, why, false); }
+  }
+
+  private static Verdict verdict(DeployTarget t, Optional<TargetDeployment> rec, String sha, Instant now) {
     if (rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
         && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt())) {
-      return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get()), false);
+      return new Verdict(Verdict.Kind.BACKING_OFF, rec.get().attempts() + " failed attempt(s), next not before "
+          + rec.get().nextAttempt() + "; last error: " + rec.get().lastError());
     }
     boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
     // A deploy of this version began and never finished (the process died in it): redo it whole, hook included.
     boolean interrupted = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
+    if (interrupted) {
+      return new Verdict(Verdict.Kind.DEPLOY, "a deploy of this version was interrupted; it is done again whole");
+    }
+    Optional<String> served = servedNow(t);
+    boolean trustRecord = served.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
+    if (served.isPresent() && served.get().equals(sha) || trustRecord) {
+      return new Verdict(recordedInSync ? Verdict.Kind.ALREADY_IN_SYNC : Verdict.Kind.ADOPT,
+          trustRecord ? "recorded as holding it (the target cannot tell what it serves)" : "serves it now");
+    }
+    return new Verdict(Verdict.Kind.DEPLOY, served.map(x -> "serves " + x + ", not " + sha)
+        .orElse(t.reportsWhatItServes() ? "cannot tell what it serves now" : "has no record of holding it"),
+        served.isEmpty());
+  }
+
+  private Done one(int index, String lineage, String sha, Supplier<CertificateBundle> bundle, DeployTarget t,
+                   Optional<TargetDeployment> rec) {
+    Instant now = clock.instant();
     try {
-      Optional<String> served = interrupted ? Optional.empty() : servedNow(t);
-      boolean trustRecord = served.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
-      if (served.isPresent() && served.get().equals(sha) || trustRecord) {
-        if (recordedInSync) {
+      Verdict v = verdict(t, rec, sha, now);
+      switch (v.kind()) {
+        case BACKING_OFF -> {
+          return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get()), false);
+        }
+        case ALREADY_IN_SYNC -> {
           return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, rec.get()), false);
         }
-        TargetDeployment adopted = new TargetDeployment(t.id(), sha, now, Result.IN_SYNC, 0, null, null,
-            Map.of("note", "found already serving this certificate"));
-        return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, adopted), true);
+        case ADOPT -> {
+          TargetDeployment adopted = new TargetDeployment(t.id(), sha, now, Result.IN_SYNC, 0, null, null,
+              Map.of("note", "found already serving this certificate"));
+          return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, adopted), true);
+        }
+        default -> { }
       }
       DeployReceipt receipt = t.deploy(bundle.get());
       emit(LifecycleEvent.Type.DEPLOYED, lineage, t, receipt.summary() == null ? "deployed " + sha : receipt.summary(), sha);
-      VerifyResult v = t.verify(bundle.get());
-      if (!v.passed()) {
-        emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v.message(), sha);
-        return new Done(index, failed(lineage, sha, t, rec, new DeployException("verification failed: " + v.message())), true);
+      VerifyResult v2 = t.verify(bundle.get());
+      if (!v2.passed()) {
+        emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v2.message(), sha);
+        return new Done(index, failed(lineage, sha, t, rec, new DeployException("verification failed: " + v2.message())), true);
       }
-      emit(LifecycleEvent.Type.VERIFIED, lineage, t, v.message(), sha);
+      emit(LifecycleEvent.Type.VERIFIED, lineage, t, v2.message(), sha);
       TargetDeployment ok = new TargetDeployment(t.id(), sha, clock.instant(), Result.IN_SYNC, 0, null, null,
           receipt.details());
       return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok), true);

@@ -3,7 +3,7 @@ package io.certferry.core.internal;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.CertificateStatus.TargetStatus;
 import io.certferry.core.ManagedCertificate;
-import io.certferry.core.deploy.DeployOutcome;
+import io.certferry.core.ReconcilePlan;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Deployer;
 import io.certferry.core.issue.IssueException;
@@ -17,7 +17,6 @@ import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.renew.RenewalPolicy;
 import io.certferry.core.renew.RenewalSource;
 import io.certferry.core.store.CertificateStore;
-import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
@@ -27,8 +26,6 @@ import io.certferry.core.x509.CertificateChecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,26 +51,44 @@ public final class CertificatePass {
   private final Events events;
   private final Issuance issuance;
   private final Duration maxInterval;
-  private final DeployGate gate;
+  private final TargetStep targetStep;
+  private final boolean dryRun;
 
   public CertificatePass(CertificateStore store, Clock clock, RenewalPlanner planner, Deployer deployer,
                          AlertPolicy alerts, Events events, Issuance issuance, Duration maxInterval) {
+    this(store, clock, planner, deployer, alerts, events, issuance, maxInterval, false);
+  }
+
+  /**
+   * @param dryRun decide everything, change nothing: no lock (taking one creates a folder), no order, no deploy, no
+   *     write, no event; {@link Result#plan()} says what an apply pass would do
+   */
+  public CertificatePass(CertificateStore store, Clock clock, RenewalPlanner planner, Deployer deployer,
+                         AlertPolicy alerts, Events events, Issuance issuance, Duration maxInterval, boolean dryRun) {
     this.store = store;
     this.clock = clock;
     this.planner = planner;
     this.deployer = deployer;
     this.alerts = alerts;
-    this.events = events;
     this.issuance = issuance;
     this.maxInterval = maxInterval;
-    this.gate = new DeployGate(store, clock, events);
+    Events told = dryRun ? Events.NONE : events;
+    this.events = told;
+    this.targetStep = new TargetStep(store, clock, deployer, new DeployGate(store, clock, told));
+    this.dryRun = dryRun;
   }
 
-  /** What one pass did, and when the certificate wants to be looked at again. */
-  public record Result(CertificateStatus status, Instant nextDue) {}
+  /**
+   * What one pass did, and when the certificate wants to be looked at again; a dry run's {@code plan} says what
+   * an apply pass would do (null otherwise).
+   */
+  public record Result(CertificateStatus status, Instant nextDue, ReconcilePlan.CertificatePlan plan) {
+    public Result(CertificateStatus status, Instant nextDue) { this(status, nextDue, null); }
+  }
 
   /**
-   * Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds).
+   * Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). A dry pass
+   * takes no lock: it writes nothing.
    *
    * @param ifFree take the lineage's lock only if nobody else holds it (the agent's pass), rather than wait for it
    * @throws io.certferry.core.store.LockedElsewhereException when someone else holds the lock ({@code ifFree}), or
@@ -81,6 +96,9 @@ public final class CertificatePass {
    */
   public Result run(ManagedCertificate mc, Optional<Issuer> issuer, boolean force, boolean ifFree)
       throws InterruptedException {
+    if (dryRun) {
+      return locked(mc, issuer, force);
+    }
     try (CertificateStore.Lock lock = ifFree ? store.tryLock(mc.name()) : store.lock(mc.name())) {
       return locked(mc, issuer, force);
     }
@@ -88,17 +106,17 @@ public final class CertificatePass {
 
   private Result locked(ManagedCertificate mc, Optional<Issuer> issuer, boolean force) throws InterruptedException {
     Instant now = clock.instant();
-    LineageSpec spec = ensureSpec(mc);
+    LineageSpec spec = dryRun ? wantedSpec(mc) : ensureSpec(mc);
     LineageState before = store.state(mc.name());
-    Step step = new Step(mc, before, store.current(mc.name()));
+    PassStep step = new PassStep(mc, before, store.current(mc.name()));
     decide(step, spec, issuer, force, now);
     renew(step, issuer, force, now);
     LineageState.Plan plan = plan(step, spec, issuer, now);
-    List<TargetStatus> targets = deploy(step);
+    List<TargetStatus> targets = targetStep.run(step, dryRun);
     alert(step, plan, targets, now);
     Instant nextDue = nextDue(step, now);
     step.state = step.state.withNextDue(nextDue);
-    if (!step.state.equals(before)) {
+    if (!dryRun && !step.state.equals(before)) {
       store.saveState(mc.name(), step.state); // an unchanged state is not rewritten: 1,000 fsyncs a pass add up
     }
     step.alerts.forEach(events::alert);
@@ -106,33 +124,10 @@ public final class CertificatePass {
             step.renewed, targets, step.error, clock.instant()))
         .orElseGet(() -> new CertificateStatus(mc.name(), mc.source(), mc.domains(), Optional.empty(),
             CertificateStatus.MISSING, Optional.empty(), Optional.empty(), Optional.empty(), false, targets, step.error));
-    return new Result(status, nextDue);
+    return new Result(status, nextDue, dryRun ? DryRunNotes.plan(step, plan, status) : null);
   }
 
-  /** What the steps of one pass hand on to each other. */
-  private static final class Step {
-    final ManagedCertificate mc;
-    LineageState state;
-    Optional<StoredVersion> current;
-    Optional<RenewalDecision> decision = Optional.empty();
-    Optional<RenewalInfoSource> ari;
-    Optional<String> error = Optional.empty();
-    boolean renewed;
-    final List<Instant> wake = new ArrayList<>();
-    List<LifecycleEvent> alerts = List.of();
-
-    Step(ManagedCertificate mc, LineageState state, Optional<StoredVersion> current) {
-      this.mc = mc;
-      this.state = state;
-      this.current = current;
-    }
-
-    void fail(String message) {
-      error = Optional.of(error.map(e -> e + "; ").orElse("") + message);
-    }
-  }
-
-  private void decide(Step s, LineageSpec spec, Optional<Issuer> issuer, boolean force, Instant now)
+  private void decide(PassStep s, LineageSpec spec, Optional<Issuer> issuer, boolean force, Instant now)
       throws InterruptedException {
     if (s.current.isEmpty()) {
       return;
@@ -158,7 +153,7 @@ public final class CertificatePass {
     }
   }
 
-  private void renew(Step s, Optional<Issuer> primary, boolean force, Instant now) throws InterruptedException {
+  private void renew(PassStep s, Optional<Issuer> primary, boolean force, Instant now) throws InterruptedException {
     ManagedCertificate mc = s.mc;
     boolean covered = s.current.map(v -> covers(v.domains(), mc.domains())).orElse(false);
     boolean missing = s.current.isEmpty() || !covered;
@@ -172,6 +167,8 @@ public final class CertificatePass {
     }
     if (primary.isEmpty()) {
       if (missing) {
+        s.would(ReconcilePlan.Action.CANNOT, s.current.isEmpty() ? "no certificate stored, and no issuer: it is imported"
+            : "the stored certificate does not cover " + uncovered(s.current.get().domains(), mc.domains()));
         // An imported certificate merely due for replacement is not a failure: expiry alerts cover it.
         s.fail(s.current.isEmpty()
             ? "no certificate stored yet; import one with: certferry import --name " + mc.name() + " --cert FILE --key FILE"
@@ -190,6 +187,12 @@ public final class CertificatePass {
       s.fail(f != null && f.attempts() > 0 && held.equals(f.nextAttempt())
           ? f.attempts() + " failed attempt(s), next attempt not before " + held + "; last error: " + f.lastError()
           : "new orders held by the CA's rate limit until " + held);
+      s.would(ReconcilePlan.Action.HELD, s.error.orElse("held"));
+      return;
+    }
+    if (dryRun) {
+      s.would(s.current.isEmpty() ? ReconcilePlan.Action.ISSUE : ReconcilePlan.Action.RENEW,
+          DryRunNotes.whyOrder(s, missing, force, issuer));
       return;
     }
     // replaces names a certificate to the CA that issued it, and only to that one.
@@ -219,7 +222,7 @@ public final class CertificatePass {
    * The issuer to ask now: the one the state says, or the next when that one has failed long enough. A
    * fallback asks at once: the last CA's backoff and rate limit are that CA's.
    */
-  private Issuer fallBackIfDue(Step s, IssuerChain chain, Instant now) {
+  private Issuer fallBackIfDue(PassStep s, IssuerChain chain, Instant now) {
     int index = chain.index(s.state);
     if (!now.isBefore(chain.fallbackAt(s.state, s.current, now))) {
       Issuer from = chain.get(index);
@@ -234,7 +237,7 @@ public final class CertificatePass {
     return chain.get(index);
   }
 
-  private void failed(Step s, Issuer issuer, IssueException e) {
+  private void failed(PassStep s, Issuer issuer, IssueException e) {
     s.state = issuance.failed(s.mc, issuer, s.state, e);
     LineageState.Failure f = s.state.failure();
     s.fail(e.getMessage() + (e.kind() == IssueException.Kind.RATE_LIMITED
@@ -258,7 +261,7 @@ public final class CertificatePass {
    * The renewal-information source of the CA that issued the current version (a fallback CA's for a version it
    * made), asked for once per pass.
    */
-  private static Optional<RenewalInfoSource> ari(Step s, Optional<Issuer> primary) throws InterruptedException {
+  private static Optional<RenewalInfoSource> ari(PassStep s, Optional<Issuer> primary) throws InterruptedException {
     if (s.ari == null) {
       if (primary.isEmpty()) {
         s.ari = Optional.empty();
@@ -277,7 +280,7 @@ public final class CertificatePass {
   }
 
   /** The renewal plan of the current version: decided now for a new version, else this pass's decision. */
-  private LineageState.Plan plan(Step s, LineageSpec spec, Optional<Issuer> issuer, Instant now)
+  private LineageState.Plan plan(PassStep s, LineageSpec spec, Optional<Issuer> issuer, Instant now)
       throws InterruptedException {
     if (s.current.isEmpty()) {
       return null;
@@ -302,61 +305,7 @@ public final class CertificatePass {
     return plan;
   }
 
-  private List<TargetStatus> deploy(Step s) throws InterruptedException {
-    ManagedCertificate mc = s.mc;
-    if (mc.targets().isEmpty()) {
-      s.state = s.state.retainRevocations(s.current.map(v -> Set.of(v.sha256())).orElse(Set.of()));
-      return List.of();
-    }
-    Deployments recorded = store.deployments(mc.name());
-    s.state = s.state.retainRevocations(mayServe(recorded, s.current));
-    if (s.current.isEmpty()) {
-      return mc.targets().stream().map(t -> StatusReader.target(t.id(), recorded.target(t.id()), null)).toList();
-    }
-    String sha = s.current.get().sha256();
-    Map<String, TargetStatus> waiting = new LinkedHashMap<>();
-    List<DeployTarget> now = new ArrayList<>();
-    for (DeployTarget t : mc.targets()) {
-      List<Instant> opens = new ArrayList<>(1);
-      Optional<String> wait = gate.wait(mc, s.state, t, recorded, sha, opens::add);
-      if (wait.isPresent()) {
-        s.wake.addAll(opens);
-        TargetStatus had = StatusReader.target(t.id(), recorded.target(t.id()), sha);
-        waiting.put(t.id(), new TargetStatus(t.id(), TargetStatus.WAITING, had.sha256(), had.at(), had.attempts(),
-            opens.stream().findFirst(), wait));
-      } else {
-        now.add(t);
-      }
-    }
-    try {
-      Map<String, TargetStatus> done = new LinkedHashMap<>();
-      if (!now.isEmpty()) {
-        DeployOutcome outcome = deployer.deploy(mc.name(), s.current.get(), recorded, now);
-        outcome.nextRetry().ifPresent(s.wake::add);
-        outcome.targets().forEach(t -> done.put(t.targetId(), StatusReader.target(t.targetId(), Optional.of(t.record()), sha)));
-      }
-      return mc.targets().stream().map(t -> done.containsKey(t.id()) ? done.get(t.id()) : waiting.get(t.id())).toList();
-    } catch (RuntimeException e) {
-      LOG.debug("deploying {} failed", mc.name(), e);
-      s.fail("cannot deploy: " + e.getMessage());
-      s.wake.add(clock.instant().plus(Duration.ofMinutes(1)));
-      Deployments d = store.deployments(mc.name());
-      return mc.targets().stream().map(DeployTarget::id).map(id -> StatusReader.target(id, d.target(id), sha)).toList();
-    }
-  }
-
-  /** Every version a record says a target holds, or held before a failed or unfinished deploy, and the current one. */
-  private static Set<String> mayServe(Deployments recorded, Optional<StoredVersion> current) {
-    Set<String> out = new HashSet<>();
-    current.ifPresent(v -> out.add(v.sha256()));
-    for (TargetDeployment r : recorded.targets().values()) {
-      out.add(r.sha256());
-      out.add(r.details().getOrDefault("previousSha256", ""));
-    }
-    return out;
-  }
-
-  private void alert(Step s, LineageState.Plan plan, List<TargetStatus> targets, Instant now) {
+  private void alert(PassStep s, LineageState.Plan plan, List<TargetStatus> targets, Instant now) {
     boolean overdue = plan != null && !now.isBefore(plan.renewAt());
     Map<String, String> failures = new LinkedHashMap<>();
     s.error.ifPresent(e -> failures.put("renewal", e));
@@ -381,7 +330,7 @@ public final class CertificatePass {
     return alerts.withLevels(java.util.Arrays.stream(levels.split(",")).map(String::trim).map(Integer::valueOf).toList());
   }
 
-  private Instant nextDue(Step s, Instant now) {
+  private Instant nextDue(PassStep s, Instant now) {
     Instant next = now.plus(maxInterval);
     for (Instant w : s.wake) {
       if (w.isAfter(now) && w.isBefore(next)) {
@@ -392,6 +341,15 @@ public final class CertificatePass {
   }
 
   private LineageSpec ensureSpec(ManagedCertificate mc) {
+    LineageSpec want = wantedSpec(mc);
+    if (!store.spec(mc.name()).equals(Optional.of(want))) {
+      store.saveSpec(want);
+    }
+    return want;
+  }
+
+  /** The spec the certificate should have: the config's, keeping the targets and issuer of a door that passes none. */
+  private LineageSpec wantedSpec(ManagedCertificate mc) {
     LineageSpec want = new LineageSpec(mc.name(), mc.domains(), mc.source(), mc.keyType().id(), mc.options(),
         mc.targets().stream().map(DeployTarget::id).toList(), mc.issuerSettings().orElse(null));
     Optional<LineageSpec> have = store.spec(mc.name());
@@ -401,9 +359,6 @@ public final class CertificatePass {
       want = new LineageSpec(want.name(), want.domains(), want.source(), want.keyType(), want.options(),
           want.targets().isEmpty() ? have.get().targets() : want.targets(),
           mc.issuerSettings().isEmpty() ? have.get().issuer() : want.issuer());
-    }
-    if (!have.equals(Optional.of(want))) {
-      store.saveSpec(want);
     }
     return want;
   }

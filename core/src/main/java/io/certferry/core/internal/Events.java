@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Events {
   private static final Logger LOG = LoggerFactory.getLogger(Events.class);
+  /** Tells no one: a dry run's. */
+  public static final Events NONE = new Events(List.of(), List.of());
+
   private final List<Notifier> listeners;
   private final List<Notifier> notifiers;
 

@@ -3,7 +3,9 @@ package io.certferry.core.internal;
 import io.certferry.core.CertManager;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.InputRejectedException;
+import io.certferry.core.ManagedCertificate;
 import io.certferry.core.issue.IssueException;
+import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.issue.Revoker;
 import io.certferry.core.notify.LifecycleEvent;
@@ -20,9 +22,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The engine's operations on one lineage outside a pass: importing a version, revoking one. Not API. */
+/** The engine's operations on one lineage outside a pass: importing a version, revoking one, a trial issuance. Not API. */
 public final class Lifecycle {
   private Lifecycle() {}
+
+  /** {@link CertManager#trialIssue}: the request a pass would make, with nothing kept or reused. */
+  public static StoredVersion trialIssue(ManagedCertificate mc, Issuer issuer, Clock clock)
+      throws IssueException, InterruptedException {
+    IssueRequest request = new IssueRequest(mc.name(), mc.domains(), mc.keyType(), Optional.empty(), Optional.empty(),
+        mc.profile(), Optional.empty(), order -> { });
+    CertificateBundle bundle = issuer.issue(request).bundle();
+    List<String> uncovered = CertificateChecks.uncovered(bundle.names(), mc.domains());
+    if (!uncovered.isEmpty()) {
+      throw new IssueException(IssueException.Kind.CA_REJECTED, issuer.id() + " issued a certificate for "
+          + bundle.names() + ", which does not cover " + uncovered);
+    }
+    return StoredVersion.of(0, bundle, issuer.source(), clock.instant(), Map.of(Issuance.ISSUER, issuer.id()));
+  }
 
   /** {@link CertManager#importVersion}: under the lineage's lock; the plan of the new version recorded. */
   public static CertManager.Imported importVersion(CertificateStore store, Clock clock, Events events, String name,

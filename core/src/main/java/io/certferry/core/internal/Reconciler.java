@@ -3,17 +3,21 @@ package io.certferry.core.internal;
 import io.certferry.core.CertificateState;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.ReconcilePlan;
 import io.certferry.core.ReconcileReport;
+import io.certferry.core.WatchedEndpoint;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.LockedElsewhereException;
 import io.certferry.core.store.StoredVersion;
+import io.certferry.core.store.WatchRecord;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's pass over every certificate ({@code CertManager.reconcile()}): each certificate's
- * {@link CertificatePass} on a bounded pool, under its lineage's lock taken without waiting.
+ * The engine's pass over everything it keeps ({@code CertManager.reconcile()}): each certificate's
+ * {@link CertificatePass} on a bounded pool, under its lineage's lock taken without waiting, and each watched
+ * endpoint's {@link WatchPass} beside them; one's failure never stops another's. {@link #plan} is the same pass in
+ * its dry mode.
  *
  * <ul>
  *   <li>The first pass looks at every certificate. Later ones look at those the store's due queue names and at
@@ -56,6 +62,8 @@ public final class Reconciler {
   private final CertificateStore store;
   private final Clock clock;
   private final CertificatePass pass;
+  private final CertificatePass dryPass;
+  private final WatchPass watchPass;
   private final Events events;
   private final ExecutorService executor;
   private final Duration maxInterval;
@@ -69,12 +77,15 @@ public final class Reconciler {
   /** One certificate's outcome: its result, and who holds it when this pass left it alone. */
   private record Outcome(CertificatePass.Result result, String heldBy) {}
 
-  public Reconciler(CertificateStore store, Clock clock, CertificatePass pass, Events events, ExecutorService executor,
-                    Duration maxInterval, Supplier<Optional<String>> permit,
-                    Function<ManagedCertificate, Optional<Issuer>> issuers) {
+  /** @param dryPass the same pass in its dry-run mode, for {@link #plan} */
+  public Reconciler(CertificateStore store, Clock clock, CertificatePass pass, CertificatePass dryPass,
+                    WatchPass watchPass, Events events, ExecutorService executor, Duration maxInterval,
+                    Supplier<Optional<String>> permit, Function<ManagedCertificate, Optional<Issuer>> issuers) {
     this.store = store;
     this.clock = clock;
     this.pass = pass;
+    this.dryPass = dryPass;
+    this.watchPass = watchPass;
     this.events = events;
     this.executor = executor;
     this.maxInterval = maxInterval;
@@ -82,8 +93,9 @@ public final class Reconciler {
     this.issuers = issuers;
   }
 
-  /** One pass over {@code all}. */
-  public ReconcileReport reconcile(List<ManagedCertificate> all) throws InterruptedException {
+  /** One pass over {@code all} and the {@code watched} endpoints. */
+  public ReconcileReport reconcile(List<ManagedCertificate> all, List<WatchedEndpoint> watched)
+      throws InterruptedException {
     Instant started = clock.instant();
     Set<String> due = fullPassDone ? Set.copyOf(store.due(started)) : null;
     List<Future<Outcome>> futures = new ArrayList<>();
@@ -92,6 +104,13 @@ public final class Reconciler {
       boolean look = due == null || due.contains(mc.name()) || seen == null || !seen.nextDue().isAfter(started);
       futures.add(executor.submit(() -> look ? handle(mc) : new Outcome(restamped(seen, clock.instant()), null)));
     }
+    if (due == null) {
+      forgetUnwatched(watched);
+    }
+    // A watched endpoint is asked on every pass (it is one handshake); a fleet agent that does not lead asks none.
+    boolean watching = !stopping && permit.get().isEmpty();
+    List<Future<CertificatePass.Result>> watches = new ArrayList<>();
+    watched.forEach(e -> watches.add(executor.submit(() -> watchPass.run(e, watching))));
     List<CertificateStatus> statuses = new ArrayList<>();
     Map<String, String> held = new LinkedHashMap<>();
     Instant wake = started.plus(maxInterval);
@@ -110,8 +129,40 @@ public final class Reconciler {
         wake = o.result().nextDue();
       }
     }
+    for (Future<CertificatePass.Result> w : watches) {
+      try {
+        CertificatePass.Result r = w.get();
+        statuses.add(r.status());
+        if (r.nextDue().isBefore(wake)) {
+          wake = r.nextDue();
+        }
+      } catch (ExecutionException e) {
+        LOG.debug("a watched endpoint's check failed", e.getCause()); // WatchPass reports what it can: a bug only
+      }
+    }
     fullPassDone = true;
     return new ReconcileReport(started, clock.instant(), statuses, wake, held);
+  }
+
+  /** What a pass would do now, decided in parallel like one; see {@code CertManager.plan()}. */
+  public ReconcilePlan plan(List<ManagedCertificate> all, List<WatchedEndpoint> watched) throws InterruptedException {
+    Instant at = clock.instant();
+    List<Future<CertificatePass.Result>> futures = new ArrayList<>();
+    all.forEach(mc -> futures.add(executor.submit(() -> dryPass.run(mc, issuers.apply(mc), false, false))));
+    watched.forEach(e -> futures.add(executor.submit(() -> watchPass.run(e, false))));
+    List<ReconcilePlan.CertificatePlan> plans = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      try {
+        plans.add(futures.get(i).get().plan());
+      } catch (ExecutionException e) {
+        String name = i < all.size() ? all.get(i).name() : watched.get(i - all.size()).name();
+        LOG.debug("the dry run of {} failed", name, e.getCause());
+        String why = "cannot be decided: " + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage();
+        plans.add(new ReconcilePlan.CertificatePlan(name, ReconcilePlan.Action.NONE, why, List.of(), List.of(),
+            i < all.size() ? skipped(all.get(i), why).status() : null));
+      }
+    }
+    return new ReconcilePlan(at, plans);
   }
 
   /** The next pass looks at every certificate again, as the first did. */
@@ -192,5 +243,11 @@ public final class Reconciler {
           Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(), Optional.empty());
     }
     return new CertificatePass.Result(read, next);
+  }
+
+  /** Watch records of endpoints no longer watched are dropped at the first pass, so no old row lingers. */
+  private void forgetUnwatched(List<WatchedEndpoint> watched) {
+    Set<String> mine = new HashSet<>(watched.stream().map(WatchedEndpoint::name).toList());
+    store.watchRecords().stream().map(WatchRecord::name).filter(n -> !mine.contains(n)).forEach(store::deleteWatchRecord);
   }
 }

@@ -3,6 +3,7 @@ package io.certferry.core.internal;
 import io.certferry.core.CertificateState;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.CertificateStatus.TargetStatus;
+import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.renew.RenewalCandidate;
 import io.certferry.core.renew.RenewalDecision;
 import io.certferry.core.renew.RenewalPlanner;
@@ -37,10 +38,12 @@ public final class StatusReader {
 
   /**
    * Every lineage of the store at {@code now}, soonest-expiring first, from {@link CertificateStore#summaries()}: one
-   * query on a database, a parallel read of small files on a FileStore.
+   * query on a database, a parallel read of small files on a FileStore; and every watched endpoint the store keeps
+   * a record of.
    */
   public static List<CertificateStatus> all(CertificateStore store, Instant now) {
     List<CertificateStatus> out = new ArrayList<>(store.summaries().stream().map(s -> of(s, now)).toList());
+    store.watchRecords().forEach(r -> out.add(WatchPass.status(r, now)));
     out.sort(SOONEST_FIRST);
     return out;
   }
@@ -92,6 +95,12 @@ public final class StatusReader {
     return d.plan(v.sha256());
   }
 
+  /** The planner's rule for a version nobody configured (a watched endpoint's): the default policy, no ARI. */
+  public static LineageState.Plan planFor(StoredVersion v, Instant now) {
+    return RenewalPlanner.offline(candidate(v.sha256(), v), RenewalPolicy.defaults(), LineageState.empty(), now)
+        .plan(v.sha256());
+  }
+
   private static RenewalPolicy policy(LineageSpec spec) {
     try {
       return RenewalPolicy.fromOptions(spec.options());
@@ -125,7 +134,9 @@ public final class StatusReader {
     String state = r.result() == TargetDeployment.Result.FAILED ? TargetStatus.FAILED
         : r.result() == TargetDeployment.Result.IN_SYNC && r.sha256() != null && r.sha256().equals(currentSha)
             ? TargetStatus.IN_SYNC : TargetStatus.STALE;
+    List<String> frontends = r.details().keySet().stream().filter(k -> k.startsWith(DeployReceipt.FRONTEND))
+        .map(k -> k.substring(DeployReceipt.FRONTEND.length())).sorted().toList();
     return new TargetStatus(id, state, Optional.ofNullable(r.sha256()), Optional.ofNullable(r.at()), r.attempts(),
-        Optional.ofNullable(r.nextAttempt()), Optional.ofNullable(r.lastError()));
+        Optional.ofNullable(r.nextAttempt()), Optional.ofNullable(r.lastError()), frontends);
   }
 }

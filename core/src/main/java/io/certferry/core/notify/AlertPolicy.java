@@ -25,6 +25,8 @@ public final class AlertPolicy {
   static final String EXPIRY = "alert.expiry";
   static final String FAIL_SINCE = "alert.fail.since.";
   static final String FAIL_SENT = "alert.fail.sent.";
+  /** The failure key of a watched endpoint whose handshake fails or whose certificate does not cover its name. */
+  public static final String WATCH = "watch";
 
   /** Gaps between a failure alert and its reminders; the last repeats. */
   public static final List<Duration> REMINDERS = List.of(Duration.ofHours(1), Duration.ofHours(4), Duration.ofHours(12),
@@ -80,7 +82,8 @@ public final class AlertPolicy {
    *
    * @param current the certificate's current version, if any
    * @param overdue whether the certificate should already have been replaced (renewal time passed)
-   * @param failures what is failing now, by key ({@code renewal}, {@code target:<id>}), with the last error
+   * @param failures what is failing now, by key ({@code renewal}, {@code target:<id>}, {@link #WATCH}), with the
+   *     last error
    * @param extra the lineage state's {@code extra} map as saved by the previous pass
    * @since 0.1
    */
@@ -241,6 +244,9 @@ public final class AlertPolicy {
   }
 
   private static LifecycleEvent.Type failureType(String key) {
+    if (key.equals(WATCH)) {
+      return LifecycleEvent.Type.VERIFY_FAILED;
+    }
     return key.startsWith("target:") ? LifecycleEvent.Type.DEPLOY_FAILED : LifecycleEvent.Type.RENEWAL_FAILED;
   }
 
@@ -249,6 +255,9 @@ public final class AlertPolicy {
   }
 
   private static String describe(String key) {
+    if (key.equals(WATCH)) {
+      return "TLS check";
+    }
     return key.startsWith("target:") ? "deploy to " + key.substring(7) : "renewal";
   }
 

@@ -225,6 +225,36 @@ public interface CertificateStore {
   void saveAccount(StoredAccount account);
 
   /**
+   * What the engine last saw at the watched endpoint {@code name} ({@link io.certferry.core.WatchedEndpoint}).
+   * A store that keeps none (this default) answers empty: its agents then forget, across a restart, which
+   * expiry alerts they sent about watched endpoints, and send the current one again once.
+   *
+   * @since 0.1
+   */
+  default Optional<WatchRecord> watchRecord(String name) { return Optional.empty(); }
+
+  /**
+   * Every watch record kept, by name.
+   *
+   * @since 0.1
+   */
+  default List<WatchRecord> watchRecords() { return List.of(); }
+
+  /**
+   * Keeps a watch record (atomically, like every write); the default keeps nothing.
+   *
+   * @since 0.1
+   */
+  default void saveWatchRecord(WatchRecord record) { }
+
+  /**
+   * Forgets an endpoint no longer watched.
+   *
+   * @since 0.1
+   */
+  default void deleteWatchRecord(String name) { }
+
+  /**
    * The local CA's certificate and key, if one was created.
    *
    * @since 0.1

@@ -32,6 +32,7 @@ import java.util.stream.Stream;
  * certs/&lt;name&gt;/order.json, order-key.pem (0600)   an ACME order placed and not yet stored
  * certs/&lt;name&gt;/versions/&lt;n&gt;/      cert.pem chain.pem fullchain.pem key.pem (0600) meta.json
  * local-ca/                        ca.pem, ca-key.pem (0600)
+ * watched/&lt;name&gt;.json              what a watched endpoint served at the last check, and the alerts sent
  * </pre>
  *
  * <p>Folders are 0700. Every file is replaced through a temporary file, fsync and rename; a version
@@ -57,6 +58,7 @@ public final class FileStore implements CertificateStore {
   private final Duration lockTimeout;
   private final AtomicFiles files;
   private final AccountFiles accounts;
+  private final WatchFiles watched;
 
   private FileStore(Builder b) {
     this.root = b.root.toAbsolutePath().normalize();
@@ -64,6 +66,7 @@ public final class FileStore implements CertificateStore {
     this.lockTimeout = b.lockTimeout;
     this.files = new AtomicFiles(b.steps);
     this.accounts = new AccountFiles(root, files, lockTimeout);
+    this.watched = new WatchFiles(root, files);
   }
 
   /**
@@ -372,6 +375,20 @@ public final class FileStore implements CertificateStore {
 
   @Override
   public void saveLocalCa(LocalCaMaterial ca) { accounts.saveLocalCa(ca); }
+
+  // ---- watched endpoints: watched/<name>.json ---------------------------------------------------
+
+  @Override
+  public Optional<WatchRecord> watchRecord(String name) { return watched.read(name); }
+
+  @Override
+  public List<WatchRecord> watchRecords() { return watched.all(); }
+
+  @Override
+  public void saveWatchRecord(WatchRecord record) { watched.save(record); }
+
+  @Override
+  public void deleteWatchRecord(String name) { watched.delete(name); }
 
   // ---- helpers -------------------------------------------------------------------------------
 

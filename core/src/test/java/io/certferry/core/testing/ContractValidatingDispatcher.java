@@ -17,15 +17,26 @@ public final class ContractValidatingDispatcher extends Dispatcher {
   private final Dispatcher fake;
   private final List<String> violations = new ArrayList<>();
   private final List<RecordedRequest> requests = new ArrayList<>();
+  private final List<String> uncoveredPrefixes;
+  private final List<String> uncovered = new ArrayList<>();
 
-  ContractValidatingDispatcher(ContractValidator contract, Dispatcher fake) {
+  ContractValidatingDispatcher(ContractValidator contract, Dispatcher fake, List<String> uncoveredPrefixes) {
     this.contract = contract;
     this.fake = fake;
+    this.uncoveredPrefixes = List.copyOf(uncoveredPrefixes);
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
     List<String> v = contract.violations(request);
+    String path = request.getUrl().encodedPath();
+    if (ContractValidator.onlyPathMissing(v) && uncoveredPrefixes.stream().anyMatch(path::startsWith)) {
+      synchronized (this) {
+        requests.add(request);
+        uncovered.add(ContractValidator.describe(request));
+      }
+      return fake.dispatch(request); // not in the spec file: the fake checks what it can
+    }
     synchronized (this) {
       requests.add(request);
       if (!v.isEmpty()) {
@@ -42,6 +53,9 @@ public final class ContractValidatingDispatcher extends Dispatcher {
 
   /** Every contract violation seen so far. */
   public synchronized List<String> violations() { return List.copyOf(violations); }
+
+  /** The requests to paths the spec does not hold and the fake checked instead, as {@code METHOD /path}. */
+  public synchronized List<String> uncovered() { return List.copyOf(uncovered); }
 
   /** Every request received (valid or not), in order. */
   public synchronized List<RecordedRequest> requests() { return List.copyOf(requests); }

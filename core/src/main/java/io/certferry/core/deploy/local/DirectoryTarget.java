@@ -4,6 +4,8 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.Discoverable;
+import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.x509.Fingerprints;
 
@@ -19,6 +21,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +33,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
-public final class DirectoryTarget implements DeployTarget {
+public final class DirectoryTarget implements DeployTarget, Discoverable {
   private final String id;
   private final String lineage;
   private final Path dir;
@@ -80,6 +83,19 @@ public final class DirectoryTarget implements DeployTarget {
     } catch (IOException | CertificateException e) {
       // An unreadable or damaged cert.pem is rewritten by the next deploy.
       return Optional.empty();
+    }
+  }
+
+  /** The certificate in {@code cert.pem}, if there is one. */
+  @Override
+  public List<ServedCertificate> discover() throws DeployException {
+    Path cert = dir.resolve(BundleFiles.CERT);
+    try {
+      return List.of(ServedCertificate.of(cert.toString(), readFirst(cert)));
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException | CertificateException e) {
+      throw new DeployException("target " + id + ": cannot read " + cert + ": " + e.getMessage(), e);
     }
   }
 

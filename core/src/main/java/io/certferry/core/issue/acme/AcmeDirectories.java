@@ -3,6 +3,7 @@ package io.certferry.core.issue.acme;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Well-known ACME directories by short name, as accepted by {@code --server}.
@@ -17,7 +18,21 @@ public final class AcmeDirectories {
       "zerossl", URI.create("https://acme.zerossl.com/v2/DV90"),
       "sectigo-dv", URI.create("https://acme.sectigo.com/v2/DV"));
 
+  /** Production directories and their staging twins (same behaviour, untrusted roots, generous limits). */
+  private static final Map<URI, URI> STAGING = Map.of(
+      KNOWN.get("letsencrypt"), KNOWN.get("letsencrypt-staging"),
+      KNOWN.get("letsencrypt-staging"), KNOWN.get("letsencrypt-staging"));
+
   private AcmeDirectories() {}
+
+  /**
+   * The staging directory of a CA, for a dry run that obtains a real certificate without touching the production
+   * limits: Let's Encrypt's for Let's Encrypt (and itself for its staging); empty for a CA whose staging
+   * directory is not known here (ZeroSSL and Sectigo publish none).
+   *
+   * @since 0.1
+   */
+  public static Optional<URI> stagingOf(URI directory) { return Optional.ofNullable(STAGING.get(directory)); }
 
   /**
    * A short name or an https directory URL.

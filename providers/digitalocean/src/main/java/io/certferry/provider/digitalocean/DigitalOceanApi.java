@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The DigitalOcean API calls the targets make, with errors turned into {@link DeployException}s that
  * say what to fix. Certificates: {@code /v2/certificates}; load balancers: {@code /v2/load_balancers};
- * CDN endpoints: {@code /v2/cdn/endpoints}, which DigitalOcean limits to 5 requests per 10 seconds.
+ * CDN endpoints: {@code /v2/cdn/endpoints}, which DigitalOcean limits to 5 requests per 10 seconds; droplets by
+ * tag: {@code /v2/droplets}.
  */
 final class DigitalOceanApi {
   /** One CDN limiter per API URL and token, shared by every CDN target of that account in this process. */
@@ -127,6 +128,25 @@ final class DigitalOceanApi {
     }
   }
 
+  /** Every droplet carrying {@code tag} (all pages). */
+  List<JsonNode> droplets(String tag) throws DeployException {
+    List<JsonNode> out = new ArrayList<>();
+    int page = 1;
+    try {
+      while (true) {
+        JsonNode n = http.send(ApiRequest.get("/v2/droplets").query("tag_name", tag).query("per_page", 200)
+            .query("page", page).build()).json();
+        n.path("droplets").forEach(out::add);
+        if (!hasNext(n)) {
+          return out;
+        }
+        page++;
+      }
+    } catch (HttpApiException e) {
+      throw map(e, "list the droplets tagged " + tag);
+    }
+  }
+
   ObjectNode object() { return http.json().createObjectNode(); }
 
   private List<JsonNode> pages(String path, String field, String what) throws DeployException {
@@ -163,7 +183,8 @@ final class DigitalOceanApi {
           + " is invalid, expired or revoked: create a new one at https://cloud.digitalocean.com/account/api/tokens",
           false, null, null);
       case 403 -> new DeployException(prefix + "; the token in " + tokenReference
-          + " lacks a scope this needs: give it read and write access to certificates, load balancers and CDN",
+          + " lacks a scope this needs: give it read and write access to certificates, load balancers and CDN (and read "
+          + "access to droplets for frontends found by tag)",
           false, null, null);
       case 404 -> new DeployException(prefix + (notFoundHint == null ? "" : "; " + notFoundHint), false, null, null);
       case 422, 400 -> new DeployException(prefix, false, null, null);

@@ -8,9 +8,12 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.Discoverable;
+import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.VerifyResult;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +24,7 @@ import java.util.Optional;
  * {@code PUT /v2/cdn/endpoints/{id}} with {@code certificate_id} and {@code custom_domain}. Every CDN call
  * waits for the client-side limit of 5 requests per 10 seconds DigitalOcean sets for these endpoints.
  */
-final class DigitalOceanCdnTarget implements DeployTarget {
+final class DigitalOceanCdnTarget implements DeployTarget, Discoverable {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
@@ -48,6 +51,19 @@ final class DigitalOceanCdnTarget implements DeployTarget {
       return Optional.empty();
     }
     return certificates.knownSha256(certId);
+  }
+
+  /** The endpoint's certificate, as the API and a handshake with its custom domain tell; none without one. */
+  @Override
+  public List<ServedCertificate> discover() throws DeployException {
+    JsonNode endpoint = api.cdnEndpoint(settings.endpointId());
+    String certId = endpoint.path("certificate_id").asText("");
+    if (certId.isEmpty()) {
+      return List.of();
+    }
+    String place = "CDN endpoint " + settings.endpointId() + " (" + endpoint.path("custom_domain").asText("no custom domain") + ")";
+    return List.of(DigitalOceanDiscovery.withHandshake(DigitalOceanDiscovery.facts(api.certificate(certId), place,
+        certificates.knownSha256(certId)), tls));
   }
 
   @Override

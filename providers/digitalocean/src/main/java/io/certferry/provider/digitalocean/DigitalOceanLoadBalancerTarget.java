@@ -8,6 +8,8 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.Discoverable;
+import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.VerifyResult;
 
 import java.time.Clock;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +29,7 @@ import java.util.Set;
  * {@code PUT} built from a fresh {@code GET}, waits until the load balancer is {@code active} again, and
  * deletes this tool's older certificates for the lineage that nothing uses any more.
  */
-final class DigitalOceanLoadBalancerTarget implements DeployTarget {
+final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
@@ -56,6 +59,26 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget {
   public Optional<String> deployedFingerprint() throws DeployException {
     Set<String> ids = selectedCertificateIds(api.loadBalancer(settings.loadBalancerId()));
     return ids.size() == 1 ? certificates.knownSha256(ids.iterator().next()) : Optional.empty();
+  }
+
+  /** The certificate of each TLS rule (rules sharing one are listed together), as the API and a handshake tell. */
+  @Override
+  public List<ServedCertificate> discover() throws DeployException {
+    Map<String, List<String>> rulesByCertificate = new LinkedHashMap<>();
+    for (JsonNode r : rules(api.loadBalancer(settings.loadBalancerId()))) {
+      String id = r.path("certificate_id").asText("");
+      if (!id.isEmpty()) {
+        rulesByCertificate.computeIfAbsent(id, k -> new ArrayList<>())
+            .add(r.path("entry_protocol").asText() + " " + r.path("entry_port").asInt());
+      }
+    }
+    List<ServedCertificate> out = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : rulesByCertificate.entrySet()) {
+      String place = "load balancer " + settings.loadBalancerId() + " (" + String.join(", ", e.getValue()) + ")";
+      out.add(DigitalOceanDiscovery.withHandshake(DigitalOceanDiscovery.facts(api.certificate(e.getKey()), place,
+          certificates.knownSha256(e.getKey())), tls));
+    }
+    return out;
   }
 
   @Override

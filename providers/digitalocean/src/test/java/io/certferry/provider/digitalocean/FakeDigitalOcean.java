@@ -48,6 +48,9 @@ public final class FakeDigitalOcean extends Dispatcher {
   public final Map<String, ObjectNode> certificates = new LinkedHashMap<>();
   public final Map<String, ObjectNode> loadBalancers = new LinkedHashMap<>();
   public final Map<String, ObjectNode> cdnEndpoints = new LinkedHashMap<>();
+  public final Map<String, ObjectNode> droplets = new LinkedHashMap<>();
+  /** {@code status} of the account {@code GET /v2/account} reports ({@code active}, {@code warning}, {@code locked}). */
+  public String accountStatus = "active";
   private final Map<String, Integer> notYetActive = new HashMap<>();
   private final Map<String, Integer> stillLooksUsed = new HashMap<>();
   private final Deque<Injected> injected = new ArrayDeque<>();
@@ -127,6 +130,33 @@ public final class FakeDigitalOcean extends Dispatcher {
     }
     return e;
   }
+
+  /**
+   * A droplet with a private (VPC) and a public IPv4 address, tagged {@code tag}; {@code status} {@code new} while
+   * it boots, then {@code active}. Either address may be null.
+   */
+  public ObjectNode addDroplet(long id, String name, String tag, String privateIp, String publicIp, String status) {
+    ObjectNode d = json.createObjectNode().put("id", id).put("name", name).put("memory", 2048).put("vcpus", 2)
+        .put("disk", 50).put("locked", false).put("status", status).put("created_at", time.instant().toString());
+    ObjectNode networks = d.putObject("networks");
+    ArrayNode v4 = networks.putArray("v4");
+    if (privateIp != null) {
+      v4.addObject().put("ip_address", privateIp).put("netmask", "255.255.240.0").put("gateway", "").put("type", "private");
+    }
+    if (publicIp != null) {
+      v4.addObject().put("ip_address", publicIp).put("netmask", "255.255.240.0").put("gateway", "203.0.113.1")
+          .put("type", "public");
+    }
+    networks.putArray("v6");
+    d.putArray("tags").add(tag);
+    d.putObject("region").put("slug", "ams3");
+    synchronized (this) {
+      droplets.put(Long.toString(id), d);
+    }
+    return d;
+  }
+
+  public synchronized void removeDroplet(long id) { droplets.remove(Long.toString(id)); }
 
   public ObjectNode addCertificate(String name, String type, String sha1) {
     String id = UUID.randomUUID().toString();
@@ -211,6 +241,14 @@ public final class FakeDigitalOcean extends Dispatcher {
       }
       return updateLoadBalancer(lb, (ObjectNode) json.readTree(r.getBody().utf8()));
     }
+    if (path.equals("/v2/account") && method.equals("GET")) {
+      return ok(200, json.createObjectNode().set("account", json.createObjectNode().put("droplet_limit", 25)
+          .put("floating_ip_limit", 5).put("email", "ops@example.org").put("uuid", "b6fr89dbf6d9156cace5f3c78dc9851d957381ef")
+          .put("email_verified", true).put("status", accountStatus).put("status_message", "")));
+    }
+    if (path.equals("/v2/droplets") && method.equals("GET")) {
+      return listDroplets(r);
+    }
     if (path.equals("/v2/cdn/endpoints")) {
       return page("endpoints", new ArrayList<>(cdnEndpoints.values()), r);
     }
@@ -225,6 +263,39 @@ public final class FakeDigitalOcean extends Dispatcher {
       return updateCdn(e, (ObjectNode) json.readTree(r.getBody().utf8()));
     }
     return error(404, "not_found", "no such route in the fake: " + method + " " + path);
+  }
+
+  /**
+   * {@code GET /v2/droplets}, which the trimmed OpenAPI file does not hold: the query is checked here against
+   * DigitalOcean's documentation instead (tag_name, name, type, page, per_page from 1 to 200; tag_name and name
+   * exclusive), and an unknown or malformed parameter is a 400 the test sees.
+   */
+  private MockResponse listDroplets(RecordedRequest r) {
+    Set<String> known = Set.of("tag_name", "name", "type", "page", "per_page");
+    for (String q : r.getUrl().queryParameterNames()) {
+      if (!known.contains(q)) {
+        return error(400, "bad_request", "fake: GET /v2/droplets takes no parameter " + q);
+      }
+    }
+    String perPage = r.getUrl().queryParameter("per_page");
+    if (perPage != null && (!perPage.matches("\\d+") || Integer.parseInt(perPage) < 1 || Integer.parseInt(perPage) > 200)) {
+      return error(400, "bad_request", "fake: per_page must be 1-200, got " + perPage);
+    }
+    String tag = r.getUrl().queryParameter("tag_name");
+    if (tag != null && r.getUrl().queryParameter("name") != null) {
+      return error(400, "bad_request", "fake: tag_name and name cannot be combined");
+    }
+    List<ObjectNode> all = new ArrayList<>();
+    for (ObjectNode d : droplets.values()) {
+      boolean tagged = false;
+      for (JsonNode t : d.path("tags")) {
+        tagged |= t.asText().equals(tag);
+      }
+      if (tag == null || tagged) {
+        all.add(d);
+      }
+    }
+    return page("droplets", all, r);
   }
 
   private MockResponse createCertificate(RecordedRequest r) throws Exception {

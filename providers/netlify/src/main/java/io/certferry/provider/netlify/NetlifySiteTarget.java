@@ -8,6 +8,8 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.Discoverable;
+import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.HttpApi;
@@ -34,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * URL is never logged or put in an exception. The state is read back with {@code GET /sites/{site_id}/ssl}
  * ({@code domains}, {@code expires_at}).
  */
-final class NetlifySiteTarget implements DeployTarget {
+final class NetlifySiteTarget implements DeployTarget, Discoverable {
   private final NetlifySettings settings;
   private final HttpApi http;
   private final EndpointCheck tls;
@@ -60,6 +62,32 @@ final class NetlifySiteTarget implements DeployTarget {
   @Override
   public Optional<String> deployedFingerprint() throws DeployException {
     return currentCertificate().map(NetlifySiteTarget::stateKey).map(uploaded::get);
+  }
+
+  /**
+   * The site's certificate as Netlify reports it (expiry, names, state), completed by a handshake with the custom
+   * domain when the target verifies; none when the site has no certificate.
+   */
+  @Override
+  public List<ServedCertificate> discover() throws DeployException {
+    Optional<JsonNode> now = currentCertificate();
+    if (now.isEmpty()) {
+      return List.of();
+    }
+    String domain = customDomain();
+    List<String> names = new ArrayList<>();
+    now.get().path("domains").forEach(d -> names.add(d.asText().toLowerCase(Locale.ROOT)));
+    Optional<Instant> expires;
+    try {
+      expires = Optional.of(OffsetDateTime.parse(now.get().path("expires_at").asText()).toInstant());
+    } catch (DateTimeParseException e) {
+      expires = Optional.empty();
+    }
+    ServedCertificate api = new ServedCertificate("Netlify site " + settings.siteId() + " (" + domain + ")",
+        Optional.ofNullable(uploaded.get(stateKey(now.get()))), Optional.empty(), expires, Optional.empty(), names,
+        Optional.of("state " + now.get().path("state").asText("?")));
+    String host = tls.host() != null ? null : domain;
+    return List.of(api.completedBy(tls.served(host), tls.endpoint(host).orElse("?")));
   }
 
   @Override

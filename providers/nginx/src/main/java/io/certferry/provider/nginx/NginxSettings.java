@@ -3,6 +3,7 @@ package io.certferry.provider.nginx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.Durations;
+import io.certferry.core.ProviderRegistry;
 import io.certferry.core.Secrets;
 
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import org.apache.sshd.client.config.hosts.KnownHostEntry;
 /**
  * Reads an {@code nginx} target's config block. Every frontend setting may be given once at the top
  * (shared by all frontends) and overridden inside a {@code frontends} entry; without {@code frontends}
- * the block itself is the one frontend. All problems are collected, each naming its setting.
+ * the block itself is the one frontend; with {@code frontends: {digitaloceanTag: ...}} the frontends are the
+ * droplets carrying the tag, found on every pass. All problems are collected, each naming its setting.
  */
 final class NginxSettings {
   static final Set<String> TOP_ONLY = Set.of("id", "type", "frontends");
@@ -35,37 +37,57 @@ final class NginxSettings {
   private static final Pattern DNS_NAME = Pattern.compile(
       "(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
-  /** The parsed block: the target id and its frontends (only complete when {@code errors} is empty). */
-  record Parsed(String id, List<Frontend> frontends, List<String> errors) {}
+  /**
+   * The parsed block: the target id and its frontends, or where they are found (only complete when
+   * {@code errors} is empty).
+   */
+  record Parsed(String id, List<Frontend> frontends, Optional<TaggedFrontends> tagged, List<String> errors) {}
 
   private final List<String> errors = new ArrayList<>();
   private final Secrets secrets;
+  private final ProviderRegistry providers;
   private String where = "nginx target";
 
-  private NginxSettings(Secrets secrets) { this.secrets = secrets; }
+  /** Records a problem, prefixed with the target it is about. */
+  void error(String message) { errors.add(where + ": " + message); }
+
+  /** Every problem recorded so far. */
+  List<String> errors() { return List.copyOf(errors); }
+
+  /** Names the target in messages from now on. */
+  void target(String id) { where = id.isBlank() ? "nginx target" : "nginx target '" + id + "'"; }
+
+  NginxSettings(Secrets secrets, ProviderRegistry providers) {
+    this.secrets = secrets;
+    this.providers = providers;
+  }
 
   /**
    * @param secrets resolves {@code ssh.keyPassphrase}; null to only check that it is a reference
+   * @param providers where the inventory of {@code frontends: {digitaloceanTag: ...}} is looked up
    */
-  static Parsed parse(JsonNode settings, Secrets secrets) {
-    return new NginxSettings(secrets).parse(settings);
+  static Parsed parse(JsonNode settings, Secrets secrets, ProviderRegistry providers) {
+    return new NginxSettings(secrets, providers).parse(settings);
   }
 
   private Parsed parse(JsonNode settings) {
     if (settings == null || !settings.isObject()) {
       errors.add("nginx target: the settings must be a mapping with at least id and certificatePath/keyPath");
-      return new Parsed("", List.of(), errors);
+      return new Parsed("", List.of(), Optional.empty(), errors);
     }
     String id = text(settings, "id").orElse("");
     if (id.isBlank()) {
       errors.add("nginx target: id is missing; give the target an id such as nginx-frontends");
     }
-    where = id.isBlank() ? "nginx target" : "nginx target '" + id + "'";
+    target(id);
     unknownKeys(settings, union(TOP_ONLY, FRONTEND_KEYS), "");
     List<Frontend> frontends = new ArrayList<>();
+    Optional<TaggedFrontends> tagged = Optional.empty();
     JsonNode list = settings.get("frontends");
     if (list == null) {
       frontend(settings, "").ifPresent(frontends::add);
+    } else if (list.isObject()) {
+      tagged = TaggedFrontends.parse(this, id, settings, list, providers);
     } else if (!list.isArray() || list.isEmpty()) {
       errors.add(where + ": frontends must be a non-empty list of frontends (each with its ssh block or none for local)");
     } else {
@@ -83,10 +105,11 @@ final class NginxSettings {
       }
     }
     checkUniqueNames(frontends);
-    return new Parsed(id, frontends, List.copyOf(new LinkedHashSet<>(errors)));
+    return new Parsed(id, frontends, tagged, List.copyOf(new LinkedHashSet<>(errors)));
   }
 
-  private Optional<Frontend> frontend(JsonNode s, String prefix) {
+  /** A frontend from its (merged) settings; empty after recording its problems. */
+  Optional<Frontend> frontend(JsonNode s, String prefix) {
     int before = errors.size();
     Optional<SshSettings> ssh = ssh(s.get("ssh"), prefix + "ssh.");
     String name = text(s, "name").orElse(ssh.map(x -> x.port() == 22 ? x.host() : x.host() + ":" + x.port()).orElse("local"));
@@ -277,7 +300,7 @@ final class NginxSettings {
     }
   }
 
-  private Optional<String> text(JsonNode s, String key) {
+  Optional<String> text(JsonNode s, String key) {
     JsonNode n = s.get(key);
     if (n == null || n.isNull()) {
       return Optional.empty();
@@ -289,7 +312,7 @@ final class NginxSettings {
     return Optional.of(n.asText());
   }
 
-  private void unknownKeys(JsonNode node, Set<String> known, String prefix) {
+  void unknownKeys(JsonNode node, Set<String> known, String prefix) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {

@@ -6,9 +6,14 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.Discoverable;
+import io.certferry.core.deploy.ServedCertificate;
+import io.certferry.core.deploy.TlsProbe;
+import io.certferry.core.deploy.HostInventory;
 import io.certferry.core.deploy.VerifyResult;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,25 +38,39 @@ import java.util.stream.Collectors;
  * own, so one failing frontend never stops the others. The receipt's {@code details} (or the
  * exception's message) say which frontend serves which certificate.
  *
+ * <p>The frontends are listed, or found on every pass in a {@link HostInventory} (the droplets carrying a
+ * DigitalOcean tag): a frontend booted from the image gets the current certificate on its first pass, because a
+ * frontend set unlike the one last deployed to is deployed to again (each frontend already serving the
+ * certificate is left alone), and a removed one drops out of the receipt and so out of the status.
+ *
  * <pre>
  * DeployTarget t = NginxTarget.builder("frontends", context).frontend(web1).frontend(web2).build();
+ * DeployTarget tagged = NginxTarget.builder("web", context).frontendsFrom(inventory, host -> frontendFor(host)).build();
  * </pre>
  */
-public final class NginxTarget implements DeployTarget {
+public final class NginxTarget implements DeployTarget, Discoverable {
   private static final int MAX_PARALLEL = 16;
 
   private final String id;
   private final List<Frontend> frontends;
+  private final HostInventory inventory;
+  private final Function<HostInventory.Host, Frontend> frontendOf;
+  /** The frontends the last deploy reached, by name; null before the first (a restart deploys once to learn it). */
+  private volatile Set<String> deployedTo;
   private final HostOpener opener;
   private final ServedCertificates probe;
+  private final TlsProbe chains;
   private final Clock clock;
   private final Sleeper sleeper;
 
   private NginxTarget(Builder b) {
     this.id = b.id;
     this.frontends = List.copyOf(b.frontends);
+    this.inventory = b.inventory;
+    this.frontendOf = b.frontendOf;
     this.opener = b.opener;
     this.probe = b.probe;
+    this.chains = b.chains;
     this.clock = b.clock;
     this.sleeper = b.sleeper;
   }
@@ -60,24 +81,82 @@ public final class NginxTarget implements DeployTarget {
   @Override
   public String id() { return id; }
 
+  /** The frontends listed in the settings (none when they are found by tag: see {@link #currentFrontends()}). */
   public List<Frontend> frontends() { return frontends; }
+
+  /** The frontends now: the listed ones, and those the inventory lists at this moment. */
+  public List<Frontend> currentFrontends() throws DeployException {
+    if (inventory == null) {
+      return frontends;
+    }
+    List<Frontend> out = new ArrayList<>(frontends);
+    for (HostInventory.Host h : inventory.hosts()) {
+      try {
+        out.add(frontendOf.apply(h));
+      } catch (IllegalArgumentException e) {
+        throw new DeployException("nginx target '" + id + "', frontend " + h.name() + " (" + inventory.describe() + "): "
+            + e.getMessage(), false, null, e);
+      }
+    }
+    return out;
+  }
 
   /**
    * The served fingerprint when every frontend serves the same one (one handshake each, or one file
-   * read each where no address is configured); empty when they differ or one cannot tell.
+   * read each where no address is configured); empty when they differ or one cannot tell, and when the
+   * frontends found by tag are not those the last deploy reached.
    *
-   * @throws DeployException when a frontend's SSH host key is refused: only a config change helps
+   * @throws DeployException when a frontend's SSH host key is refused (only a config change helps), or the
+   *     inventory cannot be read
    */
   @Override
   public Optional<String> deployedFingerprint() throws DeployException {
+    List<Frontend> now = currentFrontends();
+    if (inventory != null && !names(now).equals(deployedTo)) {
+      return Optional.empty();
+    }
     List<Optional<String>> each = new ArrayList<>();
-    for (Frontend f : frontends) {
+    for (Frontend f : now) {
       each.add(fingerprint(f));
     }
     if (each.isEmpty() || each.stream().anyMatch(Optional::isEmpty)) {
       return Optional.empty();
     }
     return each.stream().map(Optional::get).distinct().count() == 1 ? each.get(0) : Optional.empty();
+  }
+
+  /**
+   * What each frontend serves now: by handshake at its address (for its first SNI name), else the certificate
+   * file it reads; a frontend that cannot be asked is listed with the reason.
+   */
+  @Override
+  public List<ServedCertificate> discover() throws DeployException {
+    List<ServedCertificate> out = new ArrayList<>();
+    for (Frontend f : currentFrontends()) {
+      String place = "frontend " + f.name() + " (" + f.address().map(Address::toString).orElse(f.certificatePath()) + ")";
+      try {
+        Optional<X509Certificate> leaf;
+        if (f.address().isPresent()) {
+          Address a = f.address().get();
+          leaf = Optional.of(chains.servedChain(a.host(), a.port(), f.serverNames().isEmpty() ? null
+              : f.serverNames().get(0)).get(0));
+        } else {
+          try (Host host = opener.open(f)) {
+            leaf = host.read(f.certificatePath()).flatMap(Pem::firstCertificate);
+          }
+        }
+        out.add(leaf.map(l -> ServedCertificate.of(place, l)).orElse(nothing(place, "no certificate in "
+            + f.certificatePath())));
+      } catch (IOException e) {
+        out.add(nothing(place, "cannot be asked: " + e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  private static ServedCertificate nothing(String place, String why) {
+    return new ServedCertificate(place, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+        Optional.of(why));
   }
 
   private Optional<String> fingerprint(Frontend f) throws DeployException {
@@ -106,7 +185,13 @@ public final class NginxTarget implements DeployTarget {
    */
   @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
-    List<FrontendOutcome> outcomes = onEachFrontend(f -> new FrontendDeployer(f, opener, probe, clock, sleeper).deploy(bundle));
+    List<Frontend> now = currentFrontends();
+    if (now.isEmpty()) {
+      throw new DeployException("nginx target '" + id + "': " + inventory.describe() + ": none found, so there is "
+          + "nothing to deploy to yet; tag the droplets (active ones are found on the next pass)", true, null, null);
+    }
+    List<FrontendOutcome> outcomes = onEachFrontend(now,
+        f -> new FrontendDeployer(f, opener, probe, clock, sleeper).deploy(bundle));
     String lines = outcomes.stream().map(FrontendOutcome::line).collect(Collectors.joining("; "));
     List<FrontendOutcome> failed = outcomes.stream().filter(FrontendOutcome::failed).collect(Collectors.toList());
     if (!failed.isEmpty()) {
@@ -116,8 +201,9 @@ public final class NginxTarget implements DeployTarget {
     }
     boolean changed = outcomes.stream().anyMatch(o -> o.status() == FrontendOutcome.Status.UPDATED);
     Map<String, String> details = new LinkedHashMap<>();
-    outcomes.forEach(o -> details.put("frontend." + o.name(), o.status().name().toLowerCase(Locale.ROOT)
+    outcomes.forEach(o -> details.put(DeployReceipt.FRONTEND + o.name(), o.status().name().toLowerCase(Locale.ROOT)
         + " " + o.serving().orElse("") + " (" + o.message() + ")"));
+    deployedTo = names(now);
     String summary = (changed ? "deployed to " : "already on ") + outcomes.size() + " nginx frontend(s): " + lines;
     return new DeployReceipt(id, bundle.sha256(), clock.instant(), changed, summary, details);
   }
@@ -128,7 +214,8 @@ public final class NginxTarget implements DeployTarget {
     List<String> wrong = new ArrayList<>();
     List<String> unreachable = new ArrayList<>();
     String firstServed = null;
-    for (Frontend f : frontends) {
+    List<Frontend> now = currentFrontends();
+    for (Frontend f : now) {
       FrontendDeployer d = new FrontendDeployer(f, opener, probe, clock, sleeper);
       if (f.address().isPresent()) {
         if (d.prove(d.names(bundle), bundle.sha256()).isEmpty()) {
@@ -159,7 +246,7 @@ public final class NginxTarget implements DeployTarget {
     if (!unreachable.isEmpty()) {
       return VerifyResult.unreachable(String.join("; ", unreachable));
     }
-    return VerifyResult.ok("all " + frontends.size() + " nginx frontend(s) of " + id + " serve " + bundle.sha256());
+    return VerifyResult.ok("all " + now.size() + " nginx frontend(s) of " + id + " serve " + bundle.sha256());
   }
 
   private VerifyResult verifyOne(Address a, String name, String expected) {
@@ -174,22 +261,26 @@ public final class NginxTarget implements DeployTarget {
     }
   }
 
-  private List<FrontendOutcome> onEachFrontend(Function<Frontend, FrontendOutcome> work) {
-    if (frontends.size() == 1) {
-      return List.of(work.apply(frontends.get(0)));
+  private static Set<String> names(List<Frontend> fs) {
+    return fs.stream().map(Frontend::name).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private List<FrontendOutcome> onEachFrontend(List<Frontend> fs, Function<Frontend, FrontendOutcome> work) {
+    if (fs.size() == 1) {
+      return List.of(work.apply(fs.get(0)));
     }
     AtomicInteger n = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(frontends.size(), MAX_PARALLEL), r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(fs.size(), MAX_PARALLEL), r -> {
       Thread t = new Thread(r, "certferry-nginx-" + id + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
     try {
       List<Future<FrontendOutcome>> futures = new ArrayList<>();
-      frontends.forEach(f -> futures.add(pool.submit(() -> work.apply(f))));
+      fs.forEach(f -> futures.add(pool.submit(() -> work.apply(f))));
       List<FrontendOutcome> out = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
-        out.add(await(futures.get(i), frontends.get(i)));
+        out.add(await(futures.get(i), fs.get(i)));
       }
       return out;
     } finally {
@@ -210,21 +301,26 @@ public final class NginxTarget implements DeployTarget {
 
   @Override
   public String toString() {
-    return "NginxTarget{" + id + ", frontends=" + frontends.stream().map(Frontend::name).collect(Collectors.toList()) + "}";
+    return "NginxTarget{" + id + ", frontends=" + frontends.stream().map(Frontend::name).collect(Collectors.toList())
+        + (inventory == null ? "" : " + " + inventory.describe()) + "}";
   }
 
   /** Builds an {@link NginxTarget}; by default real SSH, and the context's clock, sleeper and TLS probe. */
   public static final class Builder {
     private final String id;
     private final List<Frontend> frontends = new ArrayList<>();
+    private HostInventory inventory;
+    private Function<HostInventory.Host, Frontend> frontendOf;
     private HostOpener opener = HostOpener.DEFAULT;
     private ServedCertificates probe;
+    private TlsProbe chains;
     private Clock clock;
     private Sleeper sleeper;
 
     private Builder(String id, ProviderContext context) {
       this.id = Objects.requireNonNull(id, "id");
       this.probe = context.tlsProbe()::servedFingerprint;
+      this.chains = context.tlsProbe();
       this.clock = context.clock();
       this.sleeper = context.sleeper();
     }
@@ -232,6 +328,16 @@ public final class NginxTarget implements DeployTarget {
     public Builder frontend(Frontend f) { frontends.add(Objects.requireNonNull(f)); return this; }
 
     public Builder frontends(List<Frontend> fs) { fs.forEach(this::frontend); return this; }
+
+    /**
+     * Frontends found in {@code inventory} on every pass, each made by {@code frontendOf} (which throws
+     * {@link IllegalArgumentException} for a host it cannot use), besides any listed ones.
+     */
+    public Builder frontendsFrom(HostInventory inventory, Function<HostInventory.Host, Frontend> frontendOf) {
+      this.inventory = Objects.requireNonNull(inventory);
+      this.frontendOf = Objects.requireNonNull(frontendOf);
+      return this;
+    }
 
     public Builder hostOpener(HostOpener o) { this.opener = Objects.requireNonNull(o); return this; }
 
@@ -242,8 +348,8 @@ public final class NginxTarget implements DeployTarget {
     public Builder sleeper(Sleeper s) { this.sleeper = Objects.requireNonNull(s); return this; }
 
     public NginxTarget build() {
-      if (frontends.isEmpty()) {
-        throw new IllegalStateException("nginx target '" + id + "' needs at least one frontend");
+      if (frontends.isEmpty() && inventory == null) {
+        throw new IllegalStateException("nginx target '" + id + "' needs at least one frontend, or an inventory to find them in");
       }
       return new NginxTarget(this);
     }

@@ -3,7 +3,9 @@ package io.certferry.provider.nginx;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.certferry.core.ProviderContext;
 import io.certferry.core.ProviderFactory;
+import io.certferry.core.ProviderRegistry;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.HostInventory;
 
 import java.util.List;
 
@@ -20,9 +22,19 @@ import java.util.List;
  * frontends:
  *   - {name: web1, ssh: {host: web1.example.org}, address: "web1.example.org:443"}
  *   - {name: web2, ssh: {host: web2.example.org}, address: "web2.example.org:443"}
+ * # or, the droplets carrying a tag, found on every pass:
+ * frontends: {digitaloceanTag: web, token: ${env:DIGITALOCEAN_TOKEN}, addressFrom: private, port: 443}
  * </pre>
  */
 public final class NginxTargetFactory implements ProviderFactory {
+  private final ProviderRegistry providers;
+
+  /** The factory {@link java.util.ServiceLoader} makes: a tag's inventory is looked up among the installed plug-ins. */
+  public NginxTargetFactory() { this(null); }
+
+  /** A factory whose {@link #validate} looks up the inventory of a tag in {@code providers} (tests, embedding tools). */
+  public NginxTargetFactory(ProviderRegistry providers) { this.providers = providers; }
+
   @Override
   public String type() { return "nginx"; }
 
@@ -31,7 +43,7 @@ public final class NginxTargetFactory implements ProviderFactory {
 
   @Override
   public List<String> validate(JsonNode settings) {
-    return NginxSettings.parse(settings, null).errors();
+    return NginxSettings.parse(settings, null, providers == null ? ProviderRegistry.installed() : providers).errors();
   }
 
   /**
@@ -42,10 +54,16 @@ public final class NginxTargetFactory implements ProviderFactory {
    */
   @Override
   public NginxTarget create(JsonNode settings, ProviderContext context) {
-    NginxSettings.Parsed parsed = NginxSettings.parse(settings, context.secrets());
+    NginxSettings.Parsed parsed = NginxSettings.parse(settings, context.secrets(), context.providers());
     if (!parsed.errors().isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", parsed.errors()));
     }
-    return NginxTarget.builder(parsed.id(), context).frontends(parsed.frontends()).build();
+    NginxTarget.Builder b = NginxTarget.builder(parsed.id(), context).frontends(parsed.frontends());
+    if (parsed.tagged().isPresent()) {
+      TaggedFrontends t = parsed.tagged().get();
+      ProviderFactory f = context.providers().factory(HostInventory.class, TaggedFrontends.DIGITALOCEAN_TAG).orElseThrow();
+      b.frontendsFrom((HostInventory) f.create(t.inventory(), context), h -> t.frontend(h, context.secrets()));
+    }
+    return b.build();
   }
 }

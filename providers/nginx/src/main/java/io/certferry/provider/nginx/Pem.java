@@ -26,9 +26,14 @@ final class Pem {
 
   /** SHA-256 of the first certificate in a PEM file; empty when it holds none or cannot be read. */
   static Optional<String> firstCertificateSha256(byte[] pem) {
+    return firstCertificate(pem).map(Fingerprints::sha256);
+  }
+
+  /** The first certificate in a PEM file (the leaf of a full chain); empty when it holds none or cannot be read. */
+  static Optional<X509Certificate> firstCertificate(byte[] pem) {
     try {
       var certs = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
-      return certs.stream().findFirst().map(c -> Fingerprints.sha256((X509Certificate) c));
+      return certs.stream().findFirst().map(c -> (X509Certificate) c);
     } catch (CertificateException | RuntimeException e) {
       return Optional.empty();
     }

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real nginx master started by a test: its own prefix, config, pid file, logs and temp folders in a
  * temporary folder, one TLS server on a free 127.0.0.1 port. {@link #close()} stops it (nginx -s quit,
- * then the process it started, never anything else).
+ * then the process it started, never anything else). Public (in the test-jar) for the agent's end-to-end tests.
  */
-final class NginxProcess implements AutoCloseable {
+public final class NginxProcess implements AutoCloseable {
   static final String NGINX = "/usr/sbin/nginx";
 
   private final Path dir;
@@ -30,7 +30,7 @@ final class NginxProcess implements AutoCloseable {
   }
 
   /** Starts nginx serving {@code initial} for every name, and waits until a handshake shows it. */
-  static NginxProcess start(Path dir, CertificateBundle initial) throws IOException {
+  public static NginxProcess start(Path dir, CertificateBundle initial) throws IOException {
     RequiredTools.require(NGINX);
     Files.createDirectories(dir.resolve("tls"));
     Files.write(dir.resolve("tls/fullchain.pem"), Pem.certificates(initial.fullChain()));
@@ -82,30 +82,30 @@ final class NginxProcess implements AutoCloseable {
   }
 
   /** Adds a second listen directive, so the next reload must bind that port too. */
-  void addListen(int otherPort) throws IOException {
+  public void addListen(int otherPort) throws IOException {
     Files.writeString(dir.resolve("nginx.conf"), config(dir, port, "    listen 127.0.0.1:" + otherPort + " ssl;"));
   }
 
-  String servedSha256(String serverName) throws IOException {
+  public String servedSha256(String serverName) throws IOException {
     return new TlsProbe(Duration.ofSeconds(3)).servedFingerprint("127.0.0.1", port, serverName);
   }
 
-  int port() { return port; }
+  public int port() { return port; }
 
-  Path dir() { return dir; }
+  public Path dir() { return dir; }
 
-  Path certificate() { return dir.resolve("tls/fullchain.pem"); }
+  public Path certificate() { return dir.resolve("tls/fullchain.pem"); }
 
-  Path key() { return dir.resolve("tls/key.pem"); }
+  public Path key() { return dir.resolve("tls/key.pem"); }
 
-  Path errorLog() { return dir.resolve("error.log"); }
+  public Path errorLog() { return dir.resolve("error.log"); }
 
   /** nginx with this test's prefix, config and early error log: {@code flags} appended. */
-  String command(String flags) {
+  public String command(String flags) {
     return NGINX + " -p " + dir + "/ -c " + dir + "/nginx.conf -e " + dir + "/error.log " + flags;
   }
 
-  String errorLogText() throws IOException {
+  public String errorLogText() throws IOException {
     return Files.exists(errorLog()) ? Files.readString(errorLog(), StandardCharsets.UTF_8) : "";
   }
 

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's OpenSSH server started by a test in the foreground on a free 127.0.0.1 port, with a fresh
- * ed25519 host key and one authorised client key, both generated in a temporary folder.
+ * ed25519 host key and one authorised client key, both generated in a temporary folder. Public (in the
+ * test-jar) for the agent's end-to-end tests.
  */
-final class SshdProcess implements AutoCloseable {
+public final class SshdProcess implements AutoCloseable {
   static final String SSHD = "/usr/sbin/sshd";
   static final String KEYGEN = "/usr/bin/ssh-keygen";
   static final String SFTP_SERVER = "/usr/lib/openssh/sftp-server";
@@ -32,7 +33,7 @@ final class SshdProcess implements AutoCloseable {
     this.process = process;
   }
 
-  static SshdProcess start(Path dir) throws IOException, InterruptedException {
+  public static SshdProcess start(Path dir) throws IOException, InterruptedException {
     RequiredTools.requireAll(SSHD, KEYGEN, SFTP_SERVER);
     Files.createDirectories(dir);
     Path privsep = Path.of("/run/sshd"); // sshd refuses to start without its privilege separation folder
@@ -75,7 +76,7 @@ final class SshdProcess implements AutoCloseable {
   }
 
   /** Generates an ed25519 key pair without a passphrase at {@code file} and {@code file.pub}. */
-  static void keygen(Path file) throws IOException, InterruptedException {
+  public static void keygen(Path file) throws IOException, InterruptedException {
     Process k = new ProcessBuilder(KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "certferry-test", "-f", file.toString())
         .redirectErrorStream(true).start();
     String out = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -92,24 +93,24 @@ final class SshdProcess implements AutoCloseable {
     }
   }
 
-  int port() { return port; }
+  public int port() { return port; }
 
-  Path clientKey() { return dir.resolve("client_ed25519"); }
+  public Path clientKey() { return dir.resolve("client_ed25519"); }
 
   /** A known_hosts file listing this server's real host key. */
-  Path knownHosts() throws IOException {
+  public Path knownHosts() throws IOException {
     return writeKnownHosts("known_hosts", dir.resolve("host_ed25519.pub"));
   }
 
   /** A known_hosts file listing some other ed25519 key for this server, as after a re-key or an attack. */
-  Path knownHostsWithAnotherKey() throws IOException, InterruptedException {
+  public Path knownHostsWithAnotherKey() throws IOException, InterruptedException {
     Path other = dir.resolve("other_host_ed25519");
     keygen(other);
     return writeKnownHosts("known_hosts_changed", Path.of(other + ".pub"));
   }
 
   /** A known_hosts file that lists only an unrelated host. */
-  Path knownHostsWithoutThisHost() throws IOException {
+  public Path knownHostsWithoutThisHost() throws IOException {
     String key = Files.readString(dir.resolve("host_ed25519.pub")).trim();
     Path file = dir.resolve("known_hosts_other");
     Files.writeString(file, "[127.0.0.1]:" + otherPort() + " " + key + "\nweb9.example.org " + key + "\n");
@@ -125,7 +126,7 @@ final class SshdProcess implements AutoCloseable {
     return file;
   }
 
-  String log() throws IOException { return Files.readString(dir.resolve("sshd.log")); }
+  public String log() throws IOException { return Files.readString(dir.resolve("sshd.log")); }
 
   @Override
   public void close() {

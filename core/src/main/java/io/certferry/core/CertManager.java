@@ -109,14 +109,14 @@ public final class CertManager implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    RenewalPlanner.Builder plannerBuilder = RenewalPlanner.builder().clock(clock);
+    RenewalPlanner.Builder planner = RenewalPlanner.builder().clock(clock);
     if (b.random != null) {
-      plannerBuilder.random(b.random);
+      planner.random(b.random);
     }
-    RenewalPlanner planner = plannerBuilder.build();
-    CertificatePass pass = new CertificatePass(store, clock, planner, deployer, b.alerts, events,
+    RenewalPlanner renewalPlanner = planner.build();
+    CertificatePass pass = new CertificatePass(store, clock, renewalPlanner, deployer, b.alerts, events,
         new Issuance(store, clock, issueBackoff, events), b.maxInterval);
-    CertificatePass dry = new CertificatePass(store, clock, planner, deployer, b.alerts, Events.NONE,
+    CertificatePass dry = new CertificatePass(store, clock, renewalPlanner, deployer, b.alerts, Events.NONE,
         new Issuance(store, clock, issueBackoff, Events.NONE), b.maxInterval, true);
     this.reconciler = new Reconciler(store, clock, pass, dry,
         new WatchPass(store, clock, b.tlsProbe, b.alerts, events, b.maxInterval), events, certExecutor,
@@ -214,7 +214,6 @@ public final class CertManager implements AutoCloseable {
   public List<TargetDiscovery> discover() throws InterruptedException {
     return Discovery.run(store, List.copyOf(certificates.values()), certExecutor);
   }
-
 
   /**
    * The next {@link #reconcile()} looks at every certificate, as the first does, instead of only those due: for an

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent's configuration after validation: every value checked, defaults filled in. Provider
@@ -34,8 +35,20 @@ public record AgentConfig(Path file, Path store, Block storeSettings, Schedule s
   /** {@code schedule:} how often and how wide the reconcile loop runs. */
   public record Schedule(Duration maxInterval, int parallelism, Duration targetTimeout) {}
 
-  /** {@code http:} the status listener. */
-  public record Http(boolean enabled, String host, int port) {}
+  /**
+   * {@code http:} the status listener.
+   *
+   * @param auth basic auth for the status page, {@code /status} and {@code /metrics}, if configured
+   */
+  public record Http(boolean enabled, String host, int port, Optional<BasicAuth> auth) {
+    public Http(boolean enabled, String host, int port) { this(enabled, host, port, Optional.empty()); }
+  }
+
+  /** {@code http.auth:} a user name and the password's secret reference (never the password). */
+  public record BasicAuth(String user, String passwordReference) {
+    @Override
+    public String toString() { return "BasicAuth{user=" + user + "}"; }
+  }
 
   /** {@code alerts:} days-left levels and how long a failure lasts before a human is told. */
   public record Alerts(List<Integer> levels, Duration failureThreshold) {}

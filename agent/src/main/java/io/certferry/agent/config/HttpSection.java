@@ -1,20 +1,23 @@
 package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.certferry.core.Secrets;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code http:} the status listener: on or off, and {@code listen: host:port} (loopback unless told).
+ * {@code http:} the status listener: on or off, {@code listen: host:port} (loopback unless told) and optional
+ * {@code auth: {user, password}} (basic auth, the password by secret reference).
  * The host is resolved now, as the listener will resolve it, so a name that does not resolve or an
  * address no interface of this machine has is refused here rather than when the agent starts.
  */
 final class HttpSection {
-  static final Set<String> KEYS = Set.of("enabled", "listen");
+  static final Set<String> KEYS = Set.of("enabled", "listen", "auth");
   static final String DEFAULT_LISTEN = "127.0.0.1:9595";
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
 
@@ -46,7 +49,35 @@ final class HttpSection {
         problems.warn("/http/listen", "listening on " + host + " exposes /status and /metrics beyond this machine; prefer 127.0.0.1 behind a proxy");
       }
     }
-    return new AgentConfig.Http(enabled, bare, Math.max(port, 0));
+    return new AgentConfig.Http(enabled, bare, Math.max(port, 0), auth(n.get("auth")));
+  }
+
+  /** {@code auth: {user: ops, password: ${env:CERTFERRY_HTTP_PASSWORD}}}: basic auth, the password by reference. */
+  private Optional<AgentConfig.BasicAuth> auth(JsonNode a) {
+    if (a == null || a.isNull()) {
+      return Optional.empty();
+    }
+    if (!a.isObject()) {
+      problems.error("/http/auth", "expected auth: {user: ops, password: ${env:CERTFERRY_HTTP_PASSWORD}}");
+      return Optional.empty();
+    }
+    problems.unknownKeys("/http/auth", a, Set.of("user", "password"));
+    Optional<String> user = values.text("/http/auth/user", a.get("user"));
+    Optional<String> password = values.text("/http/auth/password", a.get("password"));
+    if (user.isEmpty() || user.get().isBlank() || user.get().contains(":")) {
+      problems.error(user.isEmpty() ? "/http/auth" : "/http/auth/user", user.isEmpty() ? "user is missing; give the user "
+          + "name the page asks for, e.g. user: ops" : "the user name must not be empty or hold ':'");
+    }
+    if (password.isEmpty()) {
+      problems.error("/http/auth", "password is missing; reference it: password: ${env:CERTFERRY_HTTP_PASSWORD} or "
+          + "${file:/etc/certferry/http.password}");
+    } else if (!Secrets.isReference(password.get().strip())) {
+      problems.error("/http/auth/password", "a password must not be written in the config file; reference it: "
+          + "password: ${env:CERTFERRY_HTTP_PASSWORD} or ${file:/etc/certferry/http.password}");
+      password = Optional.empty();
+    }
+    return user.isPresent() && password.isPresent() && !user.get().contains(":")
+        ? Optional.of(new AgentConfig.BasicAuth(user.get(), password.get().strip())) : Optional.empty();
   }
 
   /**

@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.certferry.agent.cli.LineageStatus;
+import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
+import io.certferry.core.ReconcileReport;
+import io.certferry.core.Secrets;
 import io.certferry.core.store.CertificateStore;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -20,11 +25,11 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The agent's HTTP listener (loopback by default): {@code /healthz} (the process answers),
- * {@code /readyz} (a pass finished and nothing is expired; in a fleet, whether this agent leads or stands by, and
- * which certificates it owns), {@code /status} (the {@code list --json}
- * document, targets included) and {@code /metrics} (Prometheus text). Exact paths only; anything
- * else is 404.
+ * The agent's HTTP listener (loopback by default): {@code /} (the status page, {@link StatusPage}),
+ * {@code /healthz} (the process answers), {@code /readyz} (a pass finished and nothing is expired; in a fleet,
+ * whether this agent leads or stands by, and which certificates it owns), {@code /status} (the {@code list --json}
+ * document, targets included) and {@code /metrics} (Prometheus text). Exact paths only; anything else is 404.
+ * Optional basic auth ({@code http.auth}) guards all but the probes.
  *
  * <p>It runs on Jetty's core API (no servlets): requests are read by a selector without holding a
  * thread, so clients that send their request slowly cannot occupy the handler threads; each request
@@ -67,17 +72,51 @@ public final class AgentHttpServer implements AutoCloseable {
   /** Binds and serves the agent's routes on the store {@code state} has, once it is open. */
   public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics, Clock clock)
       throws IOException {
-    return start(host, port, routes(state, metrics, clock), Limits.DEFAULT);
+    return start(host, port, routes(state, metrics, new RecentEvents(), clock), Limits.DEFAULT, Optional.empty());
   }
 
-  /** The agent's routes; a page (a status page at {@code /}) is one more {@link HttpRoutes#get}. */
+  /**
+   * Binds and serves the agent's routes, the status page showing {@code events}; with {@code auth} (user, resolved
+   * password), every route but the probes asks for basic auth.
+   */
+  public static AgentHttpServer start(String host, int port, AgentState state, AgentMetrics metrics, RecentEvents events,
+                                      Clock clock, Optional<Map.Entry<String, String>> auth) throws IOException {
+    return start(host, port, routes(state, metrics, events, clock), Limits.DEFAULT,
+        auth.map(a -> new BasicAuthGate(a.getKey(), a.getValue())));
+  }
+
+  /**
+   * Binds {@code http.listen} and serves the agent's routes; with {@code http.auth}, its password is resolved by
+   * {@code secrets} now, once, and held only to compare.
+   *
+   * @throws IllegalArgumentException naming the reference (never a value) when the password cannot be resolved
+   */
+  public static AgentHttpServer start(AgentConfig.Http http, Secrets secrets, AgentState state, AgentMetrics metrics,
+                                      RecentEvents events, Clock clock) throws IOException {
+    return start(http.host(), http.port(), state, metrics, events, clock, credentials(http, secrets));
+  }
+
+  /**
+   * {@code http.auth}'s user and password, the password resolved by {@code secrets}; empty without {@code http.auth}.
+   *
+   * @throws IllegalArgumentException naming the reference (never a value) when the password cannot be resolved
+   */
+  public static Optional<Map.Entry<String, String>> credentials(AgentConfig.Http http, Secrets secrets) {
+    return http.auth().map(a -> Map.entry(a.user(), secrets.resolve(a.passwordReference())));
+  }
+
+  /** The agent's routes on {@code store}; a page is one more {@link HttpRoutes#get}. */
   static HttpRoutes routes(AgentState state, AgentMetrics metrics, CertificateStore store, Clock clock) {
     state.storeOpened(store);
-    return routes(state, metrics, clock);
+    return routes(state, metrics, new RecentEvents(), clock);
   }
 
-  static HttpRoutes routes(AgentState state, AgentMetrics metrics, Clock clock) {
+  static HttpRoutes routes(AgentState state, AgentMetrics metrics, RecentEvents events, Clock clock) {
     return new HttpRoutes()
+        .get("/", () -> state.store().isEmpty() ? HttpRoutes.Reply.text(503, state.readiness().text() + "\n")
+            : new HttpRoutes.Reply(200, "text/html; charset=utf-8", StatusPage.render(
+                CertManager.status(state.store().get(), clock.instant()), state.store().get(), events.latest(),
+                state.lastPass().map(ReconcileReport::finishedAt), clock.instant())))
         .get("/healthz", () -> HttpRoutes.Reply.text(200, "ok\n"))
         .get("/readyz", () -> {
           AgentState.Readiness r = state.readiness();
@@ -94,6 +133,11 @@ public final class AgentHttpServer implements AutoCloseable {
 
   /** Binds and serves {@code routes} within {@code limits}. */
   static AgentHttpServer start(String host, int port, HttpRoutes routes, Limits limits) throws IOException {
+    return start(host, port, routes, limits, Optional.empty());
+  }
+
+  private static AgentHttpServer start(String host, int port, HttpRoutes routes, Limits limits,
+                                       Optional<BasicAuthGate> auth) throws IOException {
     if (address(host, port).isUnresolved()) {
       throw new IOException("cannot listen on " + host + ":" + port + ": the name " + host + " does not resolve; set "
           + "http.listen to an address of this machine, e.g. 127.0.0.1:9595");
@@ -120,7 +164,7 @@ public final class AgentHttpServer implements AutoCloseable {
     errors.setDefaultResponseMimeType("text/plain");
     errors.setShowStacks(false);
     server.setErrorHandler(errors);
-    server.setHandler(new RouteHandler(routes, deadline));
+    server.setHandler(new RouteHandler(routes, deadline, auth));
     try {
       server.start();
     } catch (IOException e) {

@@ -14,17 +14,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers requests from {@link HttpRoutes}: an unknown path is 404 (whatever the method), a known
  * one 405 with {@code Allow} for other methods than GET and HEAD; a route that fails is 500 with
- * its cause in the log only (a message could carry what a page must not show).
+ * its cause in the log only (a message could carry what a page must not show). With {@code http.auth}, a request
+ * without the right credentials is 401 (the probes excepted: {@link BasicAuthGate}).
  */
 final class RouteHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(RouteHandler.class);
 
   private final HttpRoutes routes;
   private final RequestDeadline deadline;
+  private final Optional<BasicAuthGate> auth;
 
-  RouteHandler(HttpRoutes routes, RequestDeadline deadline) {
+  RouteHandler(HttpRoutes routes, RequestDeadline deadline, Optional<BasicAuthGate> auth) {
     this.routes = routes;
     this.deadline = deadline;
+    this.auth = auth;
   }
 
   @Override
@@ -37,7 +40,11 @@ final class RouteHandler extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     Optional<HttpRoutes.Route> route = routes.find(path);
     String method = request.getMethod();
-    if (route.isEmpty()) {
+    if (auth.isPresent() && !auth.get().allows(path, request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, BasicAuthGate.CHALLENGE);
+      reply(response, HttpRoutes.Reply.text(401, "this agent's status needs the user and password of http.auth\n"),
+          method, done);
+    } else if (route.isEmpty()) {
       reply(response, HttpRoutes.Reply.text(404, "no such path: " + path + "; this agent answers "
           + String.join(", ", routes.paths()) + "\n"), method, done);
     } else if (!method.equals("GET") && !method.equals("HEAD")) {

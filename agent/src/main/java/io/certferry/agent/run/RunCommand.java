@@ -15,6 +15,7 @@ import io.certferry.core.store.StoreException;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -69,13 +70,24 @@ public final class RunCommand extends StoreCommand {
     if (once) {
       return once(c);
     }
+    Optional<Map.Entry<String, String>> credentials;
+    try {
+      credentials = AgentHttpServer.credentials(c.http(), env().secrets());
+    } catch (IllegalArgumentException e) {
+      // http.auth's password was checked by check-config; its file or variable went away since.
+      err().println(global.config().orElseThrow() + ": http.auth.password: " + e.getMessage());
+      err().flush();
+      return ExitCodes.USAGE;
+    }
     AgentMetrics metrics = new AgentMetrics(c);
     AgentState state = new AgentState(env().clock());
+    RecentEvents events = new RecentEvents();
     waiter = Waiter.on(env().clock());
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "certferry-shutdown"));
     if (c.http().enabled()) {
-      http = AgentHttpServer.start(c.http().host(), c.http().port(), state, metrics, env().clock());
-      LOG.info("listening on http://{}:{}/ (healthz, readyz, status, metrics)", c.http().host(), http.port());
+      http = AgentHttpServer.start(c.http().host(), c.http().port(), state, metrics, events, env().clock(), credentials);
+      LOG.info("listening on http://{}:{}/ (the status page; healthz, readyz, status, metrics){}", c.http().host(),
+          http.port(), credentials.isPresent() ? ", basic auth for all but the probes" : "");
     }
     Optional<CertificateStore> store = openPatiently(state);
     if (store.isEmpty()) {
@@ -88,7 +100,7 @@ public final class RunCommand extends StoreCommand {
     }
     Supplier<Optional<String>> permit = seat == null ? Optional::empty : seat::permit;
     try {
-      manager = AgentAssembly.build(c, store.get(), env(), List.of(Notifier.LOG, metrics),
+      manager = AgentAssembly.build(c, store.get(), env(), List.of(Notifier.LOG, metrics, events),
           line -> PROGRESS.info("{}", line), permit);
     } catch (InputRejectedException e) {
       return refused(e);
@@ -125,7 +137,9 @@ public final class RunCommand extends StoreCommand {
 
   /** What one pass would do, printed; the store is opened, never created. */
   private int dryRun(AgentConfig c) throws Exception {
-    try (CertManager m = AgentAssembly.build(c, openStore(), env(), List.of(), line -> PROGRESS.info("{}", line))) {
+    CertificateStore store = openStore();
+    try (CertManager m = AgentAssembly.build(c, store, env(), List.of(), line -> PROGRESS.info("{}", line),
+        Optional::empty)) {
       PlanPrinter.print(m.plan(), out());
       return ExitCodes.DONE;
     } catch (InputRejectedException e) {

@@ -172,7 +172,8 @@ class PostgresStoreCommandsTest {
     CliRun seeded = cli("run", "--once", "--config", folderConfig.toString());
     assertThat(seeded.out()).as(seeded.toString()).contains("www");
     assertThat(cli("renew", "--config", folderConfig.toString(), "www", "--force").code()).isZero();
-    cli("csr", "--store", folder.toString(), "--name", "api", "--domain", "api.example");
+    assertThat(cli("csr", "--store", folder.toString(), "--name", "api", "--domain", "api.example",
+        "--out", tmp.toString()).code()).isZero();
     FileStore files = FileStore.open(folder);
     var before = Cli.tree(folder);
 

@@ -64,11 +64,12 @@ class AgentHttpServerTest {
   void onlyExactPathsAnswer() throws Exception {
     try (AgentHttpServer s = start()) {
       // The JDK server matched contexts by prefix: each of these answered 200 before.
-      for (String unknown : List.of("/status/nosuch", "/healthzX", "/metrics.json", "/healthz/", "/", "/readyz/x")) {
+      for (String unknown : List.of("/status/nosuch", "/healthzX", "/metrics.json", "/healthz/", "/index.html", "/readyz/x")) {
         HttpResponse<String> r = send(s, "GET", unknown);
         assertThat(r.statusCode()).as(unknown).isEqualTo(404);
-        assertThat(r.body()).as(unknown).contains("no such path").contains("/healthz, /readyz, /status, /metrics");
+        assertThat(r.body()).as(unknown).contains("no such path").contains("/, /healthz, /readyz, /status, /metrics");
       }
+      assertThat(send(s, "GET", "/").headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
       assertThat(send(s, "GET", "/healthz").statusCode()).isEqualTo(200);
       assertThat(send(s, "GET", "/healthz?verbose=1").statusCode()).isEqualTo(200);
       HttpResponse<String> head = send(s, "HEAD", "/metrics");

@@ -201,8 +201,7 @@ public final class Deployer implements AutoCloseable {
 
   /** What a record says the target served before this deploy began. */
   private static Optional<String> served(Optional<TargetDeployment> rec) {
-    return rec.map(r -> r.result() == Result.DEPLOYING || r.result() == Result.FAILED
-        ? r.details().getOrDefault("previousSha256", "") : r.sha256()).filter(x -> x != null && !x.isEmpty());
+    return rec.flatMap(TargetDeployment::served);
   }
 
   private static Deployments withoutBackoff(Deployments d) {

@@ -20,6 +20,7 @@ import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
+import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +87,7 @@ public final class CertificatePass {
   }
 
   /**
-   * Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). A dry run
+   * Runs the pass; {@code force} renews now whatever the rules say (the CA's rate limit still holds). A dry pass
    * takes no lock: it writes nothing.
    *
    * @param ifFree take the lineage's lock only if nobody else holds it (the agent's pass), rather than wait for it

@@ -49,9 +49,7 @@ final class DeployGate {
     if (windows.isEmpty() || DeployWindow.anyOpen(windows, now)) {
       return Optional.empty();
     }
-    Optional<String> served = recorded.target(t.id()).map(r -> r.result() == TargetDeployment.Result.FAILED
-        || r.result() == TargetDeployment.Result.DEPLOYING ? r.details().get("previousSha256") : r.sha256())
-        .filter(x -> x != null && !x.isEmpty());
+    Optional<String> served = recorded.target(t.id()).flatMap(TargetDeployment::served);
     if (served.filter(sha::equals).isPresent()) {
       return Optional.empty(); // in sync: looking changes nothing
     }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's pass over everything it keeps ({@code CertManager.reconcile()}): each certificate's
  * {@link CertificatePass} on a bounded pool, under its lineage's lock taken without waiting, and each watched
- * endpoint's {@link WatchPass}, one's failure never stopping another's; {@link #plan} runs the same in dry mode.
+ * endpoint's {@link WatchPass} beside them; one's failure never stops another's. {@link #plan} is the same pass in
+ * its dry mode.
  *
  * <ul>
  *   <li>The first pass looks at every certificate. Later ones look at those the store's due queue names and at
@@ -106,8 +107,10 @@ public final class Reconciler {
     if (due == null) {
       forgetUnwatched(watched);
     }
+    // A watched endpoint is asked on every pass (it is one handshake); a fleet agent that does not lead asks none.
+    boolean watching = !stopping && permit.get().isEmpty();
     List<Future<CertificatePass.Result>> watches = new ArrayList<>();
-    watched.forEach(e -> watches.add(executor.submit(() -> watchPass.run(e, !stopping))));
+    watched.forEach(e -> watches.add(executor.submit(() -> watchPass.run(e, watching))));
     List<CertificateStatus> statuses = new ArrayList<>();
     Map<String, String> held = new LinkedHashMap<>();
     Instant wake = started.plus(maxInterval);

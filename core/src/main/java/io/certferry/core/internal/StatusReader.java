@@ -38,8 +38,8 @@ public final class StatusReader {
 
   /**
    * Every lineage of the store at {@code now}, soonest-expiring first, from {@link CertificateStore#summaries()}: one
-   * query on a database, a parallel read of small files on a FileStore; and every watched endpoint it keeps a record
-   * of.
+   * query on a database, a parallel read of small files on a FileStore; and every watched endpoint the store keeps
+   * a record of.
    */
   public static List<CertificateStatus> all(CertificateStore store, Instant now) {
     List<CertificateStatus> out = new ArrayList<>(store.summaries().stream().map(s -> of(s, now)).toList());

@@ -2,6 +2,7 @@ package io.certferry.core.store;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one target holds, as last recorded: the fingerprint, when, the result of the last attempt,
@@ -23,4 +24,15 @@ public record TargetDeployment(String targetId, String sha256, Instant at, Resul
    * @since 0.1
    */
   public enum Result { IN_SYNC, FAILED, STALE, DEPLOYING }
+
+  /**
+   * What the target served when this was recorded: the fingerprint, or, for a failed or interrupted deploy
+   * (whose fingerprint is the version it was trying to put in place), the one it held before.
+   *
+   * @since 0.1
+   */
+  public Optional<String> served() {
+    String s = result == Result.FAILED || result == Result.DEPLOYING ? details.getOrDefault("previousSha256", "") : sha256;
+    return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
 }

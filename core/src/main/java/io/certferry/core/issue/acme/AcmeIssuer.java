@@ -30,7 +30,6 @@ import java.util.function.Consumer;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.RevocationReason;
-import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 
@@ -73,7 +72,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     this.solvers = List.copyOf(b.solvers);
     this.progress = b.progress;
     this.accounts = new AcmeAccounts(b.directory, b.accountName, b.email, b.agreeTos, b.eabKeyId, b.eabHmacKey,
-        b.serverCa, b.store, b.progress);
+        b.serverCa, b.store, b.progress, b.sessions != null ? b.sessions : new AcmeSessions());
     this.orders = new AcmeOrders(b.directory, b.accountName, solvers, new Poller(b.pollSchedule, b.clock, b.sleeper),
         b.clock, b.progress);
     this.ari = AriClient.builder().clock(b.clock).extraTrustAnchors(b.serverCa).build();
@@ -109,10 +108,10 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     if (solvers.isEmpty()) {
       throw new IssueException(Kind.LOCAL, "no challenge solver configured; set challenge: http-01 or dns-01");
     }
-    Login login = accounts.login();
     checkProfile(request.profile());
-    try {
-      AcmeOrders.Done done = orders.run(login, request, accounts.supportsRenewalInfo());
+    try (AcmeAccounts.Lease lease = accounts.lease()) {
+      Login login = lease.login();
+      AcmeOrders.Done done = orders.run(login, request, lease.supportsRenewalInfo());
       progress.accept("issued serial " + done.bundle().serial() + ", valid until " + done.bundle().notAfter());
       Map<String, String> details = new LinkedHashMap<>();
       details.put(CERTIFICATE_URL, done.certificate().getLocation().toString());
@@ -134,7 +133,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public Optional<RenewalInfoSource> renewalInfo() {
     try {
-      Optional<java.net.URL> url = accounts.session().resourceUrlOptional(Resource.RENEWAL_INFO);
+      Optional<java.net.URL> url = accounts.renewalInfoUrl();
       if (url.isEmpty()) {
         return Optional.empty();
       }
@@ -163,8 +162,8 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public void revoke(CertificateBundle bundle, String reason) throws IssueException {
     RevocationReason r = parseReason(reason);
-    try {
-      Certificate.revoke(accounts.login(), bundle.leaf(), r);
+    try (AcmeAccounts.Lease lease = accounts.lease()) {
+      Certificate.revoke(lease.login(), bundle.leaf(), r);
       progress.accept("revoked serial " + bundle.serial() + " (" + reason + ")");
     } catch (AcmeServerException e) {
       throw new IssueException(Kind.CA_REJECTED, "revocation of serial " + bundle.serial() + " refused: "
@@ -206,6 +205,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Consumer<String> progress = line -> { };
     private PollSchedule pollSchedule = PollSchedule.DEFAULT;
+    private AcmeSessions sessions;
 
     private Builder() {}
 
@@ -252,6 +252,9 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     public Builder progress(Consumer<String> progress) { this.progress = Objects.requireNonNull(progress); return this; }
 
     public Builder pollSchedule(PollSchedule schedule) { this.pollSchedule = Objects.requireNonNull(schedule); return this; }
+
+    /** Sessions shared with the other issuers of the same engine (default: this issuer's own). */
+    public Builder sessions(AcmeSessions sessions) { this.sessions = Objects.requireNonNull(sessions); return this; }
 
     public AcmeIssuer build() {
       if (directory == null) {

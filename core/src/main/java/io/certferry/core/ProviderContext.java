@@ -51,7 +51,9 @@ public final class ProviderContext {
 
   /** A builder holding this context's values, to change one of them. */
   public Builder newBuilder() {
-    return new Builder(secrets).clock(clock).sleeper(sleeper).httpClient(httpClient).tlsProbe(tlsProbe);
+    Builder b = new Builder(secrets).clock(clock).sleeper(sleeper).tlsProbe(tlsProbe);
+    b.httpClient = httpClient;
+    return b;
   }
 
   /** The time every provider reads: deadlines, receipts, rate-limit windows. */
@@ -67,7 +69,7 @@ public final class ProviderContext {
    * The one OkHttp client whose connection pool and dispatcher every provider shares; an
    * {@link HttpApi} derives its own timeouts from it (see {@link HttpApi.Builder#context}).
    */
-  public OkHttpClient httpClient() { return httpClient; }
+  public OkHttpClient httpClient() { return httpClient != null ? httpClient : HttpApi.sharedClient(); }
 
   /** The TLS handshake check targets use to prove what an endpoint serves. */
   public TlsProbe tlsProbe() { return tlsProbe; }
@@ -80,7 +82,7 @@ public final class ProviderContext {
     private final Secrets secrets;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
-    private OkHttpClient httpClient = HttpApi.sharedClient();
+    private OkHttpClient httpClient; // null: the shared one, made when a provider first asks for it
     private TlsProbe tlsProbe = TlsProbe.withDefaults();
 
     private Builder(Secrets secrets) { this.secrets = Objects.requireNonNull(secrets, "secrets"); }

@@ -37,11 +37,13 @@ public final class RunCommand extends StoreCommand {
   protected int run() throws Exception {
     AgentConfig c = requireConfig();
     CertificateStore store = createStore();
-    AgentMetrics metrics = new AgentMetrics(c);
+    // One pass serves no /metrics: its counters would be built for every series of the config and never read.
+    AgentMetrics metrics = once ? null : new AgentMetrics(c);
     AgentState state = new AgentState();
     CertManager manager;
     try {
-      manager = AgentAssembly.build(c, store, env(), List.of(Notifier.LOG, metrics), line -> PROGRESS.info("{}", line));
+      manager = AgentAssembly.build(c, store, env(), once ? List.of(Notifier.LOG) : List.of(Notifier.LOG, metrics),
+          line -> PROGRESS.info("{}", line));
     } catch (InputRejectedException e) {
       // A provider refused its settings after validation passed (e.g. a secret file vanished in between).
       err().println(global.config().orElseThrow() + ": " + e.getMessage());

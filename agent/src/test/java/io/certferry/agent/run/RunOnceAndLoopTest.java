@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RunOnceAndLoopTest {
   @TempDir
@@ -37,7 +36,7 @@ class RunOnceAndLoopTest {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    int code = Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 

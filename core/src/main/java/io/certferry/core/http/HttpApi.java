@@ -59,8 +59,13 @@ public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   /** 429 answers are retried within {@code maxWait}; this caps them in case a server keeps saying 0 s. */
   private static final int MAX_RATE_LIMITED_ATTEMPTS = 20;
-  /** Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. */
-  private static final OkHttpClient SHARED = new OkHttpClient();
+  /**
+   * Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. Made on
+   * first use: building it loads the platform's trust store, a tenth of the start-up of a run that calls no API.
+   */
+  private static final class Shared {
+    static final OkHttpClient CLIENT = new OkHttpClient();
+  }
 
   private final HttpUrl baseUrl;
   private final Clock clock;
@@ -83,7 +88,7 @@ public final class HttpApi {
     // OkHttp silently re-sends a request, POST included, when a pooled connection drops; a create sent
     // twice leaves an object nobody knows the id of. Retries are this class's job, where they are bounded
     // and a non-idempotent request is only repeated when marked safe.
-    OkHttpClient.Builder cb = (b.client != null ? b.client : SHARED).newBuilder()
+    OkHttpClient.Builder cb = (b.client != null ? b.client : Shared.CLIENT).newBuilder()
         .retryOnConnectionFailure(false)
         .connectTimeout(b.timeout)
         .readTimeout(b.timeout)
@@ -100,7 +105,7 @@ public final class HttpApi {
    * The process-wide OkHttp client every {@link HttpApi} derives its own from unless given another:
    * one connection pool and one dispatcher ({@link ProviderContext#defaults} hands this one out).
    */
-  public static OkHttpClient sharedClient() { return SHARED; }
+  public static OkHttpClient sharedClient() { return Shared.CLIENT; }
 
   private static SSLContext tlsContext(X509TrustManager tm) {
     try {

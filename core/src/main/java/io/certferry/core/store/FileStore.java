@@ -120,7 +120,7 @@ public final class FileStore implements CertificateStore {
   @Override
   public void saveSpec(LineageSpec spec) {
     String name = checkName(spec.name());
-    writeLineageFile(name, "spec.json", StoreJson.write(spec), AtomicFiles.PUBLIC);
+    writeRecord(name, "spec.json", StoreJson.write(spec));
   }
 
   @Override
@@ -230,7 +230,7 @@ public final class FileStore implements CertificateStore {
   }
 
   private void writeVersionFolder(Path dir, CertificateBundle bundle, StoredVersion meta) throws IOException {
-    files.createDirectories(root, dir);
+    files.createTemporaryDirectory(dir);
     files.writeNew(dir.resolve("cert.pem"), ascii(StorePem.certificates(List.of(bundle.leaf()))), AtomicFiles.PUBLIC);
     files.writeNew(dir.resolve("chain.pem"), ascii(StorePem.certificates(bundle.chain())), AtomicFiles.PUBLIC);
     files.writeNew(dir.resolve("fullchain.pem"), ascii(StorePem.certificates(bundle.fullChain())), AtomicFiles.PUBLIC);
@@ -287,8 +287,9 @@ public final class FileStore implements CertificateStore {
     try (Lock ignored = lock(name)) {
       removeTemporaries(lineage(name));
       // The key first: order.json is what makes the order visible, and it must never lack its key.
+      // One folder fsync, after both renames, makes both durable together.
       String pem = StorePem.privateKey(order.key().getPrivate()) + PemWriter.publicKey(order.key().getPublic());
-      files.write(lineage(name).resolve("order-key.pem"), ascii(pem), AtomicFiles.SECRET);
+      files.replaceRecord(lineage(name).resolve("order-key.pem"), ascii(pem), AtomicFiles.SECRET);
       files.write(lineage(name).resolve("order.json"), StoreJson.write(new OrderFile(order.directory(), order.account(),
           order.orderUrl(), order.placedAt(), order.domains())), AtomicFiles.PUBLIC);
     } catch (IOException e) {
@@ -300,8 +301,8 @@ public final class FileStore implements CertificateStore {
   public void clearPendingOrder(String name) {
     checkName(name);
     try (Lock ignored = lock(name)) {
-      files.delete(lineage(name).resolve("order.json"));
-      files.delete(lineage(name).resolve("order-key.pem"));
+      files.deleteRecord(lineage(name).resolve("order.json"));
+      files.delete(lineage(name).resolve("order-key.pem")); // its folder fsync covers both deletes
     } catch (IOException e) {
       throw new StoreException("cannot remove the pending order of lineage '" + name + "': " + e.getMessage(), e);
     }
@@ -315,7 +316,7 @@ public final class FileStore implements CertificateStore {
 
   @Override
   public void saveDeployments(String name, Deployments deployments) {
-    writeLineageFile(checkName(name), "deployments.json", StoreJson.write(deployments), AtomicFiles.PUBLIC);
+    writeRecord(checkName(name), "deployments.json", StoreJson.write(deployments));
   }
 
   @Override
@@ -326,7 +327,7 @@ public final class FileStore implements CertificateStore {
 
   @Override
   public void saveState(String name, LineageState state) {
-    writeLineageFile(checkName(name), "state.json", StoreJson.write(state), AtomicFiles.PUBLIC);
+    writeRecord(checkName(name), "state.json", StoreJson.write(state));
   }
 
   @Override
@@ -339,6 +340,16 @@ public final class FileStore implements CertificateStore {
       throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
     return LineageLocks.acquire("lineage '" + name + "'", dir.resolve(".lock"), lockTimeout);
+  }
+
+  /** A record the engine rebuilds when it is behind: replaced atomically, without the folder fsync. */
+  private void writeRecord(String name, String file, byte[] content) {
+    try (Lock ignored = lock(name)) {
+      removeTemporaries(lineage(name));
+      files.replaceRecord(lineage(name).resolve(file), content, AtomicFiles.PUBLIC);
+    } catch (IOException e) {
+      throw new StoreException("cannot write " + lineage(name).resolve(file) + ": " + e.getMessage(), e);
+    }
   }
 
   private void writeLineageFile(String name, String file, byte[] content, java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {

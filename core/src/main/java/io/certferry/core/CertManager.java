@@ -8,6 +8,7 @@ import io.certferry.core.internal.Events;
 import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
 import io.certferry.core.internal.Lifecycle;
+import io.certferry.core.internal.Passes;
 import io.certferry.core.internal.StatusReader;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
@@ -136,6 +137,7 @@ public final class CertManager implements AutoCloseable {
     Instant started = clock.instant();
     Set<String> due = fullPassDone ? new HashSet<>(store.due(started)) : null;
     List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
     List<Future<CertificatePass.Result>> futures = new ArrayList<>();
     for (ManagedCertificate mc : all) {
       boolean look = due == null || due.contains(mc.name());
@@ -214,8 +216,10 @@ public final class CertManager implements AutoCloseable {
    * @throws IllegalArgumentException when no certificate of that name is managed
    */
   public CertificateStatus renew(String name, boolean force) throws InterruptedException {
+    Passes.start(List.of(certificate(name)));
     return pass.run(certificate(name), issuerOf(certificate(name)), force).status();
   }
+
 
   /**
    * A new version of {@code name} now. A lineage that has a version gets one whatever the renewal rules
@@ -261,6 +265,7 @@ public final class CertManager implements AutoCloseable {
     }
     List<DeployTarget> chosen = targetIds.isEmpty() ? mc.targets()
         : mc.targets().stream().filter(t -> targetIds.contains(t.id())).toList();
+    Passes.start(List.of(mc));
     try (CertificateStore.Lock lock = store.lock(name)) {
       CertificateBundle bundle = store.currentBundle(name).orElseThrow(() -> new IllegalStateException(
           name + " has no certificate yet; run a pass (certferry run --once) or import one first"));

@@ -3,6 +3,7 @@ package io.certferry.core.deploy;
 import io.certferry.core.CertferryException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,7 @@ public class DeployException extends CertferryException {
   private static final long serialVersionUID = 1L;
   private final boolean retryable;
   private final Duration retryAfter;
+  private final Instant waitingUntil;
 
   public DeployException(String message) { this(message, true, null, null); }
 
@@ -27,9 +29,29 @@ public class DeployException extends CertferryException {
     super(message, cause);
     this.retryable = retryable;
     this.retryAfter = retryAfter;
+    this.waitingUntil = null;
+  }
+
+  private DeployException(String message, Instant waitingUntil) {
+    super(message, null);
+    this.retryable = true;
+    this.retryAfter = null;
+    this.waitingUntil = waitingUntil;
+  }
+
+  /**
+   * Not a failure: the work was held back, unsent, because the request budget of the target's account
+   * (its published limits, the quota its API reports) is used up until {@code until}. The target is
+   * reported as waiting until then; no attempt is counted and nothing is alerted.
+   */
+  public static DeployException waiting(String message, Instant until) {
+    return new DeployException(message, until);
   }
 
   public boolean isRetryable() { return retryable; }
 
   public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+
+  /** Set when the work waits for the account's request budget ({@link #waiting}): when it may go. */
+  public Optional<Instant> waitingUntil() { return Optional.ofNullable(waitingUntil); }
 }

@@ -26,6 +26,16 @@ public interface DeployTarget {
   default boolean reportsWhatItServes() { return true; }
 
   /**
+   * Whether this target serves {@code bundle} now: the deployer asks before deploying, and deploys on
+   * false or empty (cannot tell). The default compares {@link #deployedFingerprint()} with the bundle's
+   * SHA-256. A target whose API names what it serves otherwise (DigitalOcean's SHA-1, Netlify's expiry
+   * and names) answers from that, so a pass in a new process finds it in sync without deploying.
+   */
+  default Optional<Boolean> serves(CertificateBundle bundle) throws DeployException {
+    return deployedFingerprint().map(bundle.sha256()::equals);
+  }
+
+  /**
    * Puts the bundle in place. Idempotent: running it twice, or again after a crash half-way,
    * converges without duplicates or leftovers.
    */

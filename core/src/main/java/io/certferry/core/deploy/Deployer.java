@@ -132,8 +132,7 @@ public final class Deployer implements AutoCloseable {
     for (DeployTarget t : targets) {
       Optional<TargetDeployment> rec = known.target(t.id());
       boolean inSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
-      boolean backingOff = rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
-          && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
+      boolean backingOff = heldBack(rec, sha, now);
       boolean intended = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
       if (!inSync && !backingOff && !intended) {
         next = next.with(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
@@ -148,9 +147,15 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
+  /** Whether the record holds this version back for now: a failure's backoff, or the account's request budget. */
+  private static boolean heldBack(Optional<TargetDeployment> rec, String sha, Instant now) {
+    return rec.isPresent() && (rec.get().result() == Result.FAILED || rec.get().result() == Result.WAITING)
+        && sha.equals(rec.get().sha256()) && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
+  }
+
   /** What a record says the target served before this deploy began. */
   private static Optional<String> served(Optional<TargetDeployment> rec) {
-    return rec.map(r -> r.result() == Result.DEPLOYING || r.result() == Result.FAILED
+    return rec.map(r -> r.result() == Result.DEPLOYING || r.result() == Result.FAILED || r.result() == Result.WAITING
         ? r.details().getOrDefault("previousSha256", "") : r.sha256()).filter(x -> x != null && !x.isEmpty());
   }
 
@@ -180,17 +185,18 @@ public final class Deployer implements AutoCloseable {
   private Done one(int index, String lineage, CertificateBundle bundle, DeployTarget t, Optional<TargetDeployment> rec) {
     Instant now = clock.instant();
     String sha = bundle.sha256();
-    if (rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
-        && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt())) {
-      return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get()), false);
+    if (heldBack(rec, sha, now)) {
+      DeployOutcome.Status held = rec.get().result() == Result.WAITING ? DeployOutcome.Status.WAITING
+          : DeployOutcome.Status.BACKING_OFF;
+      return new Done(index, new DeployOutcome.TargetOutcome(t.id(), held, rec.get()), false);
     }
     boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
     // A deploy of this version began and never finished (the process died in it): redo it whole, hook included.
     boolean interrupted = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
     try {
-      Optional<String> served = interrupted ? Optional.empty() : servedNow(t);
-      boolean trustRecord = served.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
-      if (served.isPresent() && served.get().equals(sha) || trustRecord) {
+      Optional<Boolean> serves = interrupted ? Optional.empty() : servesNow(t, bundle);
+      boolean trustRecord = serves.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
+      if (serves.orElse(false) || trustRecord) {
         if (recordedInSync) {
           return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, rec.get()), false);
         }
@@ -210,6 +216,9 @@ public final class Deployer implements AutoCloseable {
           receipt.details());
       return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok), true);
     } catch (DeployException e) {
+      if (e.waitingUntil().isPresent()) {
+        return new Done(index, waiting(t, sha, rec, e), true);
+      }
       return new Done(index, failed(lineage, bundle, t, rec, e), true);
     } catch (RuntimeException e) {
       return new Done(index, failed(lineage, bundle, t, rec,
@@ -217,21 +226,32 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  /** What the target serves now; a failure to tell is treated as "unknown", and the deploy finds out. */
-  private static Optional<String> servedNow(DeployTarget t) {
+  /** Whether the target serves the bundle now; a failure to tell is treated as "unknown", and the deploy finds out. */
+  private static Optional<Boolean> servesNow(DeployTarget t, CertificateBundle bundle) {
     try {
-      return t.deployedFingerprint();
+      return t.serves(bundle);
     } catch (DeployException | RuntimeException e) {
       LOG.debug("target {} cannot tell what it serves: {}", t.id(), e.getMessage());
       return Optional.empty();
     }
   }
 
+  /** Work the account's request budget holds back: recorded as waiting, the attempts as they were, no event. */
+  private DeployOutcome.TargetOutcome waiting(DeployTarget t, String sha, Optional<TargetDeployment> rec, DeployException e) {
+    int attempts = rec.filter(r -> r.result() != Result.IN_SYNC && sha.equals(r.sha256()))
+        .map(TargetDeployment::attempts).orElse(0);
+    TargetDeployment held = new TargetDeployment(t.id(), sha, clock.instant(), Result.WAITING, attempts,
+        e.waitingUntil().orElseThrow(), e.getMessage(), Map.of("previousSha256", served(rec).orElse("")));
+    LOG.debug("target {} waits until {}: {}", t.id(), held.nextAttempt(), e.getMessage());
+    return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.WAITING, held);
+  }
+
   private DeployOutcome.TargetOutcome failed(String lineage, CertificateBundle bundle, DeployTarget t,
                                              Optional<TargetDeployment> rec, DeployException e) {
     Instant now = clock.instant();
     String sha = bundle.sha256();
-    int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING) && sha.equals(r.sha256()))
+    int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING
+            || r.result() == Result.WAITING) && sha.equals(r.sha256()))
         .map(TargetDeployment::attempts).orElse(0);
     int attempts = before + 1;
     Instant next = backoff.next(now, attempts, e.isRetryable(), e.retryAfter());

@@ -16,6 +16,8 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -81,7 +83,7 @@ public final class HttpApi {
     this.clock = b.clock;
     this.maxAttempts = b.maxAttempts;
     this.maxWait = b.maxWait;
-    this.pacer = new RequestPacer(b.clock, b.sleeper, b.backoff, b.limiter);
+    this.pacer = new RequestPacer(b.clock, b.sleeper, b.backoff, b.limiters);
     this.mapper = b.mapper;
     this.writer = new RequestWriter(b.baseUrl, b.secretBaseUrl, b.userAgent,
         b.token == null ? null : b.scheme + " " + b.token, b.token, b.mapper);
@@ -229,7 +231,7 @@ public final class HttpApi {
     private Duration maxWait = Duration.ofMinutes(2);
     private Backoff backoff = Backoff.HTTP;
     private Duration timeout = Duration.ofSeconds(30);
-    private SlidingWindowLimiter limiter;
+    private final List<SlidingWindowLimiter> limiters = new ArrayList<>();
     private OkHttpClient client;
     private TrustAnchors trust;
     private boolean secretBaseUrl;
@@ -312,9 +314,12 @@ public final class HttpApi {
       return this;
     }
 
-    /** A client-side limit applied to every request of this client. */
+    /**
+     * A client-side limit applied to every request of this client, in addition to those given before (a
+     * provider's published limits per minute and per hour, say): a request goes when every one has a slot.
+     */
     public Builder limiter(SlidingWindowLimiter limiter) {
-      this.limiter = limiter;
+      this.limiters.add(Objects.requireNonNull(limiter, "limiter"));
       return this;
     }
 

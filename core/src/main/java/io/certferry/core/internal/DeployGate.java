@@ -51,7 +51,8 @@ final class DeployGate {
       return Optional.empty();
     }
     Optional<String> served = recorded.target(t.id()).map(r -> r.result() == TargetDeployment.Result.FAILED
-        || r.result() == TargetDeployment.Result.DEPLOYING ? r.details().get("previousSha256") : r.sha256())
+        || r.result() == TargetDeployment.Result.DEPLOYING || r.result() == TargetDeployment.Result.WAITING
+        ? r.details().get("previousSha256") : r.sha256())
         .filter(x -> x != null && !x.isEmpty());
     if (served.filter(sha::equals).isPresent()) {
       return Optional.empty(); // in sync: looking changes nothing

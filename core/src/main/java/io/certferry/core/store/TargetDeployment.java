@@ -18,5 +18,12 @@ public record TargetDeployment(String targetId, String sha256, Instant at, Resul
    * it means the process died inside the deploy: the whole deploy is done again, hook included, even when the
    * target already looks right (files written, reload never ran).
    */
-  public enum Result { IN_SYNC, FAILED, STALE, DEPLOYING }
+  public enum Result {
+    IN_SYNC, FAILED, STALE, DEPLOYING,
+    /**
+     * Held back by the request budget of the target's account until {@code nextAttempt}: not a failure, the
+     * attempts are those before it; {@code lastError} says what it waits for.
+     */
+    WAITING
+  }
 }

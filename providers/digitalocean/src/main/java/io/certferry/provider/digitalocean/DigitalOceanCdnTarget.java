@@ -8,6 +8,7 @@ import io.certferry.core.CertificateBundle;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
 
 import java.time.Clock;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * {@code PUT /v2/cdn/endpoints/{id}} with {@code certificate_id} and {@code custom_domain}. Every CDN call
  * waits for the client-side limit of 5 requests per 10 seconds DigitalOcean sets for these endpoints.
  */
-final class DigitalOceanCdnTarget implements DeployTarget {
+final class DigitalOceanCdnTarget implements DeployTarget, PassAware {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
@@ -42,13 +43,27 @@ final class DigitalOceanCdnTarget implements DeployTarget {
 
   @Override
   public Optional<String> deployedFingerprint() throws DeployException {
-    JsonNode endpoint = api.cdnEndpoint(settings.endpointId());
+    JsonNode endpoint = api.sharedCdnEndpoint(settings.endpointId());
     String certId = endpoint.path("certificate_id").asText("");
     if (certId.isEmpty() || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText())) {
       return Optional.empty();
     }
     return certificates.knownSha256(certId);
   }
+
+  /** The custom domain set and its certificate the bundle's (by SHA-1): from the pass's lists. */
+  @Override
+  public Optional<Boolean> serves(CertificateBundle bundle) throws DeployException {
+    JsonNode endpoint = api.sharedCdnEndpoint(settings.endpointId());
+    String certId = endpoint.path("certificate_id").asText("");
+    if (certId.isEmpty() || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText())) {
+      return Optional.of(false);
+    }
+    return Optional.of(certificates.isBundle(certId, bundle));
+  }
+
+  @Override
+  public void passStarted(long pass) { api.passStarted(pass); }
 
   @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {

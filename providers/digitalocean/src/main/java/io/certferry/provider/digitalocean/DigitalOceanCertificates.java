@@ -75,10 +75,11 @@ final class DigitalOceanCertificates {
   /**
    * The id of the certificate in the account with the bundle's SHA-1, uploading it first when there is
    * none. A re-run after a crash between upload and use finds the earlier upload instead of adding a twin.
+   * The list is this pass's, shared by the account's targets (an upload joins it).
    */
   Uploaded findOrUpload(String lineage, CertificateBundle bundle) throws DeployException {
     String sha1 = Fingerprints.sha1(bundle.leaf());
-    List<JsonNode> listing = api.certificates();
+    List<JsonNode> listing = List.copyOf(api.sharedCertificates().values());
     Optional<Uploaded> found = find(listing, sha1, bundle);
     if (found.isPresent()) {
       return found.get();
@@ -121,6 +122,16 @@ final class DigitalOceanCertificates {
   /** The SHA-256 of a certificate this process uploaded or matched; empty for others. */
   Optional<String> knownSha256(String certificateId) {
     return Optional.ofNullable(sha256ById.get(certificateId));
+  }
+
+  /** Whether the certificate of that id in this pass's list is the bundle's (same SHA-1, as DigitalOcean reports it). */
+  boolean isBundle(String certificateId, CertificateBundle bundle) throws DeployException {
+    JsonNode c = api.sharedCertificates().get(certificateId);
+    if (c == null || !Fingerprints.sha1(bundle.leaf()).equalsIgnoreCase(c.path("sha1_fingerprint").asText())) {
+      return false;
+    }
+    sha256ById.put(certificateId, bundle.sha256());
+    return true;
   }
 
   /** What a cleanup did: names deleted, names left because they are still used or DigitalOcean refused. */
@@ -168,16 +179,17 @@ final class DigitalOceanCertificates {
     return new Cleanup(deleted, kept);
   }
 
+  /** From this pass's lists, which hold what this process changed in it. */
   private Set<String> usedCertificateIds() throws DeployException {
     Set<String> used = new HashSet<>();
-    for (JsonNode lb : api.loadBalancers()) {
+    for (JsonNode lb : api.sharedLoadBalancers().values()) {
       lb.path("forwarding_rules").forEach(r -> {
         if (!r.path("certificate_id").asText().isEmpty()) {
           used.add(r.path("certificate_id").asText());
         }
       });
     }
-    for (JsonNode e : api.cdnEndpoints()) {
+    for (JsonNode e : api.sharedCdnEndpoints().values()) {
       if (!e.path("certificate_id").asText().isEmpty()) {
         used.add(e.path("certificate_id").asText());
       }

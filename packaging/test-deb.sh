@@ -66,7 +66,9 @@ as_agent certferry run --once --config /etc/certferry/agent.yaml > "$work/run.lo
   || { cat "$work/run.log"; fail "run --once on the shipped example"; }
 expect_perms /var/lib/certferry/out/example/key.pem "600 certferry:certferry"
 as_agent certferry list --json | grep -q '"name" *: *"example"' || fail "list (store from the launcher's default) shows no 'example'"
-# The commented ACME example at the end of the shipped config is valid once uncommented.
+# The commented ACME example at the end of the shipped config is valid once uncommented and its
+# webroot exists (check-config requires the folder the web server serves for the name).
+mkdir -p /var/www/acme
 awk '/^#  - name: www/ { on = 1 } on { sub(/^#/, "") } { print }' /etc/certferry/agent.yaml > "$work/acme.yaml"
 certferry check-config --config "$work/acme.yaml" | grep -q 'OK (2 certificate' || fail "the commented ACME example does not pass check-config"
 ok "check-config (shipped and commented examples), run --once and list as user certferry"

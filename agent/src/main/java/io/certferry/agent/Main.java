@@ -2,6 +2,7 @@ package io.certferry.agent;
 
 import io.certferry.agent.cli.CliErrors;
 import io.certferry.agent.cli.CsrCommand;
+import io.certferry.agent.cli.DnsPersistCommand;
 import io.certferry.agent.cli.GlobalOptions;
 import io.certferry.agent.cli.ImportCommand;
 import io.certferry.agent.cli.IssueCommand;
@@ -40,6 +41,7 @@ public final class Main implements Runnable {
     COMMANDS.put("revoke", RevokeCommand.class);
     COMMANDS.put("renew", RenewCommand.class);
     COMMANDS.put("local-ca", LocalCaCommand.class);
+    COMMANDS.put("dns-persist", DnsPersistCommand.class);
     COMMANDS.put("run", RunCommand.class);
     COMMANDS.put("check-config", CheckConfigCommand.class);
     COMMANDS.put("deploy", DeployCommand.class);

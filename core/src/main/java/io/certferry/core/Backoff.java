@@ -57,25 +57,49 @@ public final class Backoff {
    * A policy of your own.
    *
    * @param jitter fraction of each delay that is random: the delay lies in {@code [d * (1 - jitter), d]}
+   * @since 0.1
    */
   public static Backoff of(String name, Duration base, Duration cap, double jitter) {
     return new Backoff(name, base, cap, jitter, null);
   }
 
-  /** The same policy drawing its jitter from {@code random} (tests pass a seeded generator). */
+  /**
+   * The same policy drawing its jitter from {@code random} (tests pass a seeded generator).
+   *
+   * @since 0.1
+   */
   public Backoff withRandom(RandomGenerator random) {
     return new Backoff(name, base, cap, jitter, Objects.requireNonNull(random, "random"));
   }
 
-  /** The same policy with another base and cap (configuration). */
+  /**
+   * The same policy with another base and cap (configuration).
+   *
+   * @since 0.1
+   */
   public Backoff withBounds(Duration base, Duration cap) {
     return new Backoff(name, base, cap, jitter, random);
   }
 
+  /**
+   * The policy's name, as logs and {@code state.json} show it.
+   *
+   * @since 0.1
+   */
   public String name() { return name; }
 
+  /**
+   * The first delay, before jitter.
+   *
+   * @since 0.1
+   */
   public Duration base() { return base; }
 
+  /**
+   * The longest delay, however many attempts failed.
+   *
+   * @since 0.1
+   */
   public Duration cap() { return cap; }
 
   /**
@@ -83,6 +107,7 @@ public final class Backoff {
    *
    * @param retryable false when retrying cannot help until something is changed: the delay is the cap
    * @param retryAfter when the far side said when to come back: the delay is at least that
+   * @since 0.1
    */
   public Duration delay(int failures, boolean retryable, Optional<Duration> retryAfter) {
     Duration d = retryable ? exponential(failures) : cap;
@@ -95,7 +120,11 @@ public final class Backoff {
     return jittered;
   }
 
-  /** {@code now} plus {@link #delay}. */
+  /**
+   * {@code now} plus {@link #delay}.
+   *
+   * @since 0.1
+   */
   public Instant next(Instant now, int failures, boolean retryable, Optional<Duration> retryAfter) {
     return now.plus(delay(failures, retryable, retryAfter));
   }

@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,8 +102,10 @@ public final class CertManager implements AutoCloseable {
     this.certificates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.certificates));
     this.events = new Events(b.listeners, b.notifiers);
     this.ownsDeployer = b.deployer == null;
+    Backoff deployBackoff = seeded(b.deployBackoff, Backoff.DEPLOY, b.random);
+    Backoff issueBackoff = seeded(b.issueBackoff, Backoff.ISSUANCE, b.random);
     this.deployer = b.deployer != null ? b.deployer : Deployer.builder().store(store).clock(clock)
-        .parallelism(b.parallelism).backoff(b.deployBackoff).targetTimeout(b.targetTimeout).listener(events::emit).build();
+        .parallelism(b.parallelism).backoff(deployBackoff).targetTimeout(b.targetTimeout).listener(events::emit).build();
     AtomicInteger n = new AtomicInteger();
     this.ownsExecutor = b.executor == null;
     this.certExecutor = b.executor != null ? b.executor : Executors.newFixedThreadPool(b.parallelism, r -> {
@@ -111,17 +114,38 @@ public final class CertManager implements AutoCloseable {
       return t;
     });
     this.maxInterval = b.maxInterval;
-    RenewalPlanner planner = RenewalPlanner.builder().clock(clock).build();
-    this.pass = new CertificatePass(store, clock, planner, deployer, b.alerts, events,
-        new Issuance(store, clock, b.issueBackoff, events), maxInterval);
+    RenewalPlanner.Builder planner = RenewalPlanner.builder().clock(clock);
+    if (b.random != null) {
+      planner.random(b.random);
+    }
+    this.pass = new CertificatePass(store, clock, planner.build(), deployer, b.alerts, events,
+        new Issuance(store, clock, issueBackoff, events), maxInterval);
   }
 
+  /**
+   * A builder; only the store is required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
-  /** The certificates this manager keeps, in the order they were added. */
+  /** A default backoff draws its jitter from the manager's generator, when one was given. */
+  private static Backoff seeded(Backoff chosen, Backoff standard, RandomGenerator random) {
+    return random != null && chosen == standard ? standard.withRandom(random) : chosen;
+  }
+
+  /**
+   * The certificates this manager keeps, in the order they were added.
+   *
+   * @since 0.1
+   */
   public List<ManagedCertificate> certificates() { return List.copyOf(certificates.values()); }
 
-  /** The store this manager keeps everything in. */
+  /**
+   * The store this manager keeps everything in.
+   *
+   * @since 0.1
+   */
   public CertificateStore store() { return store; }
 
   /**
@@ -132,6 +156,7 @@ public final class CertManager implements AutoCloseable {
    * store), so an idle agent costs nothing.
    *
    * @throws InterruptedException when interrupted; work in flight finishes its current step
+   * @since 0.1
    */
   public ReconcileReport reconcile() throws InterruptedException {
     Instant started = clock.instant();
@@ -180,7 +205,8 @@ public final class CertManager implements AutoCloseable {
     if (!planned || state.nextDue() == null) {
       return one(mc, false);
     }
-    return new CertificatePass.Result(StatusReader.read(store, mc.name(), clock.instant()), state.nextDue());
+    CertificateStatus status = StatusReader.read(store, mc.name(), current, state, clock.instant());
+    return new CertificatePass.Result(status, state.nextDue());
   }
 
   private CertificatePass.Result crashed(ManagedCertificate mc, Throwable t) {
@@ -206,6 +232,8 @@ public final class CertManager implements AutoCloseable {
   /**
    * Asks a pass in progress to wind down: certificates already being handled finish their step, the
    * others are skipped (reported as found in the store). Later passes do nothing. For shutdown.
+   *
+   * @since 0.1
    */
   public void stop() { stopping = true; }
 
@@ -214,6 +242,7 @@ public final class CertManager implements AutoCloseable {
    * still holds), deploy to its targets, record, alert.
    *
    * @throws IllegalArgumentException when no certificate of that name is managed
+   * @since 0.1
    */
   public CertificateStatus renew(String name, boolean force) throws InterruptedException {
     Passes.start(List.of(certificate(name)));
@@ -225,12 +254,18 @@ public final class CertManager implements AutoCloseable {
    * A new version of {@code name} now. A lineage that has a version gets one whatever the renewal rules
    * say ({@code renew(name, true)}); one without is simply due, so a failure backoff from an earlier
    * attempt still holds (fix the cause, then wait, or the CA's failed-validation limit comes next).
+   *
+   * @since 0.1
    */
   public CertificateStatus issue(String name) throws InterruptedException {
     return renew(name, store.current(name).isPresent());
   }
 
-  /** The outcome of {@link #importVersion}: the version and whether it was added (false: it was current already). */
+  /**
+   * The outcome of {@link #importVersion}: the version and whether it was added (false: it was current already).
+   *
+   * @since 0.1
+   */
   public record Imported(StoredVersion version, boolean added) {}
 
   /**
@@ -241,6 +276,7 @@ public final class CertManager implements AutoCloseable {
    *
    * @param details facts to keep with the version, e.g. {@code importedFrom}
    * @throws InputRejectedException when the bundle does not cover the lineage's names
+   * @since 0.1
    */
   public Imported importVersion(String name, CertificateBundle bundle, Map<String, String> details)
       throws InputRejectedException {
@@ -254,6 +290,7 @@ public final class CertManager implements AutoCloseable {
    *
    * @throws IllegalArgumentException naming the certificate or a target id that is not managed
    * @throws IllegalStateException when the certificate has no version yet
+   * @since 0.1
    */
   public DeployOutcome deploy(String name, Collection<String> targetIds) throws InterruptedException {
     ManagedCertificate mc = certificate(name);
@@ -280,6 +317,7 @@ public final class CertManager implements AutoCloseable {
    * @param reason {@code unspecified}, {@code keyCompromise}, {@code superseded}, {@code cessationOfOperation}
    *     or {@code affiliationChanged}
    * @throws InputRejectedException when the certificate has no version, or its issuer cannot revoke
+   * @since 0.1
    */
   public StoredVersion revoke(String name, String reason) throws InputRejectedException, IssueException {
     ManagedCertificate mc = certificate(name);
@@ -292,25 +330,40 @@ public final class CertManager implements AutoCloseable {
    * asks (after a fallback, which one), the next look. Reads the store only; asks no CA.
    *
    * @throws IllegalArgumentException when no certificate of that name is managed
+   * @since 0.1
    */
   public RenewalExplanation explain(String name) {
     ManagedCertificate mc = certificate(name);
     return Explainer.explain(store, mc, issuerOf(mc), clock.instant());
   }
 
-  /** Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them. */
+  /**
+   * Every lineage of the store, soonest-expiring first, as {@code list} and {@code /status} show them.
+   *
+   * @since 0.1
+   */
   public List<CertificateStatus> status() { return status(store, clock.instant()); }
 
   /**
    * Every lineage of a store at {@code now}, as the engine reports it, read from metadata only (no PEM,
    * no key, no network): what {@code list} prints without building a manager.
+   *
+   * @since 0.1
    */
   public static List<CertificateStatus> status(CertificateStore store, Instant now) { return StatusReader.all(store, now); }
 
-  /** One lineage of the store, if it exists. */
+  /**
+   * One lineage of the store, if it exists.
+   *
+   * @since 0.1
+   */
   public Optional<CertificateStatus> status(String name) { return status(store, name, clock.instant()); }
 
-  /** One lineage of a store at {@code now}, if it exists; metadata only. */
+  /**
+   * One lineage of a store at {@code now}, if it exists; metadata only.
+   *
+   * @since 0.1
+   */
   public static Optional<CertificateStatus> status(CertificateStore store, String name, Instant now) {
     if (store.spec(name).isEmpty() && store.current(name).isEmpty()) {
       return Optional.empty();
@@ -341,7 +394,11 @@ public final class CertManager implements AutoCloseable {
     }
   }
 
-  /** Builds a {@link CertManager}; only the store is required. */
+  /**
+   * Builds a {@link CertManager}; only the store is required.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private CertificateStore store;
     private Clock clock = Clock.systemUTC();
@@ -357,35 +414,72 @@ public final class CertManager implements AutoCloseable {
     private Backoff deployBackoff = Backoff.DEPLOY;
     private Duration maxInterval = Duration.ofHours(12);
     private Duration targetTimeout = Duration.ofMinutes(10);
+    private RandomGenerator random;
 
     private Builder() {}
 
+    /**
+     * Where lineages, versions, state and accounts are kept (required).
+     *
+     * @since 0.1
+     */
     public Builder store(CertificateStore store) { this.store = store; return this; }
 
+    /**
+     * The clock every decision is made by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
-    /** The issuer for certificates whose source is {@code source} ({@code acme}, {@code local}). */
+    /**
+     * The issuer for certificates whose source is {@code source} ({@code acme}, {@code local}).
+     *
+     * @since 0.1
+     */
     public Builder issuer(String source, Issuer issuer) { issuers.put(source, issuer); return this; }
 
-    /** Adds a certificate to keep; a later one with the same name replaces it. */
+    /**
+     * Adds a certificate to keep; a later one with the same name replaces it.
+     *
+     * @since 0.1
+     */
     public Builder certificate(ManagedCertificate certificate) { certificates.put(certificate.name(), certificate); return this; }
 
-    /** Receives every {@link LifecycleEvent}, alerts included (logs, metrics). */
+    /**
+     * Receives every {@link LifecycleEvent}, alerts included (logs, metrics).
+     *
+     * @since 0.1
+     */
     public Builder listener(Notifier listener) { listeners.add(Objects.requireNonNull(listener)); return this; }
 
-    /** Receives the deduplicated alerts only (people: webhook, e-mail). */
+    /**
+     * Receives the deduplicated alerts only (people: webhook, e-mail).
+     *
+     * @since 0.1
+     */
     public Builder notifier(Notifier notifier) { notifiers.add(Objects.requireNonNull(notifier)); return this; }
 
-    /** A deployer of your own (its listener is then yours to set); default: one built on this manager's store and clock. */
+    /**
+     * A deployer of your own (its listener is then yours to set); default: one built on this manager's store and clock.
+     *
+     * @since 0.1
+     */
     public Builder deployer(Deployer deployer) { this.deployer = deployer; return this; }
 
     /**
      * Runs each certificate's step on this executor (it must not be the deployer's, or a full pool would
      * wait on itself); not shut down by {@link CertManager#close()}. Default: a pool of {@link #parallelism}.
+     *
+     * @since 0.1
      */
     public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
 
-    /** Certificates handled at once, and targets deployed at once by the default deployer (default 4). */
+    /**
+     * Certificates handled at once, and targets deployed at once by the default deployer (default 4).
+     *
+     * @since 0.1
+     */
     public Builder parallelism(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
@@ -394,20 +488,56 @@ public final class CertManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * When expiry and failure alerts are raised (default {@link AlertPolicy#defaults()}).
+     *
+     * @since 0.1
+     */
     public Builder alertPolicy(AlertPolicy alerts) { this.alerts = Objects.requireNonNull(alerts); return this; }
 
-    /** Backoff after a failed issuance (default {@link Backoff#ISSUANCE}). */
+    /**
+     * Backoff after a failed issuance (default {@link Backoff#ISSUANCE}).
+     *
+     * @since 0.1
+     */
     public Builder issueBackoff(Backoff backoff) { this.issueBackoff = Objects.requireNonNull(backoff); return this; }
 
-    /** Backoff after a failed deploy, for the default deployer (default {@link Backoff#DEPLOY}). */
+    /**
+     * Backoff after a failed deploy, for the default deployer (default {@link Backoff#DEPLOY}).
+     *
+     * @since 0.1
+     */
     public Builder deployBackoff(Backoff backoff) { this.deployBackoff = Objects.requireNonNull(backoff); return this; }
 
-    /** The longest a certificate goes unlooked-at, and a {@link ReconcileReport#nextWakeUp()} lies ahead (default 12 hours). */
+    /**
+     * The longest a certificate goes unlooked-at, and a {@link ReconcileReport#nextWakeUp()} lies ahead (default 12 hours).
+     *
+     * @since 0.1
+     */
     public Builder maxInterval(Duration maxInterval) { this.maxInterval = Objects.requireNonNull(maxInterval); return this; }
 
-    /** How long one pass waits for all targets of a certificate, for the default deployer (default 10 minutes). */
+    /**
+     * How long one pass waits for all targets of a certificate, for the default deployer (default 10 minutes).
+     *
+     * @since 0.1
+     */
     public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
 
+    /**
+     * Where the engine's random choices come from: the instant picked inside a CA's ARI window and the jitter
+     * of the default backoffs (a backoff passed in keeps its own). Default: a secure generator for the pick,
+     * {@link java.util.concurrent.ThreadLocalRandom} for jitter. A seeded generator makes a run repeatable;
+     * it is shared by the certificates' threads, so pass a thread-safe one ({@link java.util.Random}).
+     *
+     * @since 0.1
+     */
+    public Builder random(RandomGenerator random) { this.random = Objects.requireNonNull(random, "random"); return this; }
+
+    /**
+     * The manager; it starts nothing until an operation is called.
+     *
+     * @since 0.1
+     */
     public CertManager build() { return new CertManager(this); }
   }
 }

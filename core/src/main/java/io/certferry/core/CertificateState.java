@@ -26,12 +26,18 @@ public enum CertificateState {
 
   CertificateState(String id) { this.id = id; }
 
-  /** The name used in output, JSON and metrics, e.g. {@code renewal-due}. */
+  /**
+   * The name used in output, JSON and metrics, e.g. {@code renewal-due}.
+   *
+   * @since 0.1
+   */
   public String id() { return id; }
 
   /**
    * The state of a certificate valid from {@code notBefore} to {@code notAfter}, due for renewal at
    * {@code renewAt}, seen at {@code now}.
+   *
+   * @since 0.1
    */
   public static CertificateState of(Instant notBefore, Instant notAfter, Instant renewAt, Instant now) {
     if (!now.isBefore(notAfter)) {
@@ -50,6 +56,8 @@ public enum CertificateState {
    * Whole days left until {@code notAfter}, counted toward zero: 89.9 days left is 89, half a day left is
    * 0, expired two and a half days ago is -2 ({@link #of} says that it expired). The one days-left rule
    * of every door.
+   *
+   * @since 0.1
    */
   public static long daysLeft(Instant notAfter, Instant now) {
     return Duration.between(now, notAfter).toDays();

@@ -40,13 +40,19 @@ public record CertificateStatus(String name, String source, List<String> domains
   /**
    * Valid, nothing outstanding, and every target serves the current version or waits, as configured, for its
    * maintenance window (a wait that would let what it serves expire is not taken).
+   *
+   * @since 0.1
    */
   public boolean good() {
     return state.equals(CertificateState.VALID.id()) && error.isEmpty()
         && targets.stream().allMatch(t -> t.state().equals(TargetStatus.IN_SYNC) || t.state().equals(TargetStatus.WAITING));
   }
 
-  /** Whether something is served or about to be: neither expired nor without a certificate. */
+  /**
+   * Whether something is served or about to be: neither expired nor without a certificate.
+   *
+   * @since 0.1
+   */
   public boolean ready() {
     return !state.equals(CertificateState.EXPIRED.id()) && !state.equals(MISSING) && !state.equals(PENDING);
   }
@@ -58,6 +64,7 @@ public record CertificateStatus(String name, String source, List<String> domains
    *     recorded yet), {@code waiting} (stale, and held until its maintenance window opens at {@code nextAttempt};
    *     {@code lastError} says which) or {@code failed} (the last attempt failed; {@code nextAttempt} says when it
    *     is retried)
+   * @since 0.1
    */
   public record TargetStatus(String id, String state, Optional<String> sha256, Optional<Instant> at, int attempts,
                              Optional<Instant> nextAttempt, Optional<String> lastError) {

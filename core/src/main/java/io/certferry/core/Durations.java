@@ -30,6 +30,7 @@ public final class Durations {
    * Reads a duration.
    *
    * @throws IllegalArgumentException naming the text and the accepted forms
+   * @since 0.1
    */
   public static Duration parse(String text) {
     String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
@@ -51,6 +52,7 @@ public final class Durations {
    * Reads a duration that must be longer than zero.
    *
    * @throws IllegalArgumentException naming the text and the accepted forms
+   * @since 0.1
    */
   public static Duration parsePositive(String text) {
     Duration d = parse(text);
@@ -91,6 +93,8 @@ public final class Durations {
   /**
    * A duration the way the compact form writes it, largest unit first: {@code 30d}, {@code 1h30m},
    * {@code 45s}, {@code 0s}. {@code parse(format(d))} gives {@code d} back for whole milliseconds.
+   *
+   * @since 0.1
    */
   public static String format(Duration d) {
     if (d.isZero()) {

@@ -59,16 +59,29 @@ public final class ManagedCertificate {
     this.issuerSettings = Optional.ofNullable(b.issuerSettings).map(ObjectNode::deepCopy);
   }
 
-  /** A certificate with default key type, no options, no targets and the manager's issuer for its source. */
+  /**
+   * A certificate with default key type, no options, no targets and the manager's issuer for its source.
+   *
+   * @since 0.1
+   */
   public static ManagedCertificate of(String name, List<String> domains, String source) {
     return builder(name, domains, source).build();
   }
 
+  /**
+   * A builder for a certificate of {@code name} covering {@code domains}, from {@code source}.
+   *
+   * @since 0.1
+   */
   public static Builder builder(String name, List<String> domains, String source) {
     return new Builder(name, domains, source);
   }
 
-  /** A builder holding everything this certificate holds. */
+  /**
+   * A builder holding everything this certificate holds.
+   *
+   * @since 0.1
+   */
   public Builder toBuilder() {
     Builder b = new Builder(name, domains, source).keyType(keyType).options(options).targets(targets)
         .fallbacks(fallbacks).fallbackAfter(fallbackAfter);
@@ -78,35 +91,82 @@ public final class ManagedCertificate {
     return b;
   }
 
+  /**
+   * The lineage name.
+   *
+   * @since 0.1
+   */
   public String name() { return name; }
 
+  /**
+   * The names the certificate must cover.
+   *
+   * @since 0.1
+   */
   public List<String> domains() { return domains; }
 
-  /** {@code acme}, {@code local} or {@code imported}. */
+  /**
+   * {@code acme}, {@code local} or {@code imported}.
+   *
+   * @since 0.1
+   */
   public String source() { return source; }
 
+  /**
+   * The type of the certificate's key.
+   *
+   * @since 0.1
+   */
   public KeyType keyType() { return keyType; }
 
+  /**
+   * The engine's options ({@code renewBefore}, {@code profile}, {@code reuseKey}).
+   *
+   * @since 0.1
+   */
   public Map<String, String> options() { return options; }
 
+  /**
+   * The targets that serve the certificate.
+   *
+   * @since 0.1
+   */
   public List<DeployTarget> targets() { return targets; }
 
-  /** The issuer for this certificate alone; empty means the manager's issuer for {@link #source()}. */
+  /**
+   * The issuer for this certificate alone; empty means the manager's issuer for {@link #source()}.
+   *
+   * @since 0.1
+   */
   public Optional<Issuer> issuer() { return issuer; }
 
-  /** The issuers to ask, in order, when the one before has failed for {@link #fallbackAfter()}. */
+  /**
+   * The issuers to ask, in order, when the one before has failed for {@link #fallbackAfter()}.
+   *
+   * @since 0.1
+   */
   public List<Issuer> fallbacks() { return fallbacks; }
 
   /**
    * How long an issuer may keep failing before the next one is asked; less when little lifetime is left
    * (a quarter of the time to expiry).
+   *
+   * @since 0.1
    */
   public Duration fallbackAfter() { return fallbackAfter; }
 
-  /** Maintenance windows by target id ({@link #ALL_TARGETS} for all); a target without any may change any time. */
+  /**
+   * Maintenance windows by target id ({@link #ALL_TARGETS} for all); a target without any may change any time.
+   *
+   * @since 0.1
+   */
   public Map<String, List<DeployWindow>> windows() { return windows; }
 
-  /** The windows of one target: its own and the certificate's. */
+  /**
+   * The windows of one target: its own and the certificate's.
+   *
+   * @since 0.1
+   */
   public List<DeployWindow> windowsOf(String targetId) {
     List<DeployWindow> out = new ArrayList<>(windows.getOrDefault(targetId, List.of()));
     out.addAll(windows.getOrDefault(ALL_TARGETS, List.of()));
@@ -116,23 +176,58 @@ public final class ManagedCertificate {
   /**
    * The {@code issuer:} block it was configured with, kept in {@code spec.json} so the CLI can rebuild the
    * issuer from the store alone; empty for issuers passed in code.
+   *
+   * @since 0.1
    */
   public Optional<ObjectNode> issuerSettings() { return issuerSettings.map(ObjectNode::deepCopy); }
 
+  /**
+   * This certificate deployed to {@code targets}.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withTargets(List<? extends DeployTarget> targets) { return toBuilder().targets(targets).build(); }
 
+  /**
+   * This certificate with the engine's options ({@code renewBefore}, {@code profile}, {@code reuseKey}).
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withOptions(Map<String, String> options) { return toBuilder().options(options).build(); }
 
+  /**
+   * This certificate obtained from {@code issuer}, whatever the manager's issuer for its source.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withIssuer(Issuer issuer) { return toBuilder().issuer(issuer).build(); }
 
+  /**
+   * This certificate with keys of {@code keyType}.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withKeyType(KeyType keyType) { return toBuilder().keyType(keyType).build(); }
 
+  /**
+   * This certificate with the {@code issuer:} block it was configured with.
+   *
+   * @since 0.1
+   */
   public ManagedCertificate withIssuerSettings(ObjectNode block) { return toBuilder().issuerSettings(block).build(); }
 
-  /** Whether the renewal keeps the current key ({@code reuseKey: true}). */
+  /**
+   * Whether the renewal keeps the current key ({@code reuseKey: true}).
+   *
+   * @since 0.1
+   */
   public boolean reuseKey() { return Boolean.parseBoolean(options.getOrDefault("reuseKey", "false")); }
 
-  /** The ACME profile to order, if one is set. */
+  /**
+   * The ACME profile to order, if one is set.
+   *
+   * @since 0.1
+   */
   public Optional<String> profile() { return Optional.ofNullable(options.get("profile")).filter(p -> !p.isBlank()); }
 
   @Override
@@ -140,7 +235,11 @@ public final class ManagedCertificate {
     return "ManagedCertificate{" + name + " " + domains + ", " + source + ", " + targets.size() + " target(s)}";
   }
 
-  /** Builds a {@link ManagedCertificate}. */
+  /**
+   * Builds a {@link ManagedCertificate}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private final String name;
     private final List<String> domains;
@@ -160,26 +259,70 @@ public final class ManagedCertificate {
       this.source = source;
     }
 
+    /**
+     * The key type (default {@code ec-p256}).
+     *
+     * @since 0.1
+     */
     public Builder keyType(KeyType keyType) { this.keyType = keyType; return this; }
 
+    /**
+     * The engine's options ({@code renewBefore}, {@code profile}, {@code reuseKey}).
+     *
+     * @since 0.1
+     */
     public Builder options(Map<String, String> options) { this.options = Map.copyOf(options); return this; }
 
+    /**
+     * The targets that serve the certificate.
+     *
+     * @since 0.1
+     */
     public Builder targets(List<? extends DeployTarget> targets) { this.targets = List.copyOf(targets); return this; }
 
+    /**
+     * The issuer for this certificate alone (default: the manager's issuer for the source).
+     *
+     * @since 0.1
+     */
     public Builder issuer(Issuer issuer) { this.issuer = Objects.requireNonNull(issuer); return this; }
 
+    /**
+     * Issuers to hand over to, in order, when the first keeps failing.
+     *
+     * @since 0.1
+     */
     public Builder fallbacks(List<Issuer> fallbacks) { this.fallbacks = List.copyOf(fallbacks); return this; }
 
+    /**
+     * How long the issuer must keep failing before the next one is asked.
+     *
+     * @since 0.1
+     */
     public Builder fallbackAfter(Duration after) { this.fallbackAfter = Objects.requireNonNull(after); return this; }
 
-    /** Windows for one target id, or {@link #ALL_TARGETS}. */
+    /**
+     * Windows for one target id, or {@link #ALL_TARGETS}.
+     *
+     * @since 0.1
+     */
     public Builder windows(String targetId, List<DeployWindow> list) {
       windows.put(targetId, List.copyOf(list));
       return this;
     }
 
+    /**
+     * The {@code issuer:} block it was configured with, kept in {@code spec.json}.
+     *
+     * @since 0.1
+     */
     public Builder issuerSettings(ObjectNode block) { this.issuerSettings = block; return this; }
 
+    /**
+     * The certificate.
+     *
+     * @since 0.1
+     */
     public ManagedCertificate build() { return new ManagedCertificate(this); }
   }
 }

@@ -43,41 +43,73 @@ public final class ProviderContext {
   /**
    * The production context: the system clock, real sleeping, the process-wide HTTP client
    * ({@link HttpApi#sharedClient()}) and a TLS probe with a 10 second timeout.
+   *
+   * @since 0.1
    */
   public static ProviderContext defaults(Secrets secrets) { return builder(secrets).build(); }
 
-  /** A builder starting from {@link #defaults(Secrets)}. */
+  /**
+   * A builder starting from {@link #defaults(Secrets)}.
+   *
+   * @since 0.1
+   */
   public static Builder builder(Secrets secrets) { return new Builder(secrets); }
 
-  /** A builder holding this context's values, to change one of them. */
+  /**
+   * A builder holding this context's values, to change one of them.
+   *
+   * @since 0.1
+   */
   public Builder newBuilder() {
     Builder b = new Builder(secrets).clock(clock).sleeper(sleeper).tlsProbe(tlsProbe);
     b.httpClient = httpClient;
     return b;
   }
 
-  /** The time every provider reads: deadlines, receipts, rate-limit windows. */
+  /**
+   * The time every provider reads: deadlines, receipts, rate-limit windows.
+   *
+   * @since 0.1
+   */
   public Clock clock() { return clock; }
 
-  /** How providers wait between attempts and polls. */
+  /**
+   * How providers wait between attempts and polls.
+   *
+   * @since 0.1
+   */
   public Sleeper sleeper() { return sleeper; }
 
-  /** Resolves the secret references ({@code ${env:X}}, {@code ${file:/p}}) of a provider's settings. */
+  /**
+   * Resolves the secret references ({@code ${env:X}}, {@code ${file:/p}}) of a provider's settings.
+   *
+   * @since 0.1
+   */
   public Secrets secrets() { return secrets; }
 
   /**
    * The one OkHttp client whose connection pool and dispatcher every provider shares; an
    * {@link HttpApi} derives its own timeouts from it (see {@link HttpApi.Builder#context}).
+   *
+   * @since 0.1
    */
   public OkHttpClient httpClient() { return httpClient != null ? httpClient : HttpApi.sharedClient(); }
 
-  /** The TLS handshake check targets use to prove what an endpoint serves. */
+  /**
+   * The TLS handshake check targets use to prove what an endpoint serves.
+   *
+   * @since 0.1
+   */
   public TlsProbe tlsProbe() { return tlsProbe; }
 
   @Override
   public String toString() { return "ProviderContext{clock=" + clock + "}"; }
 
-  /** Builds a {@link ProviderContext}; every value not set keeps its production default. */
+  /**
+   * Builds a {@link ProviderContext}; every value not set keeps its production default.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private final Secrets secrets;
     private Clock clock = Clock.systemUTC();
@@ -87,27 +119,51 @@ public final class ProviderContext {
 
     private Builder(Secrets secrets) { this.secrets = Objects.requireNonNull(secrets, "secrets"); }
 
+    /**
+     * The clock providers read (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /**
+     * How providers wait (default {@link Sleeper#SYSTEM}).
+     *
+     * @since 0.1
+     */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /** Shares this client's pool and dispatcher; never one with a logging interceptor or trust switched off. */
+    /**
+     * Shares this client's pool and dispatcher; never one with a logging interceptor or trust switched off.
+     *
+     * @since 0.1
+     */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
     }
 
+    /**
+     * How targets prove what an endpoint serves (default: {@link TlsProbe#withDefaults()}).
+     *
+     * @since 0.1
+     */
     public Builder tlsProbe(TlsProbe tlsProbe) {
       this.tlsProbe = Objects.requireNonNull(tlsProbe, "tlsProbe");
       return this;
     }
 
+    /**
+     * The context.
+     *
+     * @since 0.1
+     */
     public ProviderContext build() { return new ProviderContext(this); }
   }
 }

@@ -20,7 +20,11 @@ public final class ProviderRegistry {
 
   private ProviderRegistry(Map<String, ProviderFactory> factories) { this.factories = Map.copyOf(factories); }
 
-  /** Every factory registered in {@code META-INF/services/io.certferry.core.ProviderFactory}; scanned once. */
+  /**
+   * Every factory registered in {@code META-INF/services/io.certferry.core.ProviderFactory}; scanned once.
+   *
+   * @since 0.1
+   */
   public static ProviderRegistry installed() {
     ProviderRegistry r = installed;
     if (r == null) {
@@ -33,7 +37,11 @@ public final class ProviderRegistry {
     return r;
   }
 
-  /** A registry of exactly these factories (tests, embedding tools). */
+  /**
+   * A registry of exactly these factories (tests, embedding tools).
+   *
+   * @since 0.1
+   */
   public static ProviderRegistry of(ProviderFactory... factories) {
     Map<String, ProviderFactory> all = new LinkedHashMap<>();
     for (ProviderFactory f : factories) {
@@ -42,11 +50,20 @@ public final class ProviderRegistry {
     return new ProviderRegistry(all);
   }
 
+  /**
+   * The factory registering {@code type} for {@code kind} ({@code DeployTarget}, {@code DnsProvider}, ...), if installed.
+   *
+   * @since 0.1
+   */
   public Optional<ProviderFactory> factory(Class<?> kind, String type) {
     return Optional.ofNullable(factories.get(key(kind, type)));
   }
 
-  /** The {@code type:} values registered for a kind, sorted. */
+  /**
+   * The {@code type:} values registered for a kind, sorted.
+   *
+   * @since 0.1
+   */
   public Set<String> types(Class<?> kind) {
     TreeSet<String> out = new TreeSet<>();
     factories.values().stream().filter(f -> f.kind() == kind).forEach(f -> out.add(f.type()));

@@ -16,7 +16,11 @@ public record ReconcileReport(Instant startedAt, Instant finishedAt, List<Certif
     certificates = List.copyOf(certificates);
   }
 
-  /** True when every certificate is valid and every target serves its current version. */
+  /**
+   * True when every certificate is valid and every target serves its current version.
+   *
+   * @since 0.1
+   */
   public boolean allGood() {
     return certificates.stream().allMatch(CertificateStatus::good);
   }

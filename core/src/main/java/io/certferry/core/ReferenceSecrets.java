@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The default {@link Secrets}: {@code ${env:NAME}} reads an environment variable, {@code ${file:/path}}
  * reads a file (trailing newline removed). Errors name the reference, never a value.
+ *
+ * @since 0.1
  */
 public final class ReferenceSecrets implements Secrets {
   private static final Pattern REF = Pattern.compile("\\$\\{(env|file):([^}]+)}");
@@ -19,10 +21,18 @@ public final class ReferenceSecrets implements Secrets {
 
   private ReferenceSecrets(Function<String, String> env) { this.env = env; }
 
-  /** Resolves against the process environment and the file system. */
+  /**
+   * Resolves against the process environment and the file system.
+   *
+   * @since 0.1
+   */
   public static ReferenceSecrets system() { return new ReferenceSecrets(System::getenv); }
 
-  /** Resolves {@code env:} references against the given map (tests, embedding tools). */
+  /**
+   * Resolves {@code env:} references against the given map (tests, embedding tools).
+   *
+   * @since 0.1
+   */
   public static ReferenceSecrets withEnvironment(Map<String, String> environment) {
     return new ReferenceSecrets(environment::get);
   }

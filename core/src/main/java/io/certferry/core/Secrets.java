@@ -3,6 +3,8 @@ package io.certferry.core;
 /**
  * Resolves secret references such as {@code ${env:DO_TOKEN}} or {@code ${file:/etc/certferry/token}}.
  * A secret's value is never logged, put into an exception message or serialized.
+ *
+ * @since 0.1
  */
 public interface Secrets {
   /**
@@ -10,6 +12,7 @@ public interface Secrets {
    *
    * @throws IllegalArgumentException naming the reference (never the value) when it cannot be resolved
    *     or is not a reference at all
+   * @since 0.1
    */
   String resolve(String reference);
 
@@ -17,6 +20,8 @@ public interface Secrets {
    * What is wrong with a secret setting in a config block, if anything: missing, or a literal value
    * where a reference belongs. The message names the setting and shows the reference to write, e.g.
    * {@code referenceProblem("target do-lb", "token", value, "DIGITALOCEAN_TOKEN", "do.token")}.
+   *
+   * @since 0.1
    */
   static java.util.Optional<String> referenceProblem(String where, String setting, String value, String envName,
                                                      String fileName) {
@@ -31,7 +36,11 @@ public interface Secrets {
     return java.util.Optional.empty();
   }
 
-  /** Whether the text is a {@code ${env:...}} or {@code ${file:...}} reference. */
+  /**
+   * Whether the text is a {@code ${env:...}} or {@code ${file:...}} reference.
+   *
+   * @since 0.1
+   */
   static boolean isReference(String text) {
     return text != null && text.matches("\\$\\{(env|file):[^}]+}");
   }

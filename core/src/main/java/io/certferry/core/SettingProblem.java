@@ -19,10 +19,18 @@ public record SettingProblem(String pointer, String message, boolean atKey) {
   /** A problem with the value at {@code pointer}. */
   public SettingProblem(String pointer, String message) { this(pointer, message, false); }
 
-  /** A problem with the key at {@code pointer} itself (an unknown or misplaced setting). */
+  /**
+   * A problem with the key at {@code pointer} itself (an unknown or misplaced setting).
+   *
+   * @since 0.1
+   */
   public static SettingProblem atKey(String pointer, String message) { return new SettingProblem(pointer, message, true); }
 
-  /** The same problem under a parent: {@code under("/issuer")} turns {@code /eab} into {@code /issuer/eab}. */
+  /**
+   * The same problem under a parent: {@code under("/issuer")} turns {@code /eab} into {@code /issuer/eab}.
+   *
+   * @since 0.1
+   */
   public SettingProblem under(String parent) { return new SettingProblem(parent + pointer, message, atKey); }
 
   @Override

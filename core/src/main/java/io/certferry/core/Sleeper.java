@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * Waits between attempts. Injected so retries and rate-limit waits are tested without sleeping: a test
  * sleeper advances a fake clock instead.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface Sleeper {
@@ -15,5 +17,10 @@ public interface Sleeper {
     }
   };
 
+  /**
+   * Waits {@code duration} (nothing for zero or negative).
+   *
+   * @since 0.1
+   */
   void sleep(Duration duration) throws InterruptedException;
 }

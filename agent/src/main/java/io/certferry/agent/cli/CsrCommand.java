@@ -5,6 +5,7 @@ import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.x509.Csrs;
+import io.certferry.core.x509.IpAddresses;
 import io.certferry.core.x509.KeyType;
 import io.certferry.core.x509.PemWriter;
 
@@ -100,9 +101,11 @@ public final class CsrCommand extends StoreCommand {
       if (n.endsWith(".")) {
         n = n.substring(0, n.length() - 1);
       }
-      if (n.length() > 253 || !DNS_NAME.matcher(n).matches()) {
-        throw new InputRejectedException("--domain '" + d + "' is not a DNS name; give a name such as www.example.org "
-            + "or *.example.org");
+      if (IpAddresses.isLiteral(n)) {
+        n = IpAddresses.canonical(n);
+      } else if (n.length() > 253 || !DNS_NAME.matcher(n).matches()) {
+        throw new InputRejectedException("--domain '" + d + "' is not a DNS name or IP address; give a name such as "
+            + "www.example.org or *.example.org, or an address such as 192.0.2.7 or 2001:db8::7");
       }
       out.add(n);
     }

@@ -32,7 +32,10 @@ public final class IssueCommand extends StoreCommand {
       Map.entry("/serverCa", "--server-ca"), Map.entry("/account", "--account"), Map.entry("/email", "--email"),
       Map.entry("/agreeTos", "--agree-tos"), Map.entry("/eab", "--eab-key-id/--eab-hmac-key"),
       Map.entry("/eab/keyId", "--eab-key-id"), Map.entry("/eab/hmacKey", "--eab-hmac-key"),
-      Map.entry("/challenge", "--challenge"), Map.entry("/http", "--http-port/--webroot"),
+      Map.entry("/challenge", "--challenge"), Map.entry("/challenges", "--challenge"),
+      Map.entry("/tlsAlpn", "--tls-alpn-port"), Map.entry("/tlsAlpn/port", "--tls-alpn-port"),
+      Map.entry("/tlsAlpn/address", "--tls-alpn-address"), Map.entry("/dnsPersist", "--persist-until"),
+      Map.entry("/dnsPersist/persistUntil", "--persist-until"), Map.entry("/http", "--http-port/--webroot"),
       Map.entry("/http/port", "--http-port"), Map.entry("/http/address", "--http-address"),
       Map.entry("/http/webroot", "--webroot"), Map.entry("/dnsProvider", "--dns-provider"),
       Map.entry("/dnsProvider/type", "--dns-provider"), Map.entry("/propagationServers", "--propagation-server"),
@@ -43,7 +46,7 @@ public final class IssueCommand extends StoreCommand {
   String name;
 
   @Option(names = "--domain", required = true, paramLabel = "DOMAIN",
-      description = "A name to cover (wildcards need dns-01); repeat for more. The first is the CN.")
+      description = "A name or IP address to cover (wildcards need a DNS challenge); repeat for more. The first is the CN.")
   List<String> domains;
 
   @Option(names = "--server", required = true, paramLabel = "NAME|URL",
@@ -71,8 +74,9 @@ public final class IssueCommand extends StoreCommand {
       description = "The EAB HMAC key by reference: $${env:VAR} or $${file:/path}.")
   String eabHmacKey;
 
-  @Option(names = "--challenge", paramLabel = "TYPE", description = "http-01 (default) or dns-01.")
-  String challenge;
+  @Option(names = "--challenge", paramLabel = "TYPE", description = {"http-01 (default), tls-alpn-01, dns-01, "
+      + "dns-account-01 or dns-persist-01;", "repeat for a preference list, most preferred first (challenges: in the config)."})
+  List<String> challenges = List.of();
 
   @Option(names = "--http-port", paramLabel = "P", description = "Port of the built-in http-01 server (default 80).")
   Integer httpPort;
@@ -83,7 +87,16 @@ public final class IssueCommand extends StoreCommand {
   @Option(names = "--webroot", paramLabel = "DIR", description = "Answer http-01 through files in the folder your web server serves.")
   Path webroot;
 
-  @Option(names = "--dns-provider", paramLabel = "TYPE", description = "DNS provider for dns-01: dnsimple, exec, pebble-challtestsrv...")
+  @Option(names = "--tls-alpn-port", paramLabel = "P", description = "Port of the built-in tls-alpn-01 server (default 443).")
+  Integer tlsAlpnPort;
+
+  @Option(names = "--tls-alpn-address", paramLabel = "ADDR", description = "Address the built-in tls-alpn-01 server binds (default: all).")
+  String tlsAlpnAddress;
+
+  @Option(names = "--persist-until", paramLabel = "DATE", description = "dns-persist-01: when a record Certferry creates stops being accepted (2027-06-30).")
+  String persistUntil;
+
+  @Option(names = "--dns-provider", paramLabel = "TYPE", description = "DNS provider for dns-01, dns-account-01 and dns-persist-01: dnsimple, exec, pebble-challtestsrv...")
   String dnsProvider;
 
   @Option(names = "--dns-set", paramLabel = "KEY=VALUE",
@@ -154,7 +167,21 @@ public final class IssueCommand extends StoreCommand {
       putIf(eab, "keyId", eabKeyId);
       putIf(eab, "hmacKey", eabHmacKey);
     }
-    putIf(b, "challenge", challenge);
+    if (challenges.size() == 1) {
+      b.put("challenge", challenges.get(0));
+    } else if (!challenges.isEmpty()) {
+      challenges.forEach(b.putArray("challenges")::add);
+    }
+    if (tlsAlpnPort != null || tlsAlpnAddress != null) {
+      ObjectNode tls = b.putObject("tlsAlpn");
+      if (tlsAlpnPort != null) {
+        tls.put("port", tlsAlpnPort);
+      }
+      putIf(tls, "address", tlsAlpnAddress);
+    }
+    if (persistUntil != null) {
+      b.putObject("dnsPersist").put("persistUntil", persistUntil);
+    }
     if (httpPort != null || httpAddress != null || webroot != null) {
       ObjectNode http = b.putObject("http");
       if (httpPort != null) {
@@ -188,7 +215,7 @@ public final class IssueCommand extends StoreCommand {
 
   /** A problem named by its flag rather than its place in the block. */
   static String flagged(SettingProblem p) {
-    String flag = FLAGS.get(p.pointer());
+    String flag = FLAGS.get(p.pointer().replaceFirst("/\\d+$", ""));
     if (flag == null && p.pointer().startsWith("/dnsProvider")) {
       flag = "--dns-set";
     }

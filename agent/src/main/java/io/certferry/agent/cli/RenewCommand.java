@@ -144,6 +144,7 @@ public final class RenewCommand extends StoreCommand {
         ? " (then " + String.join(", then ", x.issuers().subList(1, x.issuers().size())) + ")" : ""));
     x.lastError().ifPresent(e -> out().println("  last error: " + e));
     x.nextLook().ifPresent(t -> out().println("  next look: " + MINUTE.format(t)));
+    x.challenges().forEach((domain, why) -> out().println("  challenge for " + domain + ": " + why));
   }
 
   private void reportImported(String n, CertificateStatus s, Instant now) {

@@ -2,6 +2,7 @@ package io.certferry.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.certferry.core.x509.IpAddresses;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,8 +13,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code certificates:} each certificate's name (unique, usable as a folder) and domains (DNS names,
- * no repeats); its {@code issuer:} and {@code targets:} are checked by their own sections.
+ * {@code certificates:} each certificate's name (unique, usable as a folder) and domains (DNS names or IP
+ * addresses, no repeats); its {@code issuer:} and {@code targets:} are checked by their own sections.
  */
 final class CertificatesSection {
   static final Set<String> KEYS = Set.of("name", "domains", "issuer", "targets", "fallback", "fallbackAfter", "windows",
@@ -86,9 +87,9 @@ final class CertificatesSection {
       return out;
     }
     for (int i = 0; i < n.size(); i++) {
-      String d = n.get(i).asText().trim().toLowerCase(Locale.ROOT);
-      if (!DNS.matcher(d).matches()) {
-        problems.error(p + "/" + i, "'" + n.get(i).asText() + "' is not a DNS name");
+      String d = IpAddresses.canonical(n.get(i).asText().trim().toLowerCase(Locale.ROOT));
+      if (!DNS.matcher(d).matches() && !IpAddresses.isLiteral(d)) {
+        problems.error(p + "/" + i, "'" + n.get(i).asText() + "' is not a DNS name or IP address");
       } else if (out.contains(d)) {
         problems.error(p + "/" + i, "'" + d + "' is listed twice");
       } else {

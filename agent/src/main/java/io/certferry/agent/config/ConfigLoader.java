@@ -42,6 +42,20 @@ public final class ConfigLoader {
   }
 
   /**
+   * A problem found after loading (against a CA's directory, say), placed at the setting {@code pointer}
+   * names in {@code file}, or at the file's start when the file cannot be read again now.
+   */
+  public static ConfigProblem locate(Path file, String pointer, String message) {
+    LocatedYaml.Position at;
+    try {
+      at = LocatedYaml.parse(ConfigText.read(file)).valueAt(pointer);
+    } catch (ConfigException e) {
+      at = new LocatedYaml.Position(1, 1);
+    }
+    return new ConfigProblem(at.line(), at.column(), ConfigProblem.display(pointer), message);
+  }
+
+  /**
    * Reads and validates {@code file}.
    *
    * @throws ConfigException with every problem found, sorted by place

@@ -12,7 +12,7 @@ import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.issue.IssuerContext;
 import io.certferry.core.issue.IssuerSettings;
-import io.certferry.core.issue.LegacySpecs;
+import io.certferry.core.internal.LegacySpecs;
 import io.certferry.core.issue.acme.AcmeSessions;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.Notifier;

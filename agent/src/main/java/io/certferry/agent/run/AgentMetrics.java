@@ -34,6 +34,7 @@ public final class AgentMetrics implements Notifier {
   static final String DEPLOY = "certferry.deploy";
   static final String ACME = "certferry.acme.requests";
   static final String READY = "certferry.certificate.ready.status";
+  static final String ISSUER = "certferry.certificate.issuer";
   static final List<String> DEPLOY_RESULTS = List.of("success", "failure");
   /** {@code success} and each kind of failed issuance ({@link IssueException.Kind#label()}). */
   static final List<String> ACME_RESULTS = acmeResults();
@@ -119,6 +120,7 @@ public final class AgentMetrics implements Notifier {
       c.current().ifPresent(v -> set("certferry.certificate.expiration.timestamp.seconds",
           "The date after which the certificate expires, as a Unix timestamp", v.notAfter().getEpochSecond(),
           "certificate", c.name()));
+      c.current().ifPresent(v -> issuer(c.name(), v.details().getOrDefault("issuer", v.source())));
       c.renewAt().ifPresent(r -> set("certferry.certificate.renewal.timestamp.seconds",
           "The time the certificate is due for renewal, as a Unix timestamp", r.getEpochSecond(), "certificate", c.name()));
       // As cert-manager's certmanager_certificate_ready_status: one series per condition, the true one at 1,
@@ -140,6 +142,21 @@ public final class AgentMetrics implements Notifier {
             t.state().equals("in-sync") ? 1 : 0, "certificate", c.name(), "target", t.id());
       }
     }
+  }
+
+  /**
+   * Which issuer made the current version (a CA's directory URL, {@code local} or {@code imported}): one series
+   * per issuer seen since start, the current one at 1, so a fallback shows as the series changing.
+   */
+  private void issuer(String certificate, String issuer) {
+    String prefix = ISSUER + "certificate|" + certificate + "|issuer|";
+    gauges.forEach((key, holder) -> {
+      if (key.startsWith(prefix)) {
+        holder.set(0.0);
+      }
+    });
+    set(ISSUER, "The issuer of the current certificate (1), and the others it had since the agent started (0)", 1,
+        "certificate", certificate, "issuer", issuer);
   }
 
   /** One series per condition, the one that holds at 1 (Unknown until a pass has judged the certificate). */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code certferry issue} and {@code revoke} against a real Pebble, through picocli like a user. */
+/** {@code certferry issue} and {@code revoke} against a real Pebble (pebble-ari), through picocli like a user. */
 class IssueCommandTest {
   private static PebbleServer pebble;
 
@@ -30,7 +30,7 @@ class IssueCommandTest {
 
   @BeforeAll
   static void start() {
-    pebble = PebbleServer.start();
+    pebble = PebbleServer.builder().ari().start();
   }
 
   @AfterAll
@@ -100,11 +100,39 @@ class IssueCommandTest {
   }
 
   @Test
+  void issuesForAnIpAddressOverTlsAlpn01TheFirstChoiceItCanUse() throws Exception {
+    int code = run(issueArgs("ip", "--domain", "127.0.0.1", "--profile", "shortlived", "--challenge", "dns-01",
+        "--challenge", "tls-alpn-01", "--dns-provider", "pebble-challtestsrv", "--dns-set", "url=" + pebble.challTestSrvUrl(),
+        "--tls-alpn-address", "127.0.0.1", "--tls-alpn-port", String.valueOf(pebble.tlsPort())));
+
+    assertThat(code).as(err.toString() + pebble.logs()).isZero();
+    assertThat(out.toString()).contains("ip: version 1 issued for 127.0.0.1");
+    assertThat(err.toString()).contains("certferry: ip: challenge for 127.0.0.1: tls-alpn-01 (choice 2 of 2: dns-01 "
+        + "cannot validate IP addresses)");
+    StoredVersion v = FileStore.open(store).current("ip").orElseThrow();
+    assertThat(v.domains()).containsExactly("127.0.0.1");
+    assertThat(v.details()).containsEntry(AcmeIssuer.CHALLENGE_PREFIX + "127.0.0.1",
+        "tls-alpn-01 (choice 2 of 2: dns-01 cannot validate IP addresses)");
+    JsonNode spec = new ObjectMapper().readTree(Files.readString(store.resolve("certs/ip/spec.json")));
+    assertThat(spec.at("/issuer/challenges").toString()).isEqualTo("[\"dns-01\",\"tls-alpn-01\"]");
+    assertThat(spec.at("/issuer/tlsAlpn/port").asInt()).isEqualTo(pebble.tlsPort());
+  }
+
+  @Test
   void badInputIsRejectedWithExitCode3AndNothingWritten() throws Exception {
     assertThat(run(issueArgs("x", "--domain", "bad_name!"))).isEqualTo(3);
-    assertThat(err.toString()).contains("--domain 'bad_name!' is not a DNS name");
-    assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "tls-alpn-01"))).isEqualTo(3);
-    assertThat(err.toString()).contains("--challenge: 'tls-alpn-01' is not a challenge type");
+    assertThat(err.toString()).contains("--domain 'bad_name!' is not a DNS name or IP address");
+    assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "tls-sni-01"))).isEqualTo(3);
+    assertThat(err.toString()).contains("--challenge: 'tls-sni-01' is not a challenge type; choose from http-01, "
+        + "tls-alpn-01, dns-01, dns-account-01, dns-persist-01");
+    assertThat(run(issueArgs("x", "--domain", "*.a.example.com", "--challenge", "http-01", "--challenge", "tls-alpn-01")))
+        .isEqualTo(3);
+    assertThat(err.toString()).contains("--challenge: wildcard names need dns-01, dns-account-01 or dns-persist-01");
+    assertThat(run(issueArgs("x", "--domain", "192.0.2.7", "--challenge", "dns-persist-01"))).isEqualTo(3);
+    assertThat(err.toString()).contains("--challenge: IP addresses need http-01 or tls-alpn-01");
+    assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "dns-persist-01", "--persist-until", "soon")))
+        .isEqualTo(3);
+    assertThat(err.toString()).contains("--persist-until: 'soon' is not a date");
     assertThat(run(issueArgs("x", "--domain", "a.example.com", "--challenge", "dns-01"))).isEqualTo(3);
     assertThat(err.toString()).contains("--dns-provider");
     assertThat(run(issueArgs("x", "--domain", "a.example.com", "--eab-kid", "k", "--eab-hmac-ref", "plainsecret"))).isEqualTo(3);

@@ -228,6 +228,7 @@ class RenewCommandTest {
 
   @Test
   void acmeLineageIssuedByIssueCommandRenewsAgainstPebbleWhenClockPassesRenewalPoint() throws Exception {
+    // Debian's Pebble on purpose: a CA without ARI, where the lifetime rule decides (pebble-ari's window would).
     try (PebbleServer pebble = PebbleServer.start()) {
       CliRun issued = CliRun.of(clock, "--store", dir.toString(), "issue", "--name", "web", "--domain", "web.example.com",
           "--server", pebble.directoryUrl().toString(), "--server-ca", pebble.serverCaFile().toString(), "--agree-tos",

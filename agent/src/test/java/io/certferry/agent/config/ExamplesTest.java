@@ -52,6 +52,15 @@ class ExamplesTest {
   }
 
   @Test
+  void acmeChallengesIsValid() throws Exception {
+    AgentConfig c = ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(Map.of("DNSIMPLE_TOKEN", "dns-test")))
+        .load(examples().resolve("acme-challenges.yaml"));
+    assertThat(c.certificates()).extracting(AgentConfig.CertificateConfig::name).containsExactly("social", "edge", "resolver");
+    assertThat(c.certificates().get(0).issuer().path("challenges").toString()).isEqualTo("[\"dns-persist-01\",\"dns-01\"]");
+    assertThat(c.certificates().get(2).domains()).containsExactly("192.0.2.53", "2001:db8::53");
+  }
+
+  @Test
   void mastodonWithoutItsSecretsNamesEachMissingOne() {
     ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
         () -> ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(Map.of()))

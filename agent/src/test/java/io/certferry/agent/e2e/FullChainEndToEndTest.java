@@ -42,6 +42,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,8 @@ import picocli.CommandLine;
  * over http-01; the first goes to a DigitalOcean load balancer and CDN endpoint and a Netlify site (fakes
  * checking every request against the official OpenAPI files) and to a real nginx, the second to the same
  * nginx. Each cloud target's {@code verify()} handshakes with a local "edge" serving whatever the fake
- * holds at that moment. From an empty store to every target verified; then the clock moves past the
- * renewal point and the whole chain runs again.
+ * holds at that moment. Pebble is pebble-ari, with ARI: from an empty store to every target verified;
+ * then the CA moves both renewal windows into the past and the whole chain runs again, with replaces.
  */
 class FullChainEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -99,7 +100,7 @@ class FullChainEndToEndTest {
   @Timeout(value = 180, unit = TimeUnit.SECONDS) // the agent's clock is frozen: a wait that never ends must not hang CI
   void fromEmptyStoreToEveryTargetVerifiedThenRenewalMovesEveryTarget() throws Exception {
     RequiredTools.require("nginx");
-    try (PebbleServer pebble = PebbleServer.start();
+    try (PebbleServer pebble = PebbleServer.builder().ari().start();
          DnsimpleTestServer dnsimple = new DnsimpleTestServer(new FakeDnsimple(1010, true).zone("example.org"));
          MockWebServer doServer = new MockWebServer();
          MockWebServer netlifyServer = new MockWebServer()) {
@@ -156,8 +157,8 @@ class FullChainEndToEndTest {
         String uploaded1 = uploadedId(digitalOcean, social1);
         assertThat(digitalOcean.certificates).as("a certificate uploaded by hand is never deleted").containsKey(byHand);
 
-        // 2. Past the renewal point: new orders, and every target moves to the new versions.
-        awaitRealTimePast(later(social1.notBefore(), www1.notBefore()).plusSeconds(2));
+        // 2. The CA moves both renewal windows into the past (as ahead of a mass revocation): once the agent
+        // asks again, after the CA's Retry-After, it renews both at once, and every target moves.
         long doPosts = digitalOcean.count("POST");
         long netlifyPosts = netlify.count("POST");
         Result none = certferry("run", "--once", "--config", cfg.toString());
@@ -165,7 +166,12 @@ class FullChainEndToEndTest {
         assertThat(none.out()).as("nothing due yet").doesNotContain("new version");
         assertThat(digitalOcean.count("POST")).as("in sync: nothing uploaded again").isEqualTo(doPosts);
         assertThat(netlify.count("POST")).isEqualTo(netlifyPosts);
-        clock.set(renewalPoint(social1, www1).plusSeconds(1));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        for (String name : List.of("social", "www")) {
+          pebble.setRenewalInfo(store.load(name, 1).leaf(), "{\"suggestedWindow\": {\"start\": \""
+              + now.minus(Duration.ofDays(2)) + "\", \"end\": \"" + now.minus(Duration.ofDays(1)) + "\"}}");
+        }
+        clock.set(later(store.state("social").ari().nextPoll(), store.state("www").ari().nextPoll()).plusSeconds(60));
         int edgeHandshakes = lbEdge.handshakes() + cdnEdge.handshakes() + netlifyEdge.handshakes();
         Result second = certferry("run", "--once", "--config", cfg.toString());
         assertThat(second.code()).as(second.toString()).isZero();
@@ -177,6 +183,8 @@ class FullChainEndToEndTest {
         assertThat(www2.number()).isEqualTo(2);
         assertThat(social2.sha256()).isNotEqualTo(social1.sha256());
         assertThat(www2.sha256()).isNotEqualTo(www1.sha256());
+        assertThat(social2.details()).containsEntry(AcmeIssuer.REPLACES, social1.details().get("ariCertId"));
+        assertThat(www2.details()).containsEntry(AcmeIssuer.REPLACES, www1.details().get("ariCertId"));
         assertEverywhere(store, storeDir, social2, www2, nginxPort, digitalOcean, netlify);
         assertThat(lbEdge.handshakes() + cdnEdge.handshakes() + netlifyEdge.handshakes()).isGreaterThan(edgeHandshakes);
         String uploaded2 = uploadedId(digitalOcean, social2);
@@ -318,7 +326,8 @@ class FullChainEndToEndTest {
         "      server: " + pebble.directoryUrl(),
         "      serverCa: " + pebble.serverCaFile(),
         "      agreeTos: true",
-        "      email: ops@example.org");
+        "      email: ops@example.org",
+        "      profile: default");
     String doTarget = "token: '${env:DIGITALOCEAN_TOKEN}', apiUrl: '" + doServer.url("/") + "', lineage: social, "
         + "verifyHost: 127.0.0.1, ";
     Path cfg = tmp.resolve("agent.yaml");
@@ -409,31 +418,5 @@ class FullChainEndToEndTest {
     return p;
   }
 
-  /**
-   * The later of the versions' renewal points. Debian's Pebble offers no renewal information (ARI), so the
-   * lifetime rule decides: when a third of the lifetime is left (what {@code list} calls renewal-due).
-   */
-  private static Instant renewalPoint(StoredVersion... versions) {
-    Instant latest = Instant.MIN;
-    for (StoredVersion v : versions) {
-      Instant at = v.notAfter().minus(Duration.between(v.notBefore(), v.notAfter()).dividedBy(3));
-      latest = later(latest, at);
-    }
-    return latest;
-  }
-
   private static Instant later(Instant a, Instant b) { return a.isAfter(b) ? a : b; }
-
-  /**
-   * Pebble dates certificates by the real clock while the agent's clock is moved: the renewed versions
-   * only count as valid at the moved instant (one second past the old renewal point) when Pebble's
-   * clock has moved on by more than that since it issued the first ones. A pass and its assertions
-   * take longer than that already; this only guards a very fast machine.
-   */
-  private static void awaitRealTimePast(Instant t) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (Instant.now().isBefore(t) && System.nanoTime() < end) {
-      LockSupport.parkNanos(50_000_000);
-    }
-  }
 }

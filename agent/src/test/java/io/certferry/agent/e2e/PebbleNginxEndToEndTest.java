@@ -73,7 +73,7 @@ class PebbleNginxEndToEndTest {
   @Test
   void fromEmptyStoreToEveryTargetVerifiedThenRenewal() throws Exception {
     RequiredTools.require("nginx");
-    try (PebbleServer pebble = PebbleServer.start()) {
+    try (PebbleServer pebble = PebbleServer.builder().ari().start()) {
       int nginxPort = PebbleServer.freePort();
       Path prefix = tmp.resolve("nginx");
       Process nginx = startNginx(prefix, nginxPort);
@@ -91,6 +91,7 @@ class PebbleNginxEndToEndTest {
             "      serverCa: " + pebble.serverCaFile(),
             "      agreeTos: true",
             "      email: ops@e2e.test",
+            "      profile: default",
             "      challenge: http-01",
             "      http: {address: 127.0.0.1, port: " + pebble.httpPort() + "}",
             "    targets:",
@@ -110,6 +111,7 @@ class PebbleNginxEndToEndTest {
             "      server: " + pebble.directoryUrl(),
             "      serverCa: " + pebble.serverCaFile(),
             "      agreeTos: true",
+            "      profile: default",
             "      challenge: dns-01",
             "      dnsProvider: {type: pebble-challtestsrv, url: '" + pebble.challTestSrvUrl() + "'}",
             "      propagationServers: ['127.0.0.1:" + pebble.dnsAddress().getPort() + "']",
@@ -130,12 +132,13 @@ class PebbleNginxEndToEndTest {
           assertThat(v1.issuer()).containsIgnoringCase("pebble");
           assertThat(TlsProbe.withDefaults().servedFingerprint("127.0.0.1", nginxPort, "www.e2e.test")).isEqualTo(v1.sha256());
           assertThat(store.current("wild").orElseThrow().domains()).contains("*.wild.e2e.test");
-          // The version keeps its ARI id for renewal; Debian's Pebble offers no renewalInfo, so the
-          // lifetime rule decides here (CertManagerTest covers a CA that answers ARI).
+          // The version keeps its ARI id, and the CA's window decides its renewal point.
           assertThat(v1.details()).containsKey("ariCertId");
+          assertThat(store.state("www").plan().rule()).isEqualTo("ari");
 
           // Time moves past the renewal point: a new order, and every target moves to it.
-          clock.set(first.certificates().get(0).renewAt().orElseThrow().plus(Duration.ofMinutes(1)));
+          clock.set(first.certificates().stream().map(cs -> cs.renewAt().orElseThrow()).max(Instant::compareTo)
+              .orElseThrow().plus(Duration.ofMinutes(1)));
           ReconcileReport second = m.reconcile();
           // (Pebble dates the new certificate by the real clock, so under the moved clock it is due
           // again at once: what matters here is that the new version reached every target.)

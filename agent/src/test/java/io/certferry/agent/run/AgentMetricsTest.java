@@ -7,12 +7,14 @@ import io.certferry.agent.Main;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
 import io.certferry.core.CertManager;
+import io.certferry.core.CertificateStatus;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.FileStore;
+import io.certferry.core.store.StoredVersion;
 import io.certferry.core.testing.RequiredTools;
 
 import java.io.IOException;
@@ -168,6 +170,30 @@ class AgentMetricsTest {
   }
 
   @Test
+  void theIssuerOfTheCurrentVersionIsTheSeriesAtOne() {
+    AgentMetrics m = new AgentMetrics();
+    m.update(report(version("https://acme-v02.api.letsencrypt.org/directory")));
+    m.update(report(version("https://acme.zerossl.com/v2/DV90"))); // the fallback made the next one
+    PrometheusText p = PrometheusText.parse(m.scrape());
+    assertThat(p.value("certferry_certificate_issuer",
+        Map.of("certificate", "www", "issuer", "https://acme.zerossl.com/v2/DV90"))).contains(1.0);
+    assertThat(p.value("certferry_certificate_issuer",
+        Map.of("certificate", "www", "issuer", "https://acme-v02.api.letsencrypt.org/directory"))).contains(0.0);
+  }
+
+  private static StoredVersion version(String issuer) {
+    Instant t = Instant.parse("2026-12-01T00:00:00Z");
+    return new StoredVersion(1, "acme", List.of("www.example.test"), t, t.plus(Duration.ofDays(90)), "01", "ab",
+        "CN=R13", "ec-p256", t, Map.of("issuer", issuer));
+  }
+
+  private static ReconcileReport report(StoredVersion v) {
+    CertificateStatus s = new CertificateStatus("www", "acme", v.domains(), Optional.of(v), "valid", Optional.of(89L),
+        Optional.empty(), Optional.empty(), true, List.of(), Optional.empty());
+    return new ReconcileReport(v.notBefore(), v.notBefore(), List.of(s), v.notBefore().plus(Duration.ofHours(12)));
+  }
+
+  @Test
   void promtoolAcceptsTheScrape() throws Exception {
     Path promtool = RequiredTools.require("promtool");
     AgentConfig c = load(config("agent.yaml", "127.0.0.1:0", true));
@@ -183,6 +209,7 @@ class AgentMetricsTest {
     metrics.notify(failed(LifecycleEvent.Type.RENEWAL_FAILED, Map.of("source", "acme", "result", "ca-unreachable")));
     String scrape = metrics.scrape();
     assertThat(scrape).contains("certferry_certificate_expiration_timestamp_seconds", "certferry_target_in_sync",
+        "certferry_certificate_issuer{certificate=\"www\",issuer=\"local\"} 1.0",
         "certferry_deploy_total", "certferry_acme_requests_total");
 
     Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();

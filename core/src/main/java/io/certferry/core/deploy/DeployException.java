@@ -9,6 +9,8 @@ import java.util.Optional;
 /**
  * A deploy, verify or read of a target failed. The message says what went wrong and what to fix,
  * and never contains a token or key.
+ *
+ * @since 0.1
  */
 public class DeployException extends CertferryException {
   private static final long serialVersionUID = 1L;
@@ -43,15 +45,31 @@ public class DeployException extends CertferryException {
    * Not a failure: the work was held back, unsent, because the request budget of the target's account
    * (its published limits, the quota its API reports) is used up until {@code until}. The target is
    * reported as waiting until then; no attempt is counted and nothing is alerted.
+   *
+   * @since 0.1
    */
   public static DeployException waiting(String message, Instant until) {
     return new DeployException(message, until);
   }
 
+  /**
+   * Whether trying again later may succeed (an outage, a rate limit), rather than needing a fix.
+   *
+   * @since 0.1
+   */
   public boolean isRetryable() { return retryable; }
 
+  /**
+   * How long the target asked to wait before the next attempt, if it said.
+   *
+   * @since 0.1
+   */
   public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
 
-  /** Set when the work waits for the account's request budget ({@link #waiting}): when it may go. */
+  /**
+   * Set when the work waits for the account's request budget ({@link #waiting}): when it may go.
+   *
+   * @since 0.1
+   */
   public Optional<Instant> waitingUntil() { return Optional.ofNullable(waitingUntil); }
 }

@@ -50,6 +50,7 @@ public final class DeployWindow {
    * Reads a window.
    *
    * @throws IllegalArgumentException naming the text, what is wrong and the form to write
+   * @since 0.1
    */
   public static DeployWindow parse(String text) {
     String t = text == null ? "" : text.strip();
@@ -124,13 +125,21 @@ public final class DeployWindow {
     return LocalTime.of(h, mi);
   }
 
-  /** Whether the window is open at {@code t}. */
+  /**
+   * Whether the window is open at {@code t}.
+   *
+   * @since 0.1
+   */
   public boolean isOpen(Instant t) {
     return openings(t.minus(length).minus(Duration.ofDays(1)), 2 + (int) length.toDays()).stream()
         .anyMatch(o -> !t.isBefore(o) && t.isBefore(o.plus(length)));
   }
 
-  /** {@code t} when the window is open then, else when it next opens. */
+  /**
+   * {@code t} when the window is open then, else when it next opens.
+   *
+   * @since 0.1
+   */
   public Instant nextOpening(Instant t) {
     if (isOpen(t)) {
       return t;
@@ -139,7 +148,11 @@ public final class DeployWindow {
         .orElseThrow(() -> new IllegalStateException("window '" + text + "' has no opening within a week"));
   }
 
-  /** When the window that is open at {@code t} closes; {@code t} when it is closed. */
+  /**
+   * When the window that is open at {@code t} closes; {@code t} when it is closed.
+   *
+   * @since 0.1
+   */
   public Instant closes(Instant t) {
     for (Instant o : openings(t.minus(length).minus(Duration.ofDays(1)), 2 + (int) length.toDays())) {
       if (!t.isBefore(o) && t.isBefore(o.plus(length))) {
@@ -149,7 +162,11 @@ public final class DeployWindow {
     return t;
   }
 
-  /** The longest the window stays shut over a week: the worst wait for a change outside it. */
+  /**
+   * The longest the window stays shut over a week: the worst wait for a change outside it.
+   *
+   * @since 0.1
+   */
   public Duration longestClosed() {
     Instant start = Instant.parse("2026-01-05T00:00:00Z"); // any week will do; DST makes an hour of difference
     List<Instant> opens = openings(start, HORIZON_DAYS * 2);
@@ -176,17 +193,29 @@ public final class DeployWindow {
     return out;
   }
 
-  /** The earliest instant at or after {@code t} that any of the windows is open; {@code t} without windows. */
+  /**
+   * The earliest instant at or after {@code t} that any of the windows is open; {@code t} without windows.
+   *
+   * @since 0.1
+   */
   public static Instant nextOpening(List<DeployWindow> windows, Instant t) {
     return windows.stream().map(w -> w.nextOpening(t)).min(Instant::compareTo).orElse(t);
   }
 
-  /** Whether any of the windows is open at {@code t}; true without windows. */
+  /**
+   * Whether any of the windows is open at {@code t}; true without windows.
+   *
+   * @since 0.1
+   */
   public static boolean anyOpen(List<DeployWindow> windows, Instant t) {
     return windows.isEmpty() || windows.stream().anyMatch(w -> w.isOpen(t));
   }
 
-  /** The first window of {@code windows}, for messages. */
+  /**
+   * The first window of {@code windows}, for messages.
+   *
+   * @since 0.1
+   */
   public static Optional<DeployWindow> first(List<DeployWindow> windows) {
     return windows.stream().findFirst();
   }

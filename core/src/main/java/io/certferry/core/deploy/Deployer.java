@@ -6,6 +6,7 @@ import io.certferry.core.notify.LifecycleEvent;
 import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
+import io.certferry.core.store.StoredVersion;
 import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.store.TargetDeployment.Result;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * the targets in flight. A target that cannot tell what it serves
  * ({@link DeployTarget#reportsWhatItServes()} false) is trusted on its record. A failed target is retried later with {@link Backoff} (persisted in its
  * record, so it survives restarts) and never holds up the others.
+ *
+ * @since 0.1
  */
 public final class Deployer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Deployer.class);
@@ -58,6 +62,11 @@ public final class Deployer implements AutoCloseable {
     this.targetTimeout = b.targetTimeout;
   }
 
+  /**
+   * A builder; only the store is required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
@@ -66,6 +75,7 @@ public final class Deployer implements AutoCloseable {
    *
    * @throws InterruptedException when interrupted while waiting; targets in flight keep running and
    *     record their own results
+   * @since 0.1
    */
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets)
       throws InterruptedException {
@@ -75,21 +85,38 @@ public final class Deployer implements AutoCloseable {
   /**
    * As {@link #deploy(String, CertificateBundle, List)}; {@code now} tries failed targets at once,
    * ignoring their backoff (a person asked: {@code certferry deploy}).
+   *
+   * @since 0.1
    */
   public DeployOutcome deploy(String lineage, CertificateBundle bundle, List<? extends DeployTarget> targets, boolean now)
       throws InterruptedException {
     Deployments known = store.deployments(lineage);
-    if (now) {
-      known = withoutBackoff(known);
-    }
-    recordIntents(lineage, bundle.sha256(), targets, known);
+    return deploy(lineage, bundle.sha256(), () -> bundle, now ? withoutBackoff(known) : known, targets);
+  }
+
+  /**
+   * Deploys the stored version {@code version} of {@code lineage} as a pass does: its bundle (key included) is
+   * read from the store only if a target has to be given it, so a pass where every target already serves the
+   * version parses no PEM and no key. {@code known} is the lineage's {@code deployments.json} as the caller,
+   * holding the lineage's lock, has just read it.
+   *
+   * @since 0.1
+   */
+  public DeployOutcome deploy(String lineage, StoredVersion version, Deployments known,
+                              List<? extends DeployTarget> targets) throws InterruptedException {
+    return deploy(lineage, version.sha256(), new StoredBundle(store, lineage, version.number()), known, targets);
+  }
+
+  private DeployOutcome deploy(String lineage, String sha, Supplier<CertificateBundle> bundle, Deployments known,
+                               List<? extends DeployTarget> targets) throws InterruptedException {
+    recordIntents(lineage, sha, targets, known);
     CompletionService<Done> done = new ExecutorCompletionService<>(executor);
     List<Future<Done>> futures = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       int index = i;
       DeployTarget t = targets.get(i);
       Optional<TargetDeployment> rec = known.target(t.id());
-      futures.add(done.submit(() -> one(index, lineage, bundle, t, rec)));
+      futures.add(done.submit(() -> one(index, lineage, sha, bundle, t, rec)));
     }
     DeployOutcome.TargetOutcome[] out = new DeployOutcome.TargetOutcome[targets.size()];
     long deadline = System.nanoTime() + targetTimeout.toNanos();
@@ -112,12 +139,34 @@ public final class Deployer implements AutoCloseable {
     for (int i = 0; i < out.length; i++) {
       if (out[i] == null) {
         DeployTarget t = targets.get(i);
-        out[i] = failed(lineage, bundle, t, known.target(t.id()),
+        out[i] = failed(lineage, sha, t, known.target(t.id()),
             new DeployException("target " + t.id() + " did not finish within " + targetTimeout + "; it will be tried again"));
         record(lineage, out[i].record());
       }
     }
-    return new DeployOutcome(lineage, bundle.sha256(), List.of(out));
+    return new DeployOutcome(lineage, sha, List.of(out));
+  }
+
+  /** A version's bundle, read from the store the first time a target needs it, then kept for the others. */
+  private static final class StoredBundle implements Supplier<CertificateBundle> {
+    private final CertificateStore store;
+    private final String lineage;
+    private final int number;
+    private CertificateBundle bundle;
+
+    StoredBundle(CertificateStore store, String lineage, int number) {
+      this.store = store;
+      this.lineage = lineage;
+      this.number = number;
+    }
+
+    @Override
+    public synchronized CertificateBundle get() {
+      if (bundle == null) {
+        bundle = store.load(lineage, number);
+      }
+      return bundle;
+    }
   }
 
   /**
@@ -127,21 +176,23 @@ public final class Deployer implements AutoCloseable {
    */
   private void recordIntents(String lineage, String sha, List<? extends DeployTarget> targets, Deployments known) {
     Instant now = clock.instant();
-    Deployments next = store.deployments(lineage);
-    boolean any = false;
+    List<TargetDeployment> intents = new ArrayList<>();
     for (DeployTarget t : targets) {
       Optional<TargetDeployment> rec = known.target(t.id());
       boolean inSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
       boolean backingOff = heldBack(rec, sha, now);
       boolean intended = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
       if (!inSync && !backingOff && !intended) {
-        next = next.with(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
+        intents.add(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
             null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", served(rec).orElse(""))));
-        any = true;
       }
     }
-    if (any) {
+    if (!intents.isEmpty()) {
       synchronized (recordLocks.computeIfAbsent(lineage, k -> new Object())) {
+        Deployments next = store.deployments(lineage);
+        for (TargetDeployment d : intents) {
+          next = next.with(d);
+        }
         store.saveDeployments(lineage, next);
       }
     }
@@ -182,9 +233,9 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  private Done one(int index, String lineage, CertificateBundle bundle, DeployTarget t, Optional<TargetDeployment> rec) {
+  private Done one(int index, String lineage, String sha, Supplier<CertificateBundle> bundle, DeployTarget t,
+                   Optional<TargetDeployment> rec) {
     Instant now = clock.instant();
-    String sha = bundle.sha256();
     if (heldBack(rec, sha, now)) {
       DeployOutcome.Status held = rec.get().result() == Result.WAITING ? DeployOutcome.Status.WAITING
           : DeployOutcome.Status.BACKING_OFF;
@@ -194,7 +245,7 @@ public final class Deployer implements AutoCloseable {
     // A deploy of this version began and never finished (the process died in it): redo it whole, hook included.
     boolean interrupted = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
     try {
-      Optional<Boolean> serves = interrupted ? Optional.empty() : servesNow(t, bundle);
+      Optional<Boolean> serves = interrupted ? Optional.empty() : servesNow(t, sha, bundle);
       boolean trustRecord = serves.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
       if (serves.orElse(false) || trustRecord) {
         if (recordedInSync) {
@@ -204,12 +255,12 @@ public final class Deployer implements AutoCloseable {
             Map.of("note", "found already serving this certificate"));
         return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, adopted), true);
       }
-      DeployReceipt receipt = t.deploy(bundle);
+      DeployReceipt receipt = t.deploy(bundle.get());
       emit(LifecycleEvent.Type.DEPLOYED, lineage, t, receipt.summary() == null ? "deployed " + sha : receipt.summary(), sha);
-      VerifyResult v = t.verify(bundle);
+      VerifyResult v = t.verify(bundle.get());
       if (!v.passed()) {
         emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v.message(), sha);
-        return new Done(index, failed(lineage, bundle, t, rec, new DeployException("verification failed: " + v.message())), true);
+        return new Done(index, failed(lineage, sha, t, rec, new DeployException("verification failed: " + v.message())), true);
       }
       emit(LifecycleEvent.Type.VERIFIED, lineage, t, v.message(), sha);
       TargetDeployment ok = new TargetDeployment(t.id(), sha, clock.instant(), Result.IN_SYNC, 0, null, null,
@@ -219,17 +270,17 @@ public final class Deployer implements AutoCloseable {
       if (e.waitingUntil().isPresent()) {
         return new Done(index, waiting(t, sha, rec, e), true);
       }
-      return new Done(index, failed(lineage, bundle, t, rec, e), true);
+      return new Done(index, failed(lineage, sha, t, rec, e), true);
     } catch (RuntimeException e) {
-      return new Done(index, failed(lineage, bundle, t, rec,
+      return new Done(index, failed(lineage, sha, t, rec,
           new DeployException("target " + t.id() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e)), true);
     }
   }
 
   /** Whether the target serves the bundle now; a failure to tell is treated as "unknown", and the deploy finds out. */
-  private static Optional<Boolean> servesNow(DeployTarget t, CertificateBundle bundle) {
+  private static Optional<Boolean> servesNow(DeployTarget t, String sha, Supplier<CertificateBundle> bundle) {
     try {
-      return t.serves(bundle);
+      return t.serves(sha, bundle);
     } catch (DeployException | RuntimeException e) {
       LOG.debug("target {} cannot tell what it serves: {}", t.id(), e.getMessage());
       return Optional.empty();
@@ -246,10 +297,9 @@ public final class Deployer implements AutoCloseable {
     return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.WAITING, held);
   }
 
-  private DeployOutcome.TargetOutcome failed(String lineage, CertificateBundle bundle, DeployTarget t,
+  private DeployOutcome.TargetOutcome failed(String lineage, String sha, DeployTarget t,
                                              Optional<TargetDeployment> rec, DeployException e) {
     Instant now = clock.instant();
-    String sha = bundle.sha256();
     int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING
             || r.result() == Result.WAITING) && sha.equals(r.sha256()))
         .map(TargetDeployment::attempts).orElse(0);
@@ -296,7 +346,11 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  /** Builds a {@link Deployer}; only the store is required. */
+  /**
+   * Builds a {@link Deployer}; only the store is required.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private CertificateStore store;
     private Clock clock = Clock.systemUTC();
@@ -306,14 +360,32 @@ public final class Deployer implements AutoCloseable {
     private Notifier listener = e -> { };
     private Duration targetTimeout = Duration.ofMinutes(10);
 
+    /**
+     * Where deployments are recorded (required).
+     *
+     * @since 0.1
+     */
     public Builder store(CertificateStore store) { this.store = store; return this; }
 
+    /**
+     * The clock deploys and backoff are timed by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
-    /** Runs targets on this executor (not shut down by {@link Deployer#close()}); default: a pool of {@link #parallelism}. */
+    /**
+     * Runs targets on this executor (not shut down by {@link Deployer#close()}); default: a pool of {@link #parallelism}.
+     *
+     * @since 0.1
+     */
     public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
 
-    /** Targets deployed at once when the deployer makes its own pool (default 8). */
+    /**
+     * Targets deployed at once when the deployer makes its own pool (default 8).
+     *
+     * @since 0.1
+     */
     public Builder parallelism(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
@@ -322,14 +394,32 @@ public final class Deployer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Backoff after a failed deploy (default {@link Backoff#DEPLOY}).
+     *
+     * @since 0.1
+     */
     public Builder backoff(Backoff backoff) { this.backoff = Objects.requireNonNull(backoff); return this; }
 
-    /** Receives DEPLOYED, VERIFIED, VERIFY_FAILED and DEPLOY_FAILED events. */
+    /**
+     * Receives DEPLOYED, VERIFIED, VERIFY_FAILED and DEPLOY_FAILED events.
+     *
+     * @since 0.1
+     */
     public Builder listener(Notifier listener) { this.listener = Objects.requireNonNull(listener); return this; }
 
-    /** How long one pass waits for all targets of a certificate (default 10 minutes). */
+    /**
+     * How long one pass waits for all targets of a certificate (default 10 minutes).
+     *
+     * @since 0.1
+     */
     public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
 
+    /**
+     * The deployer; close it to stop its threads.
+     *
+     * @since 0.1
+     */
     public Deployer build() { return new Deployer(this); }
   }
 }

@@ -8,9 +8,14 @@ import io.certferry.core.CertificateBundle;
  *
  * @param host the endpoint to dial; null means the target's own default host
  * @param serverName the SNI name; null means the host
+ * @since 0.1
  */
 public record EndpointCheck(boolean enabled, String host, int port, String serverName, TlsProbe probe) {
-  /** Verifies the bundle is served, dialing {@code defaultHost} when no host was configured. */
+  /**
+   * Verifies the bundle is served, dialing {@code defaultHost} when no host was configured.
+   *
+   * @since 0.1
+   */
   public VerifyResult verify(String targetId, CertificateBundle bundle, String defaultHost) {
     if (!enabled) {
       return VerifyResult.skipped("target " + targetId + ": verify is off");

@@ -11,6 +11,10 @@ package io.certferry.core.deploy;
  * @since 0.1
  */
 public interface PassAware {
-  /** A pass begins; {@code pass} differs from the last pass's number. */
+  /**
+   * A pass begins; {@code pass} differs from the last pass's number.
+   *
+   * @since 0.1
+   */
   void passStarted(long pass);
 }

@@ -25,19 +25,26 @@ import javax.net.ssl.X509TrustManager;
  * <p>The probe does not trust what it sees: its trust manager records the server's chain and then
  * rejects it, so the handshake stops before any application data is sent. The caller compares the
  * recorded leaf's SHA-256 with the one it expects, which is a stronger check than path validation.
+ *
+ * @since 0.1
  */
 public final class TlsProbe {
   private final Duration timeout;
 
   public TlsProbe(Duration timeout) { this.timeout = timeout; }
 
-  /** A probe with a 10 second connect and handshake timeout. */
+  /**
+   * A probe with a 10 second connect and handshake timeout.
+   *
+   * @since 0.1
+   */
   public static TlsProbe withDefaults() { return new TlsProbe(Duration.ofSeconds(10)); }
 
   /**
    * The chain served at {@code host:port} for SNI name {@code serverName}, leaf first.
    *
    * @throws IOException when nothing answers or the peer is not a TLS server
+   * @since 0.1
    */
   public List<X509Certificate> servedChain(String host, int port, String serverName) throws IOException {
     AtomicReference<X509Certificate[]> seen = new AtomicReference<>();
@@ -69,12 +76,20 @@ public final class TlsProbe {
     return List.of(chain);
   }
 
-  /** SHA-256 of the leaf served at {@code host:port} for {@code serverName}. */
+  /**
+   * SHA-256 of the leaf served at {@code host:port} for {@code serverName}.
+   *
+   * @since 0.1
+   */
   public String servedFingerprint(String host, int port, String serverName) throws IOException {
     return Fingerprints.sha256(servedChain(host, port, serverName).get(0));
   }
 
-  /** Compares what {@code host:port} serves for {@code serverName} with the expected fingerprint. */
+  /**
+   * Compares what {@code host:port} serves for {@code serverName} with the expected fingerprint.
+   *
+   * @since 0.1
+   */
   public VerifyResult verify(String host, int port, String serverName, String expectedSha256) {
     try {
       String served = servedFingerprint(host, port, serverName);
@@ -87,7 +102,11 @@ public final class TlsProbe {
     }
   }
 
-  /** Optional convenience: the served fingerprint, or empty when the endpoint does not answer. */
+  /**
+   * Optional convenience: the served fingerprint, or empty when the endpoint does not answer.
+   *
+   * @since 0.1
+   */
   public Optional<String> tryServedFingerprint(String host, int port, String serverName) {
     try {
       return Optional.of(servedFingerprint(host, port, serverName));

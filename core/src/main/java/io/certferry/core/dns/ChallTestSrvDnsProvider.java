@@ -15,6 +15,8 @@ import java.time.Duration;
  * pebble-challtestsrv's management API ({@code POST /set-txt}, {@code POST /clear-txt}), over the
  * shared HTTP layer. challtestsrv keeps one list per name, so {@link #delete} clears the name's TXT
  * values.
+ *
+ * @since 0.1
  */
 public final class ChallTestSrvDnsProvider implements DnsProvider {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -7,7 +7,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code type: pebble-challtestsrv}, settings {@code url: http://127.0.0.1:8055}. For tests and development. */
+/**
+ * {@code type: pebble-challtestsrv}, settings {@code url: http://127.0.0.1:8055}. For tests and development.
+ *
+ * @since 0.1
+ */
 public final class ChallTestSrvDnsProviderFactory implements ProviderFactory {
   @Override
   public String type() { return "pebble-challtestsrv"; }

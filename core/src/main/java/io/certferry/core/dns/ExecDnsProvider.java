@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * A {@link DnsProvider} that runs a user command, as lego's {@code exec} provider:
  * {@code <command...> present <fqdn> <value>} and {@code <command...> cleanup <fqdn> <value>}, where
  * fqdn ends with a dot. A non-zero exit or a timeout fails with the command's output (last lines).
+ *
+ * @since 0.1
  */
 public final class ExecDnsProvider implements DnsProvider {
   private final List<String> command;

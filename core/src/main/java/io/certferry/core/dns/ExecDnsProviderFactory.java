@@ -10,6 +10,8 @@ import java.util.List;
 /**
  * {@code type: exec}, settings {@code command: /path/to/script} (a string, or a list of program and
  * arguments) and optional {@code timeoutSeconds} (default 120).
+ *
+ * @since 0.1
  */
 public final class ExecDnsProviderFactory implements ProviderFactory {
   @Override

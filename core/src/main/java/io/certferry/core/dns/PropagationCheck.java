@@ -38,6 +38,8 @@ import org.xbill.DNS.Type;
  * recursion off), never through a caching resolver. The zone's servers are found from its SOA/NS
  * records through the system resolver; {@link Builder#servers} overrides them (lego's
  * {@code --dns.resolvers}), e.g. to ask pebble-challtestsrv in tests.
+ *
+ * @since 0.1
  */
 public final class PropagationCheck {
   private final List<InetSocketAddress> servers;
@@ -58,12 +60,18 @@ public final class PropagationCheck {
     this.sleeper = b.sleeper;
   }
 
+  /**
+   * A builder; by default every authoritative server of the zone is asked.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
    * Blocks until every server answers {@code value} among the TXT records of {@code fqdn}.
    *
    * @throws IssueException when the timeout passes first, naming the servers still behind
+   * @since 0.1
    */
   public void await(String fqdn, String value, Consumer<String> progress) throws IssueException, InterruptedException {
     Name name = name(fqdn);
@@ -93,6 +101,22 @@ public final class PropagationCheck {
           + " servers not yet (" + lagging + ")");
       sleeper.sleep(schedule.delay(attempt, Optional.empty(), now, deadline));
     }
+  }
+
+  /**
+   * The TXT values of {@code fqdn} at each server {@link #await} would ask (the zone's authoritative ones,
+   * or those given to the builder), asked once, in order. A server that did not answer has one value
+   * starting with {@code (no answer}.
+   *
+   * @since 0.1
+   */
+  public Map<InetSocketAddress, List<String>> lookup(String fqdn) throws IssueException {
+    Name name = name(fqdn);
+    Map<InetSocketAddress, List<String>> out = new LinkedHashMap<>();
+    for (InetSocketAddress server : servers.isEmpty() ? authoritativeServers(name) : servers) {
+      out.put(server, query(server, name));
+    }
+    return out;
   }
 
   /** The name servers of the zone holding {@code name}, with their addresses (port 53). */
@@ -175,7 +199,11 @@ public final class PropagationCheck {
     return a.getAddress().getHostAddress() + (a.getPort() == 53 ? "" : ":" + a.getPort());
   }
 
-  /** Builds a {@link PropagationCheck}. */
+  /**
+   * Builds a {@link PropagationCheck}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private List<InetSocketAddress> servers = List.of();
     private Resolver lookupResolver;
@@ -187,25 +215,60 @@ public final class PropagationCheck {
 
     private Builder() {}
 
-    /** Ask these servers instead of the zone's authoritative ones (lego's {@code --dns.resolvers}). */
+    /**
+     * Ask these servers instead of the zone's authoritative ones (lego's {@code --dns.resolvers}).
+     *
+     * @since 0.1
+     */
     public Builder servers(List<InetSocketAddress> servers) { this.servers = List.copyOf(servers); return this; }
 
-    /** The resolver used to find the zone's NS records (default: the system's). */
+    /**
+     * The resolver used to find the zone's NS records (default: the system's).
+     *
+     * @since 0.1
+     */
     public Builder lookupResolver(Resolver resolver) { this.lookupResolver = resolver; return this; }
 
-    /** How long to wait for propagation in total (default 2 minutes). */
+    /**
+     * How long to wait for propagation in total (default 2 minutes).
+     *
+     * @since 0.1
+     */
     public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
 
-    /** How long to wait for one server's answer (default 3 s). */
+    /**
+     * How long to wait for one server's answer (default 3 s).
+     *
+     * @since 0.1
+     */
     public Builder queryTimeout(Duration queryTimeout) { this.queryTimeout = queryTimeout; return this; }
 
-    /** The port the zone's name servers answer on (default 53; tests use a free one). */
+    /**
+     * The port the zone's name servers answer on (default 53; tests use a free one).
+     *
+     * @since 0.1
+     */
     public Builder nameServerPort(int port) { this.nameServerPort = port; return this; }
 
+    /**
+     * The clock the timeout is measured by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = clock; return this; }
 
+    /**
+     * How the check waits between queries (default {@link Sleeper#SYSTEM}).
+     *
+     * @since 0.1
+     */
     public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
 
+    /**
+     * The check.
+     *
+     * @since 0.1
+     */
     public PropagationCheck build() {
       if (lookupResolver == null && servers.isEmpty()) {
         lookupResolver = new ExtendedResolver();
@@ -214,7 +277,11 @@ public final class PropagationCheck {
     }
   }
 
-  /** Parses {@code host:port} (port defaults to 53). */
+  /**
+   * Parses {@code host:port} (port defaults to 53).
+   *
+   * @since 0.1
+   */
   public static InetSocketAddress parseServer(String text) {
     int colon = text.lastIndexOf(':');
     if (colon > 0 && text.indexOf(':') == colon) {

@@ -68,52 +68,132 @@ public final class ApiRequest {
     }
   }
 
+  /**
+   * A GET of {@code pathTemplate} with its {@code {}} placeholders filled from {@code pathArgs} (escaped).
+   *
+   * @since 0.1
+   */
   public static Builder get(String pathTemplate, Object... pathArgs) { return new Builder("GET", pathTemplate, pathArgs); }
 
+  /**
+   * A POST of {@code pathTemplate} with its {@code {}} placeholders filled from {@code pathArgs} (escaped).
+   *
+   * @since 0.1
+   */
   public static Builder post(String pathTemplate, Object... pathArgs) { return new Builder("POST", pathTemplate, pathArgs); }
 
+  /**
+   * A PUT of {@code pathTemplate} with its {@code {}} placeholders filled from {@code pathArgs} (escaped).
+   *
+   * @since 0.1
+   */
   public static Builder put(String pathTemplate, Object... pathArgs) { return new Builder("PUT", pathTemplate, pathArgs); }
 
+  /**
+   * A PATCH of {@code pathTemplate} with its {@code {}} placeholders filled from {@code pathArgs} (escaped).
+   *
+   * @since 0.1
+   */
   public static Builder patch(String pathTemplate, Object... pathArgs) { return new Builder("PATCH", pathTemplate, pathArgs); }
 
+  /**
+   * A DELETE of {@code pathTemplate} with its {@code {}} placeholders filled from {@code pathArgs} (escaped).
+   *
+   * @since 0.1
+   */
   public static Builder delete(String pathTemplate, Object... pathArgs) { return new Builder("DELETE", pathTemplate, pathArgs); }
 
+  /**
+   * The HTTP method.
+   *
+   * @since 0.1
+   */
   public String method() { return method; }
 
+  /**
+   * The path with {@code {}} placeholders, as logs show it.
+   *
+   * @since 0.1
+   */
   public String pathTemplate() { return pathTemplate; }
 
+  /**
+   * The values of the path's placeholders.
+   *
+   * @since 0.1
+   */
   public List<String> pathArgs() { return pathArgs; }
 
+  /**
+   * The query parameters.
+   *
+   * @since 0.1
+   */
   public Map<String, List<String>> query() { return query; }
 
-  /** Headers this request adds to the ones {@link HttpApi} sends (Accept, User-Agent, Authorization). */
+  /**
+   * Headers this request adds to the ones {@link HttpApi} sends (Accept, User-Agent, Authorization).
+   *
+   * @since 0.1
+   */
   public Map<String, String> headers() { return headers; }
 
+  /**
+   * The JSON body, if any.
+   *
+   * @since 0.1
+   */
   public Optional<Object> body() { return Optional.ofNullable(body); }
 
+  /**
+   * Whether the body carries a secret (a private key): it is then never logged.
+   *
+   * @since 0.1
+   */
   public boolean isSensitive() { return sensitive; }
 
   /**
    * Every value this request marked secret: secret headers and query values, values given to
    * {@link Builder#secret}, and for a sensitive request every query value. The
    * values of {@link #secretFields()} are added by {@link HttpApi} when it writes the body.
+   *
+   * @since 0.1
    */
   public Set<String> secrets() { return secrets; }
 
-  /** Names of body fields whose values are secrets, at any depth of the JSON body. */
+  /**
+   * Names of body fields whose values are secrets, at any depth of the JSON body.
+   *
+   * @since 0.1
+   */
   public Set<String> secretFields() { return secretFields; }
 
-  /** Whether the 2xx answer is meant to hold a private key (a key download): it is then not scrubbed of PEM keys. */
+  /**
+   * Whether the 2xx answer is meant to hold a private key (a key download): it is then not scrubbed of PEM keys.
+   *
+   * @since 0.1
+   */
   public boolean answerHoldsPrivateKey() { return answerHoldsPrivateKey; }
 
-  /** Whether a server error or a broken connection may be retried without risking a second effect. */
+  /**
+   * Whether a server error or a broken connection may be retried without risking a second effect.
+   *
+   * @since 0.1
+   */
   public boolean isIdempotent() { return idempotent; }
 
+  /**
+   * The client-side rate limit this request counts against, if any.
+   *
+   * @since 0.1
+   */
   public Optional<SlidingWindowLimiter> limiter() { return Optional.ofNullable(limiter); }
 
   /**
    * What logs and exception messages say about this request: method and path (template only when
    * sensitive); never the query string.
+   *
+   * @since 0.1
    */
   public String describe() {
     if (sensitive) {
@@ -137,7 +217,11 @@ public final class ApiRequest {
   @Override
   public String toString() { return "ApiRequest{" + describe() + "}"; }
 
-  /** Builds an {@link ApiRequest}. */
+  /**
+   * Builds an {@link ApiRequest}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private final String method;
     private final String pathTemplate;
@@ -163,31 +247,51 @@ public final class ApiRequest {
       }
     }
 
-    /** Adds a query parameter (repeatable). */
+    /**
+     * Adds a query parameter (repeatable).
+     *
+     * @since 0.1
+     */
     public Builder query(String name, Object value) {
       query.computeIfAbsent(name, k -> new ArrayList<>()).add(String.valueOf(value));
       return this;
     }
 
-    /** Adds a query parameter whose value is a secret: it is scrubbed from anything the server answers. */
+    /**
+     * Adds a query parameter whose value is a secret: it is scrubbed from anything the server answers.
+     *
+     * @since 0.1
+     */
     public Builder secretQuery(String name, String value) {
       secrets.add(Objects.requireNonNull(value, "value"));
       return query(name, value);
     }
 
-    /** Sets a header (never logged). */
+    /**
+     * Sets a header (never logged).
+     *
+     * @since 0.1
+     */
     public Builder header(String name, String value) {
       headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Sets a header whose value is a secret, e.g. an API key header. */
+    /**
+     * Sets a header whose value is a secret, e.g. an API key header.
+     *
+     * @since 0.1
+     */
     public Builder secretHeader(String name, String value) {
       secrets.add(Objects.requireNonNull(value, "value"));
       return header(name, value);
     }
 
-    /** A JSON body: a Jackson tree, a record/POJO, or a map. */
+    /**
+     * A JSON body: a Jackson tree, a record/POJO, or a map.
+     *
+     * @since 0.1
+     */
     public Builder body(Object jsonBody) {
       this.body = jsonBody;
       return this;
@@ -196,13 +300,19 @@ public final class ApiRequest {
     /**
      * The values of these body fields are secrets wherever they sit in the JSON body, e.g.
      * {@code secretFields("private_key")} for a certificate upload.
+     *
+     * @since 0.1
      */
     public Builder secretFields(String... fieldNames) {
       secretFields.addAll(List.of(fieldNames));
       return this;
     }
 
-    /** Marks values this request carries anywhere (a path argument, part of a body) as secrets. */
+    /**
+     * Marks values this request carries anywhere (a path argument, part of a body) as secrets.
+     *
+     * @since 0.1
+     */
     public Builder secret(String... values) {
       for (String v : values) {
         secrets.add(Objects.requireNonNull(v, "secret"));
@@ -213,6 +323,8 @@ public final class ApiRequest {
     /**
      * The URL carries a secret: every query value is marked secret, and the request is described by its
      * path template only (mark a secret path argument with {@link #secret}).
+     *
+     * @since 0.1
      */
     public Builder sensitive() {
       this.sensitive = true;
@@ -222,24 +334,39 @@ public final class ApiRequest {
     /**
      * The 2xx answer is meant to hold a private key (a key download). Without this, PEM private-key
      * blocks are scrubbed from every answer, as from every error.
+     *
+     * @since 0.1
      */
     public Builder answerHoldsPrivateKey() {
       this.answerHoldsPrivateKey = true;
       return this;
     }
 
-    /** Overrides whether the call may be repeated after a 5xx or broken connection (default: all but POST/PATCH). */
+    /**
+     * Overrides whether the call may be repeated after a 5xx or broken connection (default: all but POST/PATCH).
+     *
+     * @since 0.1
+     */
     public Builder idempotent(boolean idempotent) {
       this.idempotent = idempotent;
       return this;
     }
 
-    /** Waits for a slot of this client-side limiter before each attempt. */
+    /**
+     * Waits for a slot of this client-side limiter before each attempt.
+     *
+     * @since 0.1
+     */
     public Builder limitedBy(SlidingWindowLimiter limiter) {
       this.limiter = limiter;
       return this;
     }
 
+    /**
+     * The request.
+     *
+     * @since 0.1
+     */
     public ApiRequest build() { return new ApiRequest(this); }
   }
 }

@@ -36,20 +36,42 @@ public final class ApiResponse {
     this.describedRequest = describedRequest;
   }
 
+  /**
+   * The HTTP status code.
+   *
+   * @since 0.1
+   */
   public int status() { return status; }
 
-  /** Every header, names case-insensitive. */
+  /**
+   * Every header, names case-insensitive.
+   *
+   * @since 0.1
+   */
   public Map<String, List<String>> headers() { return headers; }
 
-  /** The first value of a header. */
+  /**
+   * The first value of a header.
+   *
+   * @since 0.1
+   */
   public Optional<String> header(String name) {
     List<String> v = headers.get(name);
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
   }
 
+  /**
+   * The body as UTF-8 text.
+   *
+   * @since 0.1
+   */
   public String bodyText() { return new String(body, StandardCharsets.UTF_8); }
 
-  /** The body as a JSON tree; a missing node when the body is empty (204). */
+  /**
+   * The body as a JSON tree; a missing node when the body is empty (204).
+   *
+   * @since 0.1
+   */
   public JsonNode json() throws HttpApiException {
     if (body.length == 0) {
       return MissingNode.getInstance();
@@ -61,7 +83,11 @@ public final class ApiResponse {
     }
   }
 
-  /** The body bound to a type (unknown properties ignored). */
+  /**
+   * The body bound to a type (unknown properties ignored).
+   *
+   * @since 0.1
+   */
   public <T> T as(Class<T> type) throws HttpApiException {
     try {
       return mapper.readValue(body, type);

@@ -106,6 +106,8 @@ public final class HttpApi {
   /**
    * The process-wide OkHttp client every {@link HttpApi} derives its own from unless given another:
    * one connection pool and one dispatcher ({@link ProviderContext#defaults} hands this one out).
+   *
+   * @since 0.1
    */
   public static OkHttpClient sharedClient() { return Shared.CLIENT; }
 
@@ -119,32 +121,61 @@ public final class HttpApi {
     }
   }
 
+  /**
+   * A builder.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
-  /** The JSON mapper (unknown properties ignored, ISO-8601 times), for building bodies and reading trees. */
+  /**
+   * The JSON mapper (unknown properties ignored, ISO-8601 times), for building bodies and reading trees.
+   *
+   * @since 0.1
+   */
   public ObjectMapper json() { return mapper; }
 
-  /** GET, answer as a JSON tree. */
+  /**
+   * GET, answer as a JSON tree.
+   *
+   * @since 0.1
+   */
   public JsonNode get(String pathTemplate, Object... pathArgs) throws HttpApiException {
     return send(ApiRequest.get(pathTemplate, pathArgs).build()).json();
   }
 
-  /** GET, answer bound to a type. */
+  /**
+   * GET, answer bound to a type.
+   *
+   * @since 0.1
+   */
   public <T> T get(Class<T> type, String pathTemplate, Object... pathArgs) throws HttpApiException {
     return send(ApiRequest.get(pathTemplate, pathArgs).build()).as(type);
   }
 
-  /** POST a JSON body (not retried after a 5xx or a broken connection: it may have taken effect). */
+  /**
+   * POST a JSON body (not retried after a 5xx or a broken connection: it may have taken effect).
+   *
+   * @since 0.1
+   */
   public JsonNode post(String pathTemplate, Object body, Object... pathArgs) throws HttpApiException {
     return send(ApiRequest.post(pathTemplate, pathArgs).body(body).build()).json();
   }
 
-  /** PUT a JSON body. */
+  /**
+   * PUT a JSON body.
+   *
+   * @since 0.1
+   */
   public JsonNode put(String pathTemplate, Object body, Object... pathArgs) throws HttpApiException {
     return send(ApiRequest.put(pathTemplate, pathArgs).body(body).build()).json();
   }
 
-  /** DELETE. */
+  /**
+   * DELETE.
+   *
+   * @since 0.1
+   */
   public void delete(String pathTemplate, Object... pathArgs) throws HttpApiException {
     send(ApiRequest.delete(pathTemplate, pathArgs).build());
   }
@@ -154,6 +185,7 @@ public final class HttpApi {
    * secret the request carried.
    *
    * @throws HttpApiException for any other answer, or when the retries or the wait budget run out
+   * @since 0.1
    */
   public ApiResponse send(ApiRequest request) throws HttpApiException {
     RequestWriter.Prepared prepared = writer.write(request);
@@ -219,7 +251,11 @@ public final class HttpApi {
   @Override
   public String toString() { return "HttpApi{" + baseUrl.scheme() + "://" + baseUrl.host() + "}"; }
 
-  /** Builds an {@link HttpApi}. Only the base URL is required. */
+  /**
+   * Builds an {@link HttpApi}. Only the base URL is required.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private HttpUrl baseUrl;
     private String token;
@@ -239,7 +275,11 @@ public final class HttpApi {
 
     private Builder() {}
 
-    /** Where the API lives, e.g. {@code https://api.netlify.com/api/v1}; request paths are appended to it. */
+    /**
+     * Where the API lives, e.g. {@code https://api.netlify.com/api/v1}; request paths are appended to it.
+     *
+     * @since 0.1
+     */
     public Builder baseUrl(String url) {
       HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(url, "baseUrl"));
       if (parsed == null) {
@@ -254,6 +294,8 @@ public final class HttpApi {
      * A base URL that is itself a secret, as an incoming-webhook URL such as
      * {@code https://hooks.slack.com/services/T.../B.../xxxx}: its path, query values and user info are
      * scrubbed from every answer, log line and exception. The message never echoes the value.
+     *
+     * @since 0.1
      */
     public Builder secretBaseUrl(String url) {
       HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(url, "baseUrl"));
@@ -265,29 +307,52 @@ public final class HttpApi {
       return this;
     }
 
-    /** Sends {@code Authorization: Bearer <token>}; the value is never logged or put in an exception. */
+    /**
+     * Sends {@code Authorization: Bearer <token>}; the value is never logged or put in an exception.
+     *
+     * @since 0.1
+     */
     public Builder bearerToken(String secretValue) {
       this.token = secretValue;
       this.scheme = "Bearer";
       return this;
     }
 
+    /**
+     * The {@code User-Agent} sent with every request.
+     *
+     * @since 0.1
+     */
     public Builder userAgent(String userAgent) {
       this.userAgent = Objects.requireNonNull(userAgent);
       return this;
     }
 
+    /**
+     * The clock retries and rate limits are timed by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
       return this;
     }
 
+    /**
+     * How retries wait (default {@link Sleeper#SYSTEM}).
+     *
+     * @since 0.1
+     */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper);
       return this;
     }
 
-    /** Attempts per call for network errors and 5xx, the first included (default 4). */
+    /**
+     * Attempts per call for network errors and 5xx, the first included (default 4).
+     *
+     * @since 0.1
+     */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1");
@@ -296,19 +361,31 @@ public final class HttpApi {
       return this;
     }
 
-    /** The most one call may spend waiting for retries and rate limits before it throws (default 2 min). */
+    /**
+     * The most one call may spend waiting for retries and rate limits before it throws (default 2 min).
+     *
+     * @since 0.1
+     */
     public Builder maxWait(Duration maxWait) {
       this.maxWait = Objects.requireNonNull(maxWait);
       return this;
     }
 
-    /** First backoff delay (default 1 s), doubled each failure, capped at {@code max} (default 30 s). */
+    /**
+     * First backoff delay (default 1 s), doubled each failure, capped at {@code max} (default 30 s).
+     *
+     * @since 0.1
+     */
     public Builder backoff(Duration initial, Duration max) {
       this.backoff = Backoff.HTTP.withBounds(Objects.requireNonNull(initial), Objects.requireNonNull(max));
       return this;
     }
 
-    /** Connect/read/write timeout per attempt (default 30 s). */
+    /**
+     * Connect/read/write timeout per attempt (default 30 s).
+     *
+     * @since 0.1
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout);
       return this;
@@ -317,19 +394,29 @@ public final class HttpApi {
     /**
      * A client-side limit applied to every request of this client, in addition to those given before (a
      * provider's published limits per minute and per hour, say): a request goes when every one has a slot.
+     *
+     * @since 0.1
      */
     public Builder limiter(SlidingWindowLimiter limiter) {
       this.limiters.add(Objects.requireNonNull(limiter, "limiter"));
       return this;
     }
 
-    /** Shares an OkHttp client's connection pool and dispatcher; never one with a logging interceptor. */
+    /**
+     * Shares an OkHttp client's connection pool and dispatcher; never one with a logging interceptor.
+     *
+     * @since 0.1
+     */
     public Builder okHttpClient(OkHttpClient client) {
       this.client = client;
       return this;
     }
 
-    /** Takes the clock, the sleeper and the shared HTTP client from a provider's context. */
+    /**
+     * Takes the clock, the sleeper and the shared HTTP client from a provider's context.
+     *
+     * @since 0.1
+     */
     public Builder context(ProviderContext context) {
       return clock(context.clock()).sleeper(context.sleeper()).okHttpClient(context.httpClient());
     }
@@ -338,12 +425,19 @@ public final class HttpApi {
      * Trusts these anchors for the server's TLS certificate, e.g. the JDK's plus a test CA
      * ({@code TrustAnchors.jdkDefault().with(serverCa)}). Host names are still checked; verification
      * cannot be switched off.
+     *
+     * @since 0.1
      */
     public Builder trustAnchors(TrustAnchors anchors) {
       this.trust = Objects.requireNonNull(anchors, "anchors");
       return this;
     }
 
+    /**
+     * The client.
+     *
+     * @since 0.1
+     */
     public HttpApi build() {
       if (baseUrl == null) {
         throw new IllegalStateException("HttpApi needs a baseUrl");

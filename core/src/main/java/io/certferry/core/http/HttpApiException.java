@@ -86,37 +86,69 @@ public class HttpApiException extends CertferryException {
         "HTTP " + status + ", but " + what, request + ": HTTP " + status + ", but " + what);
   }
 
-  /** The request as method and path (template only for sensitive requests). */
+  /**
+   * The request as method and path (template only for sensitive requests).
+   *
+   * @since 0.1
+   */
   public String request() { return request; }
 
-  /** HTTP status, or 0 when the server never answered (connection refused, timeout, reset); 429 when not sent. */
+  /**
+   * HTTP status, or 0 when the server never answered (connection refused, timeout, reset); 429 when not sent.
+   *
+   * @since 0.1
+   */
   public int status() { return status; }
 
-  /** The API's machine-readable error id, e.g. DigitalOcean's {@code not_found}. */
+  /**
+   * The API's machine-readable error id, e.g. DigitalOcean's {@code not_found}.
+   *
+   * @since 0.1
+   */
   public Optional<String> apiId() { return Optional.ofNullable(apiId); }
 
-  /** The API's human-readable error message, secrets scrubbed. */
+  /**
+   * The API's human-readable error message, secrets scrubbed.
+   *
+   * @since 0.1
+   */
   public Optional<String> apiMessage() { return Optional.ofNullable(apiMessage); }
 
   /**
    * The id the API gave this request ({@code request_id} in the body, or the {@code x-request-id}
    * header), which its support asks for.
+   *
+   * @since 0.1
    */
   public Optional<String> requestId() { return Optional.ofNullable(requestId); }
 
-  /** When the server asked us to come back (429 or an exhausted rate limit). */
+  /**
+   * When the server asked us to come back (429 or an exhausted rate limit).
+   *
+   * @since 0.1
+   */
   public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
 
-  /** Set when the request was never sent because the budget was used up: when it may be sent again. */
+  /**
+   * Set when the request was never sent because the budget was used up: when it may be sent again.
+   *
+   * @since 0.1
+   */
   public Optional<Instant> resumeAt() { return Optional.ofNullable(resumeAt); }
 
   /**
    * What came back, for a provider's own message: {@code HTTP 422 unprocessable_entity: Name is in use
    * (request id 8a3c...)}, {@code not sent: the API's rate limit is used up, quota back at 12:04:10Z; last
    * answer: HTTP 429 ...} or {@code no answer: ConnectException: ...}.
+   *
+   * @since 0.1
    */
   public String answer() { return answer; }
 
-  /** True for network failures, 429 and 5xx: trying again later may succeed without a config change. */
+  /**
+   * True for network failures, 429 and 5xx: trying again later may succeed without a config change.
+   *
+   * @since 0.1
+   */
   public boolean isTransient() { return status == 0 || status == 429 || status >= 500; }
 }

@@ -19,6 +19,8 @@ public final class RetryAfter {
   /**
    * How long the header asks the client to wait, measured from {@code now}; never negative (a date in
    * the past is zero). Empty when the header is absent, blank or neither form.
+   *
+   * @since 0.1
    */
   public static Optional<Duration> parse(String header, Instant now) {
     if (header == null || header.isBlank()) {

@@ -29,9 +29,18 @@ public final class SharedReads {
 
   private record Entry(Object value, Instant readAt, long pass) {}
 
-  /** Something that fetches a resource. */
+  /**
+   * Something that fetches a resource.
+   *
+   * @since 0.1
+   */
   @FunctionalInterface
   public interface Read<T, E extends Exception> {
+    /**
+     * Reads the resource.
+     *
+     * @since 0.1
+     */
     T read() throws E;
   }
 
@@ -40,12 +49,20 @@ public final class SharedReads {
     this.maxAge = maxAge;
   }
 
-  /** The shared reads of an account in this process (made with the first caller's clock and age bound). */
+  /**
+   * The shared reads of an account in this process (made with the first caller's clock and age bound).
+   *
+   * @since 0.1
+   */
   public static SharedReads forAccount(String account, Clock clock, Duration maxAge) {
     return BY_ACCOUNT.computeIfAbsent(account, k -> new SharedReads(clock, maxAge));
   }
 
-  /** A pass begins: what was read before it is read again. */
+  /**
+   * A pass begins: what was read before it is read again.
+   *
+   * @since 0.1
+   */
   public synchronized void passStarted(long number) {
     if (number != pass) {
       pass = number;
@@ -53,7 +70,11 @@ public final class SharedReads {
     }
   }
 
-  /** The resource under {@code key}: read in this pass already, or read now (once, however many ask at once). */
+  /**
+   * The resource under {@code key}: read in this pass already, or read now (once, however many ask at once).
+   *
+   * @since 0.1
+   */
   @SuppressWarnings("unchecked")
   public <T, E extends Exception> T get(String key, Read<T, E> read) throws E {
     Optional<Object> fresh = fresh(key);
@@ -71,18 +92,30 @@ public final class SharedReads {
     }
   }
 
-  /** The resource under {@code key} if this pass read it already; nothing is fetched. */
+  /**
+   * The resource under {@code key} if this pass read it already; nothing is fetched.
+   *
+   * @since 0.1
+   */
   @SuppressWarnings("unchecked")
   public <T> Optional<T> ifRead(String key) {
     return (Optional<T>) fresh(key);
   }
 
-  /** What a write answered: the resource as it is now, for the rest of the pass. */
+  /**
+   * What a write answered: the resource as it is now, for the rest of the pass.
+   *
+   * @since 0.1
+   */
   public void put(String key, Object value) {
     entries.put(key, new Entry(value, clock.instant(), currentPass()));
   }
 
-  /** Forgets a resource a write changed without saying what it became. */
+  /**
+   * Forgets a resource a write changed without saying what it became.
+   *
+   * @since 0.1
+   */
   public void evict(String key) { entries.remove(key); }
 
   private Optional<Object> fresh(String key) {

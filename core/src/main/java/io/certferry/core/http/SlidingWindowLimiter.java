@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * into one 10 s window after an idle spell, which such an API answers with 429. Slots are handed out in
  * order: a slot reserved for later keeps everyone after it later still. One limiter may be shared by
  * several {@link HttpApi}s that use the same account ({@link #perAccount}). Thread-safe.
+ *
+ * @since 0.1
  */
 public final class SlidingWindowLimiter {
   /** Limiters by account, limit and period, for every client of this process that uses the account. */
@@ -41,6 +43,8 @@ public final class SlidingWindowLimiter {
    *
    * @param account names the account without holding a secret: the API's URL and a digest of the token,
    *     never the token itself
+   *
+   * @since 0.1
    */
   public static SlidingWindowLimiter perAccount(String account, int permits, Duration period) {
     return BY_ACCOUNT.computeIfAbsent(account + "|" + permits + "/" + period,
@@ -51,6 +55,8 @@ public final class SlidingWindowLimiter {
    * Reserves the next slot and says how long the caller must wait, from {@code now}, before using it.
    * The slot stays reserved: a caller that gives up instead of waiting still counts against the limit,
    * which errs on the safe side.
+   *
+   * @since 0.1
    */
   public Duration reserve(Instant now) {
     return Duration.between(now, reserve(now, Instant.MAX).orElseThrow());
@@ -59,6 +65,8 @@ public final class SlidingWindowLimiter {
   /**
    * Reserves the first free slot at or after {@code at}, when it is no later than {@code latest}; otherwise
    * reserves nothing and answers empty ({@link #nextFree} then says when a slot would be free).
+   *
+   * @since 0.1
    */
   public synchronized Optional<Instant> reserve(Instant at, Instant latest) {
     Instant slot = nextFree(at);
@@ -73,7 +81,11 @@ public final class SlidingWindowLimiter {
     return Optional.of(slot);
   }
 
-  /** The first instant at or after {@code at} a request may go without passing the limit; nothing reserved. */
+  /**
+   * The first instant at or after {@code at} a request may go without passing the limit; nothing reserved.
+   *
+   * @since 0.1
+   */
   public synchronized Instant nextFree(Instant at) {
     Instant slot = granted.isEmpty() || !granted.peekLast().isAfter(at) ? at : granted.peekLast();
     if (granted.size() >= permits) {
@@ -91,7 +103,11 @@ public final class SlidingWindowLimiter {
     return slot;
   }
 
-  /** Gives back a slot {@link #reserve(Instant, Instant)} handed out for a request that was not sent after all. */
+  /**
+   * Gives back a slot {@link #reserve(Instant, Instant)} handed out for a request that was not sent after all.
+   *
+   * @since 0.1
+   */
   public synchronized void release(Instant slot) {
     granted.removeLastOccurrence(slot);
   }

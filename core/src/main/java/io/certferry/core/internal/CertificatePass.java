@@ -1,6 +1,5 @@
 package io.certferry.core.internal;
 
-import io.certferry.core.CertificateBundle;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.CertificateStatus.TargetStatus;
 import io.certferry.core.ManagedCertificate;
@@ -22,16 +21,19 @@ import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.StoredVersion;
+import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +140,8 @@ public final class CertificatePass {
           RenewalPolicy.fromOptions(spec.options()), s.state, source, forced);
       s.decision = Optional.of(d);
       s.state = d.state();
+      // The CA will likely revoke it by then: a target in a maintenance window must not keep it that long.
+      d.revocationExpected().ifPresent(at -> s.state = s.state.withRevocation(s.current.get().sha256(), at));
       d.windowMoved().ifPresent(m -> events.alert(new LifecycleEvent(LifecycleEvent.Type.ARI_WINDOW_MOVED, now,
           spec.name(), Optional.empty(), m, d.explanationUrl().map(u -> Map.of("explanationUrl", u.toString()))
               .orElse(Map.of()))));
@@ -294,9 +298,11 @@ public final class CertificatePass {
   private List<TargetStatus> deploy(Step s) throws InterruptedException {
     ManagedCertificate mc = s.mc;
     if (mc.targets().isEmpty()) {
+      s.state = s.state.retainRevocations(s.current.map(v -> Set.of(v.sha256())).orElse(Set.of()));
       return List.of();
     }
     Deployments recorded = store.deployments(mc.name());
+    s.state = s.state.retainRevocations(mayServe(recorded, s.current));
     if (s.current.isEmpty()) {
       return mc.targets().stream().map(t -> StatusReader.target(t.id(), recorded.target(t.id()), null)).toList();
     }
@@ -318,8 +324,7 @@ public final class CertificatePass {
     try {
       Map<String, TargetStatus> done = new LinkedHashMap<>();
       if (!now.isEmpty()) {
-        CertificateBundle bundle = store.load(mc.name(), s.current.get().number());
-        DeployOutcome outcome = deployer.deploy(mc.name(), bundle, now);
+        DeployOutcome outcome = deployer.deploy(mc.name(), s.current.get(), recorded, now);
         outcome.nextRetry().ifPresent(s.wake::add);
         outcome.targets().forEach(t -> done.put(t.targetId(), StatusReader.target(t.targetId(), Optional.of(t.record()), sha)));
       }
@@ -331,6 +336,17 @@ public final class CertificatePass {
       Deployments d = store.deployments(mc.name());
       return mc.targets().stream().map(DeployTarget::id).map(id -> StatusReader.target(id, d.target(id), sha)).toList();
     }
+  }
+
+  /** Every version a record says a target holds, or held before a failed or unfinished deploy, and the current one. */
+  private static Set<String> mayServe(Deployments recorded, Optional<StoredVersion> current) {
+    Set<String> out = new HashSet<>();
+    current.ifPresent(v -> out.add(v.sha256()));
+    for (TargetDeployment r : recorded.targets().values()) {
+      out.add(r.sha256());
+      out.add(r.details().getOrDefault("previousSha256", ""));
+    }
+    return out;
   }
 
   private void alert(Step s, LineageState.Plan plan, List<TargetStatus> targets, Instant now) {

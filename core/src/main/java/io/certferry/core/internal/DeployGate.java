@@ -4,7 +4,6 @@ import io.certferry.core.ManagedCertificate;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.DeployWindow;
 import io.certferry.core.notify.LifecycleEvent;
-import io.certferry.core.renew.RenewalSource;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageState;
@@ -60,15 +59,17 @@ final class DeployGate {
     Instant opens = DeployWindow.nextOpening(windows, now);
     Optional<StoredVersion> old = served.flatMap(x -> store.versions(mc.name()).stream()
         .filter(v -> v.sha256().equals(x)).findFirst());
-    LineageState.Plan plan = state.plan();
-    boolean revoked = plan != null && RenewalSource.FORCED.id().equals(plan.rule())
-        && served.filter(plan.sha256()::equals).isPresent();
+    // Kept across the renewal that replaced it: the plan and ARI window in the state are the new version's by now.
+    Optional<Instant> revoked = served.map(state.revocations()::get).filter(at -> at.isBefore(opens.plus(MARGIN)));
     boolean expires = old.map(v -> v.notAfter().isBefore(opens.plus(MARGIN))).orElse(false);
     String window = windows.get(0).toString();
-    if (revoked || expires) {
+    if (revoked.isPresent() || expires) {
+      String why = revoked.isEmpty() ? "expires at " + old.get().notAfter() + ", before the window opens at " + opens
+          : revoked.get().isAfter(now) ? "is to be revoked by " + revoked.get() + " (the CA moved its renewal window),"
+              + " before the window opens at " + opens
+          : "is revoked";
       events.emit(new LifecycleEvent(LifecycleEvent.Type.DEPLOY_DEFERRED, now, mc.name(), Optional.of(t.id()),
-          "deploying outside the maintenance window (" + window + "): the certificate it serves "
-              + (revoked ? "is revoked" : "expires at " + old.get().notAfter() + ", before the window opens at " + opens),
+          "deploying outside the maintenance window (" + window + "): the certificate it serves " + why,
           Map.of("window", window)));
       return Optional.empty();
     }

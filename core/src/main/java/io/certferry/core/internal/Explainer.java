@@ -1,6 +1,7 @@
 package io.certferry.core.internal;
 
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.issue.IssuedCertificate;
 import io.certferry.core.issue.Issuer;
 import io.certferry.core.renew.RenewalExplanation;
 import io.certferry.core.renew.RenewalSource;
@@ -11,7 +12,9 @@ import io.certferry.core.store.StoredVersion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** {@code renew --explain}: what the engine decided for a certificate and why, read from the store. Not API. */
 public final class Explainer {
@@ -31,11 +34,22 @@ public final class Explainer {
     Optional<Instant> next = Optional.ofNullable(state.nextDue());
     if (current.isEmpty()) {
       return new RenewalExplanation(name, Optional.empty(), RenewalSource.FORCED.id(), "no certificate yet: issued at once",
-          hold(state, now), issuer, index > 0, chain, next, error);
+          hold(state, now), issuer, index > 0, chain, next, error, Map.of());
     }
     LineageState.Plan plan = StatusReader.planFor(store, name, current.get(), state, now);
     return new RenewalExplanation(name, Optional.of(plan.renewAt()), plan.rule(), plan.reason() == null ? "" : plan.reason(),
-        hold(state, now), issuer, index > 0, chain, next, error);
+        hold(state, now), issuer, index > 0, chain, next, error, challenges(current.get()));
+  }
+
+  /** The challenge chosen for each name of the version, and why, as its issuer recorded it. */
+  private static Map<String, String> challenges(StoredVersion v) {
+    Map<String, String> out = new TreeMap<>();
+    v.details().forEach((k, why) -> {
+      if (k.startsWith(IssuedCertificate.CHALLENGE_PREFIX)) {
+        out.put(k.substring(IssuedCertificate.CHALLENGE_PREFIX.length()), why);
+      }
+    });
+    return out;
   }
 
   /** The CA's rate limit or the failure backoff that keeps a due renewal waiting, if one does now. */

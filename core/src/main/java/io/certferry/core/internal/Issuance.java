@@ -3,6 +3,7 @@ package io.certferry.core.internal;
 import io.certferry.core.Backoff;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.ManagedCertificate;
+import io.certferry.core.issue.AlreadyReplacedException;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
@@ -12,6 +13,7 @@ import io.certferry.core.renew.AriCertificateId;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.LineageState;
+import io.certferry.core.store.PendingOrder;
 import io.certferry.core.store.StoredVersion;
 
 import java.security.KeyPair;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +33,8 @@ import java.util.Optional;
 public final class Issuance {
   /** Key in a version's details: the issuer that made it ({@link Issuer#id()}). */
   public static final String ISSUER = "issuer";
+  /** Key in a version's details: the version it copies, when the CA's earlier replacement was adopted. */
+  public static final String ADOPTED_FROM = "adoptedFrom";
   /** How long new orders wait after a rate limit that came without Retry-After. */
   static final Duration RATE_LIMIT_DEFAULT = Duration.ofHours(1);
 
@@ -55,9 +60,26 @@ public final class Issuance {
         reuse = Optional.of(new KeyPair(old.leaf().getPublicKey(), old.privateKey()));
       }
     }
-    IssueRequest request = new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces, mc.profile(),
-        store.pendingOrder(mc.name()), order -> store.savePendingOrder(mc.name(), order));
-    IssuedCertificate issued = issuer.issue(request);
+    Optional<PendingOrder> journal = store.pendingOrder(mc.name());
+    IssueRequest request = request(mc, reuse, replaces, journal);
+    IssuedCertificate issued;
+    try {
+      issued = issuer.issue(request);
+      if (journal.isPresent() && stored(mc.name(), issued.bundle())) {
+        // The process that placed this order stored its certificate and died before clearing the order: the order
+        // is spent (resuming it hands back the current version), so place a new one.
+        store.clearPendingOrder(mc.name());
+        request = request(mc, reuse, replaces, Optional.empty());
+        issued = issuer.issue(request);
+      }
+    } catch (AlreadyReplacedException e) {
+      Optional<StoredVersion> adopted = adopt(mc, issuer, current, e);
+      if (adopted.isPresent()) {
+        return adopted.get();
+      }
+      // Nothing here to adopt (another installation holds it): one order without replaces, never a loop.
+      issued = issuer.issue(request.withoutReplaces());
+    }
     Map<String, String> details = new HashMap<>(issued.details());
     details.putIfAbsent(ISSUER, issuer.id());
     if (!details.containsKey(RenewalPlanner.ARI_CERT_ID)) {
@@ -74,6 +96,45 @@ public final class Issuance {
         Map.of("source", issuer.source(), "issuer", issuer.id(), "sha256", v.sha256(),
             "version", Integer.toString(v.number()), "result", "success")));
     return v;
+  }
+
+  private IssueRequest request(ManagedCertificate mc, Optional<KeyPair> reuse, Optional<String> replaces,
+                               Optional<PendingOrder> resume) {
+    return new IssueRequest(mc.name(), mc.domains(), mc.keyType(), reuse, replaces, mc.profile(), resume,
+        order -> store.savePendingOrder(mc.name(), order));
+  }
+
+  /** Whether the lineage already holds this certificate as one of its versions. */
+  private boolean stored(String lineage, CertificateBundle bundle) {
+    return store.versions(lineage).stream().anyMatch(v -> v.sha256().equals(bundle.sha256()));
+  }
+
+  /**
+   * The CA already replaced the certificate being renewed: the stored version that replacement is (the same
+   * leaf, or the newest version whose order replaced the same ARI id) becomes current again, as a new
+   * version like any rollback, and no order is placed.
+   */
+  private Optional<StoredVersion> adopt(ManagedCertificate mc, Issuer issuer, Optional<StoredVersion> current,
+                                        AlreadyReplacedException e) {
+    String currentSha = current.map(StoredVersion::sha256).orElse("");
+    List<StoredVersion> versions = store.versions(mc.name());
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      StoredVersion v = versions.get(i);
+      boolean isIt = e.replacement().map(r -> r.sha256().equals(v.sha256())).orElse(false)
+          || e.certificateId().equals(v.details().get(IssuedCertificate.REPLACES));
+      if (isIt && !v.sha256().equals(currentSha)) {
+        Map<String, String> details = new HashMap<>(v.details());
+        details.put(ADOPTED_FROM, Integer.toString(v.number()));
+        StoredVersion adopted = store.addVersion(mc.name(), store.load(mc.name(), v.number()), v.source(), details);
+        store.clearPendingOrder(mc.name());
+        events.emit(new LifecycleEvent(LifecycleEvent.Type.RENEWED, clock.instant(), mc.name(), Optional.empty(),
+            "adopted version " + v.number() + " as version " + adopted.number() + ": the CA had already replaced "
+                + e.certificateId() + " with it; no new order", Map.of("source", issuer.source(), "issuer", issuer.id(),
+                "sha256", adopted.sha256(), "version", Integer.toString(adopted.number()), "result", "success")));
+        return Optional.of(adopted);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

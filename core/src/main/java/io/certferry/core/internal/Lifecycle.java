@@ -70,7 +70,7 @@ public final class Lifecycle {
       revoker.revoke(store.load(name, v.number()), reason);
       Instant now = clock.instant();
       store.saveState(name, store.state(name).withPlan(new LineageState.Plan(v.sha256(), now, RenewalSource.FORCED.id(),
-          "revoked (" + reason + ")")).withNextDue(now));
+          "revoked (" + reason + ")")).withRevocation(v.sha256(), now).withNextDue(now));
       events.alert(new LifecycleEvent(LifecycleEvent.Type.REVOKED, now, name, Optional.empty(),
           "version " + v.number() + " (serial " + v.serial() + ") revoked, reason " + reason + "; it is renewed on the next pass",
           Map.of("sha256", v.sha256(), "version", Integer.toString(v.number()), "reason", reason)));

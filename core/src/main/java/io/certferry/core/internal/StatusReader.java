@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Builds {@link CertificateStatus} from what the store holds, reading metadata only (never a PEM or a
@@ -43,7 +44,17 @@ public final class StatusReader {
 
   /** One lineage, targets as {@code deployments.json} recorded them. */
   public static CertificateStatus read(CertificateStore store, String name, Instant now) {
-    Optional<StoredVersion> current = store.current(name);
+    return read(store, name, store.current(name), () -> store.state(name), now);
+  }
+
+  /** As {@link #read(CertificateStore, String, Instant)}, with the current version and state the caller just read. */
+  public static CertificateStatus read(CertificateStore store, String name, Optional<StoredVersion> current,
+                                      LineageState state, Instant now) {
+    return read(store, name, current, () -> state, now);
+  }
+
+  private static CertificateStatus read(CertificateStore store, String name, Optional<StoredVersion> current,
+                                        Supplier<LineageState> stateOf, Instant now) {
     Deployments deployments = store.deployments(name);
     String sha = current.map(StoredVersion::sha256).orElse(null);
     List<TargetStatus> targets = new ArrayList<>();
@@ -57,7 +68,7 @@ public final class StatusReader {
           spec.map(LineageSpec::domains).orElse(List.of()), current, state, Optional.empty(), Optional.empty(),
           Optional.empty(), false, targets, Optional.empty());
     }
-    LineageState state = store.state(name);
+    LineageState state = stateOf.get();
     LineageState.Plan plan = planFor(store, name, current.get(), state, now);
     return of(name, current.get().source(), current.get().domains(), current.get(), plan, false, targets,
         Optional.ofNullable(state.failure()).map(LineageState.Failure::lastError), now);

@@ -22,7 +22,11 @@ public class IssueException extends CertferryException {
   private final Kind kind;
   private final Instant retryAfter;
 
-  /** Whose side failed. {@link #label()} is the value of the {@code result} label in metrics. */
+  /**
+   * Whose side failed. {@link #label()} is the value of the {@code result} label in metrics.
+   *
+   * @since 0.1
+   */
   public enum Kind {
     /** The CA refuses new orders for now (HTTP 429, {@code rateLimited}); {@code retryAfter} says until when. */
     RATE_LIMITED,
@@ -35,7 +39,11 @@ public class IssueException extends CertferryException {
     /** Our side failed before the CA was involved: a DNS provider, a challenge solver, the store, a bug. */
     LOCAL;
 
-    /** {@code rate-limited}, {@code validation-failed}, {@code ca-unreachable}, {@code ca-rejected}, {@code local-error}. */
+    /**
+     * {@code rate-limited}, {@code validation-failed}, {@code ca-unreachable}, {@code ca-rejected}, {@code local-error}.
+     *
+     * @since 0.1
+     */
     public String label() {
       return this == LOCAL ? "local-error" : name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -51,7 +59,17 @@ public class IssueException extends CertferryException {
     this.retryAfter = retryAfter;
   }
 
+  /**
+   * What kind of failure this is, which decides the engine's backoff.
+   *
+   * @since 0.1
+   */
   public Kind kind() { return kind; }
 
+  /**
+   * When the CA allows the next attempt, if it said (Retry-After).
+   *
+   * @since 0.1
+   */
   public Optional<Instant> retryAfter() { return Optional.ofNullable(retryAfter); }
 }

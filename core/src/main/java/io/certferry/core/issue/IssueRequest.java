@@ -34,6 +34,20 @@ public record IssueRequest(String lineage, List<String> domains, KeyType keyType
     placed = placed == null ? order -> { } : placed;
   }
 
+  /**
+   * The same request without {@code replaces}: what is ordered after the CA said it was already replaced.
+   *
+   * @since 0.1
+   */
+  public IssueRequest withoutReplaces() {
+    return new IssueRequest(lineage, domains, keyType, reuseKey, Optional.empty(), profile, resume, placed);
+  }
+
+  /**
+   * A request for a new key and no earlier order, replacement or profile.
+   *
+   * @since 0.1
+   */
   public static IssueRequest of(String lineage, List<String> domains, KeyType keyType) {
     return new IssueRequest(lineage, domains, keyType, Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty(), null);

@@ -36,9 +36,17 @@ public record IssuerSettings(String type, KeyType keyType, Optional<Duration> re
   static final Set<String> COMMON = Set.of("type", "keyType", "reuseKey", "renewBefore");
   static final Duration MIN_LOCAL_LIFETIME = Duration.ofMinutes(5);
 
-  /** The settings, or every problem of the block. */
+  /**
+   * The settings, or every problem of the block.
+   *
+   * @since 0.1
+   */
   public record Read(Optional<IssuerSettings> settings, List<SettingProblem> problems) {
-    /** The settings, or an exception listing every problem as {@code key: message}. */
+    /**
+     * The settings, or an exception listing every problem as {@code key: message}.
+     *
+     * @since 0.1
+     */
     public IssuerSettings orThrow(String where) throws InputRejectedException {
       if (settings.isPresent()) {
         return settings.get();
@@ -51,6 +59,7 @@ public record IssuerSettings(String type, KeyType keyType, Optional<Duration> re
    * Reads and checks a block without touching the network or creating anything.
    *
    * @param domains the names the certificate covers
+   * @since 0.1
    */
   public static Read read(JsonNode block, List<String> domains, ProviderRegistry providers) {
     if (block == null || !block.isObject()) {
@@ -95,10 +104,18 @@ public record IssuerSettings(String type, KeyType keyType, Optional<Duration> re
         (ObjectNode) block)), List.of());
   }
 
-  /** The source recorded with what this issuer makes: {@code acme}, {@code local} or {@code imported}. */
+  /**
+   * The source recorded with what this issuer makes: {@code acme}, {@code local} or {@code imported}.
+   *
+   * @since 0.1
+   */
   public String source() { return type; }
 
-  /** The engine's options kept with the lineage: {@code renewBefore}, {@code reuseKey}, {@code profile}, {@code lifetime}. */
+  /**
+   * The engine's options kept with the lineage: {@code renewBefore}, {@code reuseKey}, {@code profile}, {@code lifetime}.
+   *
+   * @since 0.1
+   */
   public Map<String, String> options() {
     Map<String, String> o = new LinkedHashMap<>();
     renewBefore.ifPresent(d -> o.put(RenewalPolicy.RENEW_BEFORE_OPTION, Durations.format(d)));
@@ -114,6 +131,7 @@ public record IssuerSettings(String type, KeyType keyType, Optional<Duration> re
    * The issuer the block describes; empty for {@code imported}, which no one issues.
    *
    * @throws InputRejectedException when a file or secret the settings name cannot be read now
+   * @since 0.1
    */
   public Optional<Issuer> create(IssuerContext ctx) throws InputRejectedException {
     return switch (type) {

@@ -13,6 +13,7 @@ public interface Revoker {
    *
    * @param reason an RFC 5280 reason: {@code unspecified}, {@code keyCompromise}, {@code superseded},
    *     {@code cessationOfOperation} or {@code affiliationChanged}
+   * @since 0.1
    */
   void revoke(CertificateBundle bundle, String reason) throws IssueException;
 }

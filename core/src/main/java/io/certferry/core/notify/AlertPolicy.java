@@ -40,9 +40,18 @@ public final class AlertPolicy {
     this.reminders = List.copyOf(reminders);
   }
 
-  /** Expiry alerts at 30/14/7/3/1 days left; failures alerted once they persist for an hour. */
+  /**
+   * Expiry alerts at 30/14/7/3/1 days left; failures alerted once they persist for an hour.
+   *
+   * @since 0.1
+   */
   public static AlertPolicy defaults() { return of(List.of(30, 14, 7, 3, 1), Duration.ofHours(1)); }
 
+  /**
+   * A policy alerting at these days-left levels, and when a failure has lasted {@code failureThreshold}.
+   *
+   * @since 0.1
+   */
   public static AlertPolicy of(List<Integer> daysLeftLevels, Duration failureThreshold) {
     if (daysLeftLevels.isEmpty() || daysLeftLevels.stream().anyMatch(d -> d < 1)) {
       throw new IllegalArgumentException("alert levels must be whole days of at least 1, got " + daysLeftLevels);
@@ -50,10 +59,18 @@ public final class AlertPolicy {
     return new AlertPolicy(daysLeftLevels, failureThreshold, REMINDERS);
   }
 
-  /** The same policy with other reminder gaps (the last repeats; empty: no reminders). */
+  /**
+   * The same policy with other reminder gaps (the last repeats; empty: no reminders).
+   *
+   * @since 0.1
+   */
   public AlertPolicy withReminders(List<Duration> gaps) { return new AlertPolicy(levels, failureThreshold, gaps); }
 
-  /** The same policy with other days-left levels (a certificate's own). */
+  /**
+   * The same policy with other days-left levels (a certificate's own).
+   *
+   * @since 0.1
+   */
   public AlertPolicy withLevels(List<Integer> daysLeftLevels) {
     return of(daysLeftLevels, failureThreshold).withReminders(reminders);
   }
@@ -65,6 +82,7 @@ public final class AlertPolicy {
    * @param overdue whether the certificate should already have been replaced (renewal time passed)
    * @param failures what is failing now, by key ({@code renewal}, {@code target:<id>}), with the last error
    * @param extra the lineage state's {@code extra} map as saved by the previous pass
+   * @since 0.1
    */
   public Evaluation evaluate(String certificate, Optional<StoredVersion> current, boolean overdue,
                              Map<String, String> failures, Map<String, String> extra, Instant now) {
@@ -104,7 +122,11 @@ public final class AlertPolicy {
     }
   }
 
-  /** The smallest configured level the time left falls under; 0 once expired; empty while far from expiry. */
+  /**
+   * The smallest configured level the time left falls under; 0 once expired; empty while far from expiry.
+   *
+   * @since 0.1
+   */
   public Optional<Integer> level(Instant notAfter, Instant now) {
     if (!now.isBefore(notAfter)) {
       return Optional.of(0);
@@ -113,7 +135,11 @@ public final class AlertPolicy {
     return levels.stream().filter(d -> left.compareTo(Duration.ofDays(d)) <= 0).findFirst();
   }
 
-  /** Instants at which the time left crosses a level, after {@code now}: wake-ups for a timely alert. */
+  /**
+   * Instants at which the time left crosses a level, after {@code now}: wake-ups for a timely alert.
+   *
+   * @since 0.1
+   */
   public List<Instant> crossings(Instant notAfter, Instant now) {
     List<Instant> out = new ArrayList<>();
     for (int d : levels) {
@@ -185,6 +211,8 @@ public final class AlertPolicy {
   /**
    * When the alerts kept in {@code extra} want to be looked at again: the first alert of a failure past its
    * threshold, or the next reminder. Wake-ups, so a reminder goes out on time, not at the next pass.
+   *
+   * @since 0.1
    */
   public List<Instant> pending(Map<String, String> extra) {
     List<Instant> out = new ArrayList<>();
@@ -229,7 +257,11 @@ public final class AlertPolicy {
     return new LifecycleEvent(type, at, cert, target, message, details);
   }
 
-  /** The alerts to send and the {@code extra} map to save. */
+  /**
+   * The alerts to send and the {@code extra} map to save.
+   *
+   * @since 0.1
+   */
   public record Evaluation(List<LifecycleEvent> alerts, Map<String, String> extra) {
     public Evaluation {
       alerts = List.copyOf(alerts);

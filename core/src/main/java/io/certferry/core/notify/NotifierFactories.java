@@ -13,7 +13,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import okhttp3.HttpUrl;
 
-/** The built-in notifier types, registered through {@code META-INF/services}: {@code log}, {@code webhook}, {@code sendgrid}. */
+/**
+ * The built-in notifier types, registered through {@code META-INF/services}: {@code log}, {@code webhook}, {@code sendgrid}.
+ *
+ * @since 0.1
+ */
 public final class NotifierFactories {
   private NotifierFactories() {}
 
@@ -33,7 +37,11 @@ public final class NotifierFactories {
     return a;
   }
 
-  /** {@code type: log}: every alert through SLF4J. */
+  /**
+   * {@code type: log}: every alert through SLF4J.
+   *
+   * @since 0.1
+   */
   public static final class Log implements ProviderFactory {
     @Override public String type() { return "log"; }
 
@@ -49,7 +57,11 @@ public final class NotifierFactories {
     @Override public Object create(JsonNode settings, ProviderContext context) { return Notifier.LOG; }
   }
 
-  /** {@code type: webhook}: settings {@code url} (a secret reference), {@code attempts} (3), {@code timeout} (10s). */
+  /**
+   * {@code type: webhook}: settings {@code url} (a secret reference), {@code attempts} (3), {@code timeout} (10s).
+   *
+   * @since 0.1
+   */
   public static final class Webhook implements ProviderFactory {
     @Override public String type() { return "webhook"; }
 
@@ -80,6 +92,8 @@ public final class NotifierFactories {
   /**
    * {@code type: sendgrid}: settings {@code apiKey} (a secret reference), {@code from}, {@code to}
    * (an address or a list), {@code baseUrl} (default {@code https://api.sendgrid.com}), {@code attempts}.
+   *
+   * @since 0.1
    */
   public static final class SendGrid implements ProviderFactory {
     @Override public String type() { return "sendgrid"; }

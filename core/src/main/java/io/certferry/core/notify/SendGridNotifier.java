@@ -14,6 +14,8 @@ import okhttp3.HttpUrl;
  * Sends each alert as a plain-text e-mail through SendGrid's v3 Mail Send API
  * ({@code POST /v3/mail/send}, bearer API key). The base URL is configurable for tests and
  * SendGrid's EU region ({@code https://api.eu.sendgrid.com}).
+ *
+ * @since 0.1
  */
 public final class SendGridNotifier implements Notifier {
   private static final ObjectMapper JSON = new ObjectMapper();

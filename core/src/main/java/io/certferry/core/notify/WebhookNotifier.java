@@ -14,6 +14,8 @@ import okhttp3.HttpUrl;
  * ({@code .../slack} webhook URL) incoming webhooks display; the other fields ({@code event},
  * {@code severity}, {@code certificate}, {@code target}, {@code at}, {@code details}) serve
  * machines. Retries on network errors, 429 and 5xx.
+ *
+ * @since 0.1
  */
 public final class WebhookNotifier implements Notifier {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,6 +31,8 @@ public final class WebhookNotifier implements Notifier {
   /**
    * A webhook to {@code url} (a secret: it usually carries the token; no part of it is ever logged)
    * with 3 attempts, on the context's clock, sleeper and HTTP client.
+   *
+   * @since 0.1
    */
   public static WebhookNotifier create(String url, ProviderContext context) {
     return new WebhookNotifier(parse(url), 3, Duration.ofSeconds(2), Duration.ofSeconds(10), context);

@@ -12,6 +12,8 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
  * {@code base64url(AKI keyIdentifier) "." base64url(serial number DER content octets)}, without
  * padding. It names the certificate in {@code GET {renewalInfo}/{certID}} and in a new order's
  * {@code replaces} field.
+ *
+ * @since 0.1
  */
 public final class AriCertificateId {
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -21,6 +23,8 @@ public final class AriCertificateId {
   /**
    * The id of a certificate, or empty when it has no Authority Key Identifier with a key
    * identifier (such a certificate cannot be named to an ARI server).
+   *
+   * @since 0.1
    */
   public static Optional<String> of(X509Certificate certificate) {
     byte[] extension = certificate.getExtensionValue("2.5.29.35");
@@ -44,6 +48,8 @@ public final class AriCertificateId {
    * The id from a key identifier and a serial number. The serial is encoded as the DER INTEGER's
    * content octets, so a serial whose top bit is set keeps its leading zero byte, as the RFC's
    * example {@code 00:87:65:43:21} shows.
+   *
+   * @since 0.1
    */
   public static String of(byte[] authorityKeyIdentifier, BigInteger serial) {
     if (serial.signum() < 0) {

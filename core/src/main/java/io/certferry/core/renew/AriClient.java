@@ -40,6 +40,8 @@ import okhttp3.OkHttpClient;
  * Optional&lt;URI&gt; base = ari.renewalInfoUrl(URI.create("https://acme-v02.api.letsencrypt.org/directory"));
  * RenewalInfo info = ari.fetch(base.get(), AriCertificateId.of(leaf).get());
  * </pre>
+ *
+ * @since 0.1
  */
 public final class AriClient {
   /** Poll interval when the CA sends no usable {@code Retry-After}. */
@@ -68,12 +70,18 @@ public final class AriClient {
     this.httpClient = b.httpClient;
   }
 
+  /**
+   * A builder with the defaults.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
    * The directory's {@code renewalInfo} URL, or empty when the CA does not offer ARI.
    *
    * @throws AriException when the directory cannot be fetched or is not a JSON object
+   * @since 0.1
    */
   public Optional<URI> renewalInfoUrl(URI directory) throws AriException, InterruptedException {
     JsonNode dir = getJson(directory, directory, ApiRequest.get("/").build()).body();
@@ -88,7 +96,11 @@ public final class AriClient {
     }
   }
 
-  /** Fetches the renewal information of one certificate from the CA's {@code renewalInfo} base URL. */
+  /**
+   * Fetches the renewal information of one certificate from the CA's {@code renewalInfo} base URL.
+   *
+   * @since 0.1
+   */
   public RenewalInfo fetch(URI renewalInfoUrl, String certificateId) throws AriException, InterruptedException {
     String base = renewalInfoUrl.toString();
     URI url = URI.create(base.endsWith("/") ? base + certificateId : base + "/" + certificateId);
@@ -96,7 +108,11 @@ public final class AriClient {
     return parse(url, fetched.body(), retryAfter(fetched.retryAfter()));
   }
 
-  /** A source bound to one CA's {@code renewalInfo} URL, for {@link RenewalPlanner}. */
+  /**
+   * A source bound to one CA's {@code renewalInfo} URL, for {@link RenewalPlanner}.
+   *
+   * @since 0.1
+   */
   public RenewalInfoSource source(URI renewalInfoUrl) {
     return certificateId -> fetch(renewalInfoUrl, certificateId);
   }
@@ -195,7 +211,11 @@ public final class AriClient {
 
   private record Fetched(JsonNode body, Optional<String> retryAfter) {}
 
-  /** Builds an {@link AriClient}. */
+  /**
+   * Builds an {@link AriClient}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
@@ -208,36 +228,59 @@ public final class AriClient {
     /**
      * Trusts these anchors in addition to the JDK's ({@code --server-ca}, e.g. Pebble's test root).
      * Verification stays on.
+     *
+     * @since 0.1
      */
     public Builder extraTrustAnchors(List<X509Certificate> anchors) {
       this.extraAnchors = List.copyOf(anchors);
       return this;
     }
 
-    /** The clock an HTTP-date {@code Retry-After} is measured against. */
+    /**
+     * The clock an HTTP-date {@code Retry-After} is measured against.
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** How a short wait for a 429's {@code Retry-After} is slept. */
+    /**
+     * How a short wait for a 429's {@code Retry-After} is slept.
+     *
+     * @since 0.1
+     */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /** Shares this OkHttp client's connection pool and dispatcher (default: {@link HttpApi#sharedClient()}). */
+    /**
+     * Shares this OkHttp client's connection pool and dispatcher (default: {@link HttpApi#sharedClient()}).
+     *
+     * @since 0.1
+     */
     public Builder httpClient(OkHttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
     }
 
-    /** Timeout per request (connect, read, write); 30 s by default. */
+    /**
+     * Timeout per request (connect, read, write); 30 s by default.
+     *
+     * @since 0.1
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
+    /**
+     * The client.
+     *
+     * @since 0.1
+     */
     public AriClient build() { return new AriClient(this); }
   }
 }

@@ -22,12 +22,18 @@ import java.util.Optional;
  *     window usually means a revocation is coming)
  * @param explanationUrl the CA's explanation of its window, when it gave one
  * @param state the lineage state to save after this decision (plan, ARI window, next poll)
+ * @param revocationExpected set when the CA moved the window into an emergency (earlier, and ending within days):
+ *     it is likely to revoke the certificate by the window's end, this instant
  * @since 0.1
  */
 public record RenewalDecision(boolean due, Instant renewAt, Instant attemptAt, RenewalSource source, String reason,
                               Optional<String> hold, Optional<String> replaces, Optional<String> windowMoved,
-                              Optional<URI> explanationUrl, LineageState state) {
-  /** When to look again: the attempt, or the next ARI poll if that comes first. */
+                              Optional<URI> explanationUrl, LineageState state, Optional<Instant> revocationExpected) {
+  /**
+   * When to look again: the attempt, or the next ARI poll if that comes first.
+   *
+   * @since 0.1
+   */
   public Instant nextCheck() {
     if (due) {
       return attemptAt;
@@ -36,7 +42,11 @@ public record RenewalDecision(boolean due, Instant renewAt, Instant attemptAt, R
     return poll != null && poll.isBefore(attemptAt) ? poll : attemptAt;
   }
 
-  /** The rule's instant and reason as kept in {@code state.json}. */
+  /**
+   * The rule's instant and reason as kept in {@code state.json}.
+   *
+   * @since 0.1
+   */
   public LineageState.Plan plan(String sha256) {
     return new LineageState.Plan(sha256, renewAt, source.id(), reason);
   }

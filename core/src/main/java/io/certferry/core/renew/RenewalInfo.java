@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param windowEnd end of the suggested window (exclusive); after the start
  * @param explanationUrl a page explaining the window, e.g. an incident report
  * @param retryAfter how long to wait before asking again, already bounded by the client
+ * @since 0.1
  */
 public record RenewalInfo(Instant windowStart, Instant windowEnd, Optional<URI> explanationUrl, Duration retryAfter) {
   public RenewalInfo {

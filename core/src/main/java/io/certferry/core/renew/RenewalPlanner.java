@@ -50,6 +50,11 @@ public final class RenewalPlanner {
     this.random = b.random;
   }
 
+  /**
+   * A builder with the defaults.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   /**
@@ -57,6 +62,7 @@ public final class RenewalPlanner {
    *
    * @param ari where to fetch renewal information, empty when the CA offers none (or for the local CA)
    * @param force renew now whatever the rules say (the CA's rate limit still holds)
+   * @since 0.1
    */
   public RenewalDecision decide(RenewalCandidate cert, RenewalPolicy policy, LineageState state,
                                 Optional<RenewalInfoSource> ari, boolean force) throws InterruptedException {
@@ -64,7 +70,8 @@ public final class RenewalPlanner {
     RenewalPolicy.Rule rule = policy.ruleFor(cert.notBefore(), cert.notAfter());
     Planned planned;
     if (force) {
-      planned = new Planned(now, RenewalSource.FORCED, "forced", state, Optional.empty(), Optional.empty(), false);
+      planned = new Planned(now, RenewalSource.FORCED, "forced", state, Optional.empty(), Optional.empty(), false,
+          Optional.empty());
     } else if (ari.isPresent() && cert.ariCertificateId().isPresent()) {
       planned = ari(cert, rule, state, ari.get(), now);
     } else if (ari.isPresent()) {
@@ -82,6 +89,8 @@ public final class RenewalPlanner {
   /**
    * The plan the rules give without asking the CA: the window last fetched if the state holds one for
    * this certificate, else the policy. For readers that must not do I/O ({@code list}).
+   *
+   * @since 0.1
    */
   public static RenewalDecision offline(RenewalCandidate cert, RenewalPolicy policy, LineageState state, Instant now) {
     RenewalPolicy.Rule rule = policy.ruleFor(cert.notBefore(), cert.notAfter());
@@ -116,18 +125,26 @@ public final class RenewalPlanner {
     // Kept while the window stays put (an instant chosen at once in an emergency may lie before its start).
     Instant renewAt = sameWindow && known.renewAt().isBefore(end) ? known.renewAt() : pick(start, end);
     Optional<String> moved = Optional.empty();
+    Optional<Instant> revocation = Optional.empty();
     if (known != null && known.hasWindow() && !sameWindow) {
       boolean emergency = start.isBefore(known.windowStart()) && end.isBefore(now.plus(EMERGENCY));
       if (emergency) {
         renewAt = renewAt.isAfter(now) ? now : renewAt; // at once, not at a random instant of a window soon closing
+        revocation = Optional.of(end);
       }
       moved = Optional.of("ARI window moved by the CA from " + window(known.windowStart(), known.windowEnd())
           + " to " + window(start, end) + (emergency ? "; renewing at once (the CA is likely to revoke)" : "")
           + info.explanationUrl().map(u -> "; explanation: " + u).orElse(""));
+    } else if (info.explanationUrl().isPresent()
+        && (known == null || !info.explanationUrl().get().toString().equals(known.explanationUrl()))) {
+      // An explanation is news for the operator even when the window did not move (or is the first one heard).
+      moved = Optional.of("the CA explains the ARI window " + window(start, end) + ": " + info.explanationUrl().get());
     }
     LineageState.Ari next = new LineageState.Ari(certId, start, end, renewAt, now.plus(info.retryAfter()),
         info.explanationUrl().map(URI::toString).orElse(null), null);
-    return fromWindow(cert, rule, state.withAri(next), "", moved);
+    Planned p = fromWindow(cert, rule, state.withAri(next), "", moved);
+    return new Planned(p.renewAt(), p.source(), p.reason(), p.state(), p.moved(), p.explanation(), p.ariAnswered(),
+        revocation);
   }
 
   private static Planned afterFailedFetch(RenewalCandidate cert, RenewalPolicy.Rule rule, LineageState state,
@@ -149,16 +166,16 @@ public final class RenewalPlanner {
     Optional<URI> explanation = Optional.ofNullable(a.explanationUrl()).map(URI::create);
     if (!a.renewAt().isBefore(cert.notAfter())) {
       Planned p = fromRule(rule, state, "ARI window " + window(a.windowStart(), a.windowEnd()) + " ends after expiry; ");
-      return new Planned(p.renewAt(), p.source(), p.reason(), p.state(), moved, explanation, true);
+      return new Planned(p.renewAt(), p.source(), p.reason(), p.state(), moved, explanation, true, Optional.empty());
     }
     String reason = prefix + "ARI window " + window(a.windowStart(), a.windowEnd()) + ", chose "
         + Times.minute(a.renewAt()) + explanation.map(u -> " (explanation: " + u + ")").orElse("");
-    return new Planned(a.renewAt(), RenewalSource.ARI, reason, state, moved, explanation, true);
+    return new Planned(a.renewAt(), RenewalSource.ARI, reason, state, moved, explanation, true, Optional.empty());
   }
 
   private static Planned fromRule(RenewalPolicy.Rule rule, LineageState state, String prefix) {
     return new Planned(rule.at(), rule.source(), prefix + rule.reason(), state, Optional.empty(), Optional.empty(),
-        false);
+        false, Optional.empty());
   }
 
   /** Rate limits and failure backoff hold back a due renewal; forcing skips the backoff, never the CA's limit. */
@@ -180,7 +197,7 @@ public final class RenewalPlanner {
     }
     String reason = p.reason() + hold.map(h -> "; " + h).orElse("");
     return new RenewalDecision(due, p.renewAt(), attemptAt, p.source(), reason, hold, replaces, p.moved(),
-        p.explanation(), s);
+        p.explanation(), s, p.revocation());
   }
 
   private Instant pick(Instant start, Instant end) {
@@ -191,26 +208,45 @@ public final class RenewalPlanner {
   private static String window(Instant start, Instant end) { return Times.minute(start) + ".." + Times.minute(end); }
 
   private record Planned(Instant renewAt, RenewalSource source, String reason, LineageState state,
-                         Optional<String> moved, Optional<URI> explanation, boolean ariAnswered) {}
+                         Optional<String> moved, Optional<URI> explanation, boolean ariAnswered,
+                         Optional<Instant> revocation) {}
 
-  /** Builds a {@link RenewalPlanner}. */
+  /**
+   * Builds a {@link RenewalPlanner}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = new java.security.SecureRandom();
 
     private Builder() {}
 
+    /**
+     * The clock decisions are made by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Picks the instant inside an ARI window; a seeded generator in tests. */
+    /**
+     * Picks the instant inside an ARI window; a seeded generator in tests.
+     *
+     * @since 0.1
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
+    /**
+     * The planner.
+     *
+     * @since 0.1
+     */
     public RenewalPlanner build() { return new RenewalPlanner(this); }
   }
 }

@@ -12,6 +12,8 @@ import java.util.Optional;
  * lifetime is left (half for lifetimes under 10 days, such as Let's Encrypt's 6-day certificates),
  * or at an explicit {@code renewBefore} ahead of expiry. A fixed "30 days before" cannot serve
  * 6-, 45- or 47-day certificates; a fraction of the lifetime can.
+ *
+ * @since 0.1
  */
 public record RenewalPolicy(Optional<Duration> renewBefore) {
   /** The option name in a lineage's spec, e.g. {@code "renewBefore": "30d"}. */
@@ -27,16 +29,25 @@ public record RenewalPolicy(Optional<Duration> renewBefore) {
     });
   }
 
-  /** The lifetime rule alone. */
+  /**
+   * The lifetime rule alone.
+   *
+   * @since 0.1
+   */
   public static RenewalPolicy defaults() { return new RenewalPolicy(Optional.empty()); }
 
-  /** Renew this long before expiry. */
+  /**
+   * Renew this long before expiry.
+   *
+   * @since 0.1
+   */
   public static RenewalPolicy renewBefore(Duration before) { return new RenewalPolicy(Optional.of(before)); }
 
   /**
    * Reads {@code renewBefore} from a lineage's options; absent means the lifetime rule.
    *
    * @throws IllegalArgumentException naming the option and the accepted forms when the value is unreadable
+   * @since 0.1
    */
   public static RenewalPolicy fromOptions(Map<String, String> options) {
     String value = options.get(RENEW_BEFORE_OPTION);
@@ -50,7 +61,11 @@ public record RenewalPolicy(Optional<Duration> renewBefore) {
     }
   }
 
-  /** When a certificate valid from {@code notBefore} to {@code notAfter} is due, and why. */
+  /**
+   * When a certificate valid from {@code notBefore} to {@code notAfter} is due, and why.
+   *
+   * @since 0.1
+   */
   public Rule ruleFor(Instant notBefore, Instant notAfter) {
     Duration lifetime = Duration.between(notBefore, notAfter);
     if (renewBefore.isPresent()) {
@@ -101,6 +116,10 @@ public record RenewalPolicy(Optional<Duration> renewBefore) {
     return Math.max(1, Math.round(d.toMinutes() / 60.0)) + "-hour";
   }
 
-  /** A rule's result: the instant, which rule, and the reason in one line. */
+  /**
+   * A rule's result: the instant, which rule, and the reason in one line.
+   *
+   * @since 0.1
+   */
   public record Rule(Instant at, RenewalSource source, String reason) {}
 }

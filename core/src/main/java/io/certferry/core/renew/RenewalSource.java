@@ -17,10 +17,18 @@ public enum RenewalSource {
   /** Renewal asked for by the operator ({@code renew --force}) or after a revocation. */
   FORCED;
 
-  /** {@code ari}, {@code lifetime}, {@code renew-before}, {@code forced}: in state.json, JSON and metrics. */
+  /**
+   * {@code ari}, {@code lifetime}, {@code renew-before}, {@code forced}: in state.json, JSON and metrics.
+   *
+   * @since 0.1
+   */
   public String id() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
-  /** The source named by {@link #id()}; {@link #LIFETIME} for an unknown or missing id. */
+  /**
+   * The source named by {@link #id()}; {@link #LIFETIME} for an unknown or missing id.
+   *
+   * @since 0.1
+   */
   public static RenewalSource ofId(String id) {
     for (RenewalSource s : values()) {
       if (s.id().equals(id)) {

@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * The store's only way to touch the disk: every file is written to a temporary name in its final
@@ -31,6 +35,8 @@ final class AtomicFiles {
   static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
 
   private final FileSteps steps;
+  /** Folders whose temporaries {@link #removeTemporariesOnce} has removed. */
+  private final Set<Path> swept = ConcurrentHashMap.newKeySet();
 
   AtomicFiles(FileSteps steps) { this.steps = steps; }
 
@@ -139,6 +145,41 @@ final class AtomicFiles {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
+  }
+
+  /** Deletes what a crashed write left behind in {@code dir}; called only under the lock of what owns it. */
+  void removeTemporaries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, AtomicFiles::isTemp)) {
+      for (Path p : ds) {
+        deleteTree(p);
+      }
+    }
+  }
+
+  /**
+   * {@link #removeTemporaries}, the first time for each folder. Only a process that died leaves temporaries (a
+   * write that fails removes its own), so a live store needs to look once; readers ignore them in any case.
+   */
+  void removeTemporariesOnce(Path dir) throws IOException {
+    if (!swept.contains(dir)) {
+      removeTemporaries(dir);
+      swept.add(dir);
+    }
+  }
+
+  /** Deletes a file or a folder with everything in it, never following a link. */
+  static void deleteTree(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> s = Files.list(p)) {
+        for (Path c : (Iterable<Path>) s::iterator) {
+          deleteTree(c);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
   }
 
   static Path tempName(Path dir, String base) {

@@ -1,7 +1,6 @@
 package io.certferry.core.store;
 
 import io.certferry.core.CertificateBundle;
-import io.certferry.core.x509.PemWriter;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,7 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.KeyPair;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -38,12 +38,14 @@ import java.util.stream.Stream;
  * is written whole under a temporary folder name, renamed to its number, and only then does
  * {@code current} move to it. A crash therefore leaves the old or the new state, and leftover
  * temporary names (starting with {@code .tmp-}) and version folders above {@code current} are
- * ignored by reads and removed by the next write of the lineage. Version numbers only grow: a
- * rollback adds the older bundle again as a new version. Writes to a lineage take its lock; {@link #lock} holds it across processes.
+ * ignored by reads and removed by the lineage's first write in each process that opens it. Version
+ * numbers only grow: a rollback adds the older bundle again as a new version. Writes to a lineage take its lock; {@link #lock} holds it across processes.
  *
  * <pre>
  * CertificateStore store = FileStore.open(Path.of("/var/lib/certferry"));
  * </pre>
+ *
+ * @since 0.1
  */
 public final class FileStore implements CertificateStore {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -64,12 +66,25 @@ public final class FileStore implements CertificateStore {
     this.accounts = new AccountFiles(root, files, lockTimeout);
   }
 
-  /** A store in {@code root} with the system clock and a 30-second lock timeout. */
+  /**
+   * A store in {@code root} with the system clock and a 30-second lock timeout.
+   *
+   * @since 0.1
+   */
   public static FileStore open(Path root) { return builder().root(root).build(); }
 
+  /**
+   * A builder; the root folder is required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
-  /** The store's folder. */
+  /**
+   * The store's folder.
+   *
+   * @since 0.1
+   */
   public Path root() { return root; }
 
   /**
@@ -77,6 +92,7 @@ public final class FileStore implements CertificateStore {
    * digit, so it is always one safe folder name.
    *
    * @throws IllegalArgumentException naming the value and the rule
+   * @since 0.1
    */
   public static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -201,8 +217,8 @@ public final class FileStore implements CertificateStore {
     try (Lock ignored = lock(name)) {
       Path versions = lineage(name).resolve("versions");
       files.createDirectories(root, versions);
-      removeTemporaries(lineage(name));
-      removeTemporaries(versions);
+      files.removeTemporaries(lineage(name));
+      files.removeTemporaries(versions);
       int n = currentNumber(name).orElse(0) + 1;
       removeAbandonedVersions(name, n);
       StoredVersion meta = StoredVersion.of(n, bundle, source, clock.instant(), details);
@@ -224,7 +240,7 @@ public final class FileStore implements CertificateStore {
   private void removeAbandonedVersions(String name, int from) throws IOException {
     for (int n : versionNumbers(name)) {
       if (n >= from) {
-        deleteTree(versionDir(name, n));
+        AtomicFiles.deleteTree(versionDir(name, n));
       }
     }
   }
@@ -266,32 +282,14 @@ public final class FileStore implements CertificateStore {
   }
 
   @Override
-  public Optional<PendingOrder> pendingOrder(String name) {
-    Path json = lineage(name).resolve("order.json");
-    Path keyFile = lineage(name).resolve("order-key.pem");
-    if (!Files.exists(json) || !Files.exists(keyFile)) {
-      return Optional.empty();
-    }
-    OrderFile f = StoreJson.read(json, OrderFile.class);
-    byte[] pem = readBytes(keyFile);
-    KeyPair key = new KeyPair(StorePem.readPublicKey(pem, keyFile.toString()), StorePem.readPrivateKey(pem, keyFile.toString()));
-    return Optional.of(new PendingOrder(f.directory(), f.account(), f.orderUrl(), key, f.placedAt(), f.domains()));
-  }
-
-  /** {@code order.json}: the order without its key, which lives in {@code order-key.pem} (0600). */
-  record OrderFile(URI directory, String account, URI orderUrl, java.time.Instant placedAt, List<String> domains) {}
+  public Optional<PendingOrder> pendingOrder(String name) { return OrderFiles.read(lineage(name)); }
 
   @Override
   public void savePendingOrder(String name, PendingOrder order) {
     checkName(name);
     try (Lock ignored = lock(name)) {
-      removeTemporaries(lineage(name));
-      // The key first: order.json is what makes the order visible, and it must never lack its key.
-      // One folder fsync, after both renames, makes both durable together.
-      String pem = StorePem.privateKey(order.key().getPrivate()) + PemWriter.publicKey(order.key().getPublic());
-      files.replaceRecord(lineage(name).resolve("order-key.pem"), ascii(pem), AtomicFiles.SECRET);
-      files.write(lineage(name).resolve("order.json"), StoreJson.write(new OrderFile(order.directory(), order.account(),
-          order.orderUrl(), order.placedAt(), order.domains())), AtomicFiles.PUBLIC);
+      files.removeTemporaries(lineage(name));
+      OrderFiles.write(files, lineage(name), order);
     } catch (IOException e) {
       throw new StoreException("cannot keep the pending order of lineage '" + name + "': " + e.getMessage(), e);
     }
@@ -301,8 +299,7 @@ public final class FileStore implements CertificateStore {
   public void clearPendingOrder(String name) {
     checkName(name);
     try (Lock ignored = lock(name)) {
-      files.deleteRecord(lineage(name).resolve("order.json"));
-      files.delete(lineage(name).resolve("order-key.pem")); // its folder fsync covers both deletes
+      OrderFiles.delete(files, lineage(name));
     } catch (IOException e) {
       throw new StoreException("cannot remove the pending order of lineage '" + name + "': " + e.getMessage(), e);
     }
@@ -345,16 +342,16 @@ public final class FileStore implements CertificateStore {
   /** A record the engine rebuilds when it is behind: replaced atomically, without the folder fsync. */
   private void writeRecord(String name, String file, byte[] content) {
     try (Lock ignored = lock(name)) {
-      removeTemporaries(lineage(name));
+      files.removeTemporariesOnce(lineage(name));
       files.replaceRecord(lineage(name).resolve(file), content, AtomicFiles.PUBLIC);
     } catch (IOException e) {
       throw new StoreException("cannot write " + lineage(name).resolve(file) + ": " + e.getMessage(), e);
     }
   }
 
-  private void writeLineageFile(String name, String file, byte[] content, java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {
+  private void writeLineageFile(String name, String file, byte[] content, Set<PosixFilePermission> perms) {
     try (Lock ignored = lock(name)) {
-      removeTemporaries(lineage(name));
+      files.removeTemporariesOnce(lineage(name));
       files.write(lineage(name).resolve(file), content, perms);
     } catch (IOException e) {
       throw new StoreException("cannot write " + lineage(name).resolve(file) + ": " + e.getMessage(), e);
@@ -386,29 +383,6 @@ public final class FileStore implements CertificateStore {
 
   private Path versionDir(String name, int n) { return lineage(name).resolve("versions").resolve(Integer.toString(n)); }
 
-  /** Deletes what a crashed write left behind; called only under the lineage's lock. */
-  private void removeTemporaries(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> AtomicFiles.isTemp(p))) {
-      for (Path p : ds) {
-        deleteTree(p);
-      }
-    }
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      try (Stream<Path> s = Files.list(p)) {
-        for (Path c : (Iterable<Path>) s::iterator) {
-          deleteTree(c);
-        }
-      }
-    }
-    Files.deleteIfExists(p);
-  }
-
   static byte[] readBytes(Path f) {
     try {
       return Files.readAllBytes(f);
@@ -419,7 +393,11 @@ public final class FileStore implements CertificateStore {
 
   static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
-  /** Builds a {@link FileStore}. */
+  /**
+   * Builds a {@link FileStore}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private Path root;
     private Clock clock = Clock.systemUTC();
@@ -428,18 +406,35 @@ public final class FileStore implements CertificateStore {
 
     private Builder() {}
 
-    /** The store's folder; created (0700) on first write. */
+    /**
+     * The store's folder; created (0700) on first write.
+     *
+     * @since 0.1
+     */
     public Builder root(Path root) { this.root = Objects.requireNonNull(root, "root"); return this; }
 
-    /** The clock that stamps {@code storedAt}; tests pass a fixed one. */
+    /**
+     * The clock that stamps {@code storedAt}; tests pass a fixed one.
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock"); return this; }
 
-    /** How long {@link FileStore#lock} waits for another holder before it gives up. */
+    /**
+     * How long {@link FileStore#lock} waits for another holder before it gives up.
+     *
+     * @since 0.1
+     */
     public Builder lockTimeout(Duration timeout) { this.lockTimeout = Objects.requireNonNull(timeout); return this; }
 
     /** Test seam: called before each file-system step, may throw to simulate a crash there. */
     Builder fileSteps(FileSteps steps) { this.steps = Objects.requireNonNull(steps); return this; }
 
+    /**
+     * The store; its folders are created (0700) when missing.
+     *
+     * @since 0.1
+     */
     public FileStore build() {
       if (root == null) {
         throw new IllegalStateException("FileStore.builder(): root(Path) is required");

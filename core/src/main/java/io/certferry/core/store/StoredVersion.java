@@ -9,6 +9,8 @@ import java.util.Map;
 /**
  * One stored version's {@code meta.json}: the facts {@code list} and the renewal decision need,
  * so neither parses certificates or keys.
+ *
+ * @since 0.1
  */
 public record StoredVersion(int number, String source, List<String> domains, Instant notBefore, Instant notAfter,
                             String serial, String sha256, String issuer, String keyType, Instant storedAt,

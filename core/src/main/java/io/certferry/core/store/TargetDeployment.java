@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * What one target holds, as last recorded: the fingerprint, when, the result of the last attempt,
  * consecutive failed attempts and when to try again (persisted so backoff survives restarts).
+ *
+ * @since 0.1
  */
 public record TargetDeployment(String targetId, String sha256, Instant at, Result result, int attempts,
                                Instant nextAttempt, String lastError, Map<String, String> details) {
@@ -17,6 +19,8 @@ public record TargetDeployment(String targetId, String sha256, Instant at, Resul
    * {@code DEPLOYING}: a deploy began and has not been recorded as finished (an intent). Found on the next pass,
    * it means the process died inside the deploy: the whole deploy is done again, hook included, even when the
    * target already looks right (files written, reload never ran).
+   *
+   * @since 0.1
    */
   public enum Result {
     IN_SYNC, FAILED, STALE, DEPLOYING,

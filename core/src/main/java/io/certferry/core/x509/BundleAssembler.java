@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  *       self-signed leaf and an untrusted root are each rejected by name;
  *   <li>the path is validated with the JDK's PKIX validator at the clock's time.
  * </ol>
+ *
+ * @since 0.1
  */
 public final class BundleAssembler {
   private BundleAssembler() {}
@@ -45,6 +47,7 @@ public final class BundleAssembler {
    * @param anchors the roots (and private CAs) the chain must lead to
    * @param clock the time the certificate must be valid at
    * @throws InputRejectedException naming the certificate and the problem
+   * @since 0.1
    */
   public static CertificateBundle assemble(String sourceDescription, List<X509Certificate> heap, PrivateKey key,
                                            TrustAnchors anchors, Clock clock) throws InputRejectedException {

@@ -3,6 +3,7 @@ package io.certferry.core.x509;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.InputRejectedException;
 
+import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -21,11 +22,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The checks a certificate must pass before Certferry stores or serves it: it covers the names
  * asked for, is valid now, has a strong key, and matches its private key. Each failing check
  * throws {@link InputRejectedException} with a message that says what is wrong and what to do.
+ *
+ * @since 0.1
  */
 public final class CertificateChecks {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
@@ -33,7 +37,11 @@ public final class CertificateChecks {
 
   private CertificateChecks() {}
 
-  /** Rejects a bundle whose leaf does not cover every one of {@code names} (see {@link #covers}). */
+  /**
+   * Rejects a bundle whose leaf does not cover every one of {@code names} (see {@link #covers}).
+   *
+   * @since 0.1
+   */
   public static void requireCovers(CertificateBundle bundle, List<String> names) throws InputRejectedException {
     List<String> missing = uncovered(bundle.names(), names);
     if (!missing.isEmpty()) {
@@ -44,12 +52,20 @@ public final class CertificateChecks {
   }
 
   /**
-   * True when one of the certificate's DNS names covers {@code name}, per RFC 6125: case-insensitive,
+   * True when one of the certificate's names covers {@code name}, per RFC 6125: case-insensitive,
    * a trailing dot ignored, and a wildcard {@code *.example.com} covers exactly one label
    * ({@code www.example.com}, not {@code a.b.example.com} nor {@code example.com}). A wildcard
-   * asked for is covered only by the same wildcard.
+   * asked for is covered only by the same wildcard. An IP address (RFC 8738) is covered only by the
+   * same address, however it is written ({@code 2001:db8::1} is {@code 2001:DB8:0:0:0:0:0:1}), never
+   * by a wildcard.
+   *
+   * @since 0.1
    */
   public static boolean covers(List<String> certificateNames, String name) {
+    Optional<InetAddress> address = IpAddresses.parse(name);
+    if (address.isPresent()) {
+      return certificateNames.stream().map(IpAddresses::parse).anyMatch(address::equals);
+    }
     String wanted = normalize(name);
     for (String dnsName : certificateNames) {
       String presented = normalize(dnsName);
@@ -61,7 +77,11 @@ public final class CertificateChecks {
     return false;
   }
 
-  /** The names of {@code wanted} that {@code certificateNames} do not cover (see {@link #covers}), in order. */
+  /**
+   * The names of {@code wanted} that {@code certificateNames} do not cover (see {@link #covers}), in order.
+   *
+   * @since 0.1
+   */
   public static List<String> uncovered(List<String> certificateNames, List<String> wanted) {
     return wanted.stream().filter(w -> !covers(certificateNames, w)).toList();
   }
@@ -78,7 +98,11 @@ public final class CertificateChecks {
     return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
   }
 
-  /** Rejects a certificate that has expired or is not yet valid at the clock's time, with dates and days. */
+  /**
+   * Rejects a certificate that has expired or is not yet valid at the clock's time, with dates and days.
+   *
+   * @since 0.1
+   */
   public static void requireValidAt(X509Certificate cert, Clock clock) throws InputRejectedException {
     Instant now = clock.instant();
     Instant notBefore = cert.getNotBefore().toInstant();
@@ -100,7 +124,11 @@ public final class CertificateChecks {
     return days == 1 ? "1 day" : days + " days";
   }
 
-  /** Rejects keys Certferry does not accept: RSA under 2048 bits, EC other than P-256/P-384, other algorithms. */
+  /**
+   * Rejects keys Certferry does not accept: RSA under 2048 bits, EC other than P-256/P-384, other algorithms.
+   *
+   * @since 0.1
+   */
   public static void requireStrongKey(PublicKey key) throws InputRejectedException {
     try {
       KeyType.of(key);
@@ -113,6 +141,8 @@ public final class CertificateChecks {
    * True when the private key belongs to the public key. RSA keys compare moduli (and the public
    * exponent when the private key carries it); EC keys must be on the same curve and a fresh
    * challenge signed by the private key must verify with the public one.
+   *
+   * @since 0.1
    */
   public static boolean keyMatches(PublicKey publicKey, PrivateKey privateKey) {
     if (publicKey instanceof RSAPublicKey rsa && privateKey instanceof RSAKey rsaPrivate) {

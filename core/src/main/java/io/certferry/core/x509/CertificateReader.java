@@ -19,6 +19,8 @@ import java.util.List;
  * the same file are skipped, never parsed.
  *
  * <p>Every rejection names the file, says what it holds instead and what to give.
+ *
+ * @since 0.1
  */
 public final class CertificateReader {
   private CertificateReader() {}
@@ -28,6 +30,7 @@ public final class CertificateReader {
    *
    * @throws InputRejectedException when the file is missing, a directory, unreadable, empty, over
    *     1 MiB, damaged, or holds no certificate (the message says what it holds)
+   * @since 0.1
    */
   public static List<X509Certificate> read(Path file) throws InputRejectedException {
     return read(file.toString(), InputFiles.read(file, "a certificate"));
@@ -37,6 +40,7 @@ public final class CertificateReader {
    * The certificates in {@code content}, in order.
    *
    * @param sourceName names the content in messages, usually the file name
+   * @since 0.1
    */
   public static List<X509Certificate> read(String sourceName, byte[] content) throws InputRejectedException {
     if (content.length == 0) {

@@ -22,8 +22,10 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * Certificate signing requests (PKCS#10) for the names a certificate should cover: every name as a
- * DNS subject alternative name, the first also as the subject CN (commercial CAs' order forms still
- * read it). Signed with SHA-256 by the JDK's providers.
+ * DNS subject alternative name (an IP address literal as an IP address one, RFC 8738), the first also
+ * as the subject CN (commercial CAs' order forms still read it). Signed with SHA-256 by the JDK's providers.
+ *
+ * @since 0.1
  */
 public final class Csrs {
   /** The longest CN X.509 allows (RFC 5280 ub-common-name); longer first names go only into the SAN. */
@@ -35,6 +37,7 @@ public final class Csrs {
    * A DER-encoded PKCS#10 request for {@code names}, signed by {@code keys}.
    *
    * @throws IllegalArgumentException when {@code names} is empty or holds a blank name
+   * @since 0.1
    */
   public static byte[] create(KeyPair keys, List<String> names) {
     List<String> dns = normalize(names);
@@ -44,7 +47,8 @@ public final class Csrs {
     }
     try {
       ExtensionsGenerator extensions = new ExtensionsGenerator();
-      GeneralName[] sans = dns.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+      GeneralName[] sans = dns.stream().map(n -> new GeneralName(IpAddresses.isLiteral(n) ? GeneralName.iPAddress
+          : GeneralName.dNSName, n)).toArray(GeneralName[]::new);
       extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       X500Name name = subject.build();
       PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(name, keys.getPublic())

@@ -15,6 +15,8 @@ import java.util.Optional;
 /**
  * The key types Certferry generates and accepts. Generation uses the JDK's own providers: no
  * Bouncy Castle registration is needed (it costs over a second of start-up).
+ *
+ * @since 0.1
  */
 public enum KeyType {
   EC_P256("ec-p256"),
@@ -27,18 +29,35 @@ public enum KeyType {
 
   KeyType(String id) { this.id = id; }
 
-  /** The name used in flags and config, e.g. {@code ec-p256}. */
+  /**
+   * The name used in flags and config, e.g. {@code ec-p256}.
+   *
+   * @since 0.1
+   */
   public String id() { return id; }
 
+  /**
+   * Whether this is an elliptic-curve type.
+   *
+   * @since 0.1
+   */
   public boolean isEc() { return this == EC_P256 || this == EC_P384; }
 
-  /** Parses {@code ec-p256}, {@code rsa-2048} and so on (case-insensitive). */
+  /**
+   * Parses {@code ec-p256}, {@code rsa-2048} and so on (case-insensitive).
+   *
+   * @since 0.1
+   */
   public static Optional<KeyType> parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(k -> k.id.equals(t)).findFirst();
   }
 
-  /** Generates a fresh key pair of this type. */
+  /**
+   * Generates a fresh key pair of this type.
+   *
+   * @since 0.1
+   */
   public KeyPair generate() {
     try {
       KeyPairGenerator g;
@@ -56,6 +75,8 @@ public enum KeyType {
   /**
    * The type of a public key, or throws {@link IllegalArgumentException} naming what it is when
    * Certferry does not accept it (RSA under 2048 bits, EC curves other than P-256 and P-384).
+   *
+   * @since 0.1
    */
   public static KeyType of(PublicKey key) {
     if (key instanceof RSAPublicKey rsa) {

@@ -16,16 +16,26 @@ import java.util.Arrays;
  * Reads a password the way openssl's {@code -passin file:} does: the first line of a file, or of
  * stdin when the path is {@code -}. Passwords never come from argv (other users see it in
  * {@code ps}). The returned array is the caller's to clear.
+ *
+ * @since 0.1
  */
 public final class Passwords {
   private Passwords() {}
 
-  /** The first line of the file, or of stdin for {@code -}, without its line end; may be empty. */
+  /**
+   * The first line of the file, or of stdin for {@code -}, without its line end; may be empty.
+   *
+   * @since 0.1
+   */
   public static char[] read(Path fileOrDash) throws InputRejectedException {
     return read(fileOrDash, System.in);
   }
 
-  /** As {@link #read(Path)}, with stdin given (for tests and embedding). */
+  /**
+   * As {@link #read(Path)}, with stdin given (for tests and embedding).
+   *
+   * @since 0.1
+   */
   public static char[] read(Path fileOrDash, InputStream stdin) throws InputRejectedException {
     byte[] data;
     String source;

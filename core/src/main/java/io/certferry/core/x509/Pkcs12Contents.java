@@ -9,6 +9,8 @@ import java.util.Objects;
  * What a PKCS#12 file holds: its one private key and every certificate in it (the key's chain
  * first, in the file's order; not yet checked or ordered: {@link BundleAssembler} does that).
  * {@link #toString()} never prints the key.
+ *
+ * @since 0.1
  */
 public record Pkcs12Contents(PrivateKey key, List<X509Certificate> certificates) {
   public Pkcs12Contents {

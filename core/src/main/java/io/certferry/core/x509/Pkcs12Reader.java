@@ -23,6 +23,8 @@ import java.util.Set;
  * Reads a PKCS#12 ({@code .pfx}/{@code .p12}) file with the JDK's own PKCS12 key store: openssl 3's
  * default (AES-256-CBC, PBKDF2, SHA-256 MAC) and the legacy RC2/3DES files older tools write.
  * The password is passed in (from a file or stdin, see {@link Passwords}), never from argv.
+ *
+ * @since 0.1
  */
 public final class Pkcs12Reader {
   private Pkcs12Reader() {}
@@ -32,12 +34,17 @@ public final class Pkcs12Reader {
    *
    * @throws InputRejectedException when the file is not PKCS#12, the password is wrong, or it does
    *     not hold exactly one private key
+   * @since 0.1
    */
   public static Pkcs12Contents read(Path file, char[] password) throws InputRejectedException {
     return read(file.toString(), InputFiles.read(file, "a PKCS#12 file"), password);
   }
 
-  /** The key and certificates in PKCS#12 {@code content}; {@code sourceName} names it in messages. */
+  /**
+   * The key and certificates in PKCS#12 {@code content}; {@code sourceName} names it in messages.
+   *
+   * @since 0.1
+   */
   public static Pkcs12Contents read(String sourceName, byte[] content, char[] password) throws InputRejectedException {
     if (content.length == 0) {
       throw new InputRejectedException(sourceName + " is empty; it should hold a PKCS#12 file, export it again");

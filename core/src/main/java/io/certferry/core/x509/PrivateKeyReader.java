@@ -41,6 +41,8 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * <p>Unencrypted PKCS#8, the form Certferry writes, is read by the JDK alone (fast, no Bouncy
  * Castle class loading); Bouncy Castle's ASN.1 classes parse the other structures; keys are
  * always built and decrypted by the JDK's providers. Messages never quote the file or the password.
+ *
+ * @since 0.1
  */
 public final class PrivateKeyReader {
   private static final Map<ASN1ObjectIdentifier, String> ALGORITHMS = Map.of(
@@ -57,12 +59,17 @@ public final class PrivateKeyReader {
    *
    * @param password for an encrypted key; ignored when the key is not encrypted
    * @throws InputRejectedException when the file is not a readable key, or the password is missing or wrong
+   * @since 0.1
    */
   public static PrivateKey read(Path file, Optional<char[]> password) throws InputRejectedException {
     return read(file.toString(), InputFiles.read(file, "a private key"), password);
   }
 
-  /** The private key in {@code content}; {@code sourceName} names it in messages. */
+  /**
+   * The private key in {@code content}; {@code sourceName} names it in messages.
+   *
+   * @since 0.1
+   */
   public static PrivateKey read(String sourceName, byte[] content, Optional<char[]> password)
       throws InputRejectedException {
     if (content.length == 0) {

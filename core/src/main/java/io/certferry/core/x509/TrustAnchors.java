@@ -24,6 +24,8 @@ import javax.security.auth.x500.X500Principal;
  * client trusts, honouring {@code javax.net.ssl.trustStore}); {@link #with} adds anchors for a
  * private CA ({@code --trust FILE}); {@link #only} trusts nothing else (tests, closed networks).
  * Immutable.
+ *
+ * @since 0.1
  */
 public final class TrustAnchors {
   private final List<X509Certificate> certificates;
@@ -36,29 +38,54 @@ public final class TrustAnchors {
     }
   }
 
-  /** The JDK's default trust store, loaded once. */
+  /**
+   * The JDK's default trust store, loaded once.
+   *
+   * @since 0.1
+   */
   public static TrustAnchors jdkDefault() { return JdkDefault.ANCHORS; }
 
-  /** Exactly these anchors, nothing else. */
+  /**
+   * Exactly these anchors, nothing else.
+   *
+   * @since 0.1
+   */
   public static TrustAnchors only(Collection<X509Certificate> anchors) { return new TrustAnchors(anchors); }
 
-  /** These anchors and {@code more}. */
+  /**
+   * These anchors and {@code more}.
+   *
+   * @since 0.1
+   */
   public TrustAnchors with(Collection<X509Certificate> more) {
     List<X509Certificate> all = new ArrayList<>(certificates);
     all.addAll(more);
     return new TrustAnchors(all);
   }
 
+  /**
+   * The root certificates trusted.
+   *
+   * @since 0.1
+   */
   public List<X509Certificate> certificates() { return certificates; }
 
-  /** The anchor whose name is {@code cert}'s issuer and whose key verifies its signature, if any. */
+  /**
+   * The anchor whose name is {@code cert}'s issuer and whose key verifies its signature, if any.
+   *
+   * @since 0.1
+   */
   public Optional<X509Certificate> issuerOf(X509Certificate cert) {
     return bySubject.getOrDefault(cert.getIssuerX500Principal(), List.of()).stream()
         .filter(anchor -> Signatures.signs(anchor, cert))
         .findFirst();
   }
 
-  /** True when {@code cert} is an anchor, or has an anchor's name and key (another copy of a root). */
+  /**
+   * True when {@code cert} is an anchor, or has an anchor's name and key (another copy of a root).
+   *
+   * @since 0.1
+   */
   public boolean contains(X509Certificate cert) {
     return bySubject.getOrDefault(cert.getSubjectX500Principal(), List.of()).stream()
         .anyMatch(anchor -> anchor.equals(cert) || anchor.getPublicKey().equals(cert.getPublicKey()));
@@ -67,6 +94,8 @@ public final class TrustAnchors {
   /**
    * A TLS client's trust manager that accepts exactly the chains leading to these anchors, with the
    * JDK's full PKIX checks (expiry, host name left to the client, key usage). Verification is never off.
+   *
+   * @since 0.1
    */
   public X509TrustManager trustManager() {
     try {
@@ -89,7 +118,11 @@ public final class TrustAnchors {
     }
   }
 
-  /** A TLS context that trusts these anchors (see {@link #trustManager()}). */
+  /**
+   * A TLS context that trusts these anchors (see {@link #trustManager()}).
+   *
+   * @since 0.1
+   */
   public javax.net.ssl.SSLContext sslContext() {
     try {
       javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");

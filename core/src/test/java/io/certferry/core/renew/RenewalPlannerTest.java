@@ -129,6 +129,24 @@ class RenewalPlannerTest {
   }
 
   @Test
+  void aNewExplanationIsReportedOnceEvenWhenTheWindowStays() throws Exception {
+    server.enqueue(window("2026-12-01T00:00:00Z", "2026-12-03T00:00:00Z", "21600",
+        "https://acme.example.com/docs/incident-2026-12"));
+    server.enqueue(window("2026-12-01T00:00:00Z", "2026-12-03T00:00:00Z", "21600",
+        "https://acme.example.com/docs/incident-2026-12"));
+
+    RenewalDecision first = decide(LineageState.empty());
+    clock.advance(Duration.ofHours(7));
+    RenewalDecision again = decide(first.state());
+
+    assertThat(first.windowMoved()).as("the first answer already explains itself")
+        .contains("the CA explains the ARI window 2026-12-01T00:00Z..2026-12-03T00:00Z: "
+            + "https://acme.example.com/docs/incident-2026-12");
+    assertThat(again.windowMoved()).as("told once").isEmpty();
+    assertThat(again.reason()).contains("explanation: https://acme.example.com/docs/incident-2026-12");
+  }
+
+  @Test
   void malformedJsonFallsBackToLifetimeRuleWithReason() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).body("{\"suggestedWindow\": [").build());
 

@@ -37,6 +37,18 @@ class CsrsTest {
   }
 
   @Test
+  void anAddressIsAnIpSanNotADnsOne() throws Exception {
+    PKCS10CertificationRequest csr = new PKCS10CertificationRequest(Csrs.create(KeyType.EC_P256.generate(),
+        List.of("example.org", "192.0.2.7")));
+
+    Extensions ext = Extensions.getInstance(csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)[0]
+        .getAttrValues().getObjectAt(0));
+    GeneralName[] names = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName).getNames();
+    assertThat(Arrays.stream(names).map(GeneralName::getTagNo).toList())
+        .containsExactly(GeneralName.dNSName, GeneralName.iPAddress);
+  }
+
+  @Test
   void aFirstNameTooLongForTheCnGoesOnlyIntoTheSan() throws Exception {
     String longName = "a".repeat(60) + ".example.org";
 

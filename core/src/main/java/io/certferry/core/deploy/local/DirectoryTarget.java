@@ -27,6 +27,8 @@ import java.util.Set;
  * Writes {@code cert.pem}, {@code chain.pem}, {@code fullchain.pem} and {@code key.pem} to a folder,
  * each atomically, with configurable modes, then runs an optional command (reload a server). What it
  * serves is read back from {@code cert.pem}.
+ *
+ * @since 0.1
  */
 public final class DirectoryTarget implements DeployTarget {
   private final String id;
@@ -50,7 +52,11 @@ public final class DirectoryTarget implements DeployTarget {
     this.clock = clock;
   }
 
-  /** A target writing to {@code dir} with modes 0644 (certificates), 0600 (key), 0700 (folder) and no command. */
+  /**
+   * A target writing to {@code dir} with modes 0644 (certificates), 0600 (key), 0700 (folder) and no command.
+   *
+   * @since 0.1
+   */
   public static DirectoryTarget of(String id, String lineage, Path dir) {
     return new DirectoryTarget(id, lineage, dir, "644", "600", "700", null, Clock.systemUTC());
   }
@@ -58,6 +64,11 @@ public final class DirectoryTarget implements DeployTarget {
   @Override
   public String id() { return id; }
 
+  /**
+   * The folder the files are written to.
+   *
+   * @since 0.1
+   */
   public Path directory() { return dir; }
 
   @Override

@@ -17,6 +17,8 @@ import java.util.Set;
  * working directory), {@code certMode} (default {@code "0644"}), {@code keyMode} ({@code "0600"}),
  * {@code dirMode} ({@code "0700"}), {@code command} (string or list, run after the files are written),
  * {@code commandTimeout} ({@code 60s}). The agent adds {@code certificate}, the lineage name.
+ *
+ * @since 0.1
  */
 public final class DirectoryTargetFactory implements ProviderFactory {
   static final Set<String> KEYS = Set.of("id", "type", "certificate", "path", "certMode", "keyMode", "dirMode",

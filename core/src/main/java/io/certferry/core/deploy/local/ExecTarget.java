@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * paths passed in {@code CERTFERRY_*} variables, and the folder removed after the hook returns. The
  * hook must copy what it keeps. A hook cannot tell what is deployed, so the agent relies on its
  * record in {@code deployments.json}; a zero exit is the verification.
+ *
+ * @since 0.1
  */
 public final class ExecTarget implements DeployTarget {
   private final String id;

@@ -16,6 +16,8 @@ import java.util.Set;
  * {@code type: exec}: settings {@code id}, {@code command} (string run by {@code /bin/sh -c}, or a list
  * of arguments), {@code timeout} (default {@code 5m}), {@code workDir} (where the private temporary
  * folder is made; default the system's temp folder). The agent adds {@code certificate}.
+ *
+ * @since 0.1
  */
 public final class ExecTargetFactory implements ProviderFactory {
   private static final Set<String> KEYS = Set.of("id", "type", "certificate", "command", "timeout", "workDir");

@@ -26,6 +26,9 @@ import org.shredzone.acme4j.exception.AcmeServerException;
  * account). Sessions are lent by the {@link AcmeSessions} the issuer shares with the engine's other issuers.
  */
 final class AcmeAccounts {
+  /** Problem types a CA answers a registration with when its external account binding does not check out. */
+  private static final Set<String> EAB_REFUSALS = Set.of("unauthorized", "malformed", "externalAccountRequired");
+
   private final URI directory;
   private final String accountName;
   private final String email;
@@ -110,6 +113,18 @@ final class AcmeAccounts {
     }
   }
 
+  /** The names the CA gives for itself ({@code meta.caaIdentities}); dns-persist-01 records name one. */
+  List<String> caaIdentities() throws IssueException {
+    Session session = sessions.borrow(directory, serverCa);
+    try {
+      return List.copyOf(session.getMetadata().getCaaIdentities());
+    } catch (AcmeException e) {
+      throw unreachable(e);
+    } finally {
+      sessions.giveBack(directory, serverCa, session);
+    }
+  }
+
   /** The directory's {@code renewalInfo} resource, if it has one. */
   Optional<URL> renewalInfoUrl() throws AcmeException {
     Session session = sessions.borrow(directory, serverCa);
@@ -162,8 +177,9 @@ final class AcmeAccounts {
           + "); read them, then pass --agree-tos (config: agreeTos: true)");
     }
     if (meta.isExternalAccountRequired() && eabKeyId == null) {
-      throw new IssueException(IssueException.Kind.CA_REJECTED, "the CA at " + directory + " requires external account binding; pass --eab-kid and "
-          + "--eab-hmac-ref with the key id and HMAC key from the CA's dashboard");
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "the CA at " + directory + " requires external account "
+          + "binding; set eab: {keyId: KID, hmacKey: ${env:EAB_HMAC_KEY}} (--eab-key-id, --eab-hmac-key) with the pair "
+          + "from the CA's dashboard");
     }
     AccountBuilder b = new AccountBuilder().useKeyPair(key);
     if (tos.isPresent()) {
@@ -178,7 +194,15 @@ final class AcmeAccounts {
     try {
       return b.createLogin(session);
     } catch (AcmeServerException e) {
-      throw new IssueException(IssueException.Kind.CA_REJECTED, "account registration at " + directory + " refused: " + AcmeProblems.describe(e.getProblem()), e);
+      String why = AcmeProblems.describe(e.getProblem());
+      if (eabKeyId != null && EAB_REFUSALS.contains(AcmeProblems.type(e.getProblem()))) {
+        // The CA's words, and never the HMAC, even should a CA echo it.
+        throw new IssueException(IssueException.Kind.CA_REJECTED, "external account binding with key id " + eabKeyId
+            + " was refused by " + directory + ": " + why.replace(eabHmacKey, "[hmac]") + "; check that eab.keyId and "
+            + "the HMAC key eab.hmacKey refers to are the pair the CA's dashboard shows (--eab-key-id, --eab-hmac-key), "
+            + "the HMAC copied whole as base64url, and that the key id is still active at the CA", e);
+      }
+      throw new IssueException(IssueException.Kind.CA_REJECTED, "account registration at " + directory + " refused: " + why, e);
     } catch (AcmeException | IllegalArgumentException e) {
       throw new IssueException(IssueException.Kind.CA_UNREACHABLE, "account registration at " + directory + " failed: " + e.getMessage(), e);
     }

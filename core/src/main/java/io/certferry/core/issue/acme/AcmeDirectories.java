@@ -4,7 +4,11 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 
-/** Well-known ACME directories by short name, as accepted by {@code --server}. */
+/**
+ * Well-known ACME directories by short name, as accepted by {@code --server}.
+ *
+ * @since 0.1
+ */
 public final class AcmeDirectories {
   /** Short names and their directory URLs. */
   public static final Map<String, URI> KNOWN = Map.of(
@@ -19,6 +23,7 @@ public final class AcmeDirectories {
    * A short name or an https directory URL.
    *
    * @throws IllegalArgumentException naming the accepted values
+   * @since 0.1
    */
   public static URI resolve(String nameOrUrl) {
     URI known = KNOWN.get(nameOrUrl.trim().toLowerCase(Locale.ROOT));

@@ -12,11 +12,13 @@ import io.certferry.core.renew.AriClient;
 import io.certferry.core.renew.AriException;
 import io.certferry.core.renew.RenewalInfoSource;
 import io.certferry.core.store.CertificateStore;
+import io.certferry.core.x509.IpAddresses;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
@@ -59,6 +59,12 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   public static final String DIRECTORY = "directory";
   public static final String ACCOUNT = "account";
   public static final String PROFILE = "profile";
+  /** The ARI id of the certificate the order replaced ({@code replaces}), when it named one. */
+  public static final String REPLACES = IssuedCertificate.REPLACES;
+  /** {@code true} when the certificate is the CA's earlier replacement, adopted instead of ordered. */
+  public static final String ADOPTED = "adopted";
+  /** Prefix of the keys that say, per name, which challenge validated it and why: {@link IssuedCertificate#CHALLENGE_PREFIX}. */
+  public static final String CHALLENGE_PREFIX = IssuedCertificate.CHALLENGE_PREFIX;
 
   private final AcmeAccounts accounts;
   private final URI directory;
@@ -78,6 +84,11 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     this.ari = AriClient.builder().clock(b.clock).extraTrustAnchors(b.serverCa).build();
   }
 
+  /**
+   * A builder; the directory and the store are required.
+   *
+   * @since 0.1
+   */
   public static Builder builder() { return new Builder(); }
 
   @Override
@@ -86,7 +97,11 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public String id() { return directory.toString(); }
 
-  /** The directory this issuer orders from. */
+  /**
+   * The directory this issuer orders from.
+   *
+   * @since 0.1
+   */
   public URI directory() { return directory; }
 
   /** Stops what the solvers keep running (the standalone http-01 server). */
@@ -106,13 +121,14 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public IssuedCertificate issue(IssueRequest request) throws IssueException, InterruptedException {
     if (solvers.isEmpty()) {
-      throw new IssueException(Kind.LOCAL, "no challenge solver configured; set challenge: http-01 or dns-01");
+      throw new IssueException(Kind.LOCAL, "no challenge solver configured; set challenges: [http-01] (or tls-alpn-01, "
+          + "dns-01, dns-account-01, dns-persist-01)");
     }
     checkProfile(request.profile());
     try (AcmeAccounts.Lease lease = accounts.lease()) {
       Login login = lease.login();
       AcmeOrders.Done done = orders.run(login, request, lease.supportsRenewalInfo());
-      progress.accept("issued serial " + done.bundle().serial() + ", valid until " + done.bundle().notAfter());
+      progress.accept((done.adopted() ? "adopted serial " : "issued serial ") + done.bundle().serial() + ", valid until " + done.bundle().notAfter());
       Map<String, String> details = new LinkedHashMap<>();
       details.put(CERTIFICATE_URL, done.certificate().getLocation().toString());
       details.put(ORDER_URL, done.order().getLocation().toString());
@@ -120,10 +136,55 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
       details.put(DIRECTORY, directory.toString());
       details.put(ACCOUNT, accounts.accountName());
       request.profile().ifPresent(p -> details.put(PROFILE, p));
+      done.replaced().ifPresent(r -> details.put(REPLACES, r));
+      if (done.adopted()) {
+        details.put(ADOPTED, "true");
+      }
+      done.challenges().forEach((name, why) -> details.put(CHALLENGE_PREFIX + name, why));
       return new IssuedCertificate(done.bundle(), details);
     } catch (AcmeException e) {
       throw AcmeProblems.failure(request.lineage(), e);
     }
+  }
+
+  /**
+   * The ACME account's URL, registering the account first when the store has none.
+   *
+   * @since 0.1
+   */
+  public URI accountUrl() throws IssueException {
+    try (AcmeAccounts.Lease lease = accounts.lease()) {
+      return lease.login().getAccountLocation().toURI();
+    } catch (URISyntaxException e) {
+      throw new IssueException(Kind.CA_REJECTED, "the CA gave an account URL that is not a URI", e);
+    }
+  }
+
+  /**
+   * The dns-persist-01 records that authorize this issuer's account for {@code domains}, by name (one per
+   * DNS name; {@code policy=wildcard} when {@code *.name} is among them; IP addresses have none), naming
+   * the CA by the first of its directory's {@code caaIdentities}. Registers the account when the store has
+   * none, since the record names it.
+   *
+   * @since 0.1
+   */
+  public Map<String, DnsPersistRecord> dnsPersistRecords(List<String> domains) throws IssueException {
+    List<String> issuers = accounts.caaIdentities();
+    if (issuers.isEmpty()) {
+      throw new IssueException(Kind.CA_REJECTED, "the CA at " + directory + " names no caaIdentities in its directory, "
+          + "so the issuer domain name of its dns-persist-01 records is unknown; take it from the CA's documentation");
+    }
+    String account = accountUrl().toString();
+    Optional<Instant> until = solvers.stream().filter(DnsPersist01Solver.class::isInstance)
+        .map(DnsPersist01Solver.class::cast).findFirst().flatMap(DnsPersist01Solver::persistUntil);
+    Map<String, DnsPersistRecord> out = new LinkedHashMap<>();
+    for (String d : domains) {
+      String name = d.startsWith("*.") ? d.substring(2) : d;
+      if (!IpAddresses.isLiteral(name) && !out.containsKey(name)) {
+        out.put(name, new DnsPersistRecord(issuers.get(0), account, domains.contains("*." + name), until));
+      }
+    }
+    return out;
   }
 
   /**
@@ -147,15 +208,14 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     }
   }
 
+  /** The profile is checked against the directory before an order, so a typo fails before any order is placed. */
   private void checkProfile(Optional<String> profile) throws IssueException {
     if (profile.isEmpty()) {
       return;
     }
-    Set<String> offered = accounts.profiles();
-    if (!offered.contains(profile.get())) {
-      throw new IssueException(Kind.CA_REJECTED, "profile " + profile.get() + " is not offered by " + directory
-          + (offered.isEmpty() ? " (it advertises no profiles); remove the profile setting"
-              : "; offered: " + String.join(", ", new TreeSet<>(offered))));
+    Optional<String> problem = AcmeDirectoryCheck.profileProblem(profile.get(), accounts.profiles(), directory);
+    if (problem.isPresent()) {
+      throw new IssueException(Kind.CA_REJECTED, problem.get());
     }
   }
 
@@ -178,6 +238,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
    * Parses a reason such as {@code keyCompromise}, {@code key-compromise} or {@code superseded}.
    *
    * @throws IllegalArgumentException naming the accepted reasons
+   * @since 0.1
    */
   public static RevocationReason parseReason(String text) {
     String t = text.trim().replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
@@ -190,7 +251,11 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
         + "keyCompromise, affiliationChanged, superseded, cessationOfOperation");
   }
 
-  /** Builds an {@link AcmeIssuer}. */
+  /**
+   * Builds an {@link AcmeIssuer}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private URI directory;
     private String accountName = "default";
@@ -209,16 +274,32 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
 
     private Builder() {}
 
-    /** The ACME directory URL; see {@link AcmeDirectories#resolve} for short names. */
+    /**
+     * The ACME directory URL; see {@link AcmeDirectories#resolve} for short names.
+     *
+     * @since 0.1
+     */
     public Builder directory(URI directory) { this.directory = directory; return this; }
 
-    /** The local account name (default {@code default}); one account per (directory, name). */
+    /**
+     * The local account name (default {@code default}); one account per (directory, name).
+     *
+     * @since 0.1
+     */
     public Builder accountName(String name) { this.accountName = name; return this; }
 
-    /** Contact e-mail registered with a new account (optional). */
+    /**
+     * Contact e-mail registered with a new account (optional).
+     *
+     * @since 0.1
+     */
     public Builder email(String email) { this.email = email; return this; }
 
-    /** Whether the user accepted the CA's terms of service (required by CAs that publish terms). */
+    /**
+     * Whether the user accepted the CA's terms of service (required by CAs that publish terms).
+     *
+     * @since 0.1
+     */
     public Builder agreeToTermsOfService(boolean agree) { this.agreeTos = agree; return this; }
 
     /**
@@ -226,6 +307,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
      *
      * @param keyId the CA's key identifier
      * @param hmacKey the resolved base64url HMAC key (resolve the secret reference first; never logged)
+     * @since 0.1
      */
     public Builder externalAccountBinding(String keyId, String hmacKey) {
       this.eabKeyId = keyId;
@@ -233,29 +315,74 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
       return this;
     }
 
-    /** Extra trust anchors for the CA's own HTTPS, added to the JDK's ({@code serverCa}). */
+    /**
+     * Extra trust anchors for the CA's own HTTPS, added to the JDK's ({@code serverCa}).
+     *
+     * @since 0.1
+     */
     public Builder serverCa(List<X509Certificate> anchors) { this.serverCa.addAll(anchors); return this; }
 
-    /** Adds a solver; the first that can validate a name and is offered by the CA is used. */
+    /**
+     * Adds a solver; the first that can validate a name and is offered by the CA is used.
+     *
+     * @since 0.1
+     */
     public Builder solver(ChallengeSolver solver) { this.solvers.add(solver); return this; }
 
+    /**
+     * Adds solvers, in order of preference.
+     *
+     * @since 0.1
+     */
     public Builder solvers(List<ChallengeSolver> solvers) { this.solvers.addAll(solvers); return this; }
 
-    /** Where the ACME account is kept (and locked while it is registered). */
+    /**
+     * Where the ACME account is kept (and locked while it is registered).
+     *
+     * @since 0.1
+     */
     public Builder store(CertificateStore store) { this.store = store; return this; }
 
+    /**
+     * The clock orders and polls are timed by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
 
+    /**
+     * How polls wait (default {@link Sleeper#SYSTEM}).
+     *
+     * @since 0.1
+     */
     public Builder sleeper(Sleeper sleeper) { this.sleeper = Objects.requireNonNull(sleeper); return this; }
 
-    /** Receives one line per step (order placed, waiting for DNS, validated, issued). */
+    /**
+     * Receives one line per step (order placed, waiting for DNS, validated, issued).
+     *
+     * @since 0.1
+     */
     public Builder progress(Consumer<String> progress) { this.progress = Objects.requireNonNull(progress); return this; }
 
+    /**
+     * How often and how long the order and authorizations are polled (default {@link PollSchedule#DEFAULT}).
+     *
+     * @since 0.1
+     */
     public Builder pollSchedule(PollSchedule schedule) { this.pollSchedule = Objects.requireNonNull(schedule); return this; }
 
-    /** Sessions shared with the other issuers of the same engine (default: this issuer's own). */
+    /**
+     * Sessions shared with the other issuers of the same engine (default: this issuer's own).
+     *
+     * @since 0.1
+     */
     public Builder sessions(AcmeSessions sessions) { this.sessions = Objects.requireNonNull(sessions); return this; }
 
+    /**
+     * The issuer; nothing is contacted until the first issuance.
+     *
+     * @since 0.1
+     */
     public AcmeIssuer build() {
       if (directory == null) {
         throw new IllegalStateException("ACME issuer: directory is required");

@@ -1,10 +1,13 @@
 package io.certferry.core.issue.acme;
 
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.issue.AlreadyReplacedException;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueException.Kind;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.store.PendingOrder;
+import io.certferry.core.x509.Fingerprints;
+import io.certferry.core.x509.IpAddresses;
 
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -13,33 +16,40 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
-import org.shredzone.acme4j.challenge.Dns01Challenge;
-import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.toolbox.JSON;
 
 /**
  * One order from placement to certificate: place it (or resume the one the last process left), answer
- * every pending authorization through the solvers, finalize with the key, download. The order is
- * reported to the request's journal the moment the CA accepts it, with the key it will be finalized
- * with, so a crash at any later step resumes it.
+ * every pending authorization with the challenge {@link ChallengeChoice} picks for it, finalize with the
+ * key, download. The order is reported to the request's journal the moment the CA accepts it, with the
+ * key it will be finalized with, so a crash at any later step resumes it. An order whose {@code replaces}
+ * the CA refuses is never a dead end: {@code alreadyReplaced} adopts the CA's replacement or says what it
+ * was ({@link AlreadyReplacedException}); any other refusal of it is retried once without it.
  */
 final class AcmeOrders {
   private final URI directory;
   private final String accountName;
-  private final List<ChallengeSolver> solvers;
+  private final ChallengeChoice choice;
   private final Poller poller;
   private final Clock clock;
   private final Consumer<String> progress;
@@ -48,33 +58,60 @@ final class AcmeOrders {
              Consumer<String> progress) {
     this.directory = directory;
     this.accountName = accountName;
-    this.solvers = List.copyOf(solvers);
+    this.choice = new ChallengeChoice(solvers);
     this.poller = poller;
     this.clock = clock;
     this.progress = progress;
   }
 
-  /** An order answered to the end: the bundle and the order's URLs. */
-  record Done(CertificateBundle bundle, Order order, Certificate certificate) {}
+  /**
+   * An order answered to the end: the bundle, the order and its certificate, the challenge chosen for each
+   * name with the reason, the ARI id the order replaced, and whether the certificate was adopted (the CA's replacement, made earlier for
+   * this key) rather than ordered now.
+   */
+  record Done(CertificateBundle bundle, Order order, Certificate certificate, Map<String, String> challenges,
+              Optional<String> replaced, boolean adopted) {}
 
   Done run(Login login, IssueRequest request, boolean supportsAri) throws AcmeException, IssueException,
       InterruptedException {
     Optional<Resumed> resumed = resume(login, request);
     Order order;
     KeyPair key;
+    Optional<String> replaced = Optional.empty();
     if (resumed.isPresent()) {
       order = resumed.get().order();
       key = resumed.get().key();
+      replaced = order.getJSON().get("replaces").optional().map(JSON.Value::asString);
     } else {
       key = request.reuseKey().orElseGet(request.keyType()::generate);
-      order = place(login, request, supportsAri);
+      try {
+        order = place(login, request, supportsAri);
+        replaced = supportsAri ? request.replaces() : Optional.empty();
+      } catch (AcmeServerException e) {
+        String type = AcmeProblems.type(e.getProblem());
+        if (request.replaces().isEmpty() || !supportsAri || e instanceof AcmeRateLimitedException
+            || type.equals("rateLimited")) {
+          throw e; // a limit holds with or without replaces
+        }
+        if (type.equals("alreadyReplaced")) {
+          return alreadyReplaced(login, request, e);
+        }
+        // A replaces the CA will not honour (an id from another account or CA, a CA that cannot find the
+        // certificate) must never be a dead end: sent again on every attempt, the renewal would never happen.
+        progress.accept("the CA refused the order naming " + request.replaces().get() + " in replaces ("
+            + AcmeProblems.describe(e.getProblem()) + "); ordering once without replaces");
+        order = place(login, request.withoutReplaces(), supportsAri);
+      }
       // Kept before anything else happens to the order: a crash from here on resumes it.
       request.placed().accept(new PendingOrder(directory, accountName, toUri(order.getLocation().toString()), key,
           clock.instant(), request.domains()));
-      progress.accept("order " + order.getLocation() + " for " + String.join(", ", request.domains()));
+      progress.accept("order " + order.getLocation() + " for " + String.join(", ", request.domains())
+          + request.profile().map(p -> " (profile " + p + ")").orElse(""));
+      checkProfileEchoed(order, request);
     }
+    Map<String, String> challenges = Map.of();
     if (order.getStatus() == Status.PENDING) {
-      authorize(order);
+      challenges = authorize(login, order);
     }
     if (order.getStatus() != Status.VALID && order.getStatus() != Status.PROCESSING) {
       Status ready = poller.await(Poller.of(order), Set.of(Status.READY, Status.VALID), "order", progress);
@@ -92,7 +129,44 @@ final class AcmeOrders {
       throw invalid(order, "failed at finalization");
     }
     Certificate cert = order.getCertificate();
-    return new Done(bundle(cert, key), order, cert);
+    return new Done(bundle(cert, key), order, cert, challenges, replaced, false);
+  }
+
+  /**
+   * The CA already replaced the certificate this order was to replace. The replacement is adopted when it
+   * was issued for the key this request reuses; otherwise the caller is told, with what the account's
+   * orders show of the replacement, so it adopts a version it stores or orders once without replaces.
+   */
+  private Done alreadyReplaced(Login login, IssueRequest request, AcmeServerException e) throws IssueException {
+    String certId = request.replaces().orElseThrow();
+    Optional<Replacements.Found> found = Replacements.find(login, certId, progress);
+    Optional<KeyPair> key = request.reuseKey();
+    if (found.isPresent() && key.isPresent() && found.get().leaf().getPublicKey().equals(key.get().getPublic())) {
+      CertificateBundle b = bundle(found.get().certificate(), key.get());
+      progress.accept("the CA already replaced " + certId + " with serial " + b.serial() + " (order "
+          + found.get().order().getLocation() + ") for this key; adopting it, no new order");
+      return new Done(b, found.get().order(), found.get().certificate(), Map.of(), Optional.of(certId), true);
+    }
+    Optional<AlreadyReplacedException.Replacement> replacement = found.map(f -> new AlreadyReplacedException
+        .Replacement(f.order().getLocation().toString(), f.leaf().getSerialNumber().toString(16),
+        Fingerprints.sha256(f.leaf())));
+    String by = replacement.map(r -> " by order " + r.orderUrl() + " (serial " + r.serial() + ")").orElse("");
+    progress.accept("the CA says " + certId + " was already replaced" + by + "; adopting that certificate if this "
+        + "store holds it, else ordering once without replaces");
+    throw new AlreadyReplacedException(request.lineage() + ": the CA refused to replace " + certId
+        + ", which it already replaced" + by + ": " + AcmeProblems.describe(e.getProblem()), certId, replacement, e);
+  }
+
+  /** Pebble gives an order without a profile a random one: an order that should name one must. */
+  private void checkProfileEchoed(Order order, IssueRequest request) {
+    if (request.profile().isEmpty()) {
+      return;
+    }
+    Optional<String> echoed = order.getJSON().get("profile").optional().map(JSON.Value::asString);
+    if (!echoed.equals(request.profile())) {
+      progress.accept("the CA answered the order for profile " + request.profile().get() + " with "
+          + echoed.map(p -> "profile " + p).orElse("no profile") + "; the certificate may follow another profile");
+    }
   }
 
   private record Resumed(Order order, KeyPair key) {}
@@ -126,7 +200,7 @@ final class AcmeOrders {
   }
 
   private Order place(Login login, IssueRequest request, boolean supportsAri) throws AcmeException {
-    OrderBuilder ob = login.newOrder().domains(request.domains());
+    OrderBuilder ob = login.newOrder().identifiers(identifiers(request.domains()));
     request.profile().ifPresent(ob::profile);
     if (request.replaces().isPresent()) {
       if (supportsAri) {
@@ -138,17 +212,36 @@ final class AcmeOrders {
     return ob.create();
   }
 
-  /** Answers every pending authorization of the order; removes every response, also on failure. */
-  private void authorize(Order order) throws AcmeException, IssueException, InterruptedException {
+  /** The order's identifiers: {@code ip} for an address literal (RFC 8738), {@code dns} for the rest. */
+  static List<Identifier> identifiers(List<String> names) {
+    return names.stream().map(n -> IpAddresses.parse(n).map(Identifier::ip).orElseGet(() -> Identifier.dns(n)))
+        .toList();
+  }
+
+  /**
+   * Answers every pending authorization of the order; removes every response, also on failure. Returns
+   * the challenge chosen for each name, with the reason (a name the CA had already validated says so).
+   */
+  private Map<String, String> authorize(Login login, Order order) throws AcmeException, IssueException,
+      InterruptedException {
+    Set<String> names = new HashSet<>(order.getIdentifiers().stream().map(Identifier::getValue).toList());
+    Map<String, String> reasons = new LinkedHashMap<>();
     List<ChallengeSolver.Prepared> prepared = new ArrayList<>();
     try {
       List<Challenge> triggered = new ArrayList<>();
       List<Authorization> pending = new ArrayList<>();
       for (Authorization auth : order.getAuthorizations()) {
         if (auth.getStatus() == Status.VALID) {
+          reasons.put(ChallengeChoice.label(auth), "none (the CA holds a valid authorization)");
           continue;
         }
-        triggered.add(prepare(auth, prepared));
+        ChallengeChoice.Chosen c = choice.choose(login, auth, names);
+        String name = ChallengeChoice.label(auth);
+        progress.accept("challenge for " + name + ": " + c.reason());
+        reasons.put(name, c.reason());
+        prepared.add(c.solver().prepare(c.pending(), progress));
+        progress.accept(c.solver().type() + " response in place for " + name);
+        triggered.add(c.challenge());
         pending.add(auth);
       }
       for (ChallengeSolver.Prepared p : prepared) {
@@ -161,7 +254,7 @@ final class AcmeOrders {
       }
       for (int i = 0; i < pending.size(); i++) {
         Authorization auth = pending.get(i);
-        String name = label(auth);
+        String name = ChallengeChoice.label(auth);
         Status s = poller.await(Poller.of(auth), Set.of(Status.VALID), "authorization for " + name, progress);
         if (s != Status.VALID) {
           Challenge c = triggered.get(i);
@@ -176,42 +269,13 @@ final class AcmeOrders {
         p.cleanup(progress);
       }
     }
-  }
-
-  private Challenge prepare(Authorization auth, List<ChallengeSolver.Prepared> prepared)
-      throws IssueException, InterruptedException {
-    String domain = auth.getIdentifier().getDomain();
-    boolean wildcard = auth.isWildcard();
-    for (ChallengeSolver solver : solvers) {
-      if (!solver.canSolve(domain, wildcard)) {
-        continue;
-      }
-      if (solver.type().equals(Http01Challenge.TYPE)) {
-        Optional<Http01Challenge> c = auth.findChallenge(Http01Challenge.class);
-        if (c.isPresent()) {
-          prepared.add(solver.prepare(PendingChallenge.http01(domain, c.get().getToken(), c.get().getAuthorization()),
-              progress));
-          progress.accept("http-01 response in place for " + domain);
-          return c.get();
-        }
-      } else if (solver.type().equals(Dns01Challenge.TYPE)) {
-        Optional<Dns01Challenge> c = auth.findChallenge(Dns01Challenge.class);
-        if (c.isPresent()) {
-          prepared.add(solver.prepare(PendingChallenge.dns01(domain, wildcard, c.get().getDigest()), progress));
-          progress.accept("dns-01 TXT record created for " + domain);
-          return c.get();
-        }
-      }
-    }
-    List<String> offered = auth.getChallenges().stream().map(Challenge::getType).toList();
-    throw new IssueException(Kind.LOCAL, "no configured solver can validate " + label(auth) + " (CA offers " + offered
-        + (wildcard ? "; wildcards need challenge: dns-01" : "") + ")");
+    return reasons;
   }
 
   private static IssueException invalid(Order order, String what) {
     String why = order.getError().map(AcmeProblems::describe).orElse("no reason given");
-    boolean validation = order.getError().map(p -> AcmeProblems.kind(new org.shredzone.acme4j.exception
-        .AcmeServerException(p)) == Kind.VALIDATION_FAILED).orElse(false);
+    boolean validation = order.getError().map(p -> AcmeProblems.kind(new AcmeServerException(p))
+        == Kind.VALIDATION_FAILED).orElse(false);
     return new IssueException(validation ? Kind.VALIDATION_FAILED : Kind.CA_REJECTED,
         "order " + order.getLocation() + " " + what + ": " + why);
   }
@@ -221,10 +285,6 @@ final class AcmeOrders {
     X509Certificate leaf = chain.remove(0);
     chain.removeIf(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal()));
     return CertificateBundle.of(leaf, chain, key.getPrivate());
-  }
-
-  private static String label(Authorization auth) {
-    return (auth.isWildcard() ? "*." : "") + auth.getIdentifier().getDomain();
   }
 
   private static List<String> lower(List<String> names) {

@@ -43,6 +43,17 @@ final class AcmeProblems {
     return t.startsWith(ACME_ERROR) ? t.substring(ACME_ERROR.length()) : "";
   }
 
+  /** What to do about a problem whose type alone says it (the detail is the CA's). */
+  private static String hint(String type) {
+    return switch (type) {
+      case "invalidProfile" -> "; the CA does not offer the configured profile: set profile: to one its directory "
+          + "lists under meta.profiles, or remove it";
+      case "rejectedIdentifier", "unsupportedIdentifier" -> "; the CA will not issue for this name or address: "
+          + "check domains (Let's Encrypt issues IP addresses only on the shortlived profile)";
+      default -> "";
+    };
+  }
+
   /** Whose side failed, for an exception out of acme4j. */
   static Kind kind(AcmeException e) {
     if (e instanceof AcmeRateLimitedException) {
@@ -63,7 +74,7 @@ final class AcmeProblems {
 
   /** The exception as an {@link IssueException} of its kind, naming what was being done. */
   static IssueException failure(String doing, AcmeException e) {
-    String why = e instanceof AcmeServerException s ? describe(s.getProblem())
+    String why = e instanceof AcmeServerException s ? describe(s.getProblem()) + hint(type(s.getProblem()))
         : e instanceof AcmeNetworkException ? "the CA could not be reached (" + e.getMessage() + ")" : e.getMessage();
     java.time.Instant retryAfter = e instanceof AcmeRateLimitedException r ? r.getRetryAfter().orElse(null) : null;
     return new IssueException(kind(e), doing + ": " + why, retryAfter, e);

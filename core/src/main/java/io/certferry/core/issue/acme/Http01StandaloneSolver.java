@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * The server lingers {@link #LINGER} after the last cleanup before it stops, so back-to-back orders
  * do not pay the JDK server's stop time (up to a second) each; {@link #close()} withdraws this
  * solver's challenges and stops the server at once when no other solver needs it.
+ *
+ * @since 0.1
  */
 public final class Http01StandaloneSolver implements ChallengeSolver, AutoCloseable {
   static final String PREFIX = "/.well-known/acme-challenge/";

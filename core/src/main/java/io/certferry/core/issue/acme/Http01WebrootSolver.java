@@ -14,6 +14,8 @@ import java.util.function.Consumer;
 /**
  * http-01 through a web server that already serves a folder: the response is written atomically
  * to {@code <webroot>/.well-known/acme-challenge/<token>} and removed afterwards (folders it created too).
+ *
+ * @since 0.1
  */
 public final class Http01WebrootSolver implements ChallengeSolver {
   private final Path webroot;

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param initial the first wait without Retry-After
  * @param cap the longest wait without Retry-After
  * @param timeout how long one resource may be polled in total
+ * @since 0.1
  */
 public record PollSchedule(Duration initial, Duration cap, Duration timeout) {
   /** 20 ms doubling to 3 s, for at most 3 minutes. */
@@ -40,6 +41,7 @@ public record PollSchedule(Duration initial, Duration cap, Duration timeout) {
    * @param retryAfter the CA's Retry-After from the last answer, if any
    * @param now the current time
    * @param deadline when polling gives up
+   * @since 0.1
    */
   public Duration delay(int attempt, Optional<Instant> retryAfter, Instant now, Instant deadline) {
     Duration wanted = retryAfter.map(r -> Duration.between(now, r)).filter(d -> !d.isNegative())

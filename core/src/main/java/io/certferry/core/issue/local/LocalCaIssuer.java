@@ -39,6 +39,8 @@ import java.util.Optional;
  * LocalCaIssuer ca = LocalCaIssuer.builder(store).lifetime(Duration.ofDays(30)).create();
  * IssuedCertificate c = ca.issue(IssueRequest.of("dev", List.of("app.test"), KeyType.EC_P256));
  * </pre>
+ *
+ * @since 0.1
  */
 public final class LocalCaIssuer implements Issuer {
   /** The source recorded with certificates this issuer signs. */
@@ -69,13 +71,21 @@ public final class LocalCaIssuer implements Issuer {
     this.permittedDomains = List.copyOf(b.permittedDomains);
   }
 
-  /** A builder for an issuer whose root lives in {@code store}. */
+  /**
+   * A builder for an issuer whose root lives in {@code store}.
+   *
+   * @since 0.1
+   */
   public static Builder builder(CertificateStore store) { return new Builder(store); }
 
   @Override
   public String source() { return SOURCE; }
 
-  /** The root certificate, created and saved now if the store has none. */
+  /**
+   * The root certificate, created and saved now if the store has none.
+   *
+   * @since 0.1
+   */
   public synchronized Root root() {
     Optional<LocalCaMaterial> existing = store.localCa();
     if (existing.isPresent()) {
@@ -140,10 +150,18 @@ public final class LocalCaIssuer implements Issuer {
     return "localhost";
   }
 
-  /** The root certificate and whether this call created it. */
+  /**
+   * The root certificate and whether this call created it.
+   *
+   * @since 0.1
+   */
   public record Root(X509Certificate certificate, boolean created) {}
 
-  /** Builds a {@link LocalCaIssuer}. */
+  /**
+   * Builds a {@link LocalCaIssuer}.
+   *
+   * @since 0.1
+   */
   public static final class Builder {
     private final CertificateStore store;
     private Clock clock = Clock.systemUTC();
@@ -154,12 +172,21 @@ public final class LocalCaIssuer implements Issuer {
 
     private Builder(CertificateStore store) { this.store = Objects.requireNonNull(store, "store"); }
 
+    /**
+     * The clock certificates are dated by (default: the system clock, UTC).
+     *
+     * @since 0.1
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Leaf lifetime (90 days by default); never beyond the root's expiry. */
+    /**
+     * Leaf lifetime (90 days by default); never beyond the root's expiry.
+     *
+     * @since 0.1
+     */
     public Builder lifetime(Duration lifetime) {
       if (lifetime.isNegative() || lifetime.compareTo(Duration.ofMinutes(5)) < 0) {
         throw new IllegalArgumentException("local CA lifetime must be at least 5 minutes, got " + lifetime);
@@ -168,7 +195,11 @@ public final class LocalCaIssuer implements Issuer {
       return this;
     }
 
-    /** Key type of a root created by this issuer: {@code ec-p256} (default) or {@code ec-p384}. */
+    /**
+     * Key type of a root created by this issuer: {@code ec-p256} (default) or {@code ec-p384}.
+     *
+     * @since 0.1
+     */
     public Builder rootKeyType(KeyType type) {
       if (!type.isEc()) {
         throw new IllegalArgumentException("the local CA's root key must be ec-p256 or ec-p384, got " + type);
@@ -177,7 +208,11 @@ public final class LocalCaIssuer implements Issuer {
       return this;
     }
 
-    /** The host named in a created root's subject; the machine's host name by default. */
+    /**
+     * The host named in a created root's subject; the machine's host name by default.
+     *
+     * @since 0.1
+     */
     public Builder hostName(String hostName) {
       this.hostName = Objects.requireNonNull(hostName, "hostName");
       return this;
@@ -186,12 +221,19 @@ public final class LocalCaIssuer implements Issuer {
     /**
      * Restricts a created root to these DNS domains and their subdomains (a critical name
      * constraint), so trusting the root cannot be abused for other sites. Empty: unrestricted.
+     *
+     * @since 0.1
      */
     public Builder permittedDomains(List<String> domains) {
       this.permittedDomains = List.copyOf(domains);
       return this;
     }
 
+    /**
+     * The issuer; the root is created on first use.
+     *
+     * @since 0.1
+     */
     public LocalCaIssuer create() { return new LocalCaIssuer(this); }
   }
 }

@@ -1,20 +1,22 @@
 package io.certferry.core.issue.local;
 
 import io.certferry.core.issue.IssueException;
+import io.certferry.core.x509.IpAddresses;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The names a local certificate is for: DNS names (wildcards allowed) and IP address literals. */
 final class SubjectNames {
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  /** Digits and dots only: meant as an IPv4 address, not a DNS name. */
+  private static final Pattern NUMERIC = Pattern.compile("[\\d.]+");
 
   private SubjectNames() {}
 
@@ -38,13 +40,12 @@ final class SubjectNames {
   }
 
   private static Name parseOne(String text, String raw) throws IssueException {
-    if (IPV4.matcher(text).matches() || text.contains(":")) {
-      try {
-        // A literal: getByName does no DNS lookup for it.
-        return new Name(text, InetAddress.getByName(text));
-      } catch (UnknownHostException e) {
-        throw new IssueException(IssueException.Kind.LOCAL, "local CA: '" + raw + "' is not a valid IP address");
-      }
+    Optional<InetAddress> ip = IpAddresses.parse(text);
+    if (ip.isPresent()) {
+      return new Name(text, ip.get());
+    }
+    if (NUMERIC.matcher(text).matches() || text.contains(":")) {
+      throw new IssueException(IssueException.Kind.LOCAL, "local CA: '" + raw + "' is not a valid IP address");
     }
     String host = text.startsWith("*.") ? text.substring(2) : text;
     if (host.isEmpty() || host.length() > 253 || !allLabelsValid(host)) {

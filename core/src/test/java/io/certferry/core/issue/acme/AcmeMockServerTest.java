@@ -206,7 +206,7 @@ class AcmeMockServerTest {
   void caRequiringEabWithoutItFailsWithTheFlagsToUse() {
     meta = "{\"externalAccountRequired\":true}";
     assertThatThrownBy(() -> issuer().build().issue(IssueRequest.of("www", List.of("www.example.com"), KeyType.EC_P256)))
-        .isInstanceOf(IssueException.class).hasMessageContaining("--eab-kid");
+        .isInstanceOf(IssueException.class).hasMessageContaining("set eab: {keyId: KID, hmacKey: ${env:EAB_HMAC_KEY}} (--eab-key-id, --eab-hmac-key)");
     assertThat(countPosts("/acct")).isZero();
     // the key is kept for the next try, the account is not registered
     assertThat(store.accountWrites()).hasSize(1);

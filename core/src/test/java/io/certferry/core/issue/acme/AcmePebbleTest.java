@@ -44,7 +44,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
-/** End-to-end issuance against a real Pebble and pebble-challtestsrv. */
+/** End-to-end issuance against a real Pebble (pebble-ari, v2.10.1) and pebble-challtestsrv. */
 class AcmePebbleTest {
   private static PebbleServer pebble;
   private static X509Certificate serverCa;
@@ -54,7 +54,7 @@ class AcmePebbleTest {
 
   @BeforeAll
   static void startPebble() throws Exception {
-    pebble = PebbleServer.start();
+    pebble = PebbleServer.builder().ari().start();
     serverCa = (X509Certificate) CertificateFactory.getInstance("X.509")
         .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pebble.serverCaFile())));
   }
@@ -198,7 +198,52 @@ class AcmePebbleTest {
     assertChainValidatesAgainstPebbleRoot(issued.bundle());
     assertThat(txt("_acme-challenge.wild.example.org")).isEmpty();
     assertThat(txt("_acme-challenge.api.example.org")).isEmpty();
-    assertThat(progress).anyMatch(l -> l.startsWith("dns-01 TXT record created for wild.example.org"));
+    assertThat(progress).anyMatch(l -> l.startsWith("dns-01 response in place for wild.example.org"));
+  }
+
+  @Test
+  void aReplacesTheCaRefusesIsNoDeadEndTheOrderIsPlacedOnceWithoutIt() throws Exception {
+    IssuedCertificate theirs = issuer(standalone()).build()
+        .issue(IssueRequest.of("x", List.of("handover.example.com"), KeyType.EC_P256));
+    String certId = io.certferry.core.renew.AriCertificateId.of(theirs.bundle().leaf()).orElseThrow();
+    // Another account (a new store after a CA or account change) cannot replace it: Pebble refuses the id.
+    AcmeIssuer ours = AcmeIssuer.builder().directory(pebble.directoryUrl()).serverCa(List.of(serverCa))
+        .agreeToTermsOfService(true).store(new MemoryStore()).solver(standalone()).progress(progress::add).build();
+    long orders = pebble.ordersPlaced();
+
+    IssuedCertificate issued = ours.issue(new IssueRequest("x", List.of("handover.example.com"), KeyType.EC_P256,
+        Optional.empty(), Optional.of(certId), Optional.of("default"), Optional.empty(), null));
+
+    assertThat(issued.bundle().names()).containsExactly("handover.example.com");
+    assertThat(issued.details()).doesNotContainKey(AcmeIssuer.REPLACES);
+    assertThat(progress).anyMatch(l -> l.startsWith("the CA refused the order naming " + certId + " in replaces (")
+        && l.endsWith("); ordering once without replaces"));
+    assertThat(pebble.ordersPlaced()).as("the refused order and one more").isEqualTo(orders + 2);
+  }
+
+  @Test
+  void anUnknownProfileIsRefusedBeforeAnyOrderSayingWhatIsOffered() {
+    long orders = pebble.ordersPlaced();
+    assertThatThrownBy(() -> issuer(standalone()).build().issue(new IssueRequest("p", List.of("p.example.com"),
+        KeyType.EC_P256, Optional.empty(), Optional.empty(), Optional.of("tlsserver"), Optional.empty(), null)))
+        .isInstanceOf(IssueException.class)
+        .hasMessage("profile tlsserver is not offered by " + pebble.directoryUrl() + "; offered: default, shortlived; "
+            + "set profile: to one of them")
+        .satisfies(e -> assertThat(((IssueException) e).kind()).isEqualTo(IssueException.Kind.CA_REJECTED));
+    assertThat(pebble.ordersPlaced()).isEqualTo(orders);
+  }
+
+  @Test
+  void theOrderNamesItsProfileAndTheCertificateFollowsIt() throws Exception {
+    IssuedCertificate shortlived = issuer(standalone()).build().issue(new IssueRequest("s", List.of("s.example.com"),
+        KeyType.EC_P256, Optional.empty(), Optional.empty(), Optional.of("shortlived"), Optional.empty(), null));
+
+    CertificateBundle b = shortlived.bundle();
+    assertThat(Duration.between(b.notBefore(), b.notAfter())).isBetween(Duration.ofDays(6).minusMinutes(5),
+        Duration.ofDays(6).plusMinutes(5));
+    assertThat(shortlived.details()).containsEntry(AcmeIssuer.PROFILE, "shortlived");
+    assertThat(progress).anyMatch(l -> l.startsWith("order ") && l.endsWith(" (profile shortlived)"));
+    assertThat(progress).noneMatch(l -> l.contains("the certificate may follow another profile"));
   }
 
   @Test

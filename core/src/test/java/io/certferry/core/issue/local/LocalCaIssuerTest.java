@@ -70,7 +70,7 @@ class LocalCaIssuerTest {
     X509Certificate leaf = issued.bundle().leaf();
     validate(leaf, root);
     assertThat(issued.bundle().chain()).isEmpty();
-    assertThat(issued.bundle().names()).containsExactly("app.test", "*.app.test");
+    assertThat(issued.bundle().names()).as("IP SANs are names too (RFC 8738)").containsExactly("app.test", "*.app.test", "127.0.0.1", "::1");
     assertThat(leaf.getSubjectAlternativeNames().stream().map(l -> String.valueOf(l.get(1))).toList())
         .containsExactly("app.test", "*.app.test", "127.0.0.1", "0:0:0:0:0:0:0:1");
     assertThat(leaf.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A DigitalOcean Spaces CDN endpoint ({@code digitalocean-cdn}) with a custom domain: reuses the
@@ -53,13 +54,13 @@ final class DigitalOceanCdnTarget implements DeployTarget, PassAware {
 
   /** The custom domain set and its certificate the bundle's (by SHA-1): from the pass's lists. */
   @Override
-  public Optional<Boolean> serves(CertificateBundle bundle) throws DeployException {
+  public Optional<Boolean> serves(String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
     JsonNode endpoint = api.sharedCdnEndpoint(settings.endpointId());
     String certId = endpoint.path("certificate_id").asText("");
     if (certId.isEmpty() || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText())) {
       return Optional.of(false);
     }
-    return Optional.of(certificates.isBundle(certId, bundle));
+    return Optional.of(certificates.isBundle(certId, sha256, bundle));
   }
 
   @Override

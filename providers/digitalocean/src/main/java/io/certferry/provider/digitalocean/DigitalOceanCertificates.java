@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,13 +125,21 @@ final class DigitalOceanCertificates {
     return Optional.ofNullable(sha256ById.get(certificateId));
   }
 
-  /** Whether the certificate of that id in this pass's list is the bundle's (same SHA-1, as DigitalOcean reports it). */
-  boolean isBundle(String certificateId, CertificateBundle bundle) throws DeployException {
+  /**
+   * Whether the certificate of that id is the version with SHA-256 {@code sha256}: known from this process (an
+   * upload or an earlier answer: a DigitalOcean certificate never changes under its id), else by the SHA-1
+   * DigitalOcean reports in this pass's list against the bundle's, which is only then read from the store.
+   */
+  boolean isBundle(String certificateId, String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
+    Optional<String> known = knownSha256(certificateId);
+    if (known.isPresent()) {
+      return known.get().equals(sha256);
+    }
     JsonNode c = api.sharedCertificates().get(certificateId);
-    if (c == null || !Fingerprints.sha1(bundle.leaf()).equalsIgnoreCase(c.path("sha1_fingerprint").asText())) {
+    if (c == null || !Fingerprints.sha1(bundle.get().leaf()).equalsIgnoreCase(c.path("sha1_fingerprint").asText())) {
       return false;
     }
-    sha256ById.put(certificateId, bundle.sha256());
+    sha256ById.put(certificateId, sha256);
     return true;
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A DigitalOcean load balancer ({@code digitalocean-lb}): uploads the bundle as a {@code custom}
@@ -62,13 +63,13 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget, PassAware {
 
   /** Every selected rule on one certificate, and that certificate the bundle's (by SHA-1): from the pass's lists. */
   @Override
-  public Optional<Boolean> serves(CertificateBundle bundle) throws DeployException {
+  public Optional<Boolean> serves(String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
     JsonNode lb = api.sharedLoadBalancer(settings.loadBalancerId());
     Set<String> ids = selectedCertificateIds(lb);
     if (countSelected(lb) == 0 || ids.size() != 1 || countWith(lb, ids.iterator().next()) < countSelected(lb)) {
       return Optional.of(false);
     }
-    return Optional.of(certificates.isBundle(ids.iterator().next(), bundle));
+    return Optional.of(certificates.isBundle(ids.iterator().next(), sha256, bundle));
   }
 
   @Override

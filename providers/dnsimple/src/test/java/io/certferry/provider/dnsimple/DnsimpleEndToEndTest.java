@@ -10,6 +10,7 @@ import io.certferry.core.dns.PropagationCheck;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.acme.AcmeIssuer;
+import io.certferry.core.issue.acme.ChallengeSolver;
 import io.certferry.core.issue.acme.Dns01Solver;
 import io.certferry.core.testing.MemoryStore;
 import io.certferry.core.testing.PebbleServer;
@@ -46,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Real dns-01 issuance through this provider: AcmeIssuer + Dns01Solver + {@link DnsimpleDnsProvider}
+ * Real dns-01 and dns-account-01 issuance (pebble-ari) through this provider: AcmeIssuer + Dns01Solver +
+ * {@link DnsimpleDnsProvider}
  * talk to a contract-validated DNSimple fake, which mirrors every TXT record it creates or deletes into
  * pebble-challtestsrv, the DNS server Pebble validates against.
  */
@@ -63,7 +65,7 @@ class DnsimpleEndToEndTest {
 
   @BeforeAll
   static void startPebble() throws Exception {
-    pebble = PebbleServer.start();
+    pebble = PebbleServer.builder().ari().start();
     pebbleServerCa = (X509Certificate) CertificateFactory.getInstance("X.509")
         .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pebble.serverCaFile())));
   }
@@ -112,6 +114,22 @@ class DnsimpleEndToEndTest {
   }
 
   @Test
+  void issuesOverDnsAccount01UnderTheAccountsOwnLabelBesideAnotherToolsRecord() throws Exception {
+    var issued = issuer(Dns01Solver.accountLabel(provider(false), check(Duration.ofSeconds(20))))
+        .issue(IssueRequest.of("acct", List.of("shop.example.org", "*.shop.example.org"), KeyType.EC_P256));
+
+    assertThat(issued.bundle().names()).containsExactlyInAnyOrder("shop.example.org", "*.shop.example.org");
+    assertChainValidates(issued.bundle());
+    List<JsonNode> posts = fake.requests().stream().filter(r -> r.getMethod().equals("POST"))
+        .map(r -> body(r.getBody().utf8())).toList();
+    // One label per account: neither the other tool's _acme-challenge record nor another account's is touched.
+    assertThat(posts).extracting(p -> p.path("name").asText()).hasSize(2)
+        .allMatch(n -> n.matches("_[a-z2-7]{16}\\._acme-challenge"));
+    assertThat(fake.records("shop.example.org")).extracting(r -> r.path("id").asLong()).containsExactly(foreignRecord);
+    assertThat(txt("_acme-challenge.shop.example.org")).containsExactly("\"another-tools-token\"");
+  }
+
+  @Test
   void aFailedOrderCleansUpOnlyTheRecordsItCreated() throws Exception {
     // DNS serves a wrong value for every record created: the order fails once the records exist.
     mirrorInto(v -> "not-" + v);
@@ -136,11 +154,17 @@ class DnsimpleEndToEndTest {
   }
 
   private AcmeIssuer issuer(DnsimpleDnsProvider provider, Duration propagationTimeout) {
-    PropagationCheck check = PropagationCheck.builder().servers(List.of(pebble.dnsAddress()))
-        .timeout(propagationTimeout).build();
+    return issuer(new Dns01Solver(provider, check(propagationTimeout)));
+  }
+
+  private AcmeIssuer issuer(ChallengeSolver solver) {
     return AcmeIssuer.builder().directory(pebble.directoryUrl()).serverCa(List.of(pebbleServerCa))
         .agreeToTermsOfService(true).email("ops@example.org").store(new MemoryStore())
-        .solver(new Dns01Solver(provider, check)).progress(progress::add).build();
+        .solver(solver).progress(progress::add).build();
+  }
+
+  private static PropagationCheck check(Duration timeout) {
+    return PropagationCheck.builder().servers(List.of(pebble.dnsAddress())).timeout(timeout).build();
   }
 
   private void mirrorInto(UnaryOperator<String> served) throws Exception {

@@ -1,4 +1,4 @@
-package io.certferry.core.issue;
+package io.certferry.core.internal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +17,11 @@ import java.util.Optional;
 public final class LegacySpecs {
   private LegacySpecs() {}
 
-  /** The block for a spec without one, for {@code acme} and {@code local} lineages; empty for {@code imported}. */
+  /**
+   * The block for a spec without one, for {@code acme} and {@code local} lineages; empty for {@code imported}.
+   *
+   * @since 0.1
+   */
   public static Optional<ObjectNode> block(LineageSpec spec) {
     if (spec.issuer() != null) {
       return Optional.of(spec.issuer());

@@ -105,6 +105,19 @@ class HttpApiBudgetTest {
   }
 
   @Test
+  void anAccountsLimiterKeepsAMarginForRequestsThatArriveAfterTheirSlot() {
+    SlidingWindowLimiter minute = SlidingWindowLimiter.perAccount("https://api.example#margin", 2, Duration.ofMinutes(1));
+    Instant t = Instant.parse("2026-01-01T12:00:00Z");
+    minute.reserve(t);
+    minute.reserve(t);
+    // The server counts the first two when they arrive, a little after t: the third goes 2 s after the minute.
+    assertThat(minute.nextFree(t)).isEqualTo(t.plusSeconds(62));
+    SlidingWindowLimiter cdn = SlidingWindowLimiter.perAccount("https://api.example#margin", 1, Duration.ofSeconds(10));
+    cdn.reserve(t);
+    assertThat(cdn.nextFree(t)).as("a twentieth of a short period").isEqualTo(t.plusMillis(10_500));
+  }
+
+  @Test
   void everyClientOfAnAccountSharesItsLimiter() {
     SlidingWindowLimiter a = SlidingWindowLimiter.perAccount("https://api.example#abc", 250, Duration.ofMinutes(1));
     assertThat(SlidingWindowLimiter.perAccount("https://api.example#abc", 250, Duration.ofMinutes(1))).isSameAs(a);

@@ -28,8 +28,8 @@ class MainTest {
     assertThat(Main.commandIn(new String[] {"help", "list"})).isEmpty();
     assertThat(Main.commandIn(new String[] {"lsit"})).isEmpty();
     assertThat(Main.commandLine(Environment.system(), Optional.empty()).getSubcommands())
-        .containsOnlyKeys("help", "csr", "import", "list", "show", "issue", "revoke", "renew", "local-ca", "run",
-            "check-config", "deploy");
+        .containsOnlyKeys("help", "csr", "import", "list", "show", "issue", "revoke", "renew", "local-ca", "dns-persist",
+            "run", "check-config", "deploy");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.certferry.core.internal.Events;
 import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
 import io.certferry.core.internal.Lifecycle;
+import io.certferry.core.internal.Passes;
 import io.certferry.core.internal.Reconciler;
 import io.certferry.core.internal.StatusReader;
 import io.certferry.core.internal.WatchPass;
@@ -172,7 +173,9 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public ReconcileReport reconcile() throws InterruptedException {
-    return reconciler.reconcile(List.copyOf(certificates.values()), watched);
+    List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
+    return reconciler.reconcile(all, watched);
   }
 
   /**
@@ -185,7 +188,9 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public ReconcilePlan plan() throws InterruptedException {
-    return reconciler.plan(List.copyOf(certificates.values()), watched);
+    List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
+    return reconciler.plan(all, watched);
   }
 
   /**
@@ -212,7 +217,9 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public List<TargetDiscovery> discover() throws InterruptedException {
-    return Discovery.run(store, List.copyOf(certificates.values()), certExecutor);
+    List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
+    return Discovery.run(store, all, certExecutor);
   }
 
   /**
@@ -239,8 +246,10 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public CertificateStatus renew(String name, boolean force) throws InterruptedException {
+    Passes.start(List.of(certificate(name)));
     return reconciler.run(certificate(name), force).status();
   }
+
 
   /**
    * A new version of {@code name} now. A lineage that has a version gets one whatever the renewal rules
@@ -294,6 +303,7 @@ public final class CertManager implements AutoCloseable {
     }
     List<DeployTarget> chosen = targetIds.isEmpty() ? mc.targets()
         : mc.targets().stream().filter(t -> targetIds.contains(t.id())).toList();
+    Passes.start(List.of(mc));
     try (CertificateStore.Lock lock = store.lock(name)) {
       CertificateBundle bundle = store.currentBundle(name).orElseThrow(() -> new IllegalStateException(
           name + " has no certificate yet; run a pass (certferry run --once) or import one first"));

@@ -14,6 +14,7 @@ import io.certferry.core.issue.Issuer;
 import io.certferry.core.issue.IssuerContext;
 import io.certferry.core.issue.IssuerSettings;
 import io.certferry.core.internal.LegacySpecs;
+import io.certferry.core.issue.acme.AcmeSessions;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.CertificateStore;
@@ -70,9 +71,13 @@ public final class AgentAssembly {
     for (AgentConfig.Block n : config.notifications()) {
       b.notifier((Notifier) create(env, Notifier.class, n.type(), n.settings(), "notifier " + n.type()));
     }
+    // One issuer per certificate, one set of ACME sessions for all: each CA's directory, connection and
+    // nonce are then had once, not once per certificate.
+    AcmeSessions sessions = new AcmeSessions();
     for (AgentConfig.CertificateConfig c : config.certificates()) {
-      ManagedCertificate.Builder mc = managed(c.name(), c.domains(), c.issuer(), targets(c, env), store, env, progress);
-      continuity(mc, c, store, env, progress);
+      ManagedCertificate.Builder mc = managed(c.name(), c.domains(), c.issuer(), targets(c, env), store, env, progress,
+          sessions);
+      continuity(mc, c, store, env, progress, sessions);
       b.certificate(mc.build());
     }
     return b.build();
@@ -80,13 +85,14 @@ public final class AgentAssembly {
 
   /** Adds a configured certificate's fallback issuers, maintenance windows and own alert levels. */
   private static void continuity(ManagedCertificate.Builder mc, AgentConfig.CertificateConfig c, CertificateStore store,
-                                 Environment env, Consumer<String> progress) throws InputRejectedException {
+                                 Environment env, Consumer<String> progress, AcmeSessions sessions)
+      throws InputRejectedException {
     AgentConfig.Continuity cont = c.continuity();
     List<Issuer> fallbacks = new ArrayList<>();
     for (int i = 0; i < cont.fallbacks().size(); i++) {
       IssuerSettings s = IssuerSettings.read(cont.fallbacks().get(i), c.domains(), env.providers())
           .orThrow(c.name() + ": fallback " + (i + 1));
-      s.create(context(c.name(), store, env, progress)).ifPresent(fallbacks::add);
+      s.create(context(c.name(), store, env, progress, sessions)).ifPresent(fallbacks::add);
     }
     mc.fallbacks(fallbacks).fallbackAfter(cont.fallbackAfter());
     if (!cont.windows().isEmpty()) {
@@ -118,11 +124,12 @@ public final class AgentAssembly {
                                       BiConsumer<String, InputRejectedException> broken) {
     CertManager.Builder b = CertManager.builder().store(store).clock(env.clock()).parallelism(1);
     listeners.forEach(b::listener);
+    AcmeSessions sessions = new AcmeSessions();
     for (String name : names) {
       try {
         LineageSpec spec = store.spec(name).orElseThrow(() -> new InputRejectedException("lineage '" + name
             + "' has no spec.json, so nothing says how to renew it; set it up again with `certferry issue` or `certferry csr`"));
-        b.certificate(fromSpec(spec, store, env, progress));
+        b.certificate(fromSpec(spec, store, env, progress, sessions));
       } catch (InputRejectedException e) {
         broken.accept(name, e);
       }
@@ -136,9 +143,14 @@ public final class AgentAssembly {
    */
   public static ManagedCertificate fromSpec(LineageSpec spec, CertificateStore store, Environment env,
                                             Consumer<String> progress) throws InputRejectedException {
+    return fromSpec(spec, store, env, progress, new AcmeSessions());
+  }
+
+  private static ManagedCertificate fromSpec(LineageSpec spec, CertificateStore store, Environment env,
+                                             Consumer<String> progress, AcmeSessions sessions) throws InputRejectedException {
     Optional<ObjectNode> block = LegacySpecs.block(spec);
     if (block.isPresent()) {
-      return managed(spec.name(), spec.domains(), block.get(), List.of(), store, env, progress).build();
+      return managed(spec.name(), spec.domains(), block.get(), List.of(), store, env, progress, sessions).build();
     }
     return ManagedCertificate.builder(spec.name(), spec.domains(), spec.source())
         .keyType(KeyType.parse(spec.keyType()).orElse(null)).options(spec.options()).build();
@@ -147,22 +159,23 @@ public final class AgentAssembly {
   /** One certificate from its issuer block, without targets (the CLI's {@code issue}). */
   public static ManagedCertificate fromBlock(String name, List<String> domains, ObjectNode block, CertificateStore store,
                                              Environment env, Consumer<String> progress) throws InputRejectedException {
-    return managed(name, domains, block, List.of(), store, env, progress).build();
+    return managed(name, domains, block, List.of(), store, env, progress, new AcmeSessions()).build();
   }
 
   private static ManagedCertificate.Builder managed(String name, List<String> domains, ObjectNode block, List<DeployTarget> targets,
-                                    CertificateStore store, Environment env, Consumer<String> progress)
-      throws InputRejectedException {
+                                    CertificateStore store, Environment env, Consumer<String> progress,
+                                    AcmeSessions sessions) throws InputRejectedException {
     IssuerSettings s = IssuerSettings.read(block, domains, env.providers()).orThrow(name + ": issuer");
     ManagedCertificate.Builder b = ManagedCertificate.builder(name, domains, s.source()).keyType(s.keyType())
         .options(s.options()).targets(targets).issuerSettings(s.block());
-    s.create(context(name, store, env, progress)).ifPresent(b::issuer);
+    s.create(context(name, store, env, progress, sessions)).ifPresent(b::issuer);
     return b;
   }
 
-  private static IssuerContext context(String name, CertificateStore store, Environment env, Consumer<String> progress) {
+  private static IssuerContext context(String name, CertificateStore store, Environment env, Consumer<String> progress,
+                                       AcmeSessions sessions) {
     return new IssuerContext(store, env.secrets(), env.clock(), env.sleeper(),
-        line -> progress.accept(name + ": " + line), env.providers(), env.providerContext());
+        line -> progress.accept(name + ": " + line), env.providers(), env.providerContext(), sessions);
   }
 
   /** Creates a certificate's targets through their providers. */

@@ -16,6 +16,8 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -59,8 +61,13 @@ public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   /** 429 answers are retried within {@code maxWait}; this caps them in case a server keeps saying 0 s. */
   private static final int MAX_RATE_LIMITED_ATTEMPTS = 20;
-  /** Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. */
-  private static final OkHttpClient SHARED = new OkHttpClient();
+  /**
+   * Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. Made on
+   * first use: building it loads the platform's trust store, a tenth of the start-up of a run that calls no API.
+   */
+  private static final class Shared {
+    static final OkHttpClient CLIENT = new OkHttpClient();
+  }
 
   private final HttpUrl baseUrl;
   private final Clock clock;
@@ -76,14 +83,14 @@ public final class HttpApi {
     this.clock = b.clock;
     this.maxAttempts = b.maxAttempts;
     this.maxWait = b.maxWait;
-    this.pacer = new RequestPacer(b.clock, b.sleeper, b.backoff, b.limiter);
+    this.pacer = new RequestPacer(b.clock, b.sleeper, b.backoff, b.limiters);
     this.mapper = b.mapper;
     this.writer = new RequestWriter(b.baseUrl, b.secretBaseUrl, b.userAgent,
         b.token == null ? null : b.scheme + " " + b.token, b.token, b.mapper);
     // OkHttp silently re-sends a request, POST included, when a pooled connection drops; a create sent
     // twice leaves an object nobody knows the id of. Retries are this class's job, where they are bounded
     // and a non-idempotent request is only repeated when marked safe.
-    OkHttpClient.Builder cb = (b.client != null ? b.client : SHARED).newBuilder()
+    OkHttpClient.Builder cb = (b.client != null ? b.client : Shared.CLIENT).newBuilder()
         .retryOnConnectionFailure(false)
         .connectTimeout(b.timeout)
         .readTimeout(b.timeout)
@@ -102,7 +109,7 @@ public final class HttpApi {
    *
    * @since 0.1
    */
-  public static OkHttpClient sharedClient() { return SHARED; }
+  public static OkHttpClient sharedClient() { return Shared.CLIENT; }
 
   private static SSLContext tlsContext(X509TrustManager tm) {
     try {
@@ -260,7 +267,7 @@ public final class HttpApi {
     private Duration maxWait = Duration.ofMinutes(2);
     private Backoff backoff = Backoff.HTTP;
     private Duration timeout = Duration.ofSeconds(30);
-    private SlidingWindowLimiter limiter;
+    private final List<SlidingWindowLimiter> limiters = new ArrayList<>();
     private OkHttpClient client;
     private TrustAnchors trust;
     private boolean secretBaseUrl;
@@ -385,12 +392,13 @@ public final class HttpApi {
     }
 
     /**
-     * A client-side limit applied to every request of this client.
+     * A client-side limit applied to every request of this client, in addition to those given before (a
+     * provider's published limits per minute and per hour, say): a request goes when every one has a slot.
      *
      * @since 0.1
      */
     public Builder limiter(SlidingWindowLimiter limiter) {
-      this.limiter = limiter;
+      this.limiters.add(Objects.requireNonNull(limiter, "limiter"));
       return this;
     }
 

@@ -56,7 +56,8 @@ public final class AriClient {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration timeout;
-  private final TrustAnchors trust;
+  /** Anchors added to the JDK's; combined only when a client is first built (most passes ask no CA). */
+  private final List<X509Certificate> extraAnchors;
   private final OkHttpClient httpClient;
   /** One HttpApi per base URL (a directory, a renewalInfo URL): few CAs, so this stays small. */
   private final Map<String, HttpApi> apis = new ConcurrentHashMap<>();
@@ -65,7 +66,7 @@ public final class AriClient {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.timeout = b.timeout;
-    this.trust = b.trust;
+    this.extraAnchors = b.extraAnchors;
     this.httpClient = b.httpClient;
   }
 
@@ -202,8 +203,8 @@ public final class AriClient {
     if (httpClient != null) {
       b.okHttpClient(httpClient);
     }
-    if (trust != null) {
-      b.trustAnchors(trust);
+    if (!extraAnchors.isEmpty()) {
+      b.trustAnchors(TrustAnchors.jdkDefault().with(extraAnchors));
     }
     return b.build();
   }
@@ -219,7 +220,7 @@ public final class AriClient {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration timeout = Duration.ofSeconds(30);
-    private TrustAnchors trust;
+    private List<X509Certificate> extraAnchors = List.of();
     private OkHttpClient httpClient;
 
     private Builder() {}
@@ -231,7 +232,7 @@ public final class AriClient {
      * @since 0.1
      */
     public Builder extraTrustAnchors(List<X509Certificate> anchors) {
-      this.trust = anchors.isEmpty() ? null : TrustAnchors.jdkDefault().with(anchors);
+      this.extraAnchors = List.copyOf(anchors);
       return this;
     }
 

@@ -139,7 +139,7 @@ public final class FileStore implements CertificateStore {
   @Override
   public void saveSpec(LineageSpec spec) {
     String name = checkName(spec.name());
-    writeLineageFile(name, "spec.json", StoreJson.write(spec), AtomicFiles.PUBLIC);
+    writeRecord(name, "spec.json", StoreJson.write(spec));
   }
 
   @Override
@@ -249,7 +249,7 @@ public final class FileStore implements CertificateStore {
   }
 
   private void writeVersionFolder(Path dir, CertificateBundle bundle, StoredVersion meta) throws IOException {
-    files.createDirectories(root, dir);
+    files.createTemporaryDirectory(dir);
     files.writeNew(dir.resolve("cert.pem"), ascii(StorePem.certificates(List.of(bundle.leaf()))), AtomicFiles.PUBLIC);
     files.writeNew(dir.resolve("chain.pem"), ascii(StorePem.certificates(bundle.chain())), AtomicFiles.PUBLIC);
     files.writeNew(dir.resolve("fullchain.pem"), ascii(StorePem.certificates(bundle.fullChain())), AtomicFiles.PUBLIC);
@@ -316,7 +316,7 @@ public final class FileStore implements CertificateStore {
 
   @Override
   public void saveDeployments(String name, Deployments deployments) {
-    writeLineageFile(checkName(name), "deployments.json", StoreJson.write(deployments), AtomicFiles.PUBLIC);
+    writeRecord(checkName(name), "deployments.json", StoreJson.write(deployments));
   }
 
   @Override
@@ -327,7 +327,7 @@ public final class FileStore implements CertificateStore {
 
   @Override
   public void saveState(String name, LineageState state) {
-    writeLineageFile(checkName(name), "state.json", StoreJson.write(state), AtomicFiles.PUBLIC);
+    writeRecord(checkName(name), "state.json", StoreJson.write(state));
   }
 
   @Override
@@ -346,6 +346,16 @@ public final class FileStore implements CertificateStore {
       throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
     return LineageLocks.acquire("lineage '" + name + "'", name, dir.resolve(".lock"), timeout);
+  }
+
+  /** A record the engine rebuilds when it is behind: replaced atomically, without the folder fsync. */
+  private void writeRecord(String name, String file, byte[] content) {
+    try (Lock ignored = lock(name)) {
+      files.removeTemporariesOnce(lineage(name));
+      files.replaceRecord(lineage(name).resolve(file), content, AtomicFiles.PUBLIC);
+    } catch (IOException e) {
+      throw new StoreException("cannot write " + lineage(name).resolve(file) + ": " + e.getMessage(), e);
+    }
   }
 
   private void writeLineageFile(String name, String file, byte[] content, Set<PosixFilePermission> perms) {

@@ -95,7 +95,7 @@ class CertManagerTest {
   final MemTarget cdn = new MemTarget("cdn");
 
   CertManager manager(ManagedCertificate... certs) {
-    CertManager.Builder b = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
+    CertManagerBuilder b = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
         .listener(events::add).notifier(alerts::add).maxInterval(Duration.ofDays(365))
         .alertPolicy(AlertPolicy.of(List.of(30, 14, 7, 3, 1), Duration.ofHours(1)));
     for (ManagedCertificate c : certs) {

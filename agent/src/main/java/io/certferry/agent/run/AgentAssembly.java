@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
+import io.certferry.core.CertManagerBuilder;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.ProviderFactory;
@@ -55,12 +56,12 @@ public final class AgentAssembly {
   /**
    * The manager of an agent config that works only while {@code permit} allows (a fleet agent: while it leads).
    *
-   * @see CertManager.Builder#workPermit
+   * @see CertManagerBuilder#workPermit
    */
   public static CertManager build(AgentConfig config, CertificateStore store, Environment env, List<Notifier> listeners,
                                   Consumer<String> progress, Supplier<Optional<String>> permit)
       throws InputRejectedException {
-    CertManager.Builder b = CertManager.builder().store(store).clock(env.clock()).workPermit(permit)
+    CertManagerBuilder b = CertManager.builder().store(store).clock(env.clock()).workPermit(permit)
         .parallelism(config.schedule().parallelism())
         .maxInterval(config.schedule().maxInterval())
         .targetTimeout(config.schedule().targetTimeout())
@@ -122,7 +123,7 @@ public final class AgentAssembly {
   public static CertManager fromStore(CertificateStore store, List<String> names, Environment env,
                                       List<Notifier> listeners, Consumer<String> progress,
                                       BiConsumer<String, InputRejectedException> broken) {
-    CertManager.Builder b = CertManager.builder().store(store).clock(env.clock()).parallelism(1);
+    CertManagerBuilder b = CertManager.builder().store(store).clock(env.clock()).parallelism(1);
     listeners.forEach(b::listener);
     AcmeSessions sessions = new AcmeSessions();
     for (String name : names) {

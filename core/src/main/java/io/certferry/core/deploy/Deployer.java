@@ -147,28 +147,6 @@ public final class Deployer implements AutoCloseable {
     return new DeployOutcome(lineage, sha, List.of(out));
   }
 
-  /** A version's bundle, read from the store the first time a target needs it, then kept for the others. */
-  private static final class StoredBundle implements Supplier<CertificateBundle> {
-    private final CertificateStore store;
-    private final String lineage;
-    private final int number;
-    private CertificateBundle bundle;
-
-    StoredBundle(CertificateStore store, String lineage, int number) {
-      this.store = store;
-      this.lineage = lineage;
-      this.number = number;
-    }
-
-    @Override
-    public synchronized CertificateBundle get() {
-      if (bundle == null) {
-        bundle = store.load(lineage, number);
-      }
-      return bundle;
-    }
-  }
-
   /**
    * Writes, before any target is touched, a {@code DEPLOYING} record for each target that may be deployed now, so
    * a crash in the middle of a deploy (after a file is written, before its reload ran) is found and repaired:
@@ -180,11 +158,11 @@ public final class Deployer implements AutoCloseable {
     for (DeployTarget t : targets) {
       Optional<TargetDeployment> rec = known.target(t.id());
       boolean inSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
-      boolean backingOff = heldBack(rec, sha, now);
+      boolean backingOff = DeployRule.heldBack(rec, sha, now);
       boolean intended = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
       if (!inSync && !backingOff && !intended) {
         intents.add(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
-            null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", served(rec).orElse(""))));
+            null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", DeployRule.served(rec).orElse(""))));
       }
     }
     if (!intents.isEmpty()) {
@@ -196,17 +174,6 @@ public final class Deployer implements AutoCloseable {
         store.saveDeployments(lineage, next);
       }
     }
-  }
-
-  /** Whether the record holds this version back for now: a failure's backoff, or the account's request budget. */
-  private static boolean heldBack(Optional<TargetDeployment> rec, String sha, Instant now) {
-    return rec.isPresent() && (rec.get().result() == Result.FAILED || rec.get().result() == Result.WAITING)
-        && sha.equals(rec.get().sha256()) && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
-  }
-
-  /** What a record says the target served before this deploy began. */
-  private static Optional<String> served(Optional<TargetDeployment> rec) {
-    return rec.flatMap(TargetDeployment::served);
   }
 
   private static Deployments withoutBackoff(Deployments d) {
@@ -244,7 +211,7 @@ public final class Deployer implements AutoCloseable {
     Optional<TargetDeployment> rec = store.deployments(lineage).target(t.id());
     Supplier<CertificateBundle> bundle = () -> store.currentBundle(lineage).orElseThrow(() ->
         new IllegalStateException(lineage + " has no current version"));
-    Verdict v = verdict(t, rec, version.sha256(), bundle, clock.instant());
+    DeployRule.Verdict v = DeployRule.verdict(t, rec, version.sha256(), bundle, clock.instant());
     DeployPlan.Step step = switch (v.kind()) {
       case BACKING_OFF -> DeployPlan.Step.BACKING_OFF;
       case WAITING -> DeployPlan.Step.WAIT;
@@ -268,48 +235,14 @@ public final class Deployer implements AutoCloseable {
     return new DeployPlan(t.id(), step, v.why());
   }
 
-  /** What the rule says for one target: hold it (backing off, waiting for its budget), skip it (in sync, found in
-   * sync) or deploy, and why. */
-  private record Verdict(Kind kind, String why, boolean cannotTell) {
-    enum Kind { BACKING_OFF, WAITING, ALREADY_IN_SYNC, ADOPT, DEPLOY }
-
-    Verdict(Kind kind, String why) { this(kind, why, false); }
-  }
-
-  private static Verdict verdict(DeployTarget t, Optional<TargetDeployment> rec, String sha,
-                                 Supplier<CertificateBundle> bundle, Instant now) {
-    if (heldBack(rec, sha, now)) {
-      TargetDeployment r = rec.get();
-      return r.result() == Result.WAITING
-          ? new Verdict(Verdict.Kind.WAITING, "waits for its account's request budget until " + r.nextAttempt()
-              + ": " + r.lastError())
-          : new Verdict(Verdict.Kind.BACKING_OFF, r.attempts() + " failed attempt(s), next not before "
-              + r.nextAttempt() + "; last error: " + r.lastError());
-    }
-    boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
-    // A deploy of this version began and never finished (the process died in it): redo it whole, hook included.
-    boolean interrupted = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
-    if (interrupted) {
-      return new Verdict(Verdict.Kind.DEPLOY, "a deploy of this version was interrupted; it is done again whole");
-    }
-    Optional<Boolean> serves = servesNow(t, sha, bundle);
-    boolean trustRecord = serves.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
-    if (serves.orElse(false) || trustRecord) {
-      return new Verdict(recordedInSync ? Verdict.Kind.ALREADY_IN_SYNC : Verdict.Kind.ADOPT,
-          trustRecord ? "recorded as holding it (the target cannot tell what it serves)" : "serves it now");
-    }
-    return new Verdict(Verdict.Kind.DEPLOY, serves.isPresent() ? "serves another certificate, not " + sha
-        : t.reportsWhatItServes() ? "cannot tell what it serves now" : "has no record of holding it", serves.isEmpty());
-  }
-
   private Done one(int index, String lineage, String sha, Supplier<CertificateBundle> bundle, DeployTarget t,
                    Optional<TargetDeployment> rec) {
     Instant now = clock.instant();
     try {
-      Verdict v = verdict(t, rec, sha, bundle, now);
+      DeployRule.Verdict v = DeployRule.verdict(t, rec, sha, bundle, now);
       switch (v.kind()) {
         case BACKING_OFF, WAITING -> {
-          DeployOutcome.Status held = v.kind() == Verdict.Kind.WAITING ? DeployOutcome.Status.WAITING
+          DeployOutcome.Status held = v.kind() == DeployRule.Verdict.Kind.WAITING ? DeployOutcome.Status.WAITING
               : DeployOutcome.Status.BACKING_OFF;
           return new Done(index, new DeployOutcome.TargetOutcome(t.id(), held, rec.get()), false);
         }
@@ -345,22 +278,12 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  /** Whether the target serves the bundle now; a failure to tell is treated as "unknown", and the deploy finds out. */
-  private static Optional<Boolean> servesNow(DeployTarget t, String sha, Supplier<CertificateBundle> bundle) {
-    try {
-      return t.serves(sha, bundle);
-    } catch (DeployException | RuntimeException e) {
-      LOG.debug("target {} cannot tell what it serves: {}", t.id(), e.getMessage());
-      return Optional.empty();
-    }
-  }
-
   /** Work the account's request budget holds back: recorded as waiting, the attempts as they were, no event. */
   private DeployOutcome.TargetOutcome waiting(DeployTarget t, String sha, Optional<TargetDeployment> rec, DeployException e) {
     int attempts = rec.filter(r -> r.result() != Result.IN_SYNC && sha.equals(r.sha256()))
         .map(TargetDeployment::attempts).orElse(0);
     TargetDeployment held = new TargetDeployment(t.id(), sha, clock.instant(), Result.WAITING, attempts,
-        e.waitingUntil().orElseThrow(), e.getMessage(), Map.of("previousSha256", served(rec).orElse("")));
+        e.waitingUntil().orElseThrow(), e.getMessage(), Map.of("previousSha256", DeployRule.served(rec).orElse("")));
     LOG.debug("target {} waits until {}: {}", t.id(), held.nextAttempt(), e.getMessage());
     return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.WAITING, held);
   }
@@ -375,7 +298,7 @@ public final class Deployer implements AutoCloseable {
     Instant next = backoff.next(now, attempts, e.isRetryable(), e.retryAfter());
     // Keep the fingerprint the target still holds, if known; the failed attempt was for `sha`.
     TargetDeployment failed = new TargetDeployment(t.id(), sha, now, Result.FAILED, attempts, next, e.getMessage(),
-        Map.of("previousSha256", served(rec).orElse("")));
+        Map.of("previousSha256", DeployRule.served(rec).orElse("")));
     emit(LifecycleEvent.Type.DEPLOY_FAILED, lineage, t,
         e.getMessage() + " (attempt " + attempts + ", next try " + next + ")", sha);
     return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.FAILED, failed);

@@ -2,6 +2,7 @@ package io.certferry.core;
 
 import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiBuilder;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -91,7 +92,7 @@ public final class ProviderContext {
 
   /**
    * The one OkHttp client whose connection pool and dispatcher every provider shares; an
-   * {@link HttpApi} derives its own timeouts from it (see {@link HttpApi.Builder#context}).
+   * {@link HttpApi} derives its own timeouts from it (see {@link HttpApiBuilder#context}).
    *
    * @since 0.1
    */

@@ -7,6 +7,7 @@ import io.certferry.core.Sleeper;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.ApiResponse;
 import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiBuilder;
 import io.certferry.core.http.HttpApiException;
 import io.certferry.core.http.RetryAfter;
 import io.certferry.core.x509.TrustAnchors;
@@ -198,7 +199,7 @@ public final class AriClient {
   }
 
   private HttpApi newApi(String base) {
-    HttpApi.Builder b = HttpApi.builder().baseUrl(base).clock(clock).sleeper(sleeper).timeout(timeout)
+    HttpApiBuilder b = HttpApi.builder().baseUrl(base).clock(clock).sleeper(sleeper).timeout(timeout)
         .maxAttempts(1).maxWait(MAX_WAIT).userAgent("certferry-ari/0.1");
     if (httpClient != null) {
       b.okHttpClient(httpClient);

@@ -55,7 +55,7 @@ class HttpApiBudgetTest {
     server.close();
   }
 
-  private HttpApi.Builder api() {
+  private HttpApiBuilder api() {
     return HttpApi.builder().baseUrl(server.url("/").toString()).bearerToken("dop_v1_budget0123456789")
         .clock(time).sleeper(time).maxWait(Duration.ofMinutes(2));
   }

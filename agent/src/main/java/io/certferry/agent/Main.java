@@ -1,32 +1,58 @@
 package io.certferry.agent;
 
 import io.certferry.agent.cli.CliErrors;
+import io.certferry.agent.cli.CsrCommand;
+import io.certferry.agent.cli.DiscoverCommand;
+import io.certferry.agent.cli.DoctorCommand;
+import io.certferry.agent.cli.DnsPersistCommand;
 import io.certferry.agent.cli.GlobalOptions;
+import io.certferry.agent.cli.ImportCommand;
+import io.certferry.agent.cli.IssueCommand;
+import io.certferry.agent.cli.ListCommand;
+import io.certferry.agent.cli.LocalCaCommand;
+import io.certferry.agent.cli.RenewCommand;
+import io.certferry.agent.cli.RevokeCommand;
+import io.certferry.agent.cli.ShowCommand;
+import io.certferry.agent.cli.StoreAdminCommand;
+import io.certferry.agent.run.CheckConfigCommand;
+import io.certferry.agent.run.DeployCommand;
+import io.certferry.agent.run.RunCommand;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code certferry} command: the CLI and the agent in one jar. */
 @Command(name = "certferry", mixinStandardHelpOptions = true, version = "certferry 0.1.0-SNAPSHOT",
-    description = "Keeps TLS certificates valid and in place, everywhere they are served.",
-    subcommands = {
-        CommandLine.HelpCommand.class,
-        io.certferry.agent.cli.CsrCommand.class,
-        io.certferry.agent.cli.ImportCommand.class,
-        io.certferry.agent.cli.ListCommand.class,
-        io.certferry.agent.cli.ShowCommand.class,
-        io.certferry.agent.cli.IssueCommand.class,
-        io.certferry.agent.cli.RevokeCommand.class,
-        io.certferry.agent.cli.RenewCommand.class,
-        io.certferry.agent.cli.LocalCaCommand.class,
-        io.certferry.agent.cli.DnsPersistCommand.class,
-        io.certferry.agent.cli.StoreAdminCommand.class,
-        io.certferry.agent.run.RunCommand.class,
-        io.certferry.agent.run.CheckConfigCommand.class,
-        io.certferry.agent.run.DeployCommand.class,
-        io.certferry.agent.cli.DiscoverCommand.class,
-        io.certferry.agent.cli.DoctorCommand.class,
-    })
+    description = "Keeps TLS certificates valid and in place, everywhere they are served.")
 public final class Main implements Runnable {
+  /** The subcommands by name, in the order the usage lists them. */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+  /** Options of the top command that take a value: what follows them is not the command's name. */
+  private static final Set<String> WITH_VALUE = Set.of("--store", "--config");
+
+  static {
+    COMMANDS.put("help", CommandLine.HelpCommand.class);
+    COMMANDS.put("csr", CsrCommand.class);
+    COMMANDS.put("import", ImportCommand.class);
+    COMMANDS.put("list", ListCommand.class);
+    COMMANDS.put("show", ShowCommand.class);
+    COMMANDS.put("issue", IssueCommand.class);
+    COMMANDS.put("revoke", RevokeCommand.class);
+    COMMANDS.put("renew", RenewCommand.class);
+    COMMANDS.put("local-ca", LocalCaCommand.class);
+    COMMANDS.put("dns-persist", DnsPersistCommand.class);
+    COMMANDS.put("store", StoreAdminCommand.class);
+    COMMANDS.put("run", RunCommand.class);
+    COMMANDS.put("check-config", CheckConfigCommand.class);
+    COMMANDS.put("deploy", DeployCommand.class);
+    COMMANDS.put("discover", DiscoverCommand.class);
+    COMMANDS.put("doctor", DoctorCommand.class);
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -40,11 +66,39 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine(Environment.system()).execute(args));
+    System.exit(commandLine(Environment.system(), commandIn(args)).execute(args));
   }
 
   /** The {@code certferry} command line, every command on this environment (tests pass a virtual clock). */
   public static CommandLine commandLine(Environment environment) {
-    return new CommandLine(new Main(), new CommandFactory(environment)).setExecutionExceptionHandler(new CliErrors());
+    return commandLine(environment, Optional.empty());
+  }
+
+  /**
+   * The command line with only {@code command} when one is named: picocli reflects over every option of
+   * every command it is given, which was a quarter of the CPU a short command such as {@code list} spends
+   * starting. Without one (usage, {@code help}, a mistyped name) every command is there to be listed.
+   */
+  static CommandLine commandLine(Environment environment, Optional<String> command) {
+    CommandLine cl = new CommandLine(new Main(), new CommandFactory(environment));
+    COMMANDS.forEach((name, type) -> {
+      if (command.isEmpty() || command.get().equals(name)) {
+        cl.addSubcommand(name, type);
+      }
+    });
+    return cl.setExecutionExceptionHandler(new CliErrors()); // after the subcommands: it applies to those present
+  }
+
+  /** The subcommand the arguments name, when it is one of ours and not {@code help} (which lists the others). */
+  static Optional<String> commandIn(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (WITH_VALUE.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return COMMANDS.containsKey(a) && !a.equals("help") ? Optional.of(a) : Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 }

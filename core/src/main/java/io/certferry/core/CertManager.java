@@ -3,32 +3,27 @@ package io.certferry.core;
 import io.certferry.core.deploy.DeployOutcome;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Deployer;
-import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.internal.CertificatePass;
 import io.certferry.core.internal.Discovery;
 import io.certferry.core.internal.Events;
 import io.certferry.core.internal.Explainer;
 import io.certferry.core.internal.Issuance;
 import io.certferry.core.internal.Lifecycle;
+import io.certferry.core.internal.Passes;
 import io.certferry.core.internal.Reconciler;
 import io.certferry.core.internal.StatusReader;
 import io.certferry.core.internal.WatchPass;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.Issuer;
-import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.LifecycleEvent;
-import io.certferry.core.notify.Notifier;
 import io.certferry.core.renew.RenewalExplanation;
 import io.certferry.core.renew.RenewalPlanner;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.StoredVersion;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -90,7 +84,7 @@ public final class CertManager implements AutoCloseable {
   private final boolean ownsExecutor;
   private final Reconciler reconciler;
 
-  private CertManager(Builder b) {
+  CertManager(CertManagerBuilder b) {
     this.store = Objects.requireNonNull(b.store, "store");
     this.clock = b.clock;
     this.issuers = Map.copyOf(b.issuers);
@@ -128,7 +122,7 @@ public final class CertManager implements AutoCloseable {
    *
    * @since 0.1
    */
-  public static Builder builder() { return new Builder(); }
+  public static CertManagerBuilder builder() { return new CertManagerBuilder(); }
 
   /** A default backoff draws its jitter from the manager's generator, when one was given. */
   private static Backoff seeded(Backoff chosen, Backoff standard, RandomGenerator random) {
@@ -166,13 +160,15 @@ public final class CertManager implements AutoCloseable {
    *
    * <p>A lineage whose lock another agent or process holds is not waited for: it is skipped, reported under
    * {@link ReconcileReport#heldElsewhere()} with its status as stored, and looked at again when that hold lapses.
-   * Certificates are also skipped, the same way, while the {@linkplain Builder#workPermit work permit} refuses.
+   * Certificates are also skipped, the same way, while the {@linkplain CertManagerBuilder#workPermit work permit} refuses.
    *
    * @throws InterruptedException when interrupted; work in flight finishes its current step
    * @since 0.1
    */
   public ReconcileReport reconcile() throws InterruptedException {
-    return reconciler.reconcile(List.copyOf(certificates.values()), watched);
+    List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
+    return reconciler.reconcile(all, watched);
   }
 
   /**
@@ -185,7 +181,9 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public ReconcilePlan plan() throws InterruptedException {
-    return reconciler.plan(List.copyOf(certificates.values()), watched);
+    List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
+    return reconciler.plan(all, watched);
   }
 
   /**
@@ -212,7 +210,9 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public List<TargetDiscovery> discover() throws InterruptedException {
-    return Discovery.run(store, List.copyOf(certificates.values()), certExecutor);
+    List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
+    return Discovery.run(store, all, certExecutor);
   }
 
   /**
@@ -239,6 +239,7 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public CertificateStatus renew(String name, boolean force) throws InterruptedException {
+    Passes.start(List.of(certificate(name)));
     return reconciler.run(certificate(name), force).status();
   }
 
@@ -275,7 +276,6 @@ public final class CertManager implements AutoCloseable {
     return Lifecycle.importVersion(store, clock, events, name, bundle, details);
   }
 
-
   /**
    * Deploys the current version of {@code name} to the given targets now (all of them when empty),
    * failed ones too whatever their backoff: a person asked. Verifies and records like a pass.
@@ -294,6 +294,7 @@ public final class CertManager implements AutoCloseable {
     }
     List<DeployTarget> chosen = targetIds.isEmpty() ? mc.targets()
         : mc.targets().stream().filter(t -> targetIds.contains(t.id())).toList();
+    Passes.start(List.of(mc));
     try (CertificateStore.Lock lock = store.lock(name)) {
       CertificateBundle bundle = store.currentBundle(name).orElseThrow(() -> new IllegalStateException(
           name + " has no certificate yet; run a pass (certferry run --once) or import one first"));
@@ -314,7 +315,6 @@ public final class CertManager implements AutoCloseable {
     ManagedCertificate mc = certificate(name);
     return Lifecycle.revoke(store, clock, events, name, issuerOf(mc), reason);
   }
-
 
   /**
    * Why {@code name} renews when it does: the planned instant and its rule, the hold, the CA the next attempt
@@ -387,185 +387,6 @@ public final class CertManager implements AutoCloseable {
     }
     if (ownsDeployer) {
       deployer.close();
-    }
-  }
-
-  /**
-   * Builds a {@link CertManager}; only the store is required.
-   *
-   * @since 0.1
-   */
-  public static final class Builder {
-    private CertificateStore store;
-    private Clock clock = Clock.systemUTC();
-    private final Map<String, Issuer> issuers = new HashMap<>();
-    private final Map<String, ManagedCertificate> certificates = new LinkedHashMap<>();
-    private final Map<String, WatchedEndpoint> watched = new LinkedHashMap<>();
-    private TlsProbe tlsProbe = TlsProbe.withDefaults();
-    private final List<Notifier> listeners = new ArrayList<>();
-    private final List<Notifier> notifiers = new ArrayList<>();
-    private Deployer deployer;
-    private ExecutorService executor;
-    private int parallelism = 4;
-    private AlertPolicy alerts = AlertPolicy.defaults();
-    private Backoff issueBackoff = Backoff.ISSUANCE;
-    private Backoff deployBackoff = Backoff.DEPLOY;
-    private Duration maxInterval = Duration.ofHours(12);
-    private Duration targetTimeout = Duration.ofMinutes(10);
-    private RandomGenerator random;
-    private Supplier<Optional<String>> permit = Optional::empty;
-
-    private Builder() {}
-
-    /**
-     * Where lineages, versions, state and accounts are kept (required).
-     *
-     * @since 0.1
-     */
-    public Builder store(CertificateStore store) { this.store = store; return this; }
-
-    /**
-     * The clock every decision is made by (default: the system clock, UTC).
-     *
-     * @since 0.1
-     */
-    public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
-
-    /**
-     * The issuer for certificates whose source is {@code source} ({@code acme}, {@code local}).
-     *
-     * @since 0.1
-     */
-    public Builder issuer(String source, Issuer issuer) { issuers.put(source, issuer); return this; }
-
-    /**
-     * Adds a certificate to keep; a later one with the same name replaces it.
-     *
-     * @since 0.1
-     */
-    public Builder certificate(ManagedCertificate certificate) { certificates.put(certificate.name(), certificate); return this; }
-
-    /**
-     * Adds an endpoint to check by TLS handshake on every pass; a later one with the same name replaces it.
-     *
-     * @since 0.1
-     */
-    public Builder watch(WatchedEndpoint endpoint) { watched.put(endpoint.name(), endpoint); return this; }
-
-    /**
-     * How watched endpoints are checked (default {@link TlsProbe#withDefaults()}: 10 s to connect and shake hands).
-     *
-     * @since 0.1
-     */
-    public Builder tlsProbe(TlsProbe probe) { this.tlsProbe = Objects.requireNonNull(probe); return this; }
-
-    /**
-     * Receives every {@link LifecycleEvent}, alerts included (logs, metrics).
-     *
-     * @since 0.1
-     */
-    public Builder listener(Notifier listener) { listeners.add(Objects.requireNonNull(listener)); return this; }
-
-    /**
-     * Receives the deduplicated alerts only (people: webhook, e-mail).
-     *
-     * @since 0.1
-     */
-    public Builder notifier(Notifier notifier) { notifiers.add(Objects.requireNonNull(notifier)); return this; }
-
-    /**
-     * A deployer of your own (its listener is then yours to set); default: one built on this manager's store and clock.
-     *
-     * @since 0.1
-     */
-    public Builder deployer(Deployer deployer) { this.deployer = deployer; return this; }
-
-    /**
-     * Runs each certificate's step on this executor (it must not be the deployer's, or a full pool would
-     * wait on itself); not shut down by {@link CertManager#close()}. Default: a pool of {@link #parallelism}.
-     *
-     * @since 0.1
-     */
-    public Builder executor(ExecutorService executor) { this.executor = executor; return this; }
-
-    /**
-     * Certificates handled at once, and targets deployed at once by the default deployer (default 4).
-     *
-     * @since 0.1
-     */
-    public Builder parallelism(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("parallelism must be at least 1, got " + n);
-      }
-      this.parallelism = n;
-      return this;
-    }
-
-    /**
-     * When expiry and failure alerts are raised (default {@link AlertPolicy#defaults()}).
-     *
-     * @since 0.1
-     */
-    public Builder alertPolicy(AlertPolicy alerts) { this.alerts = Objects.requireNonNull(alerts); return this; }
-
-    /**
-     * Backoff after a failed issuance (default {@link Backoff#ISSUANCE}).
-     *
-     * @since 0.1
-     */
-    public Builder issueBackoff(Backoff backoff) { this.issueBackoff = Objects.requireNonNull(backoff); return this; }
-
-    /**
-     * Backoff after a failed deploy, for the default deployer (default {@link Backoff#DEPLOY}).
-     *
-     * @since 0.1
-     */
-    public Builder deployBackoff(Backoff backoff) { this.deployBackoff = Objects.requireNonNull(backoff); return this; }
-
-    /**
-     * The longest a certificate goes unlooked-at, and a {@link ReconcileReport#nextWakeUp()} lies ahead (default 12 hours).
-     *
-     * @since 0.1
-     */
-    public Builder maxInterval(Duration maxInterval) { this.maxInterval = Objects.requireNonNull(maxInterval); return this; }
-
-    /**
-     * How long one pass waits for all targets of a certificate, for the default deployer (default 10 minutes).
-     *
-     * @since 0.1
-     */
-    public Builder targetTimeout(Duration timeout) { this.targetTimeout = Objects.requireNonNull(timeout); return this; }
-
-    /**
-     * Where the engine's random choices come from: the instant picked inside a CA's ARI window and the jitter
-     * of the default backoffs (a backoff passed in keeps its own). Default: a secure generator for the pick,
-     * {@link java.util.concurrent.ThreadLocalRandom} for jitter. A seeded generator makes a run repeatable;
-     * it is shared by the certificates' threads, so pass a thread-safe one ({@link java.util.Random}).
-     *
-     * @since 0.1
-     */
-    public Builder random(RandomGenerator random) { this.random = Objects.requireNonNull(random, "random"); return this; }
-
-    /**
-     * Asked before each certificate's pass of {@link CertManager#reconcile()}: empty lets it run; a reason skips it
-     * (reported under {@link ReconcileReport#heldElsewhere()} with that reason). A fleet agent passes "do I still
-     * lead the fleet?", so a leader that lost its lease stops at its next certificate. Default: always empty.
-     *
-     * @since 0.1
-     */
-    public Builder workPermit(Supplier<Optional<String>> permit) { this.permit = Objects.requireNonNull(permit); return this; }
-
-    /**
-     * The manager; it starts nothing until an operation is called.
-     *
-     * @throws IllegalArgumentException when a watched endpoint has the name of a managed certificate
-     * @since 0.1
-     */
-    public CertManager build() {
-      watched.keySet().stream().filter(certificates::containsKey).findFirst().ifPresent(n -> {
-        throw new IllegalArgumentException("watched endpoint " + n + " has the name of a managed certificate; rename it");
-      });
-      return new CertManager(this);
     }
   }
 }

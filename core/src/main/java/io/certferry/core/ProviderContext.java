@@ -2,6 +2,7 @@ package io.certferry.core;
 
 import io.certferry.core.deploy.TlsProbe;
 import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiBuilder;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -63,8 +64,9 @@ public final class ProviderContext {
    * @since 0.1
    */
   public Builder newBuilder() {
-    return new Builder(secrets).clock(clock).sleeper(sleeper).httpClient(httpClient).tlsProbe(tlsProbe)
-        .providers(providers);
+    Builder b = new Builder(secrets).clock(clock).sleeper(sleeper).tlsProbe(tlsProbe).providers(providers);
+    b.httpClient = httpClient; // null stays null: the shared client, made on first use
+    return b;
   }
 
   /**
@@ -90,11 +92,11 @@ public final class ProviderContext {
 
   /**
    * The one OkHttp client whose connection pool and dispatcher every provider shares; an
-   * {@link HttpApi} derives its own timeouts from it (see {@link HttpApi.Builder#context}).
+   * {@link HttpApi} derives its own timeouts from it (see {@link HttpApiBuilder#context}).
    *
    * @since 0.1
    */
-  public OkHttpClient httpClient() { return httpClient; }
+  public OkHttpClient httpClient() { return httpClient != null ? httpClient : HttpApi.sharedClient(); }
 
   /**
    * The TLS handshake check targets use to prove what an endpoint serves.
@@ -123,7 +125,7 @@ public final class ProviderContext {
     private final Secrets secrets;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
-    private OkHttpClient httpClient = HttpApi.sharedClient();
+    private OkHttpClient httpClient; // null: the shared one, made when a provider first asks for it
     private TlsProbe tlsProbe = TlsProbe.withDefaults();
     private ProviderRegistry providers;
 

@@ -65,6 +65,8 @@ class CertManagerTest {
     final String id;
     volatile String served;
     volatile boolean failing;
+    /** Set: the account's request budget is used up until then (what a provider's client says). */
+    volatile Instant budgetBackAt;
 
     MemTarget(String id) { this.id = id; }
 
@@ -79,6 +81,10 @@ class CertManagerTest {
       if (failing) {
         throw new DeployException("load balancer said no (test)");
       }
+      if (budgetBackAt != null) {
+        throw DeployException.waiting("PUT /v2/load_balancers/lb not sent: the client-side limit of 250 requests"
+            + " per 60 s is used up", budgetBackAt);
+      }
       served = b.sha256();
       return DeployReceipt.changed(id, b.sha256(), Instant.now(), "ok");
     }
@@ -89,7 +95,7 @@ class CertManagerTest {
   final MemTarget cdn = new MemTarget("cdn");
 
   CertManager manager(ManagedCertificate... certs) {
-    CertManager.Builder b = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
+    CertManagerBuilder b = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
         .listener(events::add).notifier(alerts::add).maxInterval(Duration.ofDays(365))
         .alertPolicy(AlertPolicy.of(List.of(30, 14, 7, 3, 1), Duration.ofHours(1)));
     for (ManagedCertificate c : certs) {
@@ -546,6 +552,32 @@ class CertManagerTest {
     // Not the configured week: once the time failed reaches a quarter of the time still left (48 h at first),
     // which is after 9.6 hours.
     assertThat(Duration.between(downSince, renewedAt())).isBetween(Duration.ofMinutes(9 * 60 + 30), Duration.ofHours(11));
+  }
+
+  @Test
+  void workPastTheRequestBudgetIsReportedAsWaitingNotFailedAndGoesWhenTheBudgetIsBack() throws Exception {
+    Instant back = clock.instant().plus(Duration.ofMinutes(3));
+    lb.budgetBackAt = back;
+    CertManager m = manager(www());
+
+    ReconcileReport first = m.reconcile();
+
+    CertificateStatus.TargetStatus held = first.certificates().get(0).targets().get(0);
+    assertThat(held.state()).isEqualTo(CertificateStatus.TargetStatus.WAITING);
+    assertThat(held.nextAttempt()).contains(back);
+    assertThat(held.lastError().orElseThrow()).contains("250 requests per 60 s");
+    assertThat(m.status("www").orElseThrow().targets()).as("as list and --json read it from the store")
+        .extracting(t -> t.id() + " " + t.state()).containsExactlyInAnyOrder("lb waiting", "cdn in-sync");
+    assertThat(first.nextWakeUp()).isBeforeOrEqualTo(back);
+    assertThat(events).extracting(LifecycleEvent::type).doesNotContain(LifecycleEvent.Type.DEPLOY_FAILED);
+    assertThat(alerts).isEmpty();
+
+    lb.budgetBackAt = null;
+    clock.set(back);
+    m.reconcile();
+    assertThat(lb.served).isEqualTo(store.current("www").orElseThrow().sha256());
+    assertThat(m.status("www").orElseThrow().targets()).extracting(CertificateStatus.TargetStatus::state)
+        .containsOnly("in-sync");
   }
 
   @Test

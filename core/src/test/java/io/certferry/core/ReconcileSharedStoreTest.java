@@ -59,7 +59,7 @@ class ReconcileSharedStoreTest {
   void close() { managers.forEach(CertManager::close); }
 
   CertManager manager(CertificateStore store, List<String> names, AtomicReference<Optional<String>> permit) {
-    CertManager.Builder b = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
+    CertManagerBuilder b = CertManager.builder().store(store).clock(clock).issuer("local", issuer)
         .notifier(alerts::add).workPermit(permit::get);
     names.forEach(n -> b.certificate(ManagedCertificate.of(n, List.of(n + ".example.test"), "local")));
     CertManager m = b.build();

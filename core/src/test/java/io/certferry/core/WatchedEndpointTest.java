@@ -55,7 +55,7 @@ class WatchedEndpointTest {
   }
 
   CertManager manager(WatchedEndpoint... watched) {
-    CertManager.Builder b = CertManager.builder().store(store).clock(clock).tlsProbe(new TlsProbe(Duration.ofSeconds(3)))
+    CertManagerBuilder b = CertManager.builder().store(store).clock(clock).tlsProbe(new TlsProbe(Duration.ofSeconds(3)))
         .notifier(alerts::add);
     for (WatchedEndpoint w : watched) {
       b.watch(w);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.core.CertManager;
+import io.certferry.core.CertManagerBuilder;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.ProviderFactory;
@@ -14,6 +15,7 @@ import io.certferry.core.issue.Issuer;
 import io.certferry.core.issue.IssuerContext;
 import io.certferry.core.issue.IssuerSettings;
 import io.certferry.core.internal.LegacySpecs;
+import io.certferry.core.issue.acme.AcmeSessions;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.CertificateStore;
@@ -54,12 +56,12 @@ public final class AgentAssembly {
   /**
    * The manager of an agent config that works only while {@code permit} allows (a fleet agent: while it leads).
    *
-   * @see CertManager.Builder#workPermit
+   * @see CertManagerBuilder#workPermit
    */
   public static CertManager build(AgentConfig config, CertificateStore store, Environment env, List<Notifier> listeners,
                                   Consumer<String> progress, Supplier<Optional<String>> permit)
       throws InputRejectedException {
-    CertManager.Builder b = CertManager.builder().store(store).clock(env.clock()).workPermit(permit)
+    CertManagerBuilder b = CertManager.builder().store(store).clock(env.clock()).workPermit(permit)
         .parallelism(config.schedule().parallelism())
         .maxInterval(config.schedule().maxInterval())
         .targetTimeout(config.schedule().targetTimeout())
@@ -70,9 +72,13 @@ public final class AgentAssembly {
     for (AgentConfig.Block n : config.notifications()) {
       b.notifier((Notifier) create(env, Notifier.class, n.type(), n.settings(), "notifier " + n.type()));
     }
+    // One issuer per certificate, one set of ACME sessions for all: each CA's directory, connection and
+    // nonce are then had once, not once per certificate.
+    AcmeSessions sessions = new AcmeSessions();
     for (AgentConfig.CertificateConfig c : config.certificates()) {
-      ManagedCertificate.Builder mc = managed(c.name(), c.domains(), c.issuer(), targets(c, env), store, env, progress);
-      continuity(mc, c, store, env, progress);
+      ManagedCertificate.Builder mc = managed(c.name(), c.domains(), c.issuer(), targets(c, env), store, env, progress,
+          sessions);
+      continuity(mc, c, store, env, progress, sessions);
       b.certificate(mc.build());
     }
     return b.build();
@@ -80,13 +86,14 @@ public final class AgentAssembly {
 
   /** Adds a configured certificate's fallback issuers, maintenance windows and own alert levels. */
   private static void continuity(ManagedCertificate.Builder mc, AgentConfig.CertificateConfig c, CertificateStore store,
-                                 Environment env, Consumer<String> progress) throws InputRejectedException {
+                                 Environment env, Consumer<String> progress, AcmeSessions sessions)
+      throws InputRejectedException {
     AgentConfig.Continuity cont = c.continuity();
     List<Issuer> fallbacks = new ArrayList<>();
     for (int i = 0; i < cont.fallbacks().size(); i++) {
       IssuerSettings s = IssuerSettings.read(cont.fallbacks().get(i), c.domains(), env.providers())
           .orThrow(c.name() + ": fallback " + (i + 1));
-      s.create(context(c.name(), store, env, progress)).ifPresent(fallbacks::add);
+      s.create(context(c.name(), store, env, progress, sessions)).ifPresent(fallbacks::add);
     }
     mc.fallbacks(fallbacks).fallbackAfter(cont.fallbackAfter());
     if (!cont.windows().isEmpty()) {
@@ -116,13 +123,14 @@ public final class AgentAssembly {
   public static CertManager fromStore(CertificateStore store, List<String> names, Environment env,
                                       List<Notifier> listeners, Consumer<String> progress,
                                       BiConsumer<String, InputRejectedException> broken) {
-    CertManager.Builder b = CertManager.builder().store(store).clock(env.clock()).parallelism(1);
+    CertManagerBuilder b = CertManager.builder().store(store).clock(env.clock()).parallelism(1);
     listeners.forEach(b::listener);
+    AcmeSessions sessions = new AcmeSessions();
     for (String name : names) {
       try {
         LineageSpec spec = store.spec(name).orElseThrow(() -> new InputRejectedException("lineage '" + name
             + "' has no spec.json, so nothing says how to renew it; set it up again with `certferry issue` or `certferry csr`"));
-        b.certificate(fromSpec(spec, store, env, progress));
+        b.certificate(fromSpec(spec, store, env, progress, sessions));
       } catch (InputRejectedException e) {
         broken.accept(name, e);
       }
@@ -136,9 +144,14 @@ public final class AgentAssembly {
    */
   public static ManagedCertificate fromSpec(LineageSpec spec, CertificateStore store, Environment env,
                                             Consumer<String> progress) throws InputRejectedException {
+    return fromSpec(spec, store, env, progress, new AcmeSessions());
+  }
+
+  private static ManagedCertificate fromSpec(LineageSpec spec, CertificateStore store, Environment env,
+                                             Consumer<String> progress, AcmeSessions sessions) throws InputRejectedException {
     Optional<ObjectNode> block = LegacySpecs.block(spec);
     if (block.isPresent()) {
-      return managed(spec.name(), spec.domains(), block.get(), List.of(), store, env, progress).build();
+      return managed(spec.name(), spec.domains(), block.get(), List.of(), store, env, progress, sessions).build();
     }
     return ManagedCertificate.builder(spec.name(), spec.domains(), spec.source())
         .keyType(KeyType.parse(spec.keyType()).orElse(null)).options(spec.options()).build();
@@ -147,22 +160,23 @@ public final class AgentAssembly {
   /** One certificate from its issuer block, without targets (the CLI's {@code issue}). */
   public static ManagedCertificate fromBlock(String name, List<String> domains, ObjectNode block, CertificateStore store,
                                              Environment env, Consumer<String> progress) throws InputRejectedException {
-    return managed(name, domains, block, List.of(), store, env, progress).build();
+    return managed(name, domains, block, List.of(), store, env, progress, new AcmeSessions()).build();
   }
 
   private static ManagedCertificate.Builder managed(String name, List<String> domains, ObjectNode block, List<DeployTarget> targets,
-                                    CertificateStore store, Environment env, Consumer<String> progress)
-      throws InputRejectedException {
+                                    CertificateStore store, Environment env, Consumer<String> progress,
+                                    AcmeSessions sessions) throws InputRejectedException {
     IssuerSettings s = IssuerSettings.read(block, domains, env.providers()).orThrow(name + ": issuer");
     ManagedCertificate.Builder b = ManagedCertificate.builder(name, domains, s.source()).keyType(s.keyType())
         .options(s.options()).targets(targets).issuerSettings(s.block());
-    s.create(context(name, store, env, progress)).ifPresent(b::issuer);
+    s.create(context(name, store, env, progress, sessions)).ifPresent(b::issuer);
     return b;
   }
 
-  private static IssuerContext context(String name, CertificateStore store, Environment env, Consumer<String> progress) {
+  private static IssuerContext context(String name, CertificateStore store, Environment env, Consumer<String> progress,
+                                       AcmeSessions sessions) {
     return new IssuerContext(store, env.secrets(), env.clock(), env.sleeper(),
-        line -> progress.accept(name + ": " + line), env.providers(), env.providerContext());
+        line -> progress.accept(name + ": " + line), env.providers(), env.providerContext(), sessions);
   }
 
   /** Creates a certificate's targets through their providers. */

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code certferry issue} and {@code revoke} against a real Pebble (pebble-ari), through picocli like a user. */
 class IssueCommandTest {
@@ -44,7 +43,7 @@ class IssueCommandTest {
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of("--store", store.toString()));
     all.addAll(List.of(args));
-    return new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+    return Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute(all.toArray(String[]::new));
   }
 

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ConfigLoaderTest {
   @TempDir
@@ -111,7 +110,7 @@ class ConfigLoaderTest {
     Path f = write(BROKEN);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+    int code = Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute("check-config", "--config", f.toString());
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains(f + ":2:1: schedul: unknown key 'schedul'")

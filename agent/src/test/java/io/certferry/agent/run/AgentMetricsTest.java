@@ -41,7 +41,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Every metric family is there from the start, failed issuances are counted by kind, and promtool accepts the scrape. */
 class AgentMetricsTest {
@@ -117,7 +116,7 @@ class AgentMetricsTest {
   void aRestartedAgentWithNothingToDoStillServesTheCounters() throws Exception {
     Path local = config("local.yaml", "127.0.0.1:0", false);
     StringWriter err = new StringWriter();
-    assertThat(new CommandLine(new Main()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+    assertThat(Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
         .execute("run", "--once", "--config", local.toString())).as(err.toString()).isZero();
 
     int port = freePort();

@@ -3,6 +3,7 @@ package io.certferry.core.deploy;
 import io.certferry.core.CertferryException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,7 @@ public class DeployException extends CertferryException {
   private static final long serialVersionUID = 1L;
   private final boolean retryable;
   private final Duration retryAfter;
+  private final Instant waitingUntil;
 
   public DeployException(String message) { this(message, true, null, null); }
 
@@ -29,6 +31,25 @@ public class DeployException extends CertferryException {
     super(message, cause);
     this.retryable = retryable;
     this.retryAfter = retryAfter;
+    this.waitingUntil = null;
+  }
+
+  private DeployException(String message, Instant waitingUntil) {
+    super(message, null);
+    this.retryable = true;
+    this.retryAfter = null;
+    this.waitingUntil = waitingUntil;
+  }
+
+  /**
+   * Not a failure: the work was held back, unsent, because the request budget of the target's account
+   * (its published limits, the quota its API reports) is used up until {@code until}. The target is
+   * reported as waiting until then; no attempt is counted and nothing is alerted.
+   *
+   * @since 0.1
+   */
+  public static DeployException waiting(String message, Instant until) {
+    return new DeployException(message, until);
   }
 
   /**
@@ -44,4 +65,11 @@ public class DeployException extends CertferryException {
    * @since 0.1
    */
   public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+
+  /**
+   * Set when the work waits for the account's request budget ({@link #waiting}): when it may go.
+   *
+   * @since 0.1
+   */
+  public Optional<Instant> waitingUntil() { return Optional.ofNullable(waitingUntil); }
 }

@@ -63,6 +63,11 @@ public record DeployOutcome(String lineage, String sha256, List<TargetOutcome> t
     /** Deploy or verification failed now; {@link TargetDeployment#nextAttempt()} says when to try again. */
     FAILED,
     /** An earlier failure's backoff has not run out; the target was not contacted. */
-    BACKING_OFF
+    BACKING_OFF,
+    /**
+     * The request budget of the target's account is used up: the work waits, unsent, until
+     * {@link TargetDeployment#nextAttempt()}. Not a failure.
+     */
+    WAITING
   }
 }

@@ -18,7 +18,7 @@ public record DeployPlan(String targetId, Step step, String why) {
     NONE,
     /** The current (or the new) version would be deployed now. */
     DEPLOY,
-    /** It waits for its maintenance window. */
+    /** It waits: for its maintenance window, or for its account's request budget. */
     WAIT,
     /** The last attempt failed; it is tried again after its backoff. */
     BACKING_OFF

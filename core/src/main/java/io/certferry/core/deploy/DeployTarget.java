@@ -3,6 +3,7 @@ package io.certferry.core.deploy;
 import io.certferry.core.CertificateBundle;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One place a certificate is served: a load balancer, a CDN endpoint, a site, a web server.
@@ -34,6 +35,20 @@ public interface DeployTarget {
    * @since 0.1
    */
   default boolean reportsWhatItServes() { return true; }
+
+  /**
+   * Whether this target serves the version whose bundle has SHA-256 {@code sha256} now: the deployer asks
+   * before deploying, and deploys on false or empty (cannot tell). The default compares
+   * {@link #deployedFingerprint()} with {@code sha256}. A target whose API names what it serves otherwise
+   * (DigitalOcean's SHA-1, Netlify's expiry and names) answers from that, so a pass in a new process finds it
+   * in sync without deploying; it calls {@code bundle} (which reads the version from the store, key
+   * included) only when what it knows from this process cannot tell.
+   *
+   * @since 0.1
+   */
+  default Optional<Boolean> serves(String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
+    return deployedFingerprint().map(sha256::equals);
+  }
 
   /**
    * Puts the bundle in place. Idempotent: running it twice, or again after a crash half-way,

@@ -147,28 +147,6 @@ public final class Deployer implements AutoCloseable {
     return new DeployOutcome(lineage, sha, List.of(out));
   }
 
-  /** A version's bundle, read from the store the first time a target needs it, then kept for the others. */
-  private static final class StoredBundle implements Supplier<CertificateBundle> {
-    private final CertificateStore store;
-    private final String lineage;
-    private final int number;
-    private CertificateBundle bundle;
-
-    StoredBundle(CertificateStore store, String lineage, int number) {
-      this.store = store;
-      this.lineage = lineage;
-      this.number = number;
-    }
-
-    @Override
-    public synchronized CertificateBundle get() {
-      if (bundle == null) {
-        bundle = store.load(lineage, number);
-      }
-      return bundle;
-    }
-  }
-
   /**
    * Writes, before any target is touched, a {@code DEPLOYING} record for each target that may be deployed now, so
    * a crash in the middle of a deploy (after a file is written, before its reload ran) is found and repaired:
@@ -180,12 +158,11 @@ public final class Deployer implements AutoCloseable {
     for (DeployTarget t : targets) {
       Optional<TargetDeployment> rec = known.target(t.id());
       boolean inSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
-      boolean backingOff = rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
-          && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
+      boolean backingOff = DeployRule.heldBack(rec, sha, now);
       boolean intended = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
       if (!inSync && !backingOff && !intended) {
         intents.add(new TargetDeployment(t.id(), sha, now, Result.DEPLOYING, rec.map(TargetDeployment::attempts).orElse(0),
-            null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", served(rec).orElse(""))));
+            null, rec.map(TargetDeployment::lastError).orElse(null), Map.of("previousSha256", DeployRule.served(rec).orElse(""))));
       }
     }
     if (!intents.isEmpty()) {
@@ -197,11 +174,6 @@ public final class Deployer implements AutoCloseable {
         store.saveDeployments(lineage, next);
       }
     }
-  }
-
-  /** What a record says the target served before this deploy began. */
-  private static Optional<String> served(Optional<TargetDeployment> rec) {
-    return rec.flatMap(TargetDeployment::served);
   }
 
   private static Deployments withoutBackoff(Deployments d) {
@@ -237,9 +209,12 @@ public final class Deployer implements AutoCloseable {
    */
   public DeployPlan plan(String lineage, StoredVersion version, DeployTarget t) {
     Optional<TargetDeployment> rec = store.deployments(lineage).target(t.id());
-    Verdict v = verdict(t, rec, version.sha256(), clock.instant());
+    Supplier<CertificateBundle> bundle = () -> store.currentBundle(lineage).orElseThrow(() ->
+        new IllegalStateException(lineage + " has no current version"));
+    DeployRule.Verdict v = DeployRule.verdict(t, rec, version.sha256(), bundle, clock.instant());
     DeployPlan.Step step = switch (v.kind()) {
       case BACKING_OFF -> DeployPlan.Step.BACKING_OFF;
+      case WAITING -> DeployPlan.Step.WAIT;
       case ALREADY_IN_SYNC, ADOPT -> DeployPlan.Step.NONE;
       case DEPLOY -> DeployPlan.Step.DEPLOY;
     };
@@ -260,44 +235,16 @@ public final class Deployer implements AutoCloseable {
     return new DeployPlan(t.id(), step, v.why());
   }
 
-  /** What the rule says for one target: skip it (backing off, in sync, found in sync) or deploy, and why. */
-  private record Verdict(Kind kind, String why, boolean cannotTell) {
-    enum Kind { BACKING_OFF, ALREADY_IN_SYNC, ADOPT, DEPLOY }
-
-    Verdict(Kind kind, String why) { this(kind, why, false); }
-  }
-
-  private static Verdict verdict(DeployTarget t, Optional<TargetDeployment> rec, String sha, Instant now) {
-    if (rec.isPresent() && rec.get().result() == Result.FAILED && sha.equals(rec.get().sha256())
-        && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt())) {
-      return new Verdict(Verdict.Kind.BACKING_OFF, rec.get().attempts() + " failed attempt(s), next not before "
-          + rec.get().nextAttempt() + "; last error: " + rec.get().lastError());
-    }
-    boolean recordedInSync = rec.isPresent() && rec.get().result() == Result.IN_SYNC && sha.equals(rec.get().sha256());
-    // A deploy of this version began and never finished (the process died in it): redo it whole, hook included.
-    boolean interrupted = rec.isPresent() && rec.get().result() == Result.DEPLOYING && sha.equals(rec.get().sha256());
-    if (interrupted) {
-      return new Verdict(Verdict.Kind.DEPLOY, "a deploy of this version was interrupted; it is done again whole");
-    }
-    Optional<String> served = servedNow(t);
-    boolean trustRecord = served.isEmpty() && !t.reportsWhatItServes() && recordedInSync;
-    if (served.isPresent() && served.get().equals(sha) || trustRecord) {
-      return new Verdict(recordedInSync ? Verdict.Kind.ALREADY_IN_SYNC : Verdict.Kind.ADOPT,
-          trustRecord ? "recorded as holding it (the target cannot tell what it serves)" : "serves it now");
-    }
-    return new Verdict(Verdict.Kind.DEPLOY, served.map(x -> "serves " + x + ", not " + sha)
-        .orElse(t.reportsWhatItServes() ? "cannot tell what it serves now" : "has no record of holding it"),
-        served.isEmpty());
-  }
-
   private Done one(int index, String lineage, String sha, Supplier<CertificateBundle> bundle, DeployTarget t,
                    Optional<TargetDeployment> rec) {
     Instant now = clock.instant();
     try {
-      Verdict v = verdict(t, rec, sha, now);
+      DeployRule.Verdict v = DeployRule.verdict(t, rec, sha, bundle, now);
       switch (v.kind()) {
-        case BACKING_OFF -> {
-          return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.BACKING_OFF, rec.get()), false);
+        case BACKING_OFF, WAITING -> {
+          DeployOutcome.Status held = v.kind() == DeployRule.Verdict.Kind.WAITING ? DeployOutcome.Status.WAITING
+              : DeployOutcome.Status.BACKING_OFF;
+          return new Done(index, new DeployOutcome.TargetOutcome(t.id(), held, rec.get()), false);
         }
         case ALREADY_IN_SYNC -> {
           return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.ALREADY_IN_SYNC, rec.get()), false);
@@ -311,16 +258,19 @@ public final class Deployer implements AutoCloseable {
       }
       DeployReceipt receipt = t.deploy(bundle.get());
       emit(LifecycleEvent.Type.DEPLOYED, lineage, t, receipt.summary() == null ? "deployed " + sha : receipt.summary(), sha);
-      VerifyResult v2 = t.verify(bundle.get());
-      if (!v2.passed()) {
-        emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, v2.message(), sha);
-        return new Done(index, failed(lineage, sha, t, rec, new DeployException("verification failed: " + v2.message())), true);
+      VerifyResult verified = t.verify(bundle.get());
+      if (!verified.passed()) {
+        emit(LifecycleEvent.Type.VERIFY_FAILED, lineage, t, verified.message(), sha);
+        return new Done(index, failed(lineage, sha, t, rec, new DeployException("verification failed: " + verified.message())), true);
       }
-      emit(LifecycleEvent.Type.VERIFIED, lineage, t, v2.message(), sha);
+      emit(LifecycleEvent.Type.VERIFIED, lineage, t, verified.message(), sha);
       TargetDeployment ok = new TargetDeployment(t.id(), sha, clock.instant(), Result.IN_SYNC, 0, null, null,
           receipt.details());
       return new Done(index, new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.DEPLOYED, ok), true);
     } catch (DeployException e) {
+      if (e.waitingUntil().isPresent()) {
+        return new Done(index, waiting(t, sha, rec, e), true);
+      }
       return new Done(index, failed(lineage, sha, t, rec, e), true);
     } catch (RuntimeException e) {
       return new Done(index, failed(lineage, sha, t, rec,
@@ -328,26 +278,27 @@ public final class Deployer implements AutoCloseable {
     }
   }
 
-  /** What the target serves now; a failure to tell is treated as "unknown", and the deploy finds out. */
-  private static Optional<String> servedNow(DeployTarget t) {
-    try {
-      return t.deployedFingerprint();
-    } catch (DeployException | RuntimeException e) {
-      LOG.debug("target {} cannot tell what it serves: {}", t.id(), e.getMessage());
-      return Optional.empty();
-    }
+  /** Work the account's request budget holds back: recorded as waiting, the attempts as they were, no event. */
+  private DeployOutcome.TargetOutcome waiting(DeployTarget t, String sha, Optional<TargetDeployment> rec, DeployException e) {
+    int attempts = rec.filter(r -> r.result() != Result.IN_SYNC && sha.equals(r.sha256()))
+        .map(TargetDeployment::attempts).orElse(0);
+    TargetDeployment held = new TargetDeployment(t.id(), sha, clock.instant(), Result.WAITING, attempts,
+        e.waitingUntil().orElseThrow(), e.getMessage(), Map.of("previousSha256", DeployRule.served(rec).orElse("")));
+    LOG.debug("target {} waits until {}: {}", t.id(), held.nextAttempt(), e.getMessage());
+    return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.WAITING, held);
   }
 
   private DeployOutcome.TargetOutcome failed(String lineage, String sha, DeployTarget t,
                                              Optional<TargetDeployment> rec, DeployException e) {
     Instant now = clock.instant();
-    int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING) && sha.equals(r.sha256()))
+    int before = rec.filter(r -> (r.result() == Result.FAILED || r.result() == Result.DEPLOYING
+            || r.result() == Result.WAITING) && sha.equals(r.sha256()))
         .map(TargetDeployment::attempts).orElse(0);
     int attempts = before + 1;
     Instant next = backoff.next(now, attempts, e.isRetryable(), e.retryAfter());
     // Keep the fingerprint the target still holds, if known; the failed attempt was for `sha`.
     TargetDeployment failed = new TargetDeployment(t.id(), sha, now, Result.FAILED, attempts, next, e.getMessage(),
-        Map.of("previousSha256", served(rec).orElse("")));
+        Map.of("previousSha256", DeployRule.served(rec).orElse("")));
     emit(LifecycleEvent.Type.DEPLOY_FAILED, lineage, t,
         e.getMessage() + " (attempt " + attempts + ", next try " + next + ")", sha);
     return new DeployOutcome.TargetOutcome(t.id(), DeployOutcome.Status.FAILED, failed);

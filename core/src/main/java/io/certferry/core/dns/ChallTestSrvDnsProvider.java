@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.ProviderContext;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiBuilder;
 import io.certferry.core.http.HttpApiException;
 
 import java.net.URI;
@@ -34,7 +35,7 @@ public final class ChallTestSrvDnsProvider implements DnsProvider {
     this(managementUrl, HttpApi.builder().context(context));
   }
 
-  private ChallTestSrvDnsProvider(URI managementUrl, HttpApi.Builder http) {
+  private ChallTestSrvDnsProvider(URI managementUrl, HttpApiBuilder http) {
     this.managementUrl = managementUrl;
     this.http = http.baseUrl(managementUrl.toString()).userAgent("certferry-challtestsrv/0.1")
         .timeout(Duration.ofSeconds(10)).build();

@@ -1,14 +1,8 @@
 package io.certferry.core.http;
 
-import io.certferry.core.Backoff;
 import io.certferry.core.ProviderContext;
-import io.certferry.core.Sleeper;
-import io.certferry.core.x509.TrustAnchors;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -44,14 +37,14 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Secrets by construction: the bearer token and the secret parts of a {@linkplain
- * Builder#secretBaseUrl secret base URL} are marked by this class, everything else by the
+ * HttpApiBuilder#secretBaseUrl secret base URL} are marked by this class, everything else by the
  * {@link ApiRequest} (headers, query values, body fields, path arguments); a value that holds a PEM
  * private key is a secret whether marked or not. Every answer is scrubbed of all of them (and of PEM
  * private keys) by one redactor before anything reads, cuts, logs or throws it.
  *
  * <p>Nothing here ever logs a URL's query, a header, or a request body; and no OkHttp logging
  * interceptor is installed. TLS is verified by the platform's trust store, plus the
- * {@linkplain Builder#trustAnchors anchors} given; there is no switch to turn it off.
+ * {@linkplain HttpApiBuilder#trustAnchors anchors} given; there is no switch to turn it off.
  *
  * @since 0.1
  */
@@ -59,8 +52,13 @@ public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   /** 429 answers are retried within {@code maxWait}; this caps them in case a server keeps saying 0 s. */
   private static final int MAX_RATE_LIMITED_ATTEMPTS = 20;
-  /** Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. */
-  private static final OkHttpClient SHARED = new OkHttpClient();
+  /**
+   * Every HttpApi derives its client from this one, so all share one connection pool and dispatcher. Made on
+   * first use: building it loads the platform's trust store, a tenth of the start-up of a run that calls no API.
+   */
+  private static final class Shared {
+    static final OkHttpClient CLIENT = new OkHttpClient();
+  }
 
   private final HttpUrl baseUrl;
   private final Clock clock;
@@ -71,19 +69,19 @@ public final class HttpApi {
   private final ObjectMapper mapper;
   private final RequestWriter writer;
 
-  private HttpApi(Builder b) {
+  HttpApi(HttpApiBuilder b) {
     this.baseUrl = b.baseUrl;
     this.clock = b.clock;
     this.maxAttempts = b.maxAttempts;
     this.maxWait = b.maxWait;
-    this.pacer = new RequestPacer(b.clock, b.sleeper, b.backoff, b.limiter);
+    this.pacer = new RequestPacer(b.clock, b.sleeper, b.backoff, b.limiters);
     this.mapper = b.mapper;
     this.writer = new RequestWriter(b.baseUrl, b.secretBaseUrl, b.userAgent,
         b.token == null ? null : b.scheme + " " + b.token, b.token, b.mapper);
     // OkHttp silently re-sends a request, POST included, when a pooled connection drops; a create sent
     // twice leaves an object nobody knows the id of. Retries are this class's job, where they are bounded
     // and a non-idempotent request is only repeated when marked safe.
-    OkHttpClient.Builder cb = (b.client != null ? b.client : SHARED).newBuilder()
+    OkHttpClient.Builder cb = (b.client != null ? b.client : Shared.CLIENT).newBuilder()
         .retryOnConnectionFailure(false)
         .connectTimeout(b.timeout)
         .readTimeout(b.timeout)
@@ -102,7 +100,7 @@ public final class HttpApi {
    *
    * @since 0.1
    */
-  public static OkHttpClient sharedClient() { return SHARED; }
+  public static OkHttpClient sharedClient() { return Shared.CLIENT; }
 
   private static SSLContext tlsContext(X509TrustManager tm) {
     try {
@@ -119,7 +117,7 @@ public final class HttpApi {
    *
    * @since 0.1
    */
-  public static Builder builder() { return new Builder(); }
+  public static HttpApiBuilder builder() { return new HttpApiBuilder(); }
 
   /**
    * The JSON mapper (unknown properties ignored, ISO-8601 times), for building bodies and reading trees.
@@ -244,204 +242,4 @@ public final class HttpApi {
   @Override
   public String toString() { return "HttpApi{" + baseUrl.scheme() + "://" + baseUrl.host() + "}"; }
 
-  /**
-   * Builds an {@link HttpApi}. Only the base URL is required.
-   *
-   * @since 0.1
-   */
-  public static final class Builder {
-    private HttpUrl baseUrl;
-    private String token;
-    private String scheme = "Bearer";
-    private String userAgent = "certferry/0.1";
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.SYSTEM;
-    private int maxAttempts = 4;
-    private Duration maxWait = Duration.ofMinutes(2);
-    private Backoff backoff = Backoff.HTTP;
-    private Duration timeout = Duration.ofSeconds(30);
-    private SlidingWindowLimiter limiter;
-    private OkHttpClient client;
-    private TrustAnchors trust;
-    private boolean secretBaseUrl;
-    private ObjectMapper mapper = defaultMapper();
-
-    private Builder() {}
-
-    /**
-     * Where the API lives, e.g. {@code https://api.netlify.com/api/v1}; request paths are appended to it.
-     *
-     * @since 0.1
-     */
-    public Builder baseUrl(String url) {
-      HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(url, "baseUrl"));
-      if (parsed == null) {
-        throw new IllegalArgumentException("base URL is not an http(s) URL: " + url);
-      }
-      this.baseUrl = parsed;
-      this.secretBaseUrl = false;
-      return this;
-    }
-
-    /**
-     * A base URL that is itself a secret, as an incoming-webhook URL such as
-     * {@code https://hooks.slack.com/services/T.../B.../xxxx}: its path, query values and user info are
-     * scrubbed from every answer, log line and exception. The message never echoes the value.
-     *
-     * @since 0.1
-     */
-    public Builder secretBaseUrl(String url) {
-      HttpUrl parsed = HttpUrl.parse(Objects.requireNonNull(url, "baseUrl"));
-      if (parsed == null) {
-        throw new IllegalArgumentException("the secret base URL is not an http(s) URL");
-      }
-      this.baseUrl = parsed;
-      this.secretBaseUrl = true;
-      return this;
-    }
-
-    /**
-     * Sends {@code Authorization: Bearer <token>}; the value is never logged or put in an exception.
-     *
-     * @since 0.1
-     */
-    public Builder bearerToken(String secretValue) {
-      this.token = secretValue;
-      this.scheme = "Bearer";
-      return this;
-    }
-
-    /**
-     * The {@code User-Agent} sent with every request.
-     *
-     * @since 0.1
-     */
-    public Builder userAgent(String userAgent) {
-      this.userAgent = Objects.requireNonNull(userAgent);
-      return this;
-    }
-
-    /**
-     * The clock retries and rate limits are timed by (default: the system clock, UTC).
-     *
-     * @since 0.1
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
-    }
-
-    /**
-     * How retries wait (default {@link Sleeper#SYSTEM}).
-     *
-     * @since 0.1
-     */
-    public Builder sleeper(Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper);
-      return this;
-    }
-
-    /**
-     * Attempts per call for network errors and 5xx, the first included (default 4).
-     *
-     * @since 0.1
-     */
-    public Builder maxAttempts(int maxAttempts) {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1");
-      }
-      this.maxAttempts = maxAttempts;
-      return this;
-    }
-
-    /**
-     * The most one call may spend waiting for retries and rate limits before it throws (default 2 min).
-     *
-     * @since 0.1
-     */
-    public Builder maxWait(Duration maxWait) {
-      this.maxWait = Objects.requireNonNull(maxWait);
-      return this;
-    }
-
-    /**
-     * First backoff delay (default 1 s), doubled each failure, capped at {@code max} (default 30 s).
-     *
-     * @since 0.1
-     */
-    public Builder backoff(Duration initial, Duration max) {
-      this.backoff = Backoff.HTTP.withBounds(Objects.requireNonNull(initial), Objects.requireNonNull(max));
-      return this;
-    }
-
-    /**
-     * Connect/read/write timeout per attempt (default 30 s).
-     *
-     * @since 0.1
-     */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout);
-      return this;
-    }
-
-    /**
-     * A client-side limit applied to every request of this client.
-     *
-     * @since 0.1
-     */
-    public Builder limiter(SlidingWindowLimiter limiter) {
-      this.limiter = limiter;
-      return this;
-    }
-
-    /**
-     * Shares an OkHttp client's connection pool and dispatcher; never one with a logging interceptor.
-     *
-     * @since 0.1
-     */
-    public Builder okHttpClient(OkHttpClient client) {
-      this.client = client;
-      return this;
-    }
-
-    /**
-     * Takes the clock, the sleeper and the shared HTTP client from a provider's context.
-     *
-     * @since 0.1
-     */
-    public Builder context(ProviderContext context) {
-      return clock(context.clock()).sleeper(context.sleeper()).okHttpClient(context.httpClient());
-    }
-
-    /**
-     * Trusts these anchors for the server's TLS certificate, e.g. the JDK's plus a test CA
-     * ({@code TrustAnchors.jdkDefault().with(serverCa)}). Host names are still checked; verification
-     * cannot be switched off.
-     *
-     * @since 0.1
-     */
-    public Builder trustAnchors(TrustAnchors anchors) {
-      this.trust = Objects.requireNonNull(anchors, "anchors");
-      return this;
-    }
-
-    /**
-     * The client.
-     *
-     * @since 0.1
-     */
-    public HttpApi build() {
-      if (baseUrl == null) {
-        throw new IllegalStateException("HttpApi needs a baseUrl");
-      }
-      return new HttpApi(this);
-    }
-
-    private static ObjectMapper defaultMapper() {
-      return new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    }
-  }
 }

@@ -3,6 +3,7 @@ package io.certferry.core.http;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,19 @@ final class RateLimitHeaders {
       return Optional.empty();
     }
     return resetAt(headers, now);
+  }
+
+  /** Requests left in the current window, from the remaining header. */
+  static OptionalLong remaining(Function<String, String> headers) {
+    String remaining = first(headers, "ratelimit-remaining", "X-RateLimit-Remaining");
+    if (remaining == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Math.max(0, Long.parseLong(remaining.trim())));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /** The instant the quota resets, from the reset header. */

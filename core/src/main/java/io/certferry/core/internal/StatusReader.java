@@ -131,6 +131,12 @@ public final class StatusReader {
           Optional.empty());
     }
     TargetDeployment r = rec.get();
+    if (r.result() == TargetDeployment.Result.WAITING && currentSha != null && currentSha.equals(r.sha256())) {
+      // What it served before the held-back deploy, and why it waits.
+      String before = r.details().getOrDefault("previousSha256", "");
+      return new TargetStatus(id, TargetStatus.WAITING, before.isEmpty() ? Optional.empty() : Optional.of(before),
+          Optional.ofNullable(r.at()), r.attempts(), Optional.ofNullable(r.nextAttempt()), Optional.ofNullable(r.lastError()));
+    }
     String state = r.result() == TargetDeployment.Result.FAILED ? TargetStatus.FAILED
         : r.result() == TargetDeployment.Result.IN_SYNC && r.sha256() != null && r.sha256().equals(currentSha)
             ? TargetStatus.IN_SYNC : TargetStatus.STALE;

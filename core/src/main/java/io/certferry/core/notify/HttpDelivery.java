@@ -3,6 +3,7 @@ package io.certferry.core.notify;
 import io.certferry.core.ProviderContext;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiBuilder;
 import io.certferry.core.http.HttpApiException;
 
 import java.time.Duration;
@@ -28,7 +29,7 @@ final class HttpDelivery {
 
   HttpDelivery(HttpUrl base, boolean secretUrl, String bearerToken, int attempts, Duration firstDelay, Duration timeout,
                ProviderContext context, String what) {
-    HttpApi.Builder b = HttpApi.builder().context(context).maxAttempts(attempts)
+    HttpApiBuilder b = HttpApi.builder().context(context).maxAttempts(attempts)
         .backoff(firstDelay, Duration.ofSeconds(30)).timeout(timeout);
     if (secretUrl) {
       b.secretBaseUrl(base.toString());

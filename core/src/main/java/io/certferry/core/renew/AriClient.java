@@ -7,6 +7,7 @@ import io.certferry.core.Sleeper;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.ApiResponse;
 import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiBuilder;
 import io.certferry.core.http.HttpApiException;
 import io.certferry.core.http.RetryAfter;
 import io.certferry.core.x509.TrustAnchors;
@@ -56,7 +57,8 @@ public final class AriClient {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration timeout;
-  private final TrustAnchors trust;
+  /** Anchors added to the JDK's; combined only when a client is first built (most passes ask no CA). */
+  private final List<X509Certificate> extraAnchors;
   private final OkHttpClient httpClient;
   /** One HttpApi per base URL (a directory, a renewalInfo URL): few CAs, so this stays small. */
   private final Map<String, HttpApi> apis = new ConcurrentHashMap<>();
@@ -65,7 +67,7 @@ public final class AriClient {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.timeout = b.timeout;
-    this.trust = b.trust;
+    this.extraAnchors = b.extraAnchors;
     this.httpClient = b.httpClient;
   }
 
@@ -197,13 +199,13 @@ public final class AriClient {
   }
 
   private HttpApi newApi(String base) {
-    HttpApi.Builder b = HttpApi.builder().baseUrl(base).clock(clock).sleeper(sleeper).timeout(timeout)
+    HttpApiBuilder b = HttpApi.builder().baseUrl(base).clock(clock).sleeper(sleeper).timeout(timeout)
         .maxAttempts(1).maxWait(MAX_WAIT).userAgent("certferry-ari/0.1");
     if (httpClient != null) {
       b.okHttpClient(httpClient);
     }
-    if (trust != null) {
-      b.trustAnchors(trust);
+    if (!extraAnchors.isEmpty()) {
+      b.trustAnchors(TrustAnchors.jdkDefault().with(extraAnchors));
     }
     return b.build();
   }
@@ -219,7 +221,7 @@ public final class AriClient {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration timeout = Duration.ofSeconds(30);
-    private TrustAnchors trust;
+    private List<X509Certificate> extraAnchors = List.of();
     private OkHttpClient httpClient;
 
     private Builder() {}
@@ -231,7 +233,7 @@ public final class AriClient {
      * @since 0.1
      */
     public Builder extraTrustAnchors(List<X509Certificate> anchors) {
-      this.trust = anchors.isEmpty() ? null : TrustAnchors.jdkDefault().with(anchors);
+      this.extraAnchors = List.copyOf(anchors);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.certferry.core.serve;
 
 import io.certferry.core.CertManager;
+import io.certferry.core.CertManagerBuilder;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.issue.acme.ChallengeSolver;
 import io.certferry.core.notify.LifecycleEvent;
@@ -104,7 +105,7 @@ public final class ManagedKeyManager extends X509ExtendedKeyManager {
   public static Builder builder(CertificateStore store) { return new Builder(store); }
 
   /**
-   * The listener to give {@link CertManager.Builder#listener}: on every issued, renewed or imported version
+   * The listener to give {@link CertManagerBuilder#listener}: on every issued, renewed or imported version
    * of a served lineage it reads the store and serves the new current version. A version that cannot be
    * read is logged and the previous one stays served.
    *

@@ -5,16 +5,12 @@ import io.certferry.core.CertificateBundle;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +47,6 @@ import java.util.stream.Stream;
 public final class FileStore implements CertificateStore {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final String CURRENT = "current";
-  private static final String META = "meta.json";
 
   private final Path root;
   private final Clock clock;
@@ -59,6 +54,7 @@ public final class FileStore implements CertificateStore {
   private final AtomicFiles files;
   private final AccountFiles accounts;
   private final WatchFiles watched;
+  private final VersionFiles versions;
 
   private FileStore(Builder b) {
     this.root = b.root.toAbsolutePath().normalize();
@@ -67,6 +63,7 @@ public final class FileStore implements CertificateStore {
     this.files = new AtomicFiles(b.steps);
     this.accounts = new AccountFiles(root, files, lockTimeout);
     this.watched = new WatchFiles(root, files);
+    this.versions = new VersionFiles(files, clock);
   }
 
   /**
@@ -139,123 +136,28 @@ public final class FileStore implements CertificateStore {
   @Override
   public void saveSpec(LineageSpec spec) {
     String name = checkName(spec.name());
-    writeLineageFile(name, "spec.json", StoreJson.write(spec), AtomicFiles.PUBLIC);
+    writeRecord(name, "spec.json", StoreJson.write(spec));
   }
 
   @Override
-  public Optional<StoredVersion> current(String name) {
-    return currentNumber(name).map(n -> meta(name, n));
-  }
-
-  /** The number in {@code current}; empty when no version was ever made current. */
-  private Optional<Integer> currentNumber(String name) {
-    Path f = lineage(name).resolve(CURRENT);
-    try {
-      String text = Files.readString(f, StandardCharsets.US_ASCII).strip();
-      return Optional.of(Integer.parseInt(text));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException | NumberFormatException e) {
-      throw new StoreException(f + ": unreadable current version pointer; write the number of a folder in "
-          + "versions/ into it", e);
-    }
-  }
-
-  private StoredVersion meta(String name, int n) {
-    return StoreJson.readVersion(versionDir(name, n).resolve(META));
-  }
+  public Optional<StoredVersion> current(String name) { return versions.current(lineage(name)); }
 
   /** Versions up to the current one: a higher folder is an add that crashed before it became current. */
   @Override
-  public List<StoredVersion> versions(String name) {
-    int current = currentNumber(name).orElse(0);
-    List<StoredVersion> out = new ArrayList<>();
-    for (int n : versionNumbers(name)) {
-      if (n <= current) {
-        out.add(meta(name, n));
-      }
-    }
-    return out;
-  }
-
-  private List<Integer> versionNumbers(String name) {
-    Path dir = lineage(name).resolve("versions");
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<Integer> numbers = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String f = p.getFileName().toString();
-        if (f.matches("[1-9][0-9]{0,8}")) {
-          numbers.add(Integer.parseInt(f));
-        }
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
-    numbers.sort(null);
-    return numbers;
-  }
+  public List<StoredVersion> versions(String name) { return versions.upToCurrent(lineage(name)); }
 
   @Override
-  public CertificateBundle load(String name, int version) {
-    Path dir = versionDir(name, version);
-    if (!Files.isDirectory(dir)) {
-      throw new StoreException("lineage '" + name + "' has no version " + version + " (" + dir + ")");
-    }
-    List<X509Certificate> leaf = StorePem.readCertificates(readBytes(dir.resolve("cert.pem")), dir + "/cert.pem");
-    List<X509Certificate> chain = StorePem.readCertificates(readBytes(dir.resolve("chain.pem")), dir + "/chain.pem");
-    PrivateKey key = StorePem.readPrivateKey(readBytes(dir.resolve("key.pem")), dir + "/key.pem");
-    if (leaf.size() != 1) {
-      throw new StoreException(dir + "/cert.pem: expected one certificate, found " + leaf.size());
-    }
-    return CertificateBundle.of(leaf.get(0), chain, key);
-  }
+  public CertificateBundle load(String name, int version) { return versions.load(name, lineage(name), version); }
 
   @Override
   public StoredVersion addVersion(String name, CertificateBundle bundle, String source, Map<String, String> details) {
     checkName(name);
     Objects.requireNonNull(source, "source");
     try (Lock ignored = lock(name)) {
-      Path versions = lineage(name).resolve("versions");
-      files.createDirectories(root, versions);
-      files.removeTemporaries(lineage(name));
-      files.removeTemporaries(versions);
-      int n = currentNumber(name).orElse(0) + 1;
-      removeAbandonedVersions(name, n);
-      StoredVersion meta = StoredVersion.of(n, bundle, source, clock.instant(), details);
-      Path temp = AtomicFiles.tempName(versions, Integer.toString(n));
-      writeVersionFolder(temp, bundle, meta);
-      files.publish(temp, versions.resolve(Integer.toString(n)));
-      files.write(lineage(name).resolve(CURRENT), (n + "\n").getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC);
-      return meta;
+      return versions.add(root, lineage(name), bundle, source, details);
     } catch (IOException e) {
       throw new StoreException("cannot store a new version of lineage '" + name + "': " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Deletes version folders at or above {@code from}: they were renamed into place by an add that
-   * crashed before {@code current} moved to them, so no reader ever used them. Numbers only grow
-   * ({@code current} never moves back; a rollback adds the old bundle as a new version).
-   */
-  private void removeAbandonedVersions(String name, int from) throws IOException {
-    for (int n : versionNumbers(name)) {
-      if (n >= from) {
-        AtomicFiles.deleteTree(versionDir(name, n));
-      }
-    }
-  }
-
-  private void writeVersionFolder(Path dir, CertificateBundle bundle, StoredVersion meta) throws IOException {
-    files.createDirectories(root, dir);
-    files.writeNew(dir.resolve("cert.pem"), ascii(StorePem.certificates(List.of(bundle.leaf()))), AtomicFiles.PUBLIC);
-    files.writeNew(dir.resolve("chain.pem"), ascii(StorePem.certificates(bundle.chain())), AtomicFiles.PUBLIC);
-    files.writeNew(dir.resolve("fullchain.pem"), ascii(StorePem.certificates(bundle.fullChain())), AtomicFiles.PUBLIC);
-    files.writeNew(dir.resolve("key.pem"), ascii(StorePem.privateKey(bundle.privateKey())), AtomicFiles.SECRET);
-    files.writeNew(dir.resolve(META), StoreJson.write(meta), AtomicFiles.PUBLIC);
-    files.fsyncDirectory(dir);
   }
 
   // ---- pending key, deployments, state ---------------------------------------------------------
@@ -316,7 +218,7 @@ public final class FileStore implements CertificateStore {
 
   @Override
   public void saveDeployments(String name, Deployments deployments) {
-    writeLineageFile(checkName(name), "deployments.json", StoreJson.write(deployments), AtomicFiles.PUBLIC);
+    writeRecord(checkName(name), "deployments.json", StoreJson.write(deployments));
   }
 
   @Override
@@ -327,7 +229,7 @@ public final class FileStore implements CertificateStore {
 
   @Override
   public void saveState(String name, LineageState state) {
-    writeLineageFile(checkName(name), "state.json", StoreJson.write(state), AtomicFiles.PUBLIC);
+    writeRecord(checkName(name), "state.json", StoreJson.write(state));
   }
 
   @Override
@@ -346,6 +248,16 @@ public final class FileStore implements CertificateStore {
       throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
     }
     return LineageLocks.acquire("lineage '" + name + "'", name, dir.resolve(".lock"), timeout);
+  }
+
+  /** A record the engine rebuilds when it is behind: replaced atomically, without the folder fsync. */
+  private void writeRecord(String name, String file, byte[] content) {
+    try (Lock ignored = lock(name)) {
+      files.removeTemporariesOnce(lineage(name));
+      files.replaceRecord(lineage(name).resolve(file), content, AtomicFiles.PUBLIC);
+    } catch (IOException e) {
+      throw new StoreException("cannot write " + lineage(name).resolve(file) + ": " + e.getMessage(), e);
+    }
   }
 
   private void writeLineageFile(String name, String file, byte[] content, Set<PosixFilePermission> perms) {
@@ -393,8 +305,6 @@ public final class FileStore implements CertificateStore {
   // ---- helpers -------------------------------------------------------------------------------
 
   private Path lineage(String name) { return root.resolve("certs").resolve(checkName(name)); }
-
-  private Path versionDir(String name, int n) { return lineage(name).resolve("versions").resolve(Integer.toString(n)); }
 
   static byte[] readBytes(Path f) {
     try {

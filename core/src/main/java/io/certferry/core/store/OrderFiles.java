@@ -39,15 +39,16 @@ final class OrderFiles {
 
   /** Writes the order; the caller holds the lineage's lock. */
   static void write(AtomicFiles files, Path lineage, PendingOrder order) throws IOException {
+    // One folder fsync, after both renames (order.json's), makes both durable together.
     String pem = StorePem.privateKey(order.key().getPrivate()) + PemWriter.publicKey(order.key().getPublic());
-    files.write(lineage.resolve(KEY), FileStore.ascii(pem), AtomicFiles.SECRET);
+    files.replaceRecord(lineage.resolve(KEY), FileStore.ascii(pem), AtomicFiles.SECRET);
     files.write(lineage.resolve(ORDER), StoreJson.write(new OrderFile(order.directory(), order.account(),
         order.orderUrl(), order.placedAt(), order.domains())), AtomicFiles.PUBLIC);
   }
 
   /** Removes the order, its visible half first; the caller holds the lineage's lock. */
   static void delete(AtomicFiles files, Path lineage) throws IOException {
-    files.delete(lineage.resolve(ORDER));
-    files.delete(lineage.resolve(KEY));
+    files.deleteRecord(lineage.resolve(ORDER));
+    files.delete(lineage.resolve(KEY)); // its folder fsync covers both deletes
   }
 }

@@ -23,16 +23,25 @@ public record TargetDeployment(String targetId, String sha256, Instant at, Resul
    *
    * @since 0.1
    */
-  public enum Result { IN_SYNC, FAILED, STALE, DEPLOYING }
+  public enum Result {
+    IN_SYNC, FAILED, STALE, DEPLOYING,
+    /**
+     * Held back by the request budget of the target's account until {@code nextAttempt}: not a failure, the
+     * attempts are those before it; {@code lastError} says what it waits for.
+     */
+    WAITING
+  }
 
   /**
-   * What the target served when this was recorded: the fingerprint, or, for a failed or interrupted deploy
-   * (whose fingerprint is the version it was trying to put in place), the one it held before.
+   * What the target served when this was recorded: the fingerprint, or, for a deploy that failed, was
+   * interrupted or waits for its budget (whose fingerprint is the version it was to put in place), the one it
+   * held before.
    *
    * @since 0.1
    */
   public Optional<String> served() {
-    String s = result == Result.FAILED || result == Result.DEPLOYING ? details.getOrDefault("previousSha256", "") : sha256;
+    String s = result == Result.FAILED || result == Result.DEPLOYING || result == Result.WAITING
+        ? details.getOrDefault("previousSha256", "") : sha256;
     return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 }

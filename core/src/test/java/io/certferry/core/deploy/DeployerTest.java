@@ -86,6 +86,35 @@ class DeployerTest {
   }
 
   @Test
+  void workTheBudgetHoldsBackWaitsUnsentWithoutCountingAnAttemptOrAlerting() throws Exception {
+    FakeTarget t = new FakeTarget("lb");
+    Instant back = clock.instant().plus(Duration.ofMinutes(7));
+    t.duringDeploy = () -> {
+      throw DeployException.waiting("GET /v2/load_balancers not sent: the client-side limit of 250 requests per 60 s"
+          + " is used up", back);
+    };
+    Deployer d = deployer(2);
+
+    DeployOutcome first = d.deploy("www", bundle, List.of(t));
+
+    assertThat(first.targets().get(0).status()).isEqualTo(DeployOutcome.Status.WAITING);
+    TargetDeployment rec = store.deployments("www").target("lb").orElseThrow();
+    assertThat(rec.result()).isEqualTo(TargetDeployment.Result.WAITING);
+    assertThat(rec.attempts()).as("waiting is not a failed attempt").isZero();
+    assertThat(rec.nextAttempt()).isEqualTo(back);
+    assertThat(first.nextRetry()).contains(back);
+    assertThat(events).extracting(LifecycleEvent::type).doesNotContain(LifecycleEvent.Type.DEPLOY_FAILED);
+
+    clock.set(back.minusSeconds(1));
+    assertThat(d.deploy("www", bundle, List.of(t)).targets().get(0).status()).isEqualTo(DeployOutcome.Status.WAITING);
+    assertThat(t.deploys).as("not contacted before the budget is back").hasValue(1);
+
+    t.duringDeploy = () -> { };
+    clock.set(back);
+    assertThat(d.deploy("www", bundle, List.of(t)).targets().get(0).status()).isEqualTo(DeployOutcome.Status.DEPLOYED);
+  }
+
+  @Test
   void targetAlreadyServingTheCertificateIsSkipped() throws Exception {
     FakeTarget t = new FakeTarget("lb");
     Deployer d = deployer(2);

@@ -44,7 +44,7 @@ class HttpApiErrorsTest {
     server.close();
   }
 
-  private HttpApi.Builder api() {
+  private HttpApiBuilder api() {
     return HttpApi.builder().baseUrl(server.url("/").toString()).bearerToken("dop_v1_errors0123456789")
         .clock(time).sleeper(time);
   }

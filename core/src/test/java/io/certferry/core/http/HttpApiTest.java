@@ -46,7 +46,7 @@ class HttpApiTest {
     server.close();
   }
 
-  private HttpApi.Builder api() {
+  private HttpApiBuilder api() {
     return HttpApi.builder().baseUrl(server.url("/").toString()).bearerToken(TOKEN)
         .clock(time).sleeper(time).userAgent("certferry-test/1");
   }

@@ -1,6 +1,7 @@
 package io.certferry.core.simulation;
 
 import io.certferry.core.CertManager;
+import io.certferry.core.CertManagerBuilder;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.notify.LifecycleEvent;
@@ -25,8 +26,8 @@ import java.util.function.Consumer;
  * Targets are deployed by the engine's own deployer, in parallel, with its timeout.
  */
 final class AgentProcess implements AutoCloseable {
-  /** How long a deploy may take before the engine gives up on the target; real time, kept small for hangs. */
-  static final Duration TARGET_TIMEOUT = Duration.ofMillis(300);
+  /** The deploy timeout of a world whose targets hang: real time, kept small since every hang waits it out. */
+  static final Duration HANG_TIMEOUT = Duration.ofMillis(300);
 
   /** An event the process sent, with the world time it was sent at. */
   record Sent(Instant worldTime, LifecycleEvent event, boolean alert) {}
@@ -35,12 +36,12 @@ final class AgentProcess implements AutoCloseable {
   private final CertManager manager;
   private final ExecutorService certificates;
 
-  AgentProcess(Path storeRoot, Clock agentClock, Clock world, List<ManagedCertificate> certs, long seed,
-               CrashingStore.CrashPoint crashAt, Consumer<Sent> sent) {
+  AgentProcess(Path storeRoot, Clock agentClock, Clock world, List<ManagedCertificate> certs, Duration targetTimeout,
+               long seed, CrashingStore.CrashPoint crashAt, Consumer<Sent> sent) {
     this.store = new CrashingStore(FileStore.builder().root(storeRoot).clock(agentClock).build(), crashAt);
     this.certificates = new CallerRuns();
-    CertManager.Builder b = CertManager.builder().store(store).clock(agentClock).random(new Random(seed))
-        .executor(certificates).targetTimeout(TARGET_TIMEOUT)
+    CertManagerBuilder b = CertManager.builder().store(store).clock(agentClock).random(new Random(seed))
+        .executor(certificates).targetTimeout(targetTimeout)
         // A process that died sends nothing more: its last words are not heard.
         .listener(e -> {
           if (!store.dead()) {

@@ -39,8 +39,11 @@ final class Scenarios {
         Scenario.possible("4", "load balancer answers 5xx for 24 h from a renewal", w -> w.ledger.onIssued(
             World.WWW, NTH, c -> w.target("lb").failDuring(Period.of(c.notBefore(), Duration.ofHours(24)))),
             r -> r.eventsSaying(Type.DEPLOY_FAILED, "503 Service Unavailable") > 0),
-        Scenario.possible("4h", "CDN hangs on every deploy for 12 h from a renewal", w -> w.ledger.onIssued(
-            World.WWW, NTH, c -> w.target("cdn").hangDuring(Period.of(c.notBefore(), Duration.ofHours(12)))),
+        Scenario.possible("4h", "CDN hangs on every deploy for 12 h from a renewal", w -> {
+          w.targetTimeout = AgentProcess.HANG_TIMEOUT;
+          w.ledger.onIssued(World.WWW, NTH,
+              c -> w.target("cdn").hangDuring(Period.of(c.notBefore(), Duration.ofHours(12))));
+        },
             r -> r.eventsSaying(Type.DEPLOY_FAILED, "did not finish within") > 0),
         Scenario.possible("5", "CDN reports success but serves the old certificate for 48 h", w -> w.ledger.onIssued(
             World.WWW, NTH, c -> w.target("cdn").lieDuring(Period.of(c.notBefore(), Duration.ofHours(48)))),

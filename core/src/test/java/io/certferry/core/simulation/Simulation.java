@@ -132,7 +132,7 @@ final class Simulation {
 
   private void start() {
     processes++;
-    agent = new AgentProcess(storeRoot, agentClock, world.clock, world.certificates(), seed * 1_000 + processes, armed,
+    agent = new AgentProcess(storeRoot, agentClock, world.clock, world.certificates(), world.targetTimeout, seed * 1_000 + processes, armed,
         sent::add);
   }
 }

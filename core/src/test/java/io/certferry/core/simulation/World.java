@@ -40,6 +40,12 @@ final class World {
   List<DeployWindow> windows = List.of();
   Optional<Duration> restartEvery = Optional.empty();
   boolean crashMidPass;
+  /**
+   * How long a deploy may take, in real time, before the engine gives up on the target: short where a target
+   * hangs (each hang costs it), generous elsewhere so that a loaded machine never times out an ordinary deploy
+   * (which would make a run differ from the next).
+   */
+  Duration targetTimeout = Duration.ofSeconds(30);
   final List<ClockStep> clockSteps = new ArrayList<>();
 
   World(Profile profile) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiBuilder;
 import io.certferry.core.http.HttpApiException;
 import java.net.InetAddress;
 import java.util.List;
@@ -39,7 +40,7 @@ class ContractValidatorTest {
   };
 
   private HttpApi api(String base, String token) {
-    HttpApi.Builder b = HttpApi.builder().baseUrl(server.url(base).toString()).maxAttempts(1);
+    HttpApiBuilder b = HttpApi.builder().baseUrl(server.url(base).toString()).maxAttempts(1);
     if (token != null) {
       b.bearerToken(token);
     }

@@ -20,9 +20,10 @@ import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 
 /**
- * The ACME session and account of one issuer: the account key and URL come from the store; a new
- * account is registered on first use with the key saved first, so a crash between the two steps
- * reuses the same key (the CA answers newAccount for a known key with the existing account).
+ * The account of one issuer at its CA, and the sessions it is used on: the account key and URL come from
+ * the store, read once; a new account is registered on first use with the key saved first, so a crash
+ * between the two steps reuses the same key (the CA answers newAccount for a known key with the existing
+ * account). Sessions are lent by the {@link AcmeSessions} the issuer shares with the engine's other issuers.
  */
 final class AcmeAccounts {
   /** Problem types a CA answers a registration with when its external account binding does not check out. */
@@ -37,11 +38,12 @@ final class AcmeAccounts {
   private final List<X509Certificate> serverCa;
   private final CertificateStore store;
   private final Consumer<String> progress;
-  private Session session; // guarded by this
-  private Login login; // guarded by this
+  private final AcmeSessions sessions;
+  private URL accountUrl; // guarded by this
+  private KeyPair accountKey; // guarded by this
 
   AcmeAccounts(URI directory, String accountName, String email, boolean agreeTos, String eabKeyId, String eabHmacKey,
-               List<X509Certificate> serverCa, CertificateStore store, Consumer<String> progress) {
+               List<X509Certificate> serverCa, CertificateStore store, Consumer<String> progress, AcmeSessions sessions) {
     this.directory = directory;
     this.accountName = accountName;
     this.email = email;
@@ -51,83 +53,121 @@ final class AcmeAccounts {
     this.serverCa = List.copyOf(serverCa);
     this.store = store;
     this.progress = progress;
+    this.sessions = sessions;
   }
 
   String accountName() { return accountName; }
 
-  synchronized Session session() {
-    if (session == null) {
-      session = new Session(directory, new TrustingAcmeProvider(serverCa));
+  /** A session of the CA lent for one order or revocation, logged in to this account; close gives it back. */
+  final class Lease implements AutoCloseable {
+    private final Session session;
+    private final Login login;
+
+    private Lease(Session session, Login login) {
+      this.session = session;
+      this.login = login;
     }
-    return session;
+
+    Login login() { return login; }
+
+    /** Whether the directory offers ARI (RFC 9773), which an order's {@code replaces} needs. */
+    boolean supportsRenewalInfo() throws IssueException {
+      try {
+        return session.resourceUrlOptional(org.shredzone.acme4j.connector.Resource.RENEWAL_INFO).isPresent();
+      } catch (AcmeException e) {
+        throw unreachable(e);
+      }
+    }
+
+    @Override
+    public void close() { sessions.giveBack(directory, serverCa, session); }
+  }
+
+  /** Logs in with the stored account on a lent session, registering the account first if there is none. */
+  Lease lease() throws IssueException {
+    Session session = sessions.borrow(directory, serverCa);
+    try {
+      Login login;
+      synchronized (this) {
+        if (accountUrl == null) {
+          loginOrRegister(session);
+        }
+        login = session.login(accountUrl, accountKey);
+      }
+      return new Lease(session, login);
+    } catch (IssueException | RuntimeException e) {
+      sessions.giveBack(directory, serverCa, session);
+      throw e;
+    }
   }
 
   /** Profiles the directory advertises ({@code meta.profiles}); empty when it has none. */
   Set<String> profiles() throws IssueException {
+    Session session = sessions.borrow(directory, serverCa);
     try {
-      return session().getMetadata().getProfiles();
+      return session.getMetadata().getProfiles();
     } catch (AcmeException e) {
       throw unreachable(e);
+    } finally {
+      sessions.giveBack(directory, serverCa, session);
     }
   }
 
   /** The names the CA gives for itself ({@code meta.caaIdentities}); dns-persist-01 records name one. */
   List<String> caaIdentities() throws IssueException {
+    Session session = sessions.borrow(directory, serverCa);
     try {
-      return List.copyOf(session().getMetadata().getCaaIdentities());
+      return List.copyOf(session.getMetadata().getCaaIdentities());
     } catch (AcmeException e) {
       throw unreachable(e);
+    } finally {
+      sessions.giveBack(directory, serverCa, session);
     }
   }
 
-  /** Whether the directory offers ARI (RFC 9773), which an order's {@code replaces} needs. */
-  boolean supportsRenewalInfo() throws IssueException {
+  /** The directory's {@code renewalInfo} resource, if it has one. */
+  Optional<URL> renewalInfoUrl() throws AcmeException {
+    Session session = sessions.borrow(directory, serverCa);
     try {
-      return session().resourceUrlOptional(org.shredzone.acme4j.connector.Resource.RENEWAL_INFO).isPresent();
-    } catch (AcmeException e) {
-      throw unreachable(e);
+      return session.resourceUrlOptional(org.shredzone.acme4j.connector.Resource.RENEWAL_INFO);
+    } finally {
+      sessions.giveBack(directory, serverCa, session);
     }
   }
 
-  /** Logs in with the stored account, registering one first if there is none. */
-  synchronized Login login() throws IssueException {
-    if (login != null) {
-      return login;
-    }
+  /** Reads the account from the store, registering it first if there is none; the caller holds this. */
+  private void loginOrRegister(Session session) throws IssueException {
     // Certificates sharing an account are issued in parallel (each through its own issuer, or by other
     // agents on a shared store). Without the account's lock two first uses both register, and their key
     // and URL saves interleave: the next start would sign for one account's URL with the other's key.
     try (CertificateStore.Lock lock = store.lockAccount(directory, accountName)) {
-      return loginOrRegister();
-    }
-  }
-
-  private Login loginOrRegister() throws IssueException {
-    Optional<StoredAccount> stored = store.account(directory, accountName);
-    if (stored.isPresent() && stored.get().accountUrl() != null) {
-      try {
-        URL url = stored.get().accountUrl().toURL();
-        login = session().login(url, stored.get().keyPair());
-        return login;
-      } catch (java.net.MalformedURLException e) {
-        throw new IssueException(IssueException.Kind.LOCAL, "account " + accountName + ": stored URL " + stored.get().accountUrl() + " is not valid", e);
+      Optional<StoredAccount> stored = store.account(directory, accountName);
+      if (stored.isPresent() && stored.get().accountUrl() != null) {
+        try {
+          accountUrl = stored.get().accountUrl().toURL();
+          accountKey = stored.get().keyPair();
+          return;
+        } catch (java.net.MalformedURLException e) {
+          throw new IssueException(IssueException.Kind.LOCAL, "account " + accountName + ": stored URL " + stored.get().accountUrl() + " is not valid", e);
+        }
       }
+      KeyPair key = stored.map(StoredAccount::keyPair).orElseGet(() -> {
+        KeyPair k = KeyType.EC_P256.generate();
+        store.saveAccount(new StoredAccount(directory, accountName, k, null));
+        return k;
+      });
+      Login login = register(session, key);
+      store.saveAccount(new StoredAccount(directory, accountName, key, toUri(login.getAccountLocation())));
+      progress.accept("account " + accountName + " registered at " + login.getAccountLocation());
+      accountUrl = login.getAccountLocation();
+      accountKey = key;
     }
-    KeyPair key = stored.map(StoredAccount::keyPair).orElseGet(() -> {
-      KeyPair k = KeyType.EC_P256.generate();
-      store.saveAccount(new StoredAccount(directory, accountName, k, null));
-      return k;
-    });
-    login = register(key);
-    store.saveAccount(new StoredAccount(directory, accountName, key, toUri(login.getAccountLocation())));
-    progress.accept("account " + accountName + " registered at " + login.getAccountLocation());
-    return login;
   }
 
-  private Login register(KeyPair key) throws IssueException {
+  private Login register(Session session, KeyPair key) throws IssueException {
     Metadata meta;
     try {
-      meta = session().getMetadata();
+      meta = session.getMetadata();
     } catch (AcmeException e) {
       throw unreachable(e);
     }
@@ -152,7 +192,7 @@ final class AcmeAccounts {
       b.withKeyIdentifier(eabKeyId, eabHmacKey);
     }
     try {
-      return b.createLogin(session());
+      return b.createLogin(session);
     } catch (AcmeServerException e) {
       String why = AcmeProblems.describe(e.getProblem());
       if (eabKeyId != null && EAB_REFUSALS.contains(AcmeProblems.type(e.getProblem()))) {

@@ -30,7 +30,6 @@ import java.util.function.Consumer;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.RevocationReason;
-import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 
@@ -79,7 +78,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     this.solvers = List.copyOf(b.solvers);
     this.progress = b.progress;
     this.accounts = new AcmeAccounts(b.directory, b.accountName, b.email, b.agreeTos, b.eabKeyId, b.eabHmacKey,
-        b.serverCa, b.store, b.progress);
+        b.serverCa, b.store, b.progress, b.sessions != null ? b.sessions : new AcmeSessions());
     this.orders = new AcmeOrders(b.directory, b.accountName, solvers, new Poller(b.pollSchedule, b.clock, b.sleeper),
         b.clock, b.progress);
     this.ari = AriClient.builder().clock(b.clock).extraTrustAnchors(b.serverCa).build();
@@ -125,10 +124,10 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
       throw new IssueException(Kind.LOCAL, "no challenge solver configured; set challenges: [http-01] (or tls-alpn-01, "
           + "dns-01, dns-account-01, dns-persist-01)");
     }
-    Login login = accounts.login();
     checkProfile(request.profile());
-    try {
-      AcmeOrders.Done done = orders.run(login, request, accounts.supportsRenewalInfo());
+    try (AcmeAccounts.Lease lease = accounts.lease()) {
+      Login login = lease.login();
+      AcmeOrders.Done done = orders.run(login, request, lease.supportsRenewalInfo());
       progress.accept((done.adopted() ? "adopted serial " : "issued serial ") + done.bundle().serial() + ", valid until " + done.bundle().notAfter());
       Map<String, String> details = new LinkedHashMap<>();
       details.put(CERTIFICATE_URL, done.certificate().getLocation().toString());
@@ -154,8 +153,8 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
    * @since 0.1
    */
   public URI accountUrl() throws IssueException {
-    try {
-      return accounts.login().getAccountLocation().toURI();
+    try (AcmeAccounts.Lease lease = accounts.lease()) {
+      return lease.login().getAccountLocation().toURI();
     } catch (URISyntaxException e) {
       throw new IssueException(Kind.CA_REJECTED, "the CA gave an account URL that is not a URI", e);
     }
@@ -195,7 +194,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public Optional<RenewalInfoSource> renewalInfo() {
     try {
-      Optional<java.net.URL> url = accounts.session().resourceUrlOptional(Resource.RENEWAL_INFO);
+      Optional<java.net.URL> url = accounts.renewalInfoUrl();
       if (url.isEmpty()) {
         return Optional.empty();
       }
@@ -223,8 +222,8 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public void revoke(CertificateBundle bundle, String reason) throws IssueException {
     RevocationReason r = parseReason(reason);
-    try {
-      Certificate.revoke(accounts.login(), bundle.leaf(), r);
+    try (AcmeAccounts.Lease lease = accounts.lease()) {
+      Certificate.revoke(lease.login(), bundle.leaf(), r);
       progress.accept("revoked serial " + bundle.serial() + " (" + reason + ")");
     } catch (AcmeServerException e) {
       throw new IssueException(Kind.CA_REJECTED, "revocation of serial " + bundle.serial() + " refused: "
@@ -271,6 +270,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Consumer<String> progress = line -> { };
     private PollSchedule pollSchedule = PollSchedule.DEFAULT;
+    private AcmeSessions sessions;
 
     private Builder() {}
 
@@ -370,6 +370,13 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
      * @since 0.1
      */
     public Builder pollSchedule(PollSchedule schedule) { this.pollSchedule = Objects.requireNonNull(schedule); return this; }
+
+    /**
+     * Sessions shared with the other issuers of the same engine (default: this issuer's own).
+     *
+     * @since 0.1
+     */
+    public Builder sessions(AcmeSessions sessions) { this.sessions = Objects.requireNonNull(sessions); return this; }
 
     /**
      * The issuer; nothing is contacted until the first issuance.

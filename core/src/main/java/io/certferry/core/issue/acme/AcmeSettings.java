@@ -161,7 +161,7 @@ public record AcmeSettings(String server, Optional<Path> serverCa, String accoun
   public AcmeIssuer issuer(IssuerContext ctx) throws InputRejectedException {
     AcmeIssuer.Builder b = AcmeIssuer.builder().directory(directory()).accountName(account)
         .email(email.orElse(null)).agreeToTermsOfService(agreeTos).store(ctx.store())
-        .clock(ctx.clock()).sleeper(ctx.sleeper()).progress(ctx.progress());
+        .clock(ctx.clock()).sleeper(ctx.sleeper()).progress(ctx.progress()).sessions(ctx.acmeSessions());
     if (serverCa.isPresent()) {
       b.serverCa(CertificateReader.read(serverCa.get()));
     }

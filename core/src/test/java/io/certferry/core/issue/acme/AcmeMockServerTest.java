@@ -221,6 +221,26 @@ class AcmeMockServerTest {
     assertThat(countPosts("/acct")).isZero();
   }
 
+  @Test
+  void issuersOfOneEngineReadTheDirectoryOnceAndShareTheAccount() {
+    // The agent makes one issuer per certificate, all with the engine's AcmeSessions. Every order is
+    // refused here, after everything that comes before it has been asked.
+    orderResponse = json(429, "{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"slow down\"}").build();
+    AcmeSessions sessions = new AcmeSessions();
+    for (String name : List.of("www", "api", "mail")) {
+      AcmeIssuer issuer = issuer().sessions(sessions).build();
+      assertThatThrownBy(() -> issuer.issue(IssueRequest.of(name, List.of(name + ".example.com"), KeyType.EC_P256)))
+          .isInstanceOf(IssueException.class).hasMessageContaining("slow down");
+    }
+    assertThat(countPosts("/order")).isEqualTo(3);
+    assertThat(requestsTo("/dir")).as("directory reads").isEqualTo(1);
+    assertThat(countPosts("/acct")).as("account registrations").isEqualTo(1);
+  }
+
+  private long requestsTo(String path) {
+    return requests.stream().filter(r -> r.getUrl().encodedPath().equals(path)).count();
+  }
+
   private List<RecordedRequest> posts(String path) {
     return requests.stream().filter(r -> "POST".equals(r.getMethod()) && r.getUrl().encodedPath().equals(path)).toList();
   }

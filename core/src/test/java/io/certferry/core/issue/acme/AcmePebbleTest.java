@@ -117,7 +117,7 @@ class AcmePebbleTest {
     io.certferry.core.store.FileStore files = io.certferry.core.store.FileStore.open(dir);
     List<String> seen = new CopyOnWriteArrayList<>();
     java.util.function.Supplier<AcmeAccounts> accounts = () -> new AcmeAccounts(pebble.directoryUrl(), "shared",
-        "ops@example.com", true, null, null, List.of(serverCa), files, seen::add);
+        "ops@example.com", true, null, null, List.of(serverCa), files, seen::add, new AcmeSessions());
     java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
@@ -126,7 +126,9 @@ class AcmePebbleTest {
         AcmeAccounts a = accounts.get();
         urls.add(pool.submit(() -> {
           start.await();
-          return a.login().getAccountLocation().toString();
+          try (AcmeAccounts.Lease lease = a.lease()) {
+            return lease.login().getAccountLocation().toString();
+          }
         }));
       }
       java.util.Set<String> distinct = new java.util.HashSet<>();
@@ -139,9 +141,11 @@ class AcmePebbleTest {
       pool.shutdownNow();
     }
     // The next start signs with the stored key for the stored URL, and the CA accepts it.
-    org.shredzone.acme4j.Login next = accounts.get().login();
-    next.getAccount().fetch();
-    assertThat(next.getAccount().getStatus()).isEqualTo(org.shredzone.acme4j.Status.VALID);
+    try (AcmeAccounts.Lease lease = accounts.get().lease()) {
+      org.shredzone.acme4j.Login next = lease.login();
+      next.getAccount().fetch();
+      assertThat(next.getAccount().getStatus()).isEqualTo(org.shredzone.acme4j.Status.VALID);
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Discoverable;
 import io.certferry.core.deploy.ServedCertificate;
+import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.doctor.CheckResult;
 import io.certferry.core.doctor.Diagnosable;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A DigitalOcean Spaces CDN endpoint ({@code digitalocean-cdn}) with a custom domain: reuses the
@@ -27,7 +29,7 @@ import java.util.Optional;
  * {@code PUT /v2/cdn/endpoints/{id}} with {@code certificate_id} and {@code custom_domain}. Every CDN call
  * waits for the client-side limit of 5 requests per 10 seconds DigitalOcean sets for these endpoints.
  */
-final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, Diagnosable {
+final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, PassAware, Diagnosable {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
@@ -48,7 +50,7 @@ final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, Diagnos
 
   @Override
   public Optional<String> deployedFingerprint() throws DeployException {
-    JsonNode endpoint = api.cdnEndpoint(settings.endpointId());
+    JsonNode endpoint = api.sharedCdnEndpoint(settings.endpointId());
     String certId = endpoint.path("certificate_id").asText("");
     if (certId.isEmpty() || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText())) {
       return Optional.empty();
@@ -101,6 +103,20 @@ final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, Diagnos
     }
     return out;
   }
+
+  /** The custom domain set and its certificate the bundle's (by SHA-1): from the pass's lists. */
+  @Override
+  public Optional<Boolean> serves(String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
+    JsonNode endpoint = api.sharedCdnEndpoint(settings.endpointId());
+    String certId = endpoint.path("certificate_id").asText("");
+    if (certId.isEmpty() || !settings.customDomain().equalsIgnoreCase(endpoint.path("custom_domain").asText())) {
+      return Optional.of(false);
+    }
+    return Optional.of(certificates.isBundle(certId, sha256, bundle));
+  }
+
+  @Override
+  public void passStarted(long pass) { api.passStarted(pass); }
 
   @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {

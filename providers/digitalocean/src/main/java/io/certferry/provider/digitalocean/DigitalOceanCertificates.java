@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,10 +76,11 @@ final class DigitalOceanCertificates {
   /**
    * The id of the certificate in the account with the bundle's SHA-1, uploading it first when there is
    * none. A re-run after a crash between upload and use finds the earlier upload instead of adding a twin.
+   * The list is this pass's, shared by the account's targets (an upload joins it).
    */
   Uploaded findOrUpload(String lineage, CertificateBundle bundle) throws DeployException {
     String sha1 = Fingerprints.sha1(bundle.leaf());
-    List<JsonNode> listing = api.certificates();
+    List<JsonNode> listing = List.copyOf(api.sharedCertificates().values());
     Optional<Uploaded> found = find(listing, sha1, bundle);
     if (found.isPresent()) {
       return found.get();
@@ -121,6 +123,24 @@ final class DigitalOceanCertificates {
   /** The SHA-256 of a certificate this process uploaded or matched; empty for others. */
   Optional<String> knownSha256(String certificateId) {
     return Optional.ofNullable(sha256ById.get(certificateId));
+  }
+
+  /**
+   * Whether the certificate of that id is the version with SHA-256 {@code sha256}: known from this process (an
+   * upload or an earlier answer: a DigitalOcean certificate never changes under its id), else by the SHA-1
+   * DigitalOcean reports in this pass's list against the bundle's, which is only then read from the store.
+   */
+  boolean isBundle(String certificateId, String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
+    Optional<String> known = knownSha256(certificateId);
+    if (known.isPresent()) {
+      return known.get().equals(sha256);
+    }
+    JsonNode c = api.sharedCertificates().get(certificateId);
+    if (c == null || !Fingerprints.sha1(bundle.get().leaf()).equalsIgnoreCase(c.path("sha1_fingerprint").asText())) {
+      return false;
+    }
+    sha256ById.put(certificateId, sha256);
+    return true;
   }
 
   /** What a cleanup did: names deleted, names left because they are still used or DigitalOcean refused. */
@@ -168,16 +188,17 @@ final class DigitalOceanCertificates {
     return new Cleanup(deleted, kept);
   }
 
+  /** From this pass's lists, which hold what this process changed in it. */
   private Set<String> usedCertificateIds() throws DeployException {
     Set<String> used = new HashSet<>();
-    for (JsonNode lb : api.loadBalancers()) {
+    for (JsonNode lb : api.sharedLoadBalancers().values()) {
       lb.path("forwarding_rules").forEach(r -> {
         if (!r.path("certificate_id").asText().isEmpty()) {
           used.add(r.path("certificate_id").asText());
         }
       });
     }
-    for (JsonNode e : api.cdnEndpoints()) {
+    for (JsonNode e : api.sharedCdnEndpoints().values()) {
       if (!e.path("certificate_id").asText().isEmpty()) {
         used.add(e.path("certificate_id").asText());
       }

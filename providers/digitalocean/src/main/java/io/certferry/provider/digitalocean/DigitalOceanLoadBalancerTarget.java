@@ -10,6 +10,7 @@ import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Discoverable;
 import io.certferry.core.deploy.ServedCertificate;
+import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.doctor.CheckResult;
 import io.certferry.core.doctor.Diagnosable;
@@ -24,14 +25,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A DigitalOcean load balancer ({@code digitalocean-lb}): uploads the bundle as a {@code custom}
  * certificate (or reuses the one with the same SHA-1), points the TLS forwarding rules at it with one
  * {@code PUT} built from a fresh {@code GET}, waits until the load balancer is {@code active} again, and
- * deletes this tool's older certificates for the lineage that nothing uses any more.
+ * deletes this tool's older certificates for the lineage that nothing uses any more. Whether it serves a
+ * bundle is answered from the pass's shared lists, so the lineages on one load balancer cost one read.
  */
-final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable, Diagnosable {
+final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable, PassAware, Diagnosable {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
@@ -59,7 +62,7 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable
    */
   @Override
   public Optional<String> deployedFingerprint() throws DeployException {
-    Set<String> ids = selectedCertificateIds(api.loadBalancer(settings.loadBalancerId()));
+    Set<String> ids = selectedCertificateIds(api.sharedLoadBalancer(settings.loadBalancerId()));
     return ids.size() == 1 ? certificates.knownSha256(ids.iterator().next()) : Optional.empty();
   }
 
@@ -108,8 +111,28 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable
     return out;
   }
 
+  /** Every selected rule on one certificate, and that certificate the bundle's (by SHA-1): from the pass's lists. */
+  @Override
+  public Optional<Boolean> serves(String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
+    JsonNode lb = api.sharedLoadBalancer(settings.loadBalancerId());
+    Set<String> ids = selectedCertificateIds(lb);
+    if (countSelected(lb) == 0 || ids.size() != 1 || countWith(lb, ids.iterator().next()) < countSelected(lb)) {
+      return Optional.of(false);
+    }
+    return Optional.of(certificates.isBundle(ids.iterator().next(), sha256, bundle));
+  }
+
+  @Override
+  public void passStarted(long pass) { api.passStarted(pass); }
+
   @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
+    synchronized (api.writeLock("lb/" + settings.loadBalancerId())) {
+      return deployLocked(bundle);
+    }
+  }
+
+  private DeployReceipt deployLocked(CertificateBundle bundle) throws DeployException {
     String lineage = DigitalOceanCertificates.lineage(settings.lineage(), bundle);
     // Read the load balancer first: an unknown id or a missing TLS rule must not leave an upload behind.
     JsonNode lb = api.loadBalancer(settings.loadBalancerId());
@@ -121,8 +144,11 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable
     DigitalOceanCertificates.Uploaded cert = certificates.findOrUpload(lineage, bundle);
     boolean changed = countWith(lb, cert.id()) < countSelected(lb);
     if (changed) {
-      api.updateLoadBalancer(settings.loadBalancerId(), LoadBalancerUpdate.body(lb, settings.entryPorts(), cert.id()));
-      awaitActive();
+      JsonNode updated = api.updateLoadBalancer(settings.loadBalancerId(),
+          LoadBalancerUpdate.body(lb, settings.entryPorts(), cert.id()));
+      if (updated == null || !"active".equals(updated.path("status").asText())) {
+        awaitActive();
+      }
     }
     DigitalOceanCertificates.Cleanup cleanup = certificates.removeUnused(lineage, cert);
     String summary = (changed ? "load balancer " + settings.loadBalancerId() + " now uses certificate " + cert.name()

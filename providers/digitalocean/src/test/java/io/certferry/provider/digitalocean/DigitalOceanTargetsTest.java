@@ -13,6 +13,7 @@ import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -22,8 +23,10 @@ import io.certferry.core.testing.TlsTestServer;
 import io.certferry.core.x509.Fingerprints;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -35,6 +38,8 @@ class DigitalOceanTargetsTest {
   private static final String TOKEN = "dop_v1_0123456789abcdef0123456789abcdef";
   private static final String LB_ID = "4de7ac8b-495b-4884-9a69-1050c6793cd6";
   private static final String CDN_ID = "19f06b6a-3ace-4315-b086-499a0e521b76";
+  /** Pass numbers as the engine hands them out: one counter for the process. */
+  private static final AtomicLong PASSES = new AtomicLong(1_000_000);
   private static final TestPki.Ca CA = TestPki.root("Test Root").intermediate("Test DV CA");
 
   private final ObjectMapper json = new ObjectMapper();
@@ -199,17 +204,74 @@ class DigitalOceanTargetsTest {
   }
 
   @Test
-  void secondDeployIsANoOpAndTheCheckCostsOneGet() throws Exception {
+  void lineagesOnOneLoadBalancerAndEndpointsCostOneListingOfEachKindPerPass() throws Exception {
+    String sharedLb = "a1b2c3d4-0000-4000-8000-0000000000aa";
+    ArrayNode rules = json.createArrayNode();
+    List<CertificateBundle> bundles = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      rules.addObject().put("entry_protocol", "https").put("entry_port", 9000 + i).put("target_protocol", "http")
+          .put("target_port", 80).put("certificate_id", oldCertId).put("tls_passthrough", false);
+      bundles.add(CA.leaf(List.of("site" + i + ".example.org")));
+    }
+    fake.addLoadBalancer(sharedLb, null, rules);
+    for (int i = 0; i < 3; i++) {
+      fake.addCdnEndpoint("19f06b6a-3ace-4315-b086-49900000000" + i, "cdn" + i + ".example.org", oldCertId);
+      bundles.add(CA.leaf(List.of("cdn" + i + ".example.org")));
+    }
+    List<DeployTarget> deployed = sharedTargets(sharedLb);
+    for (int i = 0; i < deployed.size(); i++) {
+      deployed.get(i).deploy(bundles.get(i));
+    }
+
+    // Each pass as a new process runs it (run --once): targets that know nothing of what was uploaded.
+    for (int pass = 0; pass < 2; pass++) {
+      List<DeployTarget> targets = sharedTargets(sharedLb);
+      long number = PASSES.incrementAndGet();
+      targets.forEach(t -> ((PassAware) t).passStarted(number));
+      int before = fake.calls.size();
+      for (int i = 0; i < targets.size(); i++) {
+        CertificateBundle mine = bundles.get(i);
+        CertificateBundle other = bundles.get((i + 1) % targets.size());
+        assertThat(targets.get(i).serves(mine.sha256(), () -> mine)).as(targets.get(i).id()).contains(true);
+        assertThat(targets.get(i).serves(other.sha256(), () -> other)).contains(false);
+      }
+      assertThat(fake.calls.subList(before, fake.calls.size())).as("pass %d: one listing of each kind", pass)
+          .containsExactlyInAnyOrder("GET /v2/load_balancers", "GET /v2/certificates", "GET /v2/cdn/endpoints");
+    }
+  }
+
+  /** Six lineages on one load balancer (one rule each) and three on CDN endpoints, as the config of one process. */
+  private List<DeployTarget> sharedTargets(String lbId) {
+    List<DeployTarget> targets = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ObjectNode s = lbSettings().put("id", "lb-" + i).put("loadBalancerId", lbId).put("lineage", "site" + i);
+      s.putArray("entryPorts").add(9000 + i);
+      targets.add(target(s, TOKEN));
+    }
+    for (int i = 0; i < 3; i++) {
+      targets.add(target(cdnSettings("19f06b6a-3ace-4315-b086-49900000000" + i, "cdn" + i + ".example.org")
+          .put("id", "cdn-" + i).put("lineage", "cdn" + i), TOKEN));
+    }
+    return targets;
+  }
+
+  @Test
+  void secondDeployIsANoOpAndTheCheckCostsOneListing() throws Exception {
     DeployTarget target = target(lbSettings(), TOKEN);
     target.deploy(bundle);
+    ((PassAware) target).passStarted(PASSES.incrementAndGet());
     int before = fake.calls.size();
 
+    assertThat(target.serves(bundle.sha256(), () -> bundle)).contains(true);
     assertThat(target.deployedFingerprint()).contains(bundle.sha256());
-    assertThat(fake.calls.subList(before, fake.calls.size())).containsExactly("GET /v2/load_balancers/" + LB_ID);
+    assertThat(fake.calls.subList(before, fake.calls.size()))
+        .as("the certificate is known by its id from this process's upload: no certificate list")
+        .containsExactly("GET /v2/load_balancers");
 
     int beforeDeploy = fake.calls.size();
     DeployReceipt again = target.deploy(bundle);
     assertThat(fake.calls.subList(beforeDeploy, fake.calls.size()))
+        .as("the write path reads the load balancer fresh, the certificate list once a pass")
         .containsExactly("GET /v2/load_balancers/" + LB_ID, "GET /v2/certificates");
     assertThat(again.changed()).isFalse();
     assertThat(again.summary()).contains("already uses");
@@ -308,12 +370,12 @@ class DigitalOceanTargetsTest {
 
   @Test
   void aRateLimitKeepsDigitalOceansTextAndTheDeployIsHeldBackSayingWhen() {
-    fake.inject("GET", "/v2/load_balancers/", 1, new MockResponse.Builder().code(429).setHeader("Retry-After", "600")
+    fake.inject("GET", "/v2/load_balancers", 1, new MockResponse.Builder().code(429).setHeader("Retry-After", "600")
         .setHeader("Content-Type", "application/json").body("{\"id\":\"too_many_requests\",\"message\":"
             + "\"API Rate limit exceeded.\",\"request_id\":\"4d2b0c1a-ffee-4c1a-9e0f-000000000429\"}").build());
     DeployTarget t = target(lbSettings(), TOKEN);
 
-    DeployException check = catchThrowableOfType(DeployException.class, t::deployedFingerprint);
+    DeployException check = catchThrowableOfType(DeployException.class, () -> t.serves(bundle.sha256(), () -> bundle));
     DeployException deploy = catchThrowableOfType(DeployException.class, () -> t.deploy(bundle));
 
     assertThat(check.getMessage()).contains("(HTTP 429 too_many_requests: API Rate limit exceeded. "
@@ -321,9 +383,9 @@ class DigitalOceanTargetsTest {
     assertThat(deploy.getMessage()).isEqualTo("DigitalOcean: cannot read load balancer " + LB_ID + " (not sent: the "
         + "API's rate limit is used up, quota back at 00:10:00Z; last answer: HTTP 429 too_many_requests: API Rate "
         + "limit exceeded. (request id 4d2b0c1a-ffee-4c1a-9e0f-000000000429))");
-    assertThat(deploy.isRetryable()).isTrue();
-    assertThat(deploy.retryAfter()).contains(Duration.ofMinutes(10));
-    assertThat(fake.count("GET /v2/load_balancers/")).as("the deploy's own read was never sent").isEqualTo(1);
+    assertThat(deploy.waitingUntil()).as("held back by the budget: waiting, not failed")
+        .contains(time.instant().plus(Duration.ofMinutes(10)));
+    assertThat(fake.count("GET /v2/load_balancers")).as("the deploy's own read was never sent").isEqualTo(1);
   }
 
   @Test

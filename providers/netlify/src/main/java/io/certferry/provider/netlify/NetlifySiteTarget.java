@@ -11,12 +11,14 @@ import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Discoverable;
 import io.certferry.core.deploy.ServedCertificate;
+import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.http.ApiRequest;
 import io.certferry.core.doctor.CheckResult;
 import io.certferry.core.doctor.Diagnosable;
 import io.certferry.core.http.HttpApi;
 import io.certferry.core.http.HttpApiException;
+import io.certferry.core.http.SharedReads;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A Netlify site's custom certificate ({@code netlify}). Uploads with
@@ -38,20 +41,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * the PEMs, the private key included, in the query string, so that request is marked sensitive and its
  * URL is never logged or put in an exception. The state is read back with {@code GET /sites/{site_id}/ssl}
  * ({@code domains}, {@code expires_at}).
+ *
+ * <p>Whether the site serves a version is answered from the site's certificate as this pass read it, once
+ * for every target of the token that names the site ({@link SharedReads}); the deploy itself reads fresh.
+ * Work past the token's budget waits, unsent, and says until when ({@link DeployException#waiting}).
  */
-final class NetlifySiteTarget implements DeployTarget, Discoverable, Diagnosable {
+final class NetlifySiteTarget implements DeployTarget, Discoverable, PassAware, Diagnosable {
   private final NetlifySettings settings;
   private final HttpApi http;
   private final EndpointCheck tls;
   private final Clock clock;
+  private final SharedReads reads;
   /** expires_at + domains of what this process uploaded, to the SHA-256 of that leaf. */
   private final Map<String, String> uploaded = new ConcurrentHashMap<>();
 
-  NetlifySiteTarget(NetlifySettings settings, HttpApi http, EndpointCheck tls, Clock clock) {
+  NetlifySiteTarget(NetlifySettings settings, HttpApi http, EndpointCheck tls, Clock clock, SharedReads reads) {
     this.settings = settings;
     this.http = http;
     this.tls = tls;
     this.clock = clock;
+    this.reads = reads;
   }
 
   @Override
@@ -64,7 +73,7 @@ final class NetlifySiteTarget implements DeployTarget, Discoverable, Diagnosable
    */
   @Override
   public Optional<String> deployedFingerprint() throws DeployException {
-    return currentCertificate().map(NetlifySiteTarget::stateKey).map(uploaded::get);
+    return sharedCertificate().map(NetlifySiteTarget::stateKey).map(uploaded::get);
   }
 
   /**
@@ -73,7 +82,7 @@ final class NetlifySiteTarget implements DeployTarget, Discoverable, Diagnosable
    */
   @Override
   public List<ServedCertificate> discover() throws DeployException {
-    Optional<JsonNode> now = currentCertificate();
+    Optional<JsonNode> now = sharedCertificate();
     if (now.isEmpty()) {
       return List.of();
     }
@@ -114,6 +123,30 @@ final class NetlifySiteTarget implements DeployTarget, Discoverable, Diagnosable
     return out;
   }
 
+  /**
+   * From the pass's read of the site's certificate: what this process uploaded is known by its SHA-256;
+   * otherwise the expiry and names are compared with the bundle's, which is only then read from the store.
+   */
+  @Override
+  public Optional<Boolean> serves(String sha256, Supplier<CertificateBundle> bundle) throws DeployException {
+    Optional<JsonNode> now = sharedCertificate();
+    if (now.isEmpty()) {
+      return Optional.of(false);
+    }
+    String known = uploaded.get(stateKey(now.get()));
+    if (known != null) {
+      return Optional.of(known.equals(sha256));
+    }
+    if (!matches(now.get(), bundle.get())) {
+      return Optional.of(false);
+    }
+    uploaded.put(stateKey(now.get()), sha256);
+    return Optional.of(true);
+  }
+
+  @Override
+  public void passStarted(long pass) { reads.passStarted(pass); }
+
   @Override
   public DeployReceipt deploy(CertificateBundle bundle) throws DeployException {
     String domain = customDomain();
@@ -136,6 +169,7 @@ final class NetlifySiteTarget implements DeployTarget, Discoverable, Diagnosable
           + bundle.notAfter() + ")");
     }
     uploaded.put(stateKey(after), bundle.sha256());
+    reads.put(sslKey(), Optional.of(after));
     return DeployReceipt.changed(id(), bundle.sha256(), clock.instant(),
         "Netlify site " + settings.siteId() + " now serves the certificate for " + domain + " expiring " + bundle.notAfter());
   }
@@ -178,6 +212,13 @@ final class NetlifySiteTarget implements DeployTarget, Discoverable, Diagnosable
     }
     return domain.toLowerCase(Locale.ROOT);
   }
+
+  /** The site's certificate as this pass read it: one GET for every target of the token on this site. */
+  private Optional<JsonNode> sharedCertificate() throws DeployException {
+    return reads.get(sslKey(), this::currentCertificate);
+  }
+
+  private String sslKey() { return "site/" + settings.siteId() + "/ssl"; }
 
   private Optional<JsonNode> currentCertificate() throws DeployException {
     try {
@@ -245,8 +286,9 @@ final class NetlifySiteTarget implements DeployTarget, Discoverable, Diagnosable
           : lower.contains("bad dns") ? "the site's custom domain does not point at Netlify yet: fix its DNS records"
           : lower.contains("key") ? "the private key does not match the certificate or is not PEM"
           : "Netlify refused the certificate"), false, null, null);
-      case 429 -> new DeployException(prefix + (e.resumeAt().isPresent() ? ""
-          : "; Netlify's rate limit is used up, retry later"), true, e.retryAfter().orElse(null), null);
+      case 429 -> e.resumeAt().isPresent() ? DeployException.waiting(prefix, e.resumeAt().get())
+          : new DeployException(prefix + "; Netlify's rate limit is used up, retry later", true,
+              e.retryAfter().orElse(null), null);
       case 0 -> new DeployException("Netlify: cannot " + what + " of site " + settings.siteId() + ": " + e.getMessage(),
           true, null, null);
       default -> new DeployException(prefix, e.isTransient(), e.retryAfter().orElse(null), null);

@@ -14,6 +14,7 @@ import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
+import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -27,6 +28,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.Test;
 class NetlifySiteTargetTest {
   private static final String TOKEN = "nfp_0123456789abcdefABCDEF0123456789";
   private static final String SITE = "3970e0fe-8564-4903-9a55-c5f8de49fb8b";
+  /** Pass numbers as the engine hands them out: one counter for the process. */
+  private static final AtomicLong PASSES = new AtomicLong(2_000_000);
   private static final TestPki.Ca CA = TestPki.root("Test Root").intermediate("Test DV CA");
 
   private final ObjectMapper json = new ObjectMapper();
@@ -90,17 +94,39 @@ class NetlifySiteTargetTest {
   void secondDeployIsANoOpAndTheCheckCostsOneGet() throws Exception {
     DeployTarget target = target(settings(SITE), TOKEN);
     target.deploy(bundle);
+    ((PassAware) target).passStarted(PASSES.incrementAndGet());
     int before = fake.calls.size();
 
     assertThat(target.deployedFingerprint()).contains(bundle.sha256());
     assertThat(fake.calls.subList(before, fake.calls.size())).containsExactly("GET /api/v1/sites/" + SITE + "/ssl");
 
     DeployTarget restarted = target(settings(SITE), TOKEN);
+    ((PassAware) restarted).passStarted(PASSES.incrementAndGet());
     assertThat(restarted.deployedFingerprint()).isEmpty();
+    assertThat(restarted.serves(bundle.sha256(), () -> bundle)).as("by expiry and names").contains(true);
     DeployReceipt again = restarted.deploy(bundle);
     assertThat(again.changed()).isFalse();
     assertThat(fake.count("POST")).isEqualTo(1);
     assertThat(restarted.deployedFingerprint()).contains(bundle.sha256());
+  }
+
+  @Test
+  void theTargetsOfASiteReadItsCertificateOnceAPass() throws Exception {
+    List<DeployTarget> targets = List.of(target(settings(SITE).put("id", "a"), TOKEN),
+        target(settings(SITE).put("id", "b"), TOKEN), target(settings(SITE).put("id", "c"), TOKEN));
+    targets.get(0).deploy(bundle);
+    CertificateBundle other = CA.leaf(List.of("docs.example.org"));
+
+    for (int pass = 0; pass < 2; pass++) {
+      long number = PASSES.incrementAndGet();
+      targets.forEach(t -> ((PassAware) t).passStarted(number));
+      long before = fake.count("GET /api/v1/sites/" + SITE + "/ssl");
+      for (DeployTarget t : targets) {
+        assertThat(t.serves(bundle.sha256(), () -> bundle)).as(t.id()).contains(true);
+        assertThat(t.serves(other.sha256(), () -> other)).contains(false);
+      }
+      assertThat(fake.count("GET /api/v1/sites/" + SITE + "/ssl") - before).as("pass %d", pass).isEqualTo(1);
+    }
   }
 
   @Test

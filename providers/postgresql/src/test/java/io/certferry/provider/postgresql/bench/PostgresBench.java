@@ -3,6 +3,7 @@ package io.certferry.provider.postgresql.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.certferry.core.CertManager;
+import io.certferry.core.CertManagerBuilder;
 import io.certferry.core.ManagedCertificate;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.issue.local.LocalCaIssuer;
@@ -72,7 +73,7 @@ public final class PostgresBench {
    * then passes with nothing due, which ask the due queue once and read no lineage.
    */
   private static void pass(PostgresStore store, CountingDataSource counting) throws InterruptedException {
-    CertManager.Builder b = CertManager.builder().store(store).parallelism(8)
+    CertManagerBuilder b = CertManager.builder().store(store).parallelism(8)
         .issuer("local", LocalCaIssuer.builder(store).create());
     for (String n : store.names()) {
       b.certificate(ManagedCertificate.of(n, List.of("l000000.bench.test"), "local"));

@@ -3,6 +3,7 @@ package io.certferry.agent;
 import io.certferry.agent.cli.CliErrors;
 import io.certferry.agent.cli.CsrCommand;
 import io.certferry.agent.cli.DiscoverCommand;
+import io.certferry.agent.cli.DoctorCommand;
 import io.certferry.agent.cli.DnsPersistCommand;
 import io.certferry.agent.cli.GlobalOptions;
 import io.certferry.agent.cli.ImportCommand;
@@ -49,6 +50,7 @@ public final class Main implements Runnable {
     COMMANDS.put("check-config", CheckConfigCommand.class);
     COMMANDS.put("deploy", DeployCommand.class);
     COMMANDS.put("discover", DiscoverCommand.class);
+    COMMANDS.put("doctor", DoctorCommand.class);
   }
 
   @CommandLine.Spec

@@ -29,7 +29,7 @@ class MainTest {
     assertThat(Main.commandIn(new String[] {"lsit"})).isEmpty();
     assertThat(Main.commandLine(Environment.system(), Optional.empty()).getSubcommands())
         .containsOnlyKeys("help", "csr", "import", "list", "show", "issue", "revoke", "renew", "local-ca", "dns-persist",
-            "run", "check-config", "deploy");
+            "store", "run", "check-config", "deploy", "discover", "doctor");
   }
 
   @Test

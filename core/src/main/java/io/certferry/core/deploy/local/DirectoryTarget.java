@@ -7,6 +7,8 @@ import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Discoverable;
 import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.VerifyResult;
+import io.certferry.core.doctor.CheckResult;
+import io.certferry.core.doctor.Diagnosable;
 import io.certferry.core.x509.Fingerprints;
 
 import java.io.IOException;
@@ -33,7 +35,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
-public final class DirectoryTarget implements DeployTarget, Discoverable {
+public final class DirectoryTarget implements DeployTarget, Discoverable, Diagnosable {
   private final String id;
   private final String lineage;
   private final Path dir;
@@ -97,6 +99,27 @@ public final class DirectoryTarget implements DeployTarget, Discoverable {
     } catch (IOException | CertificateException e) {
       throw new DeployException("target " + id + ": cannot read " + cert + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The folder is writable by this user, or can be created in its nearest existing parent; nothing is written. */
+  @Override
+  public List<CheckResult> diagnose(List<String> names) {
+    String check = "target " + id;
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing)) {
+      return List.of(CheckResult.fail(check, "folder", dir + " cannot be created: " + existing + " is not a folder",
+          "point the target's path at a folder"));
+    }
+    if (!Files.isWritable(existing)) {
+      return List.of(CheckResult.fail(check, "folder", (existing.equals(dir.toAbsolutePath()) ? dir + " is not writable"
+          : dir + " does not exist and " + existing + " is not writable") + " by this user",
+          "chown or chmod the folder so the agent's user may write it, or choose another path"));
+    }
+    return List.of(CheckResult.ok(check, "folder", existing.equals(dir.toAbsolutePath()) ? dir + " is writable"
+        : dir + " does not exist yet; the first deploy creates it in " + existing));
   }
 
   @Override

@@ -77,9 +77,11 @@ public final class AcmeDirectoryCheck {
 
   /**
    * Why the CA cannot honour {@code profile}, given the profiles its directory advertises; empty when
-   * it offers it. The one rule for check-config and for the check before every order.
+   * it offers it. The one rule for check-config, doctor and the check before every order.
+   *
+   * @since 0.1
    */
-  static Optional<String> profileProblem(String profile, Set<String> offered, URI directory) {
+  public static Optional<String> profileProblem(String profile, Set<String> offered, URI directory) {
     if (offered.contains(profile)) {
       return Optional.empty();
     }

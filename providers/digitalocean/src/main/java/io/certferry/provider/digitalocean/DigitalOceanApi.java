@@ -91,6 +91,15 @@ final class DigitalOceanApi {
     return out;
   }
 
+  /** The account the token belongs to ({@code GET /v2/account}): proves the token is accepted. */
+  JsonNode account() throws DeployException {
+    try {
+      return http.get("/v2/account").get("account");
+    } catch (HttpApiException e) {
+      throw map(e, "read the account");
+    }
+  }
+
   /** Every certificate in the account (all pages). */
   List<JsonNode> certificates() throws DeployException {
     return pages("/v2/certificates", "certificates", "list the certificates");

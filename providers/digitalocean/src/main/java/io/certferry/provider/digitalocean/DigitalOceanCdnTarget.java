@@ -12,6 +12,9 @@ import io.certferry.core.deploy.Discoverable;
 import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
+import io.certferry.core.doctor.CheckResult;
+import io.certferry.core.doctor.Diagnosable;
+import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
 import java.util.List;
@@ -26,7 +29,7 @@ import java.util.function.Supplier;
  * {@code PUT /v2/cdn/endpoints/{id}} with {@code certificate_id} and {@code custom_domain}. Every CDN call
  * waits for the client-side limit of 5 requests per 10 seconds DigitalOcean sets for these endpoints.
  */
-final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, PassAware {
+final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, PassAware, Diagnosable {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
@@ -66,6 +69,39 @@ final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, PassAwa
     String place = "CDN endpoint " + settings.endpointId() + " (" + endpoint.path("custom_domain").asText("no custom domain") + ")";
     return List.of(DigitalOceanDiscovery.withHandshake(DigitalOceanDiscovery.facts(api.certificate(certId), place,
         certificates.knownSha256(certId)), tls));
+  }
+
+  /** The token is accepted, the CDN endpoint exists, and the certificate covers its custom domain. */
+  @Override
+  public List<CheckResult> diagnose(List<String> names) {
+    String check = "target " + id();
+    List<CheckResult> out = new java.util.ArrayList<>();
+    if (!DigitalOceanDoctor.token(check, api, settings, out)) {
+      return out;
+    }
+    JsonNode endpoint;
+    try {
+      endpoint = api.cdnEndpoint(settings.endpointId());
+    } catch (DeployException e) {
+      out.add(CheckResult.fail(check, "CDN endpoint", e.getMessage(), "set endpointId to one that `doctl compute cdn "
+          + "list` shows for this token's team"));
+      return out;
+    }
+    String domain = settings.customDomain();
+    String has = endpoint.path("custom_domain").asText("");
+    out.add(has.isEmpty() || has.equalsIgnoreCase(domain)
+        ? CheckResult.ok(check, "CDN endpoint", settings.endpointId() + " (" + endpoint.path("origin").asText() + ") exists"
+            + (has.isEmpty() ? "; the first deploy sets its custom domain " + domain : " with custom domain " + domain))
+        : CheckResult.warn(check, "CDN endpoint", settings.endpointId() + " serves custom domain " + has + "; the first "
+            + "deploy changes it to " + domain, "set customDomain to " + has + " if that is the one it should keep"));
+    out.add(CheckResult.ok(check, "custom domain", domain));
+    if (!CertificateChecks.covers(names, domain)) {
+      out.set(out.size() - 1, CheckResult.fail(check, "custom domain", domain + " is not among the certificate's names ("
+          + String.join(", ", names) + ")", "add " + domain + " to the certificate's domains, or fix the target's customDomain"));
+    } else {
+      out.set(out.size() - 1, CheckResult.ok(check, "custom domain", domain + " is one of the certificate's names"));
+    }
+    return out;
   }
 
   /** The custom domain set and its certificate the bundle's (by SHA-1): from the pass's lists. */

@@ -12,6 +12,8 @@ import io.certferry.core.deploy.Discoverable;
 import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
+import io.certferry.core.doctor.CheckResult;
+import io.certferry.core.doctor.Diagnosable;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  * deletes this tool's older certificates for the lineage that nothing uses any more. Whether it serves a
  * bundle is answered from the pass's shared lists, so the lineages on one load balancer cost one read.
  */
-final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable, PassAware {
+final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable, PassAware, Diagnosable {
   private final DigitalOceanSettings settings;
   private final DigitalOceanApi api;
   private final DigitalOceanCertificates certificates;
@@ -81,6 +83,31 @@ final class DigitalOceanLoadBalancerTarget implements DeployTarget, Discoverable
       out.add(DigitalOceanDiscovery.withHandshake(DigitalOceanDiscovery.facts(api.certificate(e.getKey()), place,
           certificates.knownSha256(e.getKey())), tls));
     }
+    return out;
+  }
+
+  /** The token is accepted, the load balancer exists and has HTTPS/HTTP2/HTTP3 rules on the configured ports. */
+  @Override
+  public List<CheckResult> diagnose(List<String> names) {
+    String check = "target " + id();
+    List<CheckResult> out = new ArrayList<>();
+    if (!DigitalOceanDoctor.token(check, api, settings, out)) {
+      return out;
+    }
+    JsonNode lb;
+    try {
+      lb = api.loadBalancer(settings.loadBalancerId());
+    } catch (DeployException e) {
+      out.add(CheckResult.fail(check, "load balancer", e.getMessage(), "set loadBalancerId to one that `doctl compute "
+          + "load-balancer list` shows for this token's team"));
+      return out;
+    }
+    out.add(CheckResult.ok(check, "load balancer", settings.loadBalancerId() + " (" + lb.path("name").asText() + ") exists"));
+    List<String> rules = rules(lb).stream().map(r -> r.path("entry_protocol").asText() + " " + r.path("entry_port").asInt()).toList();
+    out.add(rules.isEmpty() ? CheckResult.fail(check, "forwarding rules", "no https/http2/http3 rule"
+            + (settings.entryPorts().isEmpty() ? "" : " on entry ports " + settings.entryPorts()),
+            "add an HTTPS forwarding rule in the control panel, or fix the target's entryPorts")
+        : CheckResult.ok(check, "forwarding rules", String.join(", ", rules)));
     return out;
   }
 

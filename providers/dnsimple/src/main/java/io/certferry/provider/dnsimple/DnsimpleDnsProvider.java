@@ -4,6 +4,8 @@ import io.certferry.core.Sleeper;
 import io.certferry.core.dns.DnsException;
 import io.certferry.core.dns.DnsProvider;
 import io.certferry.core.dns.DnsRecordHandle;
+import io.certferry.core.doctor.CheckResult;
+import io.certferry.core.doctor.ZoneDiagnosable;
 import io.certferry.provider.dnsimple.DnsimpleApi.Zone;
 import io.certferry.provider.dnsimple.DnsimpleApi.ZoneRecord;
 
@@ -23,7 +25,7 @@ import java.util.stream.Collectors;
  * instance created are ever deleted, by id, after checking they still hold the challenge value.
  * Optionally waits until DNSimple reports the record distributed to all its name servers.
  */
-public final class DnsimpleDnsProvider implements DnsProvider {
+public final class DnsimpleDnsProvider implements DnsProvider, ZoneDiagnosable {
   /** The shortest TTL DNSimple documents; resolvers forget a stale challenge quickly. */
   static final int TTL_SECONDS = 60;
   static final Duration DISTRIBUTION_TIMEOUT = Duration.ofMinutes(2);
@@ -42,6 +44,27 @@ public final class DnsimpleDnsProvider implements DnsProvider {
     this.confirmDistribution = confirmDistribution;
     this.clock = clock;
     this.sleeper = sleeper;
+  }
+
+  /** The zone of {@code fqdn} is a primary, active zone of the account, and the token lists its TXT records. */
+  @Override
+  public List<CheckResult> diagnoseZone(String check, String fqdn) {
+    Zone zone;
+    try {
+      zone = zoneFor(fqdn);
+    } catch (IOException | DnsException e) {
+      return List.of(CheckResult.fail(check, "zone at dnsimple", e.getMessage(), "fix what the message names"));
+    }
+    try {
+      int n = client.txtRecords(zone.name(), ZoneMatch.relativeName(fqdn, zone.name())).size();
+      return List.of(CheckResult.ok(check, "zone at dnsimple", zone.name() + " (account " + client.accountId() + ")"),
+          CheckResult.ok(check, "records at dnsimple", "the token lists the zone's records (" + n + " TXT at "
+              + ZoneMatch.relativeName(fqdn, zone.name()) + ")"));
+    } catch (IOException e) {
+      return List.of(CheckResult.fail(check, "records at dnsimple", "the token cannot list the records of " + zone.name()
+          + ": " + e.getMessage(), "give the token access to the zone's records (an account token, not a user token "
+          + "without the account)"));
+    }
   }
 
   @Override

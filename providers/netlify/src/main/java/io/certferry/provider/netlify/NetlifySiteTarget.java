@@ -1,5 +1,6 @@
 package io.certferry.provider.netlify;
 
+import io.certferry.core.x509.CertificateChecks;
 import io.certferry.core.x509.PemWriter;
 import io.certferry.core.deploy.EndpointCheck;
 
@@ -13,6 +14,8 @@ import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.http.ApiRequest;
+import io.certferry.core.doctor.CheckResult;
+import io.certferry.core.doctor.Diagnosable;
 import io.certferry.core.http.HttpApi;
 import io.certferry.core.http.HttpApiException;
 import io.certferry.core.http.SharedReads;
@@ -43,7 +46,7 @@ import java.util.function.Supplier;
  * for every target of the token that names the site ({@link SharedReads}); the deploy itself reads fresh.
  * Work past the token's budget waits, unsent, and says until when ({@link DeployException#waiting}).
  */
-final class NetlifySiteTarget implements DeployTarget, Discoverable, PassAware {
+final class NetlifySiteTarget implements DeployTarget, Discoverable, PassAware, Diagnosable {
   private final NetlifySettings settings;
   private final HttpApi http;
   private final EndpointCheck tls;
@@ -97,6 +100,27 @@ final class NetlifySiteTarget implements DeployTarget, Discoverable, PassAware {
         Optional.of("state " + now.get().path("state").asText("?")));
     String host = tls.host() != null ? null : domain;
     return List.of(api.completedBy(tls.served(host), tls.endpoint(host).orElse("?")));
+  }
+
+  /** The token reads the site, which has a custom domain the certificate covers. Reads only. */
+  @Override
+  public List<CheckResult> diagnose(List<String> names) {
+    String check = "target " + id();
+    String domain;
+    try {
+      domain = customDomain();
+    } catch (DeployException e) {
+      return List.of(CheckResult.fail(check, "site " + settings.siteId(), e.getMessage(),
+          "fix what the message names; the site's API ID is under Site configuration > Site details"));
+    }
+    List<CheckResult> out = new ArrayList<>();
+    out.add(CheckResult.ok(check, "site " + settings.siteId(), "exists, custom domain " + domain));
+    boolean covered = CertificateChecks.covers(names, domain);
+    out.add(covered ? CheckResult.ok(check, "custom domain", domain + " is one of the certificate's names")
+        : CheckResult.fail(check, "custom domain", "the site's custom domain " + domain + " is not among the certificate's "
+            + "names (" + String.join(", ", names) + ")", "add " + domain + " to the certificate's domains, or set the "
+            + "site's custom domain to one of its names"));
+    return out;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,11 @@ final class FrontendDeployer {
   static final Duration STABLE_GAP = Duration.ofMillis(100);
   private static final Logger LOG = LoggerFactory.getLogger(FrontendDeployer.class);
   private static final int MAX_OUTPUT = 2000;
+  /**
+   * One deploy at a time per nginx server in this process: {@code nginx -t} and the reload read every site's files,
+   * so a second certificate's pair half-written on the same server would fail this one's test and roll it back.
+   */
+  private static final Map<String, Object> SERVER_LOCKS = new ConcurrentHashMap<>();
 
   private final Frontend f;
   private final HostOpener opener;
@@ -59,8 +65,15 @@ final class FrontendDeployer {
       return FrontendOutcome.failed(f.name(), Optional.empty(), e.getMessage() + "; nothing was changed", true);
     }
     try (host) {
-      return deploy(host, bundle, names);
+      synchronized (SERVER_LOCKS.computeIfAbsent(server(f), k -> new Object())) {
+        return deploy(host, bundle, names);
+      }
     }
+  }
+
+  /** Which nginx server a frontend is: its SSH login, or this machine. */
+  private static String server(Frontend f) {
+    return f.ssh().map(s -> s.user() + "@" + s.host() + ":" + s.port()).orElse("local");
   }
 
   private FrontendOutcome deploy(Host host, CertificateBundle bundle, List<String> names) {

@@ -9,6 +9,8 @@ import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.Discoverable;
 import io.certferry.core.deploy.ServedCertificate;
 import io.certferry.core.deploy.TlsProbe;
+import io.certferry.core.doctor.CheckResult;
+import io.certferry.core.doctor.Diagnosable;
 import io.certferry.core.deploy.HostInventory;
 import io.certferry.core.deploy.VerifyResult;
 
@@ -48,7 +50,7 @@ import java.util.stream.Collectors;
  * DeployTarget tagged = NginxTarget.builder("web", context).frontendsFrom(inventory, host -> frontendFor(host)).build();
  * </pre>
  */
-public final class NginxTarget implements DeployTarget, Discoverable {
+public final class NginxTarget implements DeployTarget, Discoverable, Diagnosable {
   private static final int MAX_PARALLEL = 16;
 
   private final String id;
@@ -151,6 +153,26 @@ public final class NginxTarget implements DeployTarget, Discoverable {
         out.add(nothing(place, "cannot be asked: " + e.getMessage()));
       }
     }
+    return out;
+  }
+
+  /** Each frontend in turn (those found by tag too): login, writable folders, the config test, TLS at its address. */
+  @Override
+  public List<CheckResult> diagnose(List<String> names) {
+    String check = "target " + id;
+    List<Frontend> fs;
+    try {
+      fs = currentFrontends();
+    } catch (DeployException e) {
+      return List.of(CheckResult.fail(check, "frontends", e.getMessage(), "fix the frontends: settings (the tag, its token)"));
+    }
+    if (fs.isEmpty()) {
+      return List.of(CheckResult.warn(check, "frontends", "none now (the tag lists no active droplet)",
+          "tag the droplets that run nginx, or list the frontends"));
+    }
+    FrontendDoctor doctor = new FrontendDoctor(check, opener, chains);
+    List<CheckResult> out = new ArrayList<>();
+    fs.forEach(f -> out.addAll(doctor.diagnose(f))); // one after another: doctor runs the targets in parallel
     return out;
   }
 

@@ -31,16 +31,19 @@ final class DeployRule {
         && sha.equals(rec.get().sha256()) && rec.get().nextAttempt() != null && now.isBefore(rec.get().nextAttempt());
   }
 
-  /** What the rule says for one target: hold it (backing off, waiting for its budget), skip it (in sync, found in
-   * sync) or deploy, and why. */
-  record Verdict(Kind kind, String why, boolean cannotTell) {
+  /**
+   * What the rule says for one target: hold it (backing off, waiting for its budget), skip it (in sync, found in
+   * sync) or deploy, and why; {@code askedTarget} when it is deployed to because of what the target said (or could
+   * not say) it serves, so a dry run may ask it for more.
+   */
+  record Verdict(Kind kind, String why, boolean askedTarget) {
     enum Kind { BACKING_OFF, WAITING, ALREADY_IN_SYNC, ADOPT, DEPLOY }
 
     Verdict(Kind kind, String why) { this(kind, why, false); }
   }
 
   static Verdict verdict(DeployTarget t, Optional<TargetDeployment> rec, String sha,
-                                 Supplier<CertificateBundle> bundle, Instant now) {
+                         Supplier<CertificateBundle> bundle, Instant now) {
     if (heldBack(rec, sha, now)) {
       TargetDeployment r = rec.get();
       return r.result() == Result.WAITING
@@ -62,7 +65,7 @@ final class DeployRule {
           trustRecord ? "recorded as holding it (the target cannot tell what it serves)" : "serves it now");
     }
     return new Verdict(Verdict.Kind.DEPLOY, serves.isPresent() ? "serves another certificate, not " + sha
-        : t.reportsWhatItServes() ? "cannot tell what it serves now" : "has no record of holding it", serves.isEmpty());
+        : t.reportsWhatItServes() ? "cannot tell what it serves now" : "has no record of holding it", true);
   }
 
   /** Whether the target serves the bundle now; a failure to tell is treated as "unknown", and the deploy finds out. */

@@ -201,9 +201,8 @@ public final class Deployer implements AutoCloseable {
 
   /**
    * What {@link #deploy} would do to {@code t} for {@code version} now, and why; the same rule, asking the target
-   * what it serves (a read: one API call or handshake) and writing nothing. A target that cannot tell by
-   * fingerprint but can list what it serves ({@link Discoverable}: Netlify's expiry and names) is deployed to by a
-   * pass, which then changes nothing; the plan says so.
+   * what it serves (a read: one API call or handshake) and writing nothing. A target that would be deployed to
+   * because of what it serves and can list it ({@link Discoverable}) is asked, so the plan says what it serves.
    *
    * @since 0.1
    */
@@ -218,13 +217,9 @@ public final class Deployer implements AutoCloseable {
       case ALREADY_IN_SYNC, ADOPT -> DeployPlan.Step.NONE;
       case DEPLOY -> DeployPlan.Step.DEPLOY;
     };
-    if (step == DeployPlan.Step.DEPLOY && v.cannotTell() && t instanceof Discoverable d) {
+    if (step == DeployPlan.Step.DEPLOY && v.askedTarget() && t instanceof Discoverable d) {
       try {
         List<ServedCertificate> served = d.discover();
-        if (!served.isEmpty() && served.stream().allMatch(c -> c.is(version))) {
-          return new DeployPlan(t.id(), DeployPlan.Step.NONE, "serves it now (by its expiry and names; a pass "
-              + "confirms this without uploading)");
-        }
         return new DeployPlan(t.id(), step, served.isEmpty() ? "serves no certificate now"
             : "serves another certificate (" + served.get(0).place() + ": expires "
                 + served.get(0).notAfter().map(Instant::toString).orElse("?") + ")");

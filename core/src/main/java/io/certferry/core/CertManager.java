@@ -24,6 +24,7 @@ import io.certferry.core.store.StoredVersion;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class CertManager implements AutoCloseable {
     this.store = Objects.requireNonNull(b.store, "store");
     this.clock = b.clock;
     this.issuers = Map.copyOf(b.issuers);
-    this.certificates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.certificates));
+    this.certificates = Collections.unmodifiableMap(new LinkedHashMap<>(b.certificates));
     this.watched = List.copyOf(b.watched.values());
     this.events = new Events(b.listeners, b.notifiers);
     this.ownsDeployer = b.deployer == null;

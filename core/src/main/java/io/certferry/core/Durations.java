@@ -2,6 +2,7 @@ package io.certferry.core;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,7 +88,7 @@ public final class Durations {
   }
 
   private static int rank(String unit) {
-    return java.util.List.of(ORDER.split(" ")).indexOf(unit);
+    return List.of(ORDER.split(" ")).indexOf(unit);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.certferry.core;
 
+import java.util.Optional;
+
 /**
  * Resolves secret references such as {@code ${env:DO_TOKEN}} or {@code ${file:/etc/certferry/token}}.
  * A secret's value is never logged, put into an exception message or serialized.
@@ -23,17 +25,17 @@ public interface Secrets {
    *
    * @since 0.1
    */
-  static java.util.Optional<String> referenceProblem(String where, String setting, String value, String envName,
+  static Optional<String> referenceProblem(String where, String setting, String value, String envName,
                                                      String fileName) {
     String example = "${env:" + envName + "} or ${file:/etc/certferry/" + fileName + "}";
     if (value == null || value.isBlank()) {
-      return java.util.Optional.of(where + ": setting '" + setting + "' is missing; set " + setting + ": " + example);
+      return Optional.of(where + ": setting '" + setting + "' is missing; set " + setting + ": " + example);
     }
     if (!isReference(value.strip())) {
-      return java.util.Optional.of(where + ": setting '" + setting + "' must be a reference such as " + example
+      return Optional.of(where + ": setting '" + setting + "' must be a reference such as " + example
           + ", never the secret itself; move it into an environment variable or a 0600 file");
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /**

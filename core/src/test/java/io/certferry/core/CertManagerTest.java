@@ -6,12 +6,16 @@ import io.certferry.core.deploy.DeployException;
 import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.DeployWindow;
+import io.certferry.core.internal.CertificatePass;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
 import io.certferry.core.issue.Issuer;
+import io.certferry.core.issue.Revoker;
 import io.certferry.core.notify.AlertPolicy;
 import io.certferry.core.notify.LifecycleEvent;
+import io.certferry.core.renew.RenewalInfo;
+import io.certferry.core.renew.RenewalInfoSource;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.testing.MemoryStore;
 import io.certferry.core.testing.MutableClock;
@@ -25,7 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -289,10 +296,10 @@ class CertManagerTest {
   @Test
   void renewalFollowsTheCasAriWindowAndWakesForTheNextPoll() throws Exception {
     Instant start = clock.instant();
-    java.util.concurrent.atomic.AtomicReference<String> askedFor = new java.util.concurrent.atomic.AtomicReference<>();
-    io.certferry.core.renew.RenewalInfoSource ca = id -> {
+    AtomicReference<String> askedFor = new AtomicReference<>();
+    RenewalInfoSource ca = id -> {
       askedFor.set(id);
-      return new io.certferry.core.renew.RenewalInfo(start.plus(Duration.ofDays(10)), start.plus(Duration.ofDays(11)),
+      return new RenewalInfo(start.plus(Duration.ofDays(10)), start.plus(Duration.ofDays(11)),
           Optional.empty(), Duration.ofHours(6));
     };
     Issuer withAri = new Issuer() {
@@ -303,7 +310,7 @@ class CertManagerTest {
       public IssuedCertificate issue(IssueRequest r) throws IssueException { return issuer.issue(r); }
 
       @Override
-      public Optional<io.certferry.core.renew.RenewalInfoSource> renewalInfo() { return Optional.of(ca); }
+      public Optional<RenewalInfoSource> renewalInfo() { return Optional.of(ca); }
     };
     CertManager m = CertManager.builder().store(store).clock(clock).issuer("local", withAri)
         .maxInterval(Duration.ofDays(365)).certificate(www()).build();
@@ -358,7 +365,7 @@ class CertManagerTest {
     assertThat(events).filteredOn(e -> e.type() == LifecycleEvent.Type.IMPORTED).hasSize(1);
     assertThat(store.state("shop").plan().renewAt()).isEqualTo(bought.notAfter().minus(Duration.ofDays(365).dividedBy(3)));
     CertificateBundle other = CA.leaf(List.of("blog.example.test"), KeyType.EC_P256, now, now.plus(Duration.ofDays(90)));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.importVersion("shop", other, Map.of()))
+    Assertions.assertThatThrownBy(() -> m.importVersion("shop", other, Map.of()))
         .isInstanceOf(InputRejectedException.class).hasMessageContaining("does not cover shop.example.test");
     assertThat(store.versions("shop")).hasSize(1);
   }
@@ -366,7 +373,7 @@ class CertManagerTest {
   @Test
   void revokeTellsPeopleAndTheNextPassRenews() throws Exception {
     List<String> revoked = new CopyOnWriteArrayList<>();
-    class RevokingIssuer implements Issuer, io.certferry.core.issue.Revoker {
+    class RevokingIssuer implements Issuer, Revoker {
       @Override public String source() { return "local"; }
 
       @Override public IssuedCertificate issue(IssueRequest r) throws IssueException { return issuer.issue(r); }
@@ -444,7 +451,7 @@ class CertManagerTest {
 
   @Test
   void aTargetThatHangsIsCutOffAtTheTargetTimeout() throws Exception {
-    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
     DeployTarget hanging = new DeployTarget() {
       @Override public String id() { return "hangs"; }
 
@@ -634,11 +641,11 @@ class CertManagerTest {
   @Test
   void wildcardCoverage() {
     // One coverage rule (RFC 6125, x509.CertificateChecks) for the engine, import and check-config.
-    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();
-    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("a.b.example.test"))).isFalse();
-    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("example.test"))).isFalse();
-    assertThat(io.certferry.core.internal.CertificatePass.covers(List.of("*.example.test"), List.of("*.example.test"))).isTrue();
-    assertThat(io.certferry.core.internal.CertificatePass.uncovered(List.of("a.test"), List.of("a.test", "B.test")))
+    assertThat(CertificatePass.covers(List.of("*.example.test"), List.of("media.example.test"))).isTrue();
+    assertThat(CertificatePass.covers(List.of("*.example.test"), List.of("a.b.example.test"))).isFalse();
+    assertThat(CertificatePass.covers(List.of("*.example.test"), List.of("example.test"))).isFalse();
+    assertThat(CertificatePass.covers(List.of("*.example.test"), List.of("*.example.test"))).isTrue();
+    assertThat(CertificatePass.uncovered(List.of("a.test"), List.of("a.test", "B.test")))
         .containsExactly("B.test");
   }
 }

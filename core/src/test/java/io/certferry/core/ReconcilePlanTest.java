@@ -18,6 +18,7 @@ import io.certferry.core.store.StoredVersion;
 import io.certferry.core.testing.MemoryStore;
 import io.certferry.core.testing.MutableClock;
 import io.certferry.core.testing.TestPki;
+import io.certferry.core.x509.KeyType;
 
 import java.net.URI;
 import java.time.Duration;
@@ -159,7 +160,7 @@ class ReconcilePlanTest {
     ManagedCertificate mc = www().toBuilder().windows("lb", List.of(DeployWindow.parse("Sat 02:00-05:00 UTC"))).build();
     CertManager m = manager(mc);
     lb.served = "0".repeat(64); // something else; a deploy waits for Saturday
-    store.addVersion("www", CA.leaf(List.of("www.example.test"), io.certferry.core.x509.KeyType.EC_P256,
+    store.addVersion("www", CA.leaf(List.of("www.example.test"), KeyType.EC_P256,
         clock.instant().minus(Duration.ofDays(80)), clock.instant().plus(Duration.ofDays(10))), "local", Map.of());
 
     ReconcilePlan.CertificatePlan p = m.plan().certificates().get(0);

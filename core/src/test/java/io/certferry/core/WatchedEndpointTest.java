@@ -10,6 +10,7 @@ import io.certferry.core.store.WatchRecord;
 import io.certferry.core.testing.MutableClock;
 import io.certferry.core.testing.TestPki;
 import io.certferry.core.testing.TlsTestServer;
+import io.certferry.core.x509.KeyType;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class WatchedEndpointTest {
   }
 
   static CertificateBundle leaf(Instant from, String... names) {
-    return CA.leaf(List.of(names), io.certferry.core.x509.KeyType.EC_P256, from, from.plus(Duration.ofDays(90)));
+    return CA.leaf(List.of(names), KeyType.EC_P256, from, from.plus(Duration.ofDays(90)));
   }
 
   CertManager manager(WatchedEndpoint... watched) {

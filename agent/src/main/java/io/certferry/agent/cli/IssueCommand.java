@@ -7,8 +7,11 @@ import io.certferry.core.CertManager;
 import io.certferry.core.CertificateStatus;
 import io.certferry.core.InputRejectedException;
 import io.certferry.core.SettingProblem;
+import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssuerSettings;
+import io.certferry.core.notify.Notifier;
 import io.certferry.core.store.CertificateStore;
+import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.StoredVersion;
 
 import java.nio.file.Path;
@@ -130,7 +133,7 @@ public final class IssueCommand extends StoreCommand {
     CertificateStore store = openStore();
     if (keyType == null) {
       // A re-issue keeps the lineage's key type (and with --reuse-key its key) unless told otherwise.
-      keyType = store.spec(name).map(io.certferry.core.store.LineageSpec::keyType).orElse(null);
+      keyType = store.spec(name).map(LineageSpec::keyType).orElse(null);
     }
     ObjectNode block = block();
     IssuerSettings.Read read = IssuerSettings.read(block, names, env().providers());
@@ -138,11 +141,11 @@ public final class IssueCommand extends StoreCommand {
       throw new InputRejectedException(String.join("; ", read.problems().stream().map(IssueCommand::flagged).toList()));
     }
     try (CertManager manager = CertManager.builder().store(store).clock(env().clock())
-        .listener(io.certferry.core.notify.Notifier.LOG)
+        .listener(Notifier.LOG)
         .certificate(AgentAssembly.fromBlock(name, names, block, store, env(), this::progress)).build()) {
       CertificateStatus s = manager.issue(name);
       if (!s.renewedNow()) {
-        throw new io.certferry.core.issue.IssueException(io.certferry.core.issue.IssueException.Kind.LOCAL,
+        throw new IssueException(IssueException.Kind.LOCAL,
             name + ": " + s.error().orElse("no certificate was issued"));
       }
       StoredVersion v = s.current().orElseThrow();

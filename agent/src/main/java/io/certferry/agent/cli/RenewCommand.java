@@ -14,6 +14,7 @@ import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.x509.CertificateChecks;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -170,7 +171,7 @@ public final class RenewCommand extends StoreCommand {
       } catch (StagingIssuer.Unavailable e) {
         (e.usage ? err() : out()).println(n + ": dry run " + (e.usage ? "impossible: " : "skipped: ") + e.getMessage());
         usage |= e.usage;
-      } catch (IssueException | InputRejectedException | java.io.IOException e) {
+      } catch (IssueException | InputRejectedException | IOException e) {
         err().println(n + ": dry run failed: " + e.getMessage());
         failed++;
       }

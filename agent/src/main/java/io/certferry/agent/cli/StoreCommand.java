@@ -19,6 +19,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +45,7 @@ public abstract class StoreCommand implements Callable<Integer>, CommandFactory.
   private Environment env = Environment.system();
   private AgentConfig loaded;
   private CertificateStore opened;
-  private final Map<String, InputRejectedException> broken = new java.util.LinkedHashMap<>();
+  private final Map<String, InputRejectedException> broken = new LinkedHashMap<>();
 
   @Override
   public void environment(Environment environment) { this.env = environment; }
@@ -201,7 +203,7 @@ public abstract class StoreCommand implements Callable<Integer>, CommandFactory.
    */
   protected CertManager engine(CertificateStore store, List<String> names, Notifier... listeners)
       throws InputRejectedException {
-    List<Notifier> all = new java.util.ArrayList<>(List.of(listeners));
+    List<Notifier> all = new ArrayList<>(List.of(listeners));
     all.add(Notifier.LOG);
     Optional<AgentConfig> c = config();
     if (c.isPresent()) {

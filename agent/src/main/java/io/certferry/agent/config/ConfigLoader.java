@@ -8,6 +8,7 @@ import io.certferry.core.Secrets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads and validates the agent's YAML config as a whole: every problem is collected with its line
@@ -85,7 +86,7 @@ public final class ConfigLoader {
     List<AgentConfig.CertificateConfig> certificates = new CertificatesSection(problems, values, issuers,
         new TargetsSection(problems, blocks)).check(root.get("certificates"));
     List<AgentConfig.Watch> watch = new WatchSection(problems, values).check(root.get("watch"),
-        certificates.stream().map(AgentConfig.CertificateConfig::name).collect(java.util.stream.Collectors.toSet()));
+        certificates.stream().map(AgentConfig.CertificateConfig::name).collect(Collectors.toSet()));
     new SecretReferences(problems, secrets).check("", root);
     if (problems.hasErrors()) {
       throw problems.failure();

@@ -14,9 +14,11 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -64,7 +66,7 @@ final class Cli {
   static List<X509Certificate> shuffledHeap(CertificateBundle b, X509Certificate root, long seed) {
     List<X509Certificate> all = new ArrayList<>(b.chain());
     all.add(root);
-    java.util.Collections.shuffle(all, new java.util.Random(seed));
+    Collections.shuffle(all, new Random(seed));
     return all;
   }
 

@@ -9,6 +9,7 @@ import io.certferry.core.store.LineageSpec;
 import io.certferry.core.testing.TestPki;
 import io.certferry.core.x509.CertificateChecks;
 
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -16,6 +17,8 @@ import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -106,7 +109,7 @@ class CsrCommandTest {
     assertThat(Cli.tree(store)).isEqualTo(before);
 
     PrivateKey first = FileStore.open(store).pendingKey("shop").orElseThrow();
-    List<String> forced = new java.util.ArrayList<>(args);
+    List<String> forced = new ArrayList<>(args);
     forced.add("--force");
     assertThat(Cli.run(forced).code()).isZero();
     assertThat(FileStore.open(store).pendingKey("shop").orElseThrow().getEncoded()).isNotEqualTo(first.getEncoded());
@@ -122,7 +125,7 @@ class CsrCommandTest {
         List.of("--name", "shop", "--domain", "shop.example", "--out", tmp.resolve("missing").toString()));
     List<String> expected = List.of("not a valid lineage name", "is not a DNS name", "dsa-1024", "missing");
     for (int i = 0; i < bad.size(); i++) {
-      List<String> args = new java.util.ArrayList<>(List.of("csr", "--store", store.toString()));
+      List<String> args = new ArrayList<>(List.of("csr", "--store", store.toString()));
       args.addAll(bad.get(i));
       CliRun r = Cli.run(args);
       assertThat(r.code()).as(r.toString()).isEqualTo(3);
@@ -133,7 +136,7 @@ class CsrCommandTest {
   }
 
   private static PKCS10CertificationRequest parse(String pem) throws Exception {
-    try (PEMParser p = new PEMParser(new java.io.StringReader(pem))) {
+    try (PEMParser p = new PEMParser(new StringReader(pem))) {
       return (PKCS10CertificationRequest) p.readObject();
     }
   }
@@ -142,7 +145,7 @@ class CsrCommandTest {
     var attr = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)[0];
     Extensions ext = Extensions.getInstance(attr.getAttrValues().getObjectAt(0));
     GeneralNames names = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
-    return java.util.Arrays.stream(names.getNames()).filter(n -> n.getTagNo() == GeneralName.dNSName)
+    return Arrays.stream(names.getNames()).filter(n -> n.getTagNo() == GeneralName.dNSName)
         .map(n -> IETFUtils.valueToString(n.getName())).toList();
   }
 }

@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
@@ -103,7 +104,7 @@ class DoctorCommandTest {
   private CliRun doctor(Path cfg, String... more) {
     Environment env = Environment.system().withSecrets(ReferenceSecrets.withEnvironment(
         Map.of("DO_TOKEN", DO_TOKEN, "NETLIFY_TOKEN", NETLIFY_TOKEN, "EAB_HMAC", HMAC)));
-    List<String> args = new java.util.ArrayList<>(List.of("doctor", "--config", cfg.toString(), "--resolver",
+    List<String> args = new ArrayList<>(List.of("doctor", "--config", cfg.toString(), "--resolver",
         "127.0.0.1:" + dns.port(), "--name-server-port", String.valueOf(dns.port()), "--timeout", "30s"));
     args.addAll(List.of(more));
     return CliRun.of(env, args.toArray(String[]::new));

@@ -15,16 +15,23 @@ import java.io.FileOutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -36,6 +43,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
 
 /**
  * {@code certferry import} end to end: a Sectigo-DV-shaped chain in shuffled order, PKCS#12, a
@@ -131,7 +145,7 @@ class ImportCommandTest {
     X509Certificate cross = aaa.crossSign(usertrust);
     CertificateBundle b = sectigoDv.leaf(List.of("shop.example"));
     List<X509Certificate> zip = new ArrayList<>(List.of(aaa.certificate(), b.leaf(), cross, sectigoDv.certificate()));
-    java.util.Collections.shuffle(zip, new java.util.Random(11));
+    Collections.shuffle(zip, new Random(11));
     Path all = Cli.pem(tmp.resolve("shop_example.zip-contents.pem"), zip);
     Path key = Cli.key(tmp.resolve("shop.key"), b.privateKey());
     Path aaaPem = Cli.pem(tmp.resolve("aaa.pem"), aaa.certificate());
@@ -310,7 +324,7 @@ class ImportCommandTest {
   void tenMegabyteFile() throws Exception {
     Path big = tmp.resolve("huge.pem");
     byte[] chunk = new byte[1 << 20];
-    java.util.Arrays.fill(chunk, (byte) 'A');
+    Arrays.fill(chunk, (byte) 'A');
     try (var out = Files.newOutputStream(big)) {
       for (int i = 0; i < 10; i++) {
         out.write(chunk);
@@ -340,7 +354,7 @@ class ImportCommandTest {
     X500Name name = new X500Name("CN=shop.example");
     Instant now = Instant.now();
     var builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-        java.util.Date.from(now.minus(Duration.ofHours(1))), java.util.Date.from(now.plus(Duration.ofDays(90))),
+        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(90))),
         name, kp.getPublic());
     builder.addExtension(Extension.subjectAlternativeName, false,
         new GeneralNames(new GeneralName(GeneralName.dNSName, "shop.example")));
@@ -395,18 +409,18 @@ class ImportCommandTest {
   static String encryptedPkcs8(CertificateBundle b, char[] password) throws Exception {
     byte[] salt = new byte[16];
     byte[] iv = new byte[16];
-    new java.security.SecureRandom().nextBytes(salt);
-    new java.security.SecureRandom().nextBytes(iv);
+    new SecureRandom().nextBytes(salt);
+    new SecureRandom().nextBytes(iv);
     String scheme = "PBEWithHmacSHA256AndAES_256";
-    javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(scheme);
-    cipher.init(javax.crypto.Cipher.ENCRYPT_MODE,
-        javax.crypto.SecretKeyFactory.getInstance(scheme).generateSecret(new javax.crypto.spec.PBEKeySpec(password)),
-        new javax.crypto.spec.PBEParameterSpec(salt, 2048, new javax.crypto.spec.IvParameterSpec(iv)));
-    java.security.AlgorithmParameters pbes2 = java.security.AlgorithmParameters.getInstance("PBES2");
+    Cipher cipher = Cipher.getInstance(scheme);
+    cipher.init(Cipher.ENCRYPT_MODE,
+        SecretKeyFactory.getInstance(scheme).generateSecret(new PBEKeySpec(password)),
+        new PBEParameterSpec(salt, 2048, new IvParameterSpec(iv)));
+    AlgorithmParameters pbes2 = AlgorithmParameters.getInstance("PBES2");
     pbes2.init(cipher.getParameters().getEncoded()); // names the scheme by its PBES2 OID, as openssl does
-    byte[] der = new javax.crypto.EncryptedPrivateKeyInfo(pbes2, cipher.doFinal(b.privateKey().getEncoded())).getEncoded();
+    byte[] der = new EncryptedPrivateKeyInfo(pbes2, cipher.doFinal(b.privateKey().getEncoded())).getEncoded();
     return "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
-        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
         + "\n-----END ENCRYPTED PRIVATE KEY-----\n";
   }
 }

@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.agent.Environment;
 import io.certferry.agent.Main;
 import io.certferry.core.issue.acme.AcmeIssuer;
 import io.certferry.core.store.FileStore;
 import io.certferry.core.store.StoredVersion;
 import io.certferry.core.testing.PebbleServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +46,7 @@ class IssueCommandTest {
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of("--store", store.toString()));
     all.addAll(List.of(args));
-    return Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+    return Main.commandLine(Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute(all.toArray(String[]::new));
   }
 
@@ -142,7 +145,7 @@ class IssueCommandTest {
     assertThat(run("revoke", "nothing-here")).isEqualTo(3);
     try (var s = Files.list(store)) {
       assertThat(s.filter(p -> p.getFileName().toString().equals("certs"))
-          .flatMap(p -> { try { return Files.list(p); } catch (java.io.IOException e) { throw new RuntimeException(e); } })
+          .flatMap(p -> { try { return Files.list(p); } catch (IOException e) { throw new RuntimeException(e); } })
           .toList()).isEmpty();
     }
   }
@@ -156,7 +159,7 @@ class IssueCommandTest {
     JsonNode state = new ObjectMapper().readTree(Files.readString(store.resolve("certs/nope/state.json")));
     assertThat(state.at("/failure/attempts").asInt()).isEqualTo(1);
     assertThat(state.at("/failure/kind").asText()).isEqualTo("validation-failed");
-    assertThat(java.time.Instant.parse(state.at("/failure/nextAttempt").asText())).isAfter(java.time.Instant.now());
+    assertThat(Instant.parse(state.at("/failure/nextAttempt").asText())).isAfter(Instant.now());
     assertThat(state.at("/failure/lastError").asText()).contains("nope.example.com");
     // The engine holds the next order until the backoff has passed: no second order now.
     assertThat(run(issueArgs("nope", "--domain", "nope.example.com", "--webroot", webroot.toString()))).isEqualTo(1);

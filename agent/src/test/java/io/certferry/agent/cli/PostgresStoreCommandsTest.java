@@ -15,9 +15,11 @@ import io.certferry.provider.postgresql.PostgresStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,7 +155,7 @@ class PostgresStoreCommandsTest {
     CliRun old = cli("list", "--config", config.toString());
     assertThat(old.code()).as(old.toString()).isEqualTo(ExitCodes.FAILED);
     assertThat(old.err()).contains("sealed under key-encryption key").contains("configure the key the store was sealed with");
-    Files.copy(newKey, db.kekFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(newKey, db.kekFile(), StandardCopyOption.REPLACE_EXISTING);
     CliRun renew = cli("renew", "--config", config.toString(), "www", "--force");
     assertThat(renew.code()).as(renew.toString()).isZero();
 
@@ -207,7 +209,7 @@ class PostgresStoreCommandsTest {
     assertThat(Cli.perms(back.resolve("certs/www/versions/2/key.pem"))).isEqualTo("rw-------");
 
     // A destination that moved on on its own is a conflict for that lineage, and nothing of it is touched.
-    returned.addVersion("www", dv.leaf(List.of("www.example.test")), "imported", java.util.Map.of());
+    returned.addVersion("www", dv.leaf(List.of("www.example.test")), "imported", Map.of());
     var moved = Cli.tree(back);
     try (PostgresStore pg = db.open()) {
       CliRun conflict = cli("store", "migrate", "--from", config.toString(), "--to", back.toString());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.certferry.agent.Environment;
 import io.certferry.agent.Main;
 import io.certferry.core.ReferenceSecrets;
 
@@ -13,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +36,8 @@ class ConfigLoaderTest {
   }
 
   /** Problem at line:column whose message contains the text. */
-  static org.assertj.core.api.Condition<ConfigProblem> at(int line, int col, String text) {
-    return new org.assertj.core.api.Condition<>(p -> p.line() == line && p.column() == col && p.message().contains(text),
+  static Condition<ConfigProblem> at(int line, int col, String text) {
+    return new Condition<>(p -> p.line() == line && p.column() == col && p.message().contains(text),
         line + ":" + col + " " + text);
   }
 
@@ -100,7 +103,7 @@ class ConfigLoaderTest {
     assertThat(p).haveExactly(1, at(36, 58, "dns-01 needs a DNS provider"));
     assertThat(p).haveExactly(1, at(37, 5, "unknown key 'extra'"));
     // Sorted by place, so the report reads top to bottom.
-    assertThat(p).isSortedAccordingTo(java.util.Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+    assertThat(p).isSortedAccordingTo(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
     // Secrets never appear in messages.
     assertThat(p).noneMatch(x -> x.message().contains("SG.literal-key"));
   }
@@ -110,7 +113,7 @@ class ConfigLoaderTest {
     Path f = write(BROKEN);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+    int code = Main.commandLine(Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute("check-config", "--config", f.toString());
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains(f + ":2:1: schedul: unknown key 'schedul'")

@@ -6,7 +6,9 @@ import io.certferry.core.ReferenceSecrets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The example configs in examples/ must pass the whole validation. */
@@ -45,7 +47,7 @@ class ExamplesTest {
     assertThat(c.certificates().get(1).source()).isEqualTo("imported");
     AgentConfig.Continuity social = c.certificates().get(0).continuity();
     assertThat(social.fallbacks()).singleElement().satisfies(f -> assertThat(f.path("server").asText()).isEqualTo("zerossl"));
-    assertThat(social.fallbackAfter()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(social.fallbackAfter()).isEqualTo(Duration.ofHours(12));
     assertThat(c.certificates().get(0).targets().get(0).windows()).containsExactly("Sat 02:00-05:00 America/Toronto");
     assertThat(c.certificates().get(1).continuity().alertLevels()).containsExactly(60, 30, 14, 7, 3, 1);
     assertThat(c.notifications()).extracting(AgentConfig.Block::type).containsExactly("webhook", "sendgrid");
@@ -62,7 +64,7 @@ class ExamplesTest {
 
   @Test
   void mastodonWithoutItsSecretsNamesEachMissingOne() {
-    ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+    ConfigException e = Assertions.catchThrowableOfType(ConfigException.class,
         () -> ConfigLoader.withInstalledProviders(ReferenceSecrets.withEnvironment(Map.of()))
             .load(examples().resolve("mastodon.yaml")));
     assertThat(e.problems()).extracting(ConfigProblem::message).allSatisfy(m -> assertThat(m).contains("is not set"))

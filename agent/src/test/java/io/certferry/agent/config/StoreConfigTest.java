@@ -3,6 +3,7 @@ package io.certferry.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.certferry.agent.Environment;
 import io.certferry.agent.Main;
 import io.certferry.core.ReferenceSecrets;
 
@@ -74,7 +75,7 @@ class StoreConfigTest {
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(io.certferry.agent.Environment.system());
+    CommandLine cmd = Main.commandLine(Environment.system());
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int code = cmd.execute("check-config", "--config", f.toString());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
 import io.certferry.agent.run.AgentAssembly;
@@ -16,6 +17,7 @@ import io.certferry.core.testing.MutableClock;
 import io.certferry.core.testing.TestPki;
 import io.certferry.core.x509.KeyType;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +43,7 @@ class AlertsEndToEndTest {
   @Test
   void failingTargetAndExpiringImportAlertOnceAndClearOnce() throws Exception {
     try (MockWebServer hook = new MockWebServer()) {
-      hook.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      hook.start(InetAddress.getLoopbackAddress(), 0);
       for (int i = 0; i < 20; i++) {
         hook.enqueue(new MockResponse.Builder().code(200).build());
       }
@@ -74,7 +76,7 @@ class AlertsEndToEndTest {
           t0.minus(Duration.ofDays(330)), t0.plus(Duration.ofDays(35))), "imported", Map.of());
 
       List<String> events = new ArrayList<>();
-      try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system().withClock(clock).withSecrets(secrets), List.of(), line -> { })) {
+      try (CertManager m = AgentAssembly.build(c, store, Environment.system().withClock(clock).withSecrets(secrets), List.of(), line -> { })) {
         ReconcileReport r = m.reconcile();
         assertThat(r.certificates().get(0).targets().get(0).state()).isEqualTo("failed");
         assertThat(hook.getRequestCount()).isZero(); // a failure younger than the threshold is not alerted

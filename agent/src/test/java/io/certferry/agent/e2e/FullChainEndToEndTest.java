@@ -44,6 +44,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -232,7 +233,7 @@ class FullChainEndToEndTest {
     X509Certificate uploadedLeaf = leaf(digitalOcean, id);
     assertThat(Fingerprints.sha256(uploadedLeaf)).isEqualTo(social.sha256());
     assertThat(upload.path("sha1_fingerprint").asText()).isEqualTo(Fingerprints.sha1(uploadedLeaf));
-    assertThat(upload.path("name").asText()).isEqualTo("certferry-social-" + social.serial().toLowerCase(java.util.Locale.ROOT));
+    assertThat(upload.path("name").asText()).isEqualTo("certferry-social-" + social.serial().toLowerCase(Locale.ROOT));
     assertThat(lbRules.get(0).path("certificate_id").asText()).isEqualTo(id);
     assertThat(lbRules.get(1).path("certificate_id").asText()).as("the plain-http rule keeps no certificate").isEmpty();
     assertThat(lbRules.get(2).path("certificate_id").asText()).isEqualTo(id);

@@ -2,9 +2,11 @@ package io.certferry.agent.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
 import io.certferry.agent.run.AgentAssembly;
+import io.certferry.agent.run.AgentMetrics;
 import io.certferry.core.CertManager;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.ReferenceSecrets;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +68,7 @@ class PebbleNginxEndToEndTest {
         .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < end && TlsProbe.withDefaults().tryServedFingerprint("127.0.0.1", port, "www.e2e.test").isEmpty()) {
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+      LockSupport.parkNanos(50_000_000);
     }
     return p;
   }
@@ -123,8 +126,8 @@ class PebbleNginxEndToEndTest {
         Files.createDirectories(c.store());
         FileStore store = FileStore.open(c.store());
         MutableClock clock = new MutableClock(Instant.now());
-        io.certferry.agent.run.AgentMetrics metrics = new io.certferry.agent.run.AgentMetrics();
-        try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system().withClock(clock).withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(metrics), line -> { })) {
+        AgentMetrics metrics = new AgentMetrics();
+        try (CertManager m = AgentAssembly.build(c, store, Environment.system().withClock(clock).withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(metrics), line -> { })) {
           ReconcileReport first = m.reconcile();
           assertThat(first.allGood()).as(first.toString()).isTrue();
           StoredVersion v1 = store.current("www").orElseThrow();

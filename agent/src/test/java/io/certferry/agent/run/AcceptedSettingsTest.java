@@ -72,7 +72,7 @@ class AcceptedSettingsTest {
         "      - {id: broken, type: exec, command: 'exit 3'}",
         ""));
     StringWriter err = new StringWriter();
-    int code = Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+    int code = Main.commandLine(Environment.system()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
         .execute("check-config", "--config", cfg.toString());
     return new Checked(code, err.toString(), cfg);
   }
@@ -114,7 +114,7 @@ class AcceptedSettingsTest {
     // certferry deploy bounds a deploy by targetTimeout and parallelism too.
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int deployed = Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+    int deployed = Main.commandLine(Environment.system()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
         .execute("deploy", "www", "--config", checked.file().toString(), "--target", "files");
     assertThat(deployed).as(out + "\n" + err).isZero();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
 import io.certferry.core.CertManager;
@@ -57,7 +58,7 @@ class AgentHttpAndMetricsTest {
     FileStore store = FileStore.open(c.store());
     AgentMetrics metrics = new AgentMetrics();
     AgentState state = new AgentState();
-    try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system()
+    try (CertManager m = AgentAssembly.build(c, store, Environment.system()
         .withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(Notifier.LOG, metrics), line -> { });
          AgentHttpServer server = AgentHttpServer.start("127.0.0.1", 0, state, metrics, store, Clock.systemUTC())) {
       assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);

@@ -116,7 +116,7 @@ class AgentMetricsTest {
   void aRestartedAgentWithNothingToDoStillServesTheCounters() throws Exception {
     Path local = config("local.yaml", "127.0.0.1:0", false);
     StringWriter err = new StringWriter();
-    assertThat(Main.commandLine(io.certferry.agent.Environment.system()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+    assertThat(Main.commandLine(Environment.system()).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
         .execute("run", "--once", "--config", local.toString())).as(err.toString()).isZero();
 
     int port = freePort();

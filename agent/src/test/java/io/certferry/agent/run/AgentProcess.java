@@ -1,11 +1,13 @@
 package io.certferry.agent.run;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Starts the agent as a real process (this test run's class path), output to a log file. */
@@ -18,7 +20,7 @@ final class AgentProcess {
     cmd.add("-Xmx256m");
     cmd.add("-XX:TieredStopAtLevel=1");
     // Log as the shipped agent does (the test class path also holds core's quiet logback-test.xml).
-    java.net.URL shipped = AgentProcess.class.getResource("/logback.xml");
+    URL shipped = AgentProcess.class.getResource("/logback.xml");
     if (shipped != null) {
       cmd.add("-Dlogback.configurationFile=" + shipped);
     }
@@ -39,7 +41,7 @@ final class AgentProcess {
       }
       Thread.onSpinWait();
       Thread.yield();
-      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+      LockSupport.parkNanos(20_000_000);
     }
     return condition.getAsBoolean();
   }

@@ -11,6 +11,7 @@ import io.certferry.core.x509.Fingerprints;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -196,7 +197,7 @@ class AgentProcessTest {
   static final class KeyMatch {
     static boolean matches(CertificateBundle b) throws Exception {
       String alg = b.privateKey().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-      java.security.Signature s = java.security.Signature.getInstance(alg);
+      Signature s = Signature.getInstance(alg);
       s.initSign(b.privateKey());
       s.update(new byte[] {1, 2, 3});
       byte[] sig = s.sign();

@@ -15,6 +15,7 @@ import io.certferry.provider.netlify.FakeNetlify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -188,7 +189,7 @@ class DryRunTest {
     Path cfg = config();
     assertThat(certferry("run", "--once", "--config", cfg.toString()).code()).isZero();
     digitalOcean.loadBalancers.get(LB).withArray("forwarding_rules").forEach(r ->
-        ((com.fasterxml.jackson.databind.node.ObjectNode) r).put("certificate_id", "")); // someone detached it
+        ((ObjectNode) r).put("certificate_id", "")); // someone detached it
     Map<String, String> before = tree(tmp);
 
     Run r = certferry("run", "--once", "--dry-run", "--config", cfg.toString());

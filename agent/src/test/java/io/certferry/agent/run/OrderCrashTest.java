@@ -8,6 +8,7 @@ import io.certferry.core.testing.PebbleServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +75,7 @@ class OrderCrashTest {
       FileStore files = FileStore.open(Files.createDirectories(store));
       // Each run dies at the first step it reaches at or after the next one not yet died at: a step
       // passed in a blink (no poll to wait for) is died at after, never skipped silently.
-      List<String> diedAt = new java.util.ArrayList<>();
+      List<String> diedAt = new ArrayList<>();
       int invalidated = 0;
       int next = 0;
       for (int run = 0; next < STEPS.size() && run < 10; run++) {

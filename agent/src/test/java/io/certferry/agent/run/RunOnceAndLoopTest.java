@@ -2,6 +2,7 @@ package io.certferry.agent.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certferry.agent.Environment;
 import io.certferry.agent.config.AgentConfig;
 import io.certferry.agent.config.ConfigLoader;
 import io.certferry.agent.testing.CliRun;
@@ -9,6 +10,7 @@ import io.certferry.core.CertManager;
 import io.certferry.core.ReconcileReport;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.store.FileStore;
+import io.certferry.core.store.TargetDeployment;
 import io.certferry.core.testing.MutableClock;
 import io.certferry.core.x509.Fingerprints;
 
@@ -94,7 +96,7 @@ class RunOnceAndLoopTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("hook").contains("deployed").contains("every target serves");
     assertThat(store.deployments("quickstart").target("hook").orElseThrow().result())
-        .isEqualTo(io.certferry.core.store.TargetDeployment.Result.IN_SYNC);
+        .isEqualTo(TargetDeployment.Result.IN_SYNC);
 
     CliRun badTarget = run("deploy", "quickstart", "--config", cfg.toString(), "--target", "nope");
     assertThat(badTarget.code()).isEqualTo(2);
@@ -135,7 +137,7 @@ class RunOnceAndLoopTest {
     FileStore store = FileStore.open(c.store());
     List<Instant> waits = new ArrayList<>();
     List<ReconcileReport> reports = new ArrayList<>();
-    try (CertManager m = AgentAssembly.build(c, store, io.certferry.agent.Environment.system().withClock(clock).withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(), line -> { })) {
+    try (CertManager m = AgentAssembly.build(c, store, Environment.system().withClock(clock).withSecrets(ReferenceSecrets.withEnvironment(Map.of())), List.of(), line -> { })) {
       ReconcileLoop[] loop = new ReconcileLoop[1];
       Waiter driven = new Waiter() {
         @Override

@@ -4,6 +4,7 @@ import io.certferry.core.store.TargetDeployment;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,7 +34,7 @@ public record DeployOutcome(String lineage, String sha256, List<TargetOutcome> t
    */
   public Optional<Instant> nextRetry() {
     return targets.stream().filter(t -> !t.inSync()).map(t -> t.record().nextAttempt())
-        .filter(java.util.Objects::nonNull).min(Instant::compareTo);
+        .filter(Objects::nonNull).min(Instant::compareTo);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
@@ -86,13 +87,13 @@ final class AcmeCaCheck implements Check {
       return Optional.empty();
     }
     String p = settings.profile().get();
-    Optional<String> problem = AcmeDirectoryCheck.profileProblem(p, new java.util.TreeSet<>(d.profiles()), d.url());
+    Optional<String> problem = AcmeDirectoryCheck.profileProblem(p, new TreeSet<>(d.profiles()), d.url());
     return Optional.of(problem.map(m -> CheckResult.fail(name, "profile", m, d.profiles().isEmpty()
             ? "remove profile: from the issuer block" : "set profile: to one of " + String.join(", ", d.profiles())))
         .orElse(CheckResult.ok(name, "profile", p + " is offered")));
   }
 
-  private CheckResult skew(Optional<java.time.Instant> caDate, Instant now) {
+  private CheckResult skew(Optional<Instant> caDate, Instant now) {
     if (caDate.isEmpty()) {
       return CheckResult.warn(name, "clock", "the CA sent no Date header, so the clock skew cannot be measured",
           "keep this machine's clock synchronised (timedatectl set-ntp true)");

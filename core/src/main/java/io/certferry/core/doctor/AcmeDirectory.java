@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -59,7 +60,7 @@ record AcmeDirectory(URI url, JsonNode document, Optional<Instant> date) {
   /** The CA's CAA identities ({@code meta.caaIdentities}): the issuer domain names a CAA record names it by. */
   List<String> caaIdentities() {
     List<String> out = new ArrayList<>();
-    meta().path("caaIdentities").forEach(n -> out.add(n.asText().toLowerCase(java.util.Locale.ROOT)));
+    meta().path("caaIdentities").forEach(n -> out.add(n.asText().toLowerCase(Locale.ROOT)));
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.certferry.core.doctor;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,7 +28,7 @@ public record CheckResult(String check, String subject, Status status, String me
      *
      * @since 0.1
      */
-    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String label() { return name().toLowerCase(Locale.ROOT); }
   }
 
   public CheckResult {

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.xbill.DNS.ExtendedResolver;
@@ -139,13 +140,13 @@ public final class DoctorChecks {
             try {
               return AcmeDirectory.read(u, serverCa(s), options.httpTimeout);
             } catch (Exception e) {
-              throw new java.util.concurrent.CompletionException(e);
+              throw new CompletionException(e);
             }
           }, Runnable::run));
       try {
         return f.get();
       } catch (ExecutionException e) {
-        Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException && e.getCause().getCause() != null
+        Throwable c = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
             ? e.getCause().getCause() : e.getCause();
         throw c instanceof Exception ex ? ex : new IllegalStateException(c);
       }

@@ -26,6 +26,7 @@ import io.certferry.core.x509.CertificateChecks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -327,7 +328,7 @@ public final class CertificatePass {
     if (levels == null || levels.isBlank()) {
       return alerts;
     }
-    return alerts.withLevels(java.util.Arrays.stream(levels.split(",")).map(String::trim).map(Integer::valueOf).toList());
+    return alerts.withLevels(Arrays.stream(levels.split(",")).map(String::trim).map(Integer::valueOf).toList());
   }
 
   private Instant nextDue(PassStep s, Instant now) {

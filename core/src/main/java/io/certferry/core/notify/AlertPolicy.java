@@ -1,5 +1,6 @@
 package io.certferry.core.notify;
 
+import io.certferry.core.Durations;
 import io.certferry.core.store.StoredVersion;
 
 import java.time.Duration;
@@ -238,7 +239,7 @@ public final class AlertPolicy {
     if (left.isNegative() || left.isZero()) {
       return "the current certificate expired at " + notAfter;
     }
-    return "the current certificate expires in " + io.certferry.core.Durations.format(
+    return "the current certificate expires in " + Durations.format(
         left.compareTo(Duration.ofDays(2)) > 0 ? Duration.ofHours(left.toHours()) : Duration.ofMinutes(left.toMinutes()))
         + " (" + notAfter + ")";
   }

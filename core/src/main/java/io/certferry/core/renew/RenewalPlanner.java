@@ -3,6 +3,7 @@ package io.certferry.core.renew;
 import io.certferry.core.store.LineageState;
 
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -218,7 +219,7 @@ public final class RenewalPlanner {
    */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
-    private RandomGenerator random = new java.security.SecureRandom();
+    private RandomGenerator random = new SecureRandom();
 
     private Builder() {}
 

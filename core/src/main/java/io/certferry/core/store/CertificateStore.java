@@ -6,6 +6,7 @@ import java.net.URI;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,7 +79,7 @@ public interface CertificateStore {
    *
    * @since 0.1
    */
-  StoredVersion addVersion(String name, CertificateBundle bundle, String source, java.util.Map<String, String> details);
+  StoredVersion addVersion(String name, CertificateBundle bundle, String source, Map<String, String> details);
 
   /**
    * The key kept by {@code certferry csr} until the certificate for it is imported.

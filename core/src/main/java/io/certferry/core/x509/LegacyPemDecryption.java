@@ -2,6 +2,8 @@ package io.certferry.core.x509;
 
 import io.certferry.core.InputRejectedException;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -63,7 +65,7 @@ final class LegacyPemDecryption {
   }
 
   private static byte[] utf8(char[] password) {
-    java.nio.ByteBuffer buffer = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+    ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
     byte[] out = new byte[buffer.remaining()];
     buffer.get(out);
     if (buffer.hasArray()) Arrays.fill(buffer.array(), (byte) 0);

@@ -1,8 +1,10 @@
 package io.certferry.core.x509;
 
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,7 +45,7 @@ public final class PemWriter {
     try {
       return Pem.encode("PRIVATE KEY", der);
     } finally {
-      java.util.Arrays.fill(der, (byte) 0);
+      Arrays.fill(der, (byte) 0);
     }
   }
 
@@ -52,7 +54,7 @@ public final class PemWriter {
    *
    * @since 0.1
    */
-  public static String publicKey(java.security.PublicKey key) { return Pem.encode("PUBLIC KEY", key.getEncoded()); }
+  public static String publicKey(PublicKey key) { return Pem.encode("PUBLIC KEY", key.getEncoded()); }
 
   /**
    * A PKCS#10 request as a {@code CERTIFICATE REQUEST} block, the form CA order forms accept.

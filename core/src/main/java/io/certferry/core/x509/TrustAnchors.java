@@ -1,5 +1,7 @@
 package io.certferry.core.x509;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -113,7 +116,7 @@ public final class TrustAnchors {
         }
       }
       throw new IllegalStateException("this JDK has no X509TrustManager");
-    } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a trust manager from " + this + ": " + e.getMessage(), e);
     }
   }
@@ -123,12 +126,12 @@ public final class TrustAnchors {
    *
    * @since 0.1
    */
-  public javax.net.ssl.SSLContext sslContext() {
+  public SSLContext sslContext() {
     try {
-      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, new TrustManager[] {trustManager()}, null);
       return ctx;
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK has no TLS: " + e.getMessage(), e);
     }
   }

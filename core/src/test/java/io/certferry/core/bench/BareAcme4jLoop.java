@@ -3,6 +3,7 @@ package io.certferry.core.bench;
 import com.sun.net.httpserver.HttpServer;
 import io.certferry.core.Sleeper;
 import java.io.FileInputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.shredzone.acme4j.AccountBuilder;
@@ -44,7 +46,7 @@ public final class BareAcme4jLoop {
   private BareAcme4jLoop() {}
 
   public static void main(String[] args) throws Exception {
-    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     X509Certificate ca;
     try (FileInputStream in = new FileInputStream(args[1])) {
       ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -122,7 +124,7 @@ public final class BareAcme4jLoop {
 
   interface Fetch { Object run() throws Exception; }
 
-  private static void await(Fetch fetch, java.util.function.Supplier<Status> status, Status want) throws Exception {
+  private static void await(Fetch fetch, Supplier<Status> status, Status want) throws Exception {
     while (true) {
       fetch.run();
       Status s = status.get();

@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +69,8 @@ class DeployerTest {
   @Test
   void parallelismIsBounded() throws Exception {
     CountDownLatch two = new CountDownLatch(2);
-    java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
     List<FakeTarget> targets = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       FakeTarget t = new FakeTarget("t" + i);
@@ -258,14 +260,14 @@ class DeployerTest {
   @Test
   void backoffGrowsCapsAndRespectsRetryAfter() {
     Backoff b = Backoff.of("test", Duration.ofMinutes(1), Duration.ofMinutes(10), 0).withRandom(new SplittableRandom(1));
-    assertThat(b.delay(1, true, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(1));
-    assertThat(b.delay(3, true, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(4));
-    assertThat(b.delay(40, true, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(10));
-    assertThat(b.delay(1, false, java.util.Optional.empty())).isEqualTo(Duration.ofMinutes(10));
-    assertThat(b.delay(1, true, java.util.Optional.of(Duration.ofMinutes(7)))).isEqualTo(Duration.ofMinutes(7));
+    assertThat(b.delay(1, true, Optional.empty())).isEqualTo(Duration.ofMinutes(1));
+    assertThat(b.delay(3, true, Optional.empty())).isEqualTo(Duration.ofMinutes(4));
+    assertThat(b.delay(40, true, Optional.empty())).isEqualTo(Duration.ofMinutes(10));
+    assertThat(b.delay(1, false, Optional.empty())).isEqualTo(Duration.ofMinutes(10));
+    assertThat(b.delay(1, true, Optional.of(Duration.ofMinutes(7)))).isEqualTo(Duration.ofMinutes(7));
     Backoff jittered = Backoff.of("test", Duration.ofMinutes(1), Duration.ofMinutes(10), 0.5).withRandom(new SplittableRandom(7));
     for (int i = 0; i < 50; i++) {
-      assertThat(jittered.delay(2, true, java.util.Optional.empty())).isBetween(Duration.ofMinutes(1), Duration.ofMinutes(2));
+      assertThat(jittered.delay(2, true, Optional.empty())).isBetween(Duration.ofMinutes(1), Duration.ofMinutes(2));
     }
   }
 }

@@ -2,10 +2,12 @@ package io.certferry.core.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +58,7 @@ class AuthoritativeDiscoveryTest {
       try {
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         socket.receive(p);
-        Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+        Message q = new Message(Arrays.copyOf(p.getData(), p.getLength()));
         Record question = q.getQuestion();
         queries.add(Type.string(question.getType()) + " " + question.getName() + (q.getHeader().getFlag(Flags.RD) ? " rd" : ""));
         Message r = new Message(q.getHeader().getID());
@@ -72,7 +74,7 @@ class AuthoritativeDiscoveryTest {
         }
         byte[] out = r.toWire();
         socket.send(new DatagramPacket(out, out.length, p.getSocketAddress()));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return; // socket closed
       }
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.ProviderRegistry;
 import io.certferry.core.issue.acme.AcmeSettings;
 import io.certferry.core.testing.PebbleServer;
+import io.certferry.core.x509.CertificateReader;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class AcmeCaCheckTest {
 
   private static List<CheckResult> check(ObjectNode block, Clock clock) throws Exception {
     AcmeSettings s = AcmeSettings.read(block, List.of("a.test"), ProviderRegistry.of()).settings().orElseThrow();
-    return new AcmeCaCheck(s, () -> AcmeDirectory.read(s.directory(), io.certferry.core.x509.CertificateReader.read(
+    return new AcmeCaCheck(s, () -> AcmeDirectory.read(s.directory(), CertificateReader.read(
         s.serverCa().get()), Duration.ofSeconds(5)), clock).run();
   }
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The runner: parallel checks, a timeout each, failures of the check itself, order and progress lines. */
@@ -74,7 +76,7 @@ class DoctorTest {
 
   @Test
   void aFindingThatIsNotOkMustSayHowToFixIt() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CheckResult("c", "s", CheckResult.Status.WARN, "m",
-        java.util.Optional.empty())).hasMessageContaining("needs its fix");
+    Assertions.assertThatThrownBy(() -> new CheckResult("c", "s", CheckResult.Status.WARN, "m",
+        Optional.empty())).hasMessageContaining("needs its fix");
   }
 }

@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -353,7 +354,7 @@ class HttpApiTest {
   }
 
   private List<Instant> recordArrivalTimes() {
-    List<Instant> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Instant> seen = new CopyOnWriteArrayList<>();
     Dispatcher queue = server.getDispatcher();
     server.setDispatcher(new Dispatcher() {
       @Override

@@ -16,10 +16,12 @@ import io.certferry.core.testing.MutableClock;
 import io.certferry.core.testing.TestPki;
 import io.certferry.core.x509.KeyType;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -35,7 +37,7 @@ class NotifiersTest {
   final Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
 
   @BeforeEach
-  void start() throws Exception { server.start(java.net.InetAddress.getLoopbackAddress(), 0); }
+  void start() throws Exception { server.start(InetAddress.getLoopbackAddress(), 0); }
 
   @AfterEach
   void stop() { server.close(); }
@@ -56,7 +58,7 @@ class NotifiersTest {
   }
 
   LifecycleEvent expiring() {
-    return new LifecycleEvent(LifecycleEvent.Type.EXPIRING, t0, "shop", java.util.Optional.empty(),
+    return new LifecycleEvent(LifecycleEvent.Type.EXPIRING, t0, "shop", Optional.empty(),
         "shop expires in 14 days", Map.of("level", "14"));
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.certferry.core.Durations;
 
 class RenewalPolicyTest {
   private static final Instant ISSUED = Instant.parse("2026-11-01T10:00:00Z");
@@ -70,7 +71,7 @@ class RenewalPolicyTest {
       "3600s, PT1H", "1h30m, PT1H30M", "2w, PT336H"})
   void readsRenewBeforeInEveryFormTheConfigAccepts(String text, String expected) {
     // check-config validates renewBefore with Durations: every form it accepts must work here too.
-    assertThat(io.certferry.core.Durations.parse(text)).isEqualTo(Duration.parse(expected));
+    assertThat(Durations.parse(text)).isEqualTo(Duration.parse(expected));
     assertThat(RenewalPolicy.fromOptions(Map.of("renewBefore", text)).renewBefore()).contains(Duration.parse(expected));
   }
 

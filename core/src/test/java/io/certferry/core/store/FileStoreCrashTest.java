@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +68,7 @@ class FileStoreCrashTest {
           // Versions 1..current, all readable; the first is the old certificate.
           List<StoredVersion> all = s.versions("example-org");
           assertThat(all).extracting(StoredVersion::number)
-              .isEqualTo(java.util.stream.IntStream.rangeClosed(1, cur.number()).boxed().toList());
+              .isEqualTo(IntStream.rangeClosed(1, cur.number()).boxed().toList());
           assertThat(all.get(0).sha256()).isEqualTo(oldBundle.sha256());
           return cur.sha256().equals(oldBundle.sha256()) ? "old" : cur.sha256().equals(newBundle.sha256()) ? "new" : "MIX";
         });
@@ -104,8 +106,8 @@ class FileStoreCrashTest {
         s -> s.savePendingKey("example-org", newKey),
         s -> {
           byte[] k = s.pendingKey("example-org").orElseThrow().getEncoded();
-          return java.util.Arrays.equals(k, oldKey.getEncoded()) ? "old"
-              : java.util.Arrays.equals(k, newKey.getEncoded()) ? "new" : "MIX";
+          return Arrays.equals(k, oldKey.getEncoded()) ? "old"
+              : Arrays.equals(k, newKey.getEncoded()) ? "new" : "MIX";
         });
     assertThat(outcomes).doesNotContain("MIX").contains("old");
   }

@@ -4,6 +4,12 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
@@ -87,7 +94,7 @@ public final class ContractValidator {
     String text;
     try {
       text = Files.readString(file);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("contract " + file + " cannot be read: " + e.getMessage(), e);
     }
     OpenApiInteractionValidator.Builder b = (OPENAPI_31.matcher(text).find()
@@ -102,8 +109,8 @@ public final class ContractValidator {
     return b.build();
   }
 
-  private static final java.util.regex.Pattern OPENAPI_31 =
-      java.util.regex.Pattern.compile("(?m)^openapi:\\s*['\"]?3\\.1");
+  private static final Pattern OPENAPI_31 =
+      Pattern.compile("(?m)^openapi:\\s*['\"]?3\\.1");
   /**
    * swagger-request-validator 2.44.1 reads OpenAPI 3.1 files but then mis-validates them: every path
    * parameter is parsed as JSON ("Unable to parse JSON - Unrecognized token 'example'") because 3.1
@@ -114,21 +121,21 @@ public final class ContractValidator {
    */
   static String downgrade31(String spec) {
     try {
-      com.fasterxml.jackson.databind.ObjectMapper yaml =
-          new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
-      com.fasterxml.jackson.databind.JsonNode root = yaml.readTree(spec);
-      ((com.fasterxml.jackson.databind.node.ObjectNode) root).put("openapi", "3.0.3");
+      ObjectMapper yaml =
+          new ObjectMapper(new YAMLFactory());
+      JsonNode root = yaml.readTree(spec);
+      ((ObjectNode) root).put("openapi", "3.0.3");
       downgradeNode(root);
-      addDeclaredPagination((com.fasterxml.jackson.databind.node.ObjectNode) root);
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(root);
-    } catch (java.io.IOException e) {
+      addDeclaredPagination((ObjectNode) root);
+      return new ObjectMapper().writeValueAsString(root);
+    } catch (IOException e) {
       throw new IllegalStateException("OpenAPI 3.1 file cannot be read as YAML: " + e.getMessage(), e);
     }
   }
 
-  private static void downgradeNode(com.fasterxml.jackson.databind.JsonNode node) {
-    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
-      com.fasterxml.jackson.databind.JsonNode type = obj.get("type");
+  private static void downgradeNode(JsonNode node) {
+    if (node instanceof ObjectNode obj) {
+      JsonNode type = obj.get("type");
       if (type != null && type.isArray()) {
         List<String> types = new ArrayList<>();
         type.forEach(t -> types.add(t.asText()));
@@ -152,18 +159,18 @@ public final class ContractValidator {
    * {@code PaginationPerPage}) but references them from only one operation, although every list
    * endpoint accepts them; add them to each GET whose answer carries {@code pagination}.
    */
-  private static void addDeclaredPagination(com.fasterxml.jackson.databind.node.ObjectNode root) {
+  private static void addDeclaredPagination(ObjectNode root) {
     if (!root.path("components").path("parameters").has("PaginationPage")) {
       return;
     }
     for (var path : root.path("paths").properties()) {
-      com.fasterxml.jackson.databind.JsonNode get = path.getValue().get("get");
+      JsonNode get = path.getValue().get("get");
       if (get == null || !get.path("responses").path("200").path("content").path("application/json")
           .path("schema").path("properties").has("pagination")) {
         continue;
       }
-      var params = get.has("parameters") ? (com.fasterxml.jackson.databind.node.ArrayNode) get.get("parameters")
-          : ((com.fasterxml.jackson.databind.node.ObjectNode) get).putArray("parameters");
+      var params = get.has("parameters") ? (ArrayNode) get.get("parameters")
+          : ((ObjectNode) get).putArray("parameters");
       for (String p : List.of("PaginationPage", "PaginationPerPage")) {
         String ref = "#/components/parameters/" + p;
         boolean present = false;

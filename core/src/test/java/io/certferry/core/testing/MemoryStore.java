@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** A {@link CertificateStore} in memory, for tests that are not about storage. Thread-safe. */
@@ -33,7 +34,7 @@ public final class MemoryStore implements CertificateStore {
   private final Map<String, LineageState> states = new ConcurrentHashMap<>();
   private final Map<String, StoredAccount> accounts = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-  private final List<StoredAccount> accountWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<StoredAccount> accountWrites = new CopyOnWriteArrayList<>();
   private volatile LocalCaMaterial localCa;
 
   @Override

@@ -3,6 +3,8 @@ package io.certferry.core.testing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,17 +15,24 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real Pebble ACME server and pebble-challtestsrv, started on free loopback ports for one test
@@ -83,9 +92,9 @@ public final class PebbleServer implements AutoCloseable {
   /** Which Pebble, with which settings. */
   public static final class Builder {
     private boolean ari;
-    private final Map<String, String> env = new java.util.LinkedHashMap<>();
-    private final Map<String, String> eabKeys = new java.util.LinkedHashMap<>();
-    private final Map<String, Long> profiles = new java.util.LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, String> eabKeys = new LinkedHashMap<>();
+    private final Map<String, Long> profiles = new LinkedHashMap<>();
     private String retryAfter = "";
 
     private Builder() {}
@@ -161,7 +170,7 @@ public final class PebbleServer implements AutoCloseable {
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Pebble's files", e);
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot encode Pebble's test certificate", e);
     }
   }
@@ -242,7 +251,7 @@ public final class PebbleServer implements AutoCloseable {
   public void setRenewalInfo(X509Certificate leaf, String body) {
     try {
       String certPem = pem("CERTIFICATE", leaf.getEncoded());
-      String json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+      String json = new ObjectMapper().createObjectNode()
           .put("Certificate", certPem).put("ARIResponse", body).toString();
       HttpResponse<String> r = client().send(HttpRequest.newBuilder(URI.create("https://localhost:" + pebbleManagementPort
           + "/set-renewal-info/")).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
@@ -254,7 +263,7 @@ public final class PebbleServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    } catch (java.security.cert.CertificateEncodingException e) {
+    } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -298,7 +307,7 @@ public final class PebbleServer implements AutoCloseable {
     try {
       return (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    } catch (java.security.cert.CertificateException e) {
+    } catch (CertificateException e) {
       throw new IllegalStateException("Pebble's /roots/0 did not answer a certificate", e);
     }
   }
@@ -323,8 +332,8 @@ public final class PebbleServer implements AutoCloseable {
       Process p = processes.get(i);
       p.destroy();
       try {
-        if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
         p.destroyForcibly();
@@ -433,7 +442,7 @@ public final class PebbleServer implements AutoCloseable {
 
   /** A free TCP port on 127.0.0.1 (the OS picks it; there is a small race until the child binds it). */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port", e);
@@ -443,7 +452,7 @@ public final class PebbleServer implements AutoCloseable {
   private static int freeUdpAndTcpPort() {
     for (int i = 0; i < 50; i++) {
       int port = freePort();
-      try (java.net.DatagramSocket d = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+      try (DatagramSocket d = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
         return port;
       } catch (IOException e) {
         // UDP side taken; try another
@@ -469,7 +478,7 @@ public final class PebbleServer implements AutoCloseable {
 
   private static void deleteTree(Path root) {
     try (var walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // best effort: a temp folder left behind is harmless
     }

@@ -2,11 +2,15 @@ package io.certferry.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class PebbleServerTest {
@@ -28,10 +32,10 @@ class PebbleServerTest {
       assertThat(pebble.serverCaFile()).exists();
       directory = pebble.directoryUrl();
     }
-    try (java.net.Socket s = new java.net.Socket()) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> s.connect(new java.net.InetSocketAddress("127.0.0.1", directory.getPort()), 500))
-          .isInstanceOf(java.io.IOException.class);
+    try (Socket s = new Socket()) {
+      Assertions.assertThatThrownBy(
+          () -> s.connect(new InetSocketAddress("127.0.0.1", directory.getPort()), 500))
+          .isInstanceOf(IOException.class);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -163,7 +164,7 @@ public final class TestPki {
     boolean ca = caPathLength != null;
     try {
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-          java.util.Date.from(notBefore), java.util.Date.from(notAfter), subject, subjectKeys.getPublic());
+          Date.from(notBefore), Date.from(notAfter), subject, subjectKeys.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       BasicConstraints constraints = !ca ? new BasicConstraints(false)
           : caPathLength == UNLIMITED ? new BasicConstraints(true) : new BasicConstraints(caPathLength);

@@ -8,13 +8,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certferry.core.InputRejectedException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
@@ -134,7 +140,7 @@ class CertificateReaderTest {
     assertThatThrownBy(() -> CertificateReader.read("cert.crt", "<!DOCTYPE html><html><body>Login</body></html>"
         .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("cert.crt is an HTML page");
 
-    var zip = new java.io.ByteArrayOutputStream();
+    var zip = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(zip)) {
       z.putNextEntry(new ZipEntry("example_org.crt"));
       z.write(leaf().getEncoded());
@@ -146,7 +152,7 @@ class CertificateReaderTest {
   @Test
   void rejectsRandomBinary() {
     byte[] junk = new byte[300];
-    new java.util.Random(7).nextBytes(junk);
+    new Random(7).nextBytes(junk);
     junk[0] = 0x30; // looks like DER at first glance
 
     assertThatThrownBy(() -> CertificateReader.read("cert.der", junk))
@@ -214,15 +220,15 @@ class CertificateReaderTest {
   @Test
   void rejectsAnUnreadableFile() throws Exception {
     Path file = write("cert.pem", PemWriter.certificates(List.of(leaf())));
-    Files.setPosixFilePermissions(file, java.util.Set.of());
+    Files.setPosixFilePermissions(file, Set.of());
     if (!"root".equals(System.getProperty("user.name"))) {
       assertThatThrownBy(() -> CertificateReader.read(file)).hasMessageContaining(file + " cannot be read (permission denied)");
       return;
     }
     // Root reads every file whatever its mode; a Unix socket cannot be opened by anyone (ENXIO).
     Path socket = dir.resolve("cert-socket.pem");
-    try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+    try (var server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(socket));
       assertThatThrownBy(() -> CertificateReader.read(socket))
           .hasMessageContaining(socket + " cannot be read (")
           .hasMessageContaining("check the path and permissions");

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.certferry.core.InputRejectedException;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -58,11 +62,11 @@ class MangledInputTest {
 
   @Test
   void mangledPkcs12IsRejectedCleanly() throws Exception {
-    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry("k", SectigoLikePki.LEAF.privateKey(), "pw".toCharArray(),
-        new java.security.cert.Certificate[] {SectigoLikePki.leaf()});
-    var out = new java.io.ByteArrayOutputStream();
+        new Certificate[] {SectigoLikePki.leaf()});
+    var out = new ByteArrayOutputStream();
     ks.store(out, "pw".toCharArray());
     for (byte[] mangled : mangle(List.of(out.toByteArray()), 60)) {
       assertThatCode(() -> {
@@ -83,7 +87,7 @@ class MangledInputTest {
       byte[] original = originals.get(i % originals.size());
       byte[] copy;
       switch (i % 3) {
-        case 0 -> copy = java.util.Arrays.copyOf(original, 1 + random.nextInt(original.length - 1));
+        case 0 -> copy = Arrays.copyOf(original, 1 + random.nextInt(original.length - 1));
         case 1 -> {
           copy = original.clone();
           for (int j = 0; j < 1 + random.nextInt(4); j++) copy[random.nextInt(copy.length)] ^= (byte) (1 + random.nextInt(255));

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.List;
@@ -224,7 +225,7 @@ class OpensslInteropTest {
     for (String algorithm : List.of("EC", "RSA")) {
       try {
         return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-      } catch (java.security.spec.InvalidKeySpecException e) {
+      } catch (InvalidKeySpecException e) {
         // try the other
       }
     }

@@ -8,6 +8,7 @@ import io.certferry.core.InputRejectedException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -190,7 +191,7 @@ class PrivateKeyReaderTest {
     Cipher cipher = Cipher.getInstance(scheme);
     cipher.init(Cipher.ENCRYPT_MODE, SecretKeyFactory.getInstance(scheme).generateSecret(new PBEKeySpec(password)),
         new PBEParameterSpec(salt, 2048, new IvParameterSpec(iv)));
-    java.security.AlgorithmParameters pbes2 = java.security.AlgorithmParameters.getInstance("PBES2");
+    AlgorithmParameters pbes2 = AlgorithmParameters.getInstance("PBES2");
     pbes2.init(cipher.getParameters().getEncoded()); // names the scheme by its PBES2 OID, as openssl does
     byte[] der = new EncryptedPrivateKeyInfo(pbes2, cipher.doFinal(key.getEncoded())).getEncoded();
     return Pem.encode("ENCRYPTED PRIVATE KEY", der);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 
 /**
  * A command run after files are in place: an argument list, or one string run by {@code /bin/sh -c}.
@@ -45,7 +46,7 @@ record HookCommand(List<String> argv, Duration timeout) {
       return List.of();
     }
     boolean ok = c.isTextual() && !c.asText().isBlank()
-        || c.isArray() && c.size() > 0 && java.util.stream.StreamSupport.stream(c.spliterator(), false).allMatch(JsonNode::isTextual);
+        || c.isArray() && c.size() > 0 && StreamSupport.stream(c.spliterator(), false).allMatch(JsonNode::isTextual);
     return ok ? List.of() : List.of(field + ": give a command line as a string (run by /bin/sh -c) or a list of arguments");
   }
 

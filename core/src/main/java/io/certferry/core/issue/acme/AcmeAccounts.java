@@ -4,7 +4,9 @@ import io.certferry.core.issue.IssueException;
 import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.StoredAccount;
 import io.certferry.core.x509.KeyType;
+import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -16,6 +18,7 @@ import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Metadata;
 import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 
@@ -73,7 +76,7 @@ final class AcmeAccounts {
     /** Whether the directory offers ARI (RFC 9773), which an order's {@code replaces} needs. */
     boolean supportsRenewalInfo() throws IssueException {
       try {
-        return session.resourceUrlOptional(org.shredzone.acme4j.connector.Resource.RENEWAL_INFO).isPresent();
+        return session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
       } catch (AcmeException e) {
         throw unreachable(e);
       }
@@ -129,7 +132,7 @@ final class AcmeAccounts {
   Optional<URL> renewalInfoUrl() throws AcmeException {
     Session session = sessions.borrow(directory, serverCa);
     try {
-      return session.resourceUrlOptional(org.shredzone.acme4j.connector.Resource.RENEWAL_INFO);
+      return session.resourceUrlOptional(Resource.RENEWAL_INFO);
     } finally {
       sessions.giveBack(directory, serverCa, session);
     }
@@ -147,7 +150,7 @@ final class AcmeAccounts {
           accountUrl = stored.get().accountUrl().toURL();
           accountKey = stored.get().keyPair();
           return;
-        } catch (java.net.MalformedURLException e) {
+        } catch (MalformedURLException e) {
           throw new IssueException(IssueException.Kind.LOCAL, "account " + accountName + ": stored URL " + stored.get().accountUrl() + " is not valid", e);
         }
       }
@@ -216,7 +219,7 @@ final class AcmeAccounts {
   private static URI toUri(URL url) {
     try {
       return url.toURI();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException("the CA returned an invalid account URL", e);
     }
   }

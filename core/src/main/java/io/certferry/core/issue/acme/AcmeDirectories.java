@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Well-known ACME directories by short name, as accepted by {@code --server}.
@@ -57,7 +58,7 @@ public final class AcmeDirectories {
       // fall through to the message below
     }
     throw new IllegalArgumentException("server " + nameOrUrl + " is neither a known name ("
-        + String.join(", ", new java.util.TreeSet<>(KNOWN.keySet())) + ") nor an https:// ACME directory URL");
+        + String.join(", ", new TreeSet<>(KNOWN.keySet())) + ") nor an https:// ACME directory URL");
   }
 
   private static boolean isLoopback(String host) {

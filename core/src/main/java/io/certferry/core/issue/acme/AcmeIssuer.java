@@ -16,6 +16,7 @@ import io.certferry.core.x509.IpAddresses;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -194,7 +195,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
   @Override
   public Optional<RenewalInfoSource> renewalInfo() {
     try {
-      Optional<java.net.URL> url = accounts.renewalInfoUrl();
+      Optional<URL> url = accounts.renewalInfoUrl();
       if (url.isEmpty()) {
         return Optional.empty();
       }

@@ -3,6 +3,7 @@ package io.certferry.core.issue.acme;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueException.Kind;
 
+import java.time.Instant;
 import java.util.Set;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -76,7 +77,7 @@ final class AcmeProblems {
   static IssueException failure(String doing, AcmeException e) {
     String why = e instanceof AcmeServerException s ? describe(s.getProblem()) + hint(type(s.getProblem()))
         : e instanceof AcmeNetworkException ? "the CA could not be reached (" + e.getMessage() + ")" : e.getMessage();
-    java.time.Instant retryAfter = e instanceof AcmeRateLimitedException r ? r.getRetryAfter().orElse(null) : null;
+    Instant retryAfter = e instanceof AcmeRateLimitedException r ? r.getRetryAfter().orElse(null) : null;
     return new IssueException(kind(e), doing + ": " + why, retryAfter, e);
   }
 }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.certferry.core.issue.IssueException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -142,7 +143,7 @@ public final class Http01StandaloneSolver implements ChallengeSolver, AutoClosea
       for (int attempt = 0; ; attempt++) {
         try {
           return HttpServer.create(address, 64);
-        } catch (java.net.BindException e) {
+        } catch (BindException e) {
           if (attempt >= 10) {
             throw e;
           }

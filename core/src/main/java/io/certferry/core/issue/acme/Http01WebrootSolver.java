@@ -2,6 +2,7 @@ package io.certferry.core.issue.acme;
 
 import io.certferry.core.issue.IssueException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class Http01WebrootSolver implements ChallengeSolver {
   private final Path webroot;
-  private final java.util.Set<Path> createdDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Path> createdDirs = ConcurrentHashMap.newKeySet();
 
   public Http01WebrootSolver(Path webroot) {
     this.webroot = webroot;
@@ -59,7 +62,7 @@ public final class Http01WebrootSolver implements ChallengeSolver {
     Path tmp = Files.createTempFile(file.getParent(), ".certferry-", ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
+        ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
         ch.force(true);
       }
       // the web server runs as another user: the response is public anyway

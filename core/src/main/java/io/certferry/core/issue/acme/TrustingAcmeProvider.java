@@ -3,6 +3,7 @@ package io.certferry.core.issue.acme;
 import io.certferry.core.x509.TrustAnchors;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -66,7 +67,7 @@ final class TrustingAcmeProvider extends GenericAcmeProvider {
   private static SSLContext defaultContext() {
     try {
       return SSLContext.getDefault();
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JDK has no TLS", e);
     }
   }

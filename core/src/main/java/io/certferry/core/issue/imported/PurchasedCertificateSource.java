@@ -1,6 +1,7 @@
 package io.certferry.core.issue.imported;
 
 import java.io.IOException;
+import io.certferry.core.InputRejectedException;
 
 /**
  * A place a bought certificate can be downloaded from (a registrar reselling certificates, such as
@@ -15,7 +16,7 @@ public interface PurchasedCertificateSource {
    *
    * @since 0.1
    */
-  Download download(String domain, String certificateId) throws IOException, io.certferry.core.InputRejectedException;
+  Download download(String domain, String certificateId) throws IOException, InputRejectedException;
 
   /**
    * The PEM texts as the source sent them; {@link #toString()} never prints the key.

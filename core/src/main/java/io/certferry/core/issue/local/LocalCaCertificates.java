@@ -5,9 +5,12 @@ import io.certferry.core.x509.KeyType;
 
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -66,7 +70,7 @@ final class LocalCaCertificates {
         b.addExtension(Extension.nameConstraints, true, new NameConstraints(permitted, null));
       }
       return new LocalCaMaterial(sign(b, kp.getPrivate()), kp.getPrivate());
-    } catch (CertIOException | java.security.NoSuchAlgorithmException e) {
+    } catch (CertIOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("the local CA's root could not be built", e);
     }
   }
@@ -76,7 +80,7 @@ final class LocalCaCertificates {
     String first = names.get(0).text();
     // CN is limited to 64 characters; a longer first name stays in the SAN only (RFC 5280 4.2.1.6).
     X500Name subject = first.length() <= 64 ? new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, first).build()
-        : new X500Name(new org.bouncycastle.asn1.x500.RDN[0]);
+        : new X500Name(new RDN[0]);
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509Certificate root = ca.certificate();
@@ -91,7 +95,7 @@ final class LocalCaCertificates {
       b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
       b.addExtension(Extension.subjectAlternativeName, subject.getRDNs().length == 0, sans(names));
       return sign(b, ca.privateKey());
-    } catch (CertIOException | java.security.NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+    } catch (CertIOException | NoSuchAlgorithmException | CertificateEncodingException e) {
       throw new IllegalStateException("a local certificate could not be built", e);
     }
   }
@@ -124,7 +128,7 @@ final class LocalCaCertificates {
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
     try {
       return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(algorithm(key)).build(key)));
-    } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+    } catch (OperatorCreationException | CertificateException e) {
       throw new IllegalStateException("the local CA could not sign: " + e.getMessage(), e);
     }
   }

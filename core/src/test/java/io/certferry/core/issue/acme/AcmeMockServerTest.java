@@ -10,6 +10,8 @@ import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.testing.MemoryStore;
 import io.certferry.core.x509.KeyType;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -60,7 +62,7 @@ class AcmeMockServerTest {
         return answer(r);
       }
     });
-    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
   @AfterEach
@@ -99,7 +101,7 @@ class AcmeMockServerTest {
   private AcmeIssuer.Builder issuer() {
     return AcmeIssuer.builder().directory(directory()).agreeToTermsOfService(true).store(store)
         .clock(Clock.fixed(now, ZoneOffset.UTC)).progress(progress::add)
-        .solver(new Http01StandaloneSolver(new java.net.InetSocketAddress("127.0.0.1", 0)));
+        .solver(new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", 0)));
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.certferry.core.dns.PropagationCheck;
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.issue.IssueRequest;
 import io.certferry.core.issue.IssuedCertificate;
+import io.certferry.core.renew.AriCertificateId;
+import io.certferry.core.store.FileStore;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.testing.MemoryStore;
 import io.certferry.core.testing.PebbleServer;
@@ -27,15 +29,25 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.RevocationReason;
+import org.shredzone.acme4j.Status;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -114,14 +126,14 @@ class AcmePebbleTest {
   @Test
   void issuersSharingAnAccountRegisterItOnceWhenTheyStartTogether(@TempDir Path dir) throws Exception {
     // The agent issues its certificates in parallel, each through its own issuer, on one FileStore.
-    io.certferry.core.store.FileStore files = io.certferry.core.store.FileStore.open(dir);
+    FileStore files = FileStore.open(dir);
     List<String> seen = new CopyOnWriteArrayList<>();
-    java.util.function.Supplier<AcmeAccounts> accounts = () -> new AcmeAccounts(pebble.directoryUrl(), "shared",
+    Supplier<AcmeAccounts> accounts = () -> new AcmeAccounts(pebble.directoryUrl(), "shared",
         "ops@example.com", true, null, null, List.of(serverCa), files, seen::add, new AcmeSessions());
-    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    CyclicBarrier start = new CyclicBarrier(4);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      List<java.util.concurrent.Future<String>> urls = new java.util.ArrayList<>();
+      List<Future<String>> urls = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         AcmeAccounts a = accounts.get();
         urls.add(pool.submit(() -> {
@@ -131,9 +143,9 @@ class AcmePebbleTest {
           }
         }));
       }
-      java.util.Set<String> distinct = new java.util.HashSet<>();
+      Set<String> distinct = new HashSet<>();
       for (var u : urls) {
-        distinct.add(u.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        distinct.add(u.get(60, TimeUnit.SECONDS));
       }
       assertThat(distinct).hasSize(1);
       assertThat(seen).filteredOn(l -> l.startsWith("account shared registered")).hasSize(1);
@@ -142,9 +154,9 @@ class AcmePebbleTest {
     }
     // The next start signs with the stored key for the stored URL, and the CA accepts it.
     try (AcmeAccounts.Lease lease = accounts.get().lease()) {
-      org.shredzone.acme4j.Login next = lease.login();
+      Login next = lease.login();
       next.getAccount().fetch();
-      assertThat(next.getAccount().getStatus()).isEqualTo(org.shredzone.acme4j.Status.VALID);
+      assertThat(next.getAccount().getStatus()).isEqualTo(Status.VALID);
     }
   }
 
@@ -205,7 +217,7 @@ class AcmePebbleTest {
   void aReplacesTheCaRefusesIsNoDeadEndTheOrderIsPlacedOnceWithoutIt() throws Exception {
     IssuedCertificate theirs = issuer(standalone()).build()
         .issue(IssueRequest.of("x", List.of("handover.example.com"), KeyType.EC_P256));
-    String certId = io.certferry.core.renew.AriCertificateId.of(theirs.bundle().leaf()).orElseThrow();
+    String certId = AriCertificateId.of(theirs.bundle().leaf()).orElseThrow();
     // Another account (a new store after a CA or account change) cannot replace it: Pebble refuses the id.
     AcmeIssuer ours = AcmeIssuer.builder().directory(pebble.directoryUrl()).serverCa(List.of(serverCa))
         .agreeToTermsOfService(true).store(new MemoryStore()).solver(standalone()).progress(progress::add).build();
@@ -273,7 +285,7 @@ class AcmePebbleTest {
       public String type() { return "http-01"; }
 
       @Override
-      public Prepared prepare(PendingChallenge c, java.util.function.Consumer<String> p) { return q -> {}; }
+      public Prepared prepare(PendingChallenge c, Consumer<String> p) { return q -> {}; }
     };
     AcmeIssuer issuer = issuer(silent).build();
     assertThatThrownBy(() -> issuer.issue(IssueRequest.of("bad", List.of("bad.example.com"), KeyType.EC_P256)))

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certferry.core.issue.IssueException;
 import io.certferry.core.testing.PebbleServer;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,9 +45,9 @@ class Http01SolversTest {
     assertThat(get(port, "/.well-known/acme-challenge/tokB").statusCode()).isEqualTo(200);
     b.cleanup(l -> {});
     // the server lingers briefly for the next order, then frees the port on its own
-    java.time.Instant deadline = java.time.Instant.now().plus(Http01StandaloneSolver.LINGER).plusSeconds(5);
+    Instant deadline = Instant.now().plus(Http01StandaloneSolver.LINGER).plusSeconds(5);
     while (!portFree(port)) {
-      assertThat(java.time.Instant.now()).as("port released after the linger time").isBefore(deadline);
+      assertThat(Instant.now()).as("port released after the linger time").isBefore(deadline);
       Thread.onSpinWait();
     }
   }
@@ -79,16 +82,16 @@ class Http01SolversTest {
   }
 
   private static boolean portFree(int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       return true;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }
 
   @Test
   void standaloneOnABusyPortSaysWhatToDo() throws Exception {
-    try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Http01StandaloneSolver solver = new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", busy.getLocalPort()));
       assertThatThrownBy(() -> solver.prepare(PendingChallenge.http01("a.example", "t", "t.k"), l -> {}))
           .isInstanceOf(IssueException.class)

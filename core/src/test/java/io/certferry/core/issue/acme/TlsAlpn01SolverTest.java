@@ -12,6 +12,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -76,7 +77,7 @@ class TlsAlpn01SolverTest {
 
     assertThat(CertificateBundle.names(cert)).containsExactly("a.example.org");
     assertThat(cert.getCriticalExtensionOIDs()).contains(TlsAlpn01Certificates.ACME_IDENTIFIER_OID);
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest("tok.thumb".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest("tok.thumb".getBytes(StandardCharsets.UTF_8));
     ASN1OctetString wrapped = ASN1OctetString.getInstance(cert.getExtensionValue(TlsAlpn01Certificates.ACME_IDENTIFIER_OID));
     assertThat(wrapped.getOctets()).isEqualTo(new DEROctetString(digest).getEncoded());
     p.cleanup(l -> { });

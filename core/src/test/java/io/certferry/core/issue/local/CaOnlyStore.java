@@ -6,11 +6,13 @@ import io.certferry.core.store.Deployments;
 import io.certferry.core.store.LineageSpec;
 import io.certferry.core.store.LineageState;
 import io.certferry.core.store.LocalCaMaterial;
+import io.certferry.core.store.PendingOrder;
 import io.certferry.core.store.StoredAccount;
 import io.certferry.core.store.StoredVersion;
 
 import java.net.URI;
 import java.security.PrivateKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,15 +38,15 @@ final class CaOnlyStore implements CertificateStore {
   @Override public Optional<PrivateKey> pendingKey(String name) { throw new UnsupportedOperationException(); }
   @Override public void savePendingKey(String name, PrivateKey key) { throw new UnsupportedOperationException(); }
   @Override public void clearPendingKey(String name) { throw new UnsupportedOperationException(); }
-  @Override public Optional<io.certferry.core.store.PendingOrder> pendingOrder(String name) { throw new UnsupportedOperationException(); }
-  @Override public void savePendingOrder(String name, io.certferry.core.store.PendingOrder o) { throw new UnsupportedOperationException(); }
+  @Override public Optional<PendingOrder> pendingOrder(String name) { throw new UnsupportedOperationException(); }
+  @Override public void savePendingOrder(String name, PendingOrder o) { throw new UnsupportedOperationException(); }
   @Override public void clearPendingOrder(String name) { throw new UnsupportedOperationException(); }
-  @Override public Lock lockAccount(java.net.URI directory, String account) { throw new UnsupportedOperationException(); }
+  @Override public Lock lockAccount(URI directory, String account) { throw new UnsupportedOperationException(); }
   @Override public Deployments deployments(String name) { throw new UnsupportedOperationException(); }
   @Override public void saveDeployments(String name, Deployments d) { throw new UnsupportedOperationException(); }
   @Override public LineageState state(String name) { throw new UnsupportedOperationException(); }
   @Override public void saveState(String name, LineageState state) { throw new UnsupportedOperationException(); }
-  final java.util.List<String> locks = new java.util.ArrayList<>();
+  final List<String> locks = new ArrayList<>();
 
   @Override public Lock lock(String name) {
     locks.add(name);

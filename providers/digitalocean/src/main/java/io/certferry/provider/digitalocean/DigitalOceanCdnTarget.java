@@ -17,6 +17,7 @@ import io.certferry.core.doctor.Diagnosable;
 import io.certferry.core.x509.CertificateChecks;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,7 +76,7 @@ final class DigitalOceanCdnTarget implements DeployTarget, Discoverable, PassAwa
   @Override
   public List<CheckResult> diagnose(List<String> names) {
     String check = "target " + id();
-    List<CheckResult> out = new java.util.ArrayList<>();
+    List<CheckResult> out = new ArrayList<>();
     if (!DigitalOceanDoctor.token(check, api, settings, out)) {
       return out;
     }

@@ -15,6 +15,8 @@ import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.DeployTarget;
 import io.certferry.core.deploy.PassAware;
 import io.certferry.core.deploy.VerifyResult;
+import io.certferry.core.http.HttpApi;
+import io.certferry.core.http.HttpApiException;
 import io.certferry.core.testing.FakeTime;
 import io.certferry.core.testing.ContractValidatingDispatcher;
 import io.certferry.core.testing.ContractValidator;
@@ -175,13 +177,13 @@ class DigitalOceanTargetsTest {
 
   @Test
   void theFakeRefusesAnUpdateThatWouldResetASetting() throws Exception {
-    io.certferry.core.http.HttpApi raw = io.certferry.core.http.HttpApi.builder().baseUrl(server.url("/").toString())
+    HttpApi raw = HttpApi.builder().baseUrl(server.url("/").toString())
         .bearerToken(TOKEN).clock(time).sleeper(time).build();
     ObjectNode naive = json.createObjectNode().put("name", "mastodon-lb").put("region", "ams3");
     naive.putArray("droplet_ids").add(3164444).add(3164445);
     naive.set("forwarding_rules", lb().get("forwarding_rules").deepCopy());
 
-    io.certferry.core.http.HttpApiException e = catchThrowableOfType(io.certferry.core.http.HttpApiException.class,
+    HttpApiException e = catchThrowableOfType(HttpApiException.class,
         () -> raw.put("/v2/load_balancers/{lb_id}", naive, LB_ID));
 
     assertThat(e.status()).isEqualTo(422);

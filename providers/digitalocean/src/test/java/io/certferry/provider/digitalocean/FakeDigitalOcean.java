@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -329,7 +330,7 @@ public final class FakeDigitalOcean extends Dispatcher {
   }
 
   private Set<String> usedIds() {
-    Set<String> used = new java.util.HashSet<>();
+    Set<String> used = new HashSet<>();
     loadBalancers.values().forEach(lb -> lb.path("forwarding_rules").forEach(rule -> {
       if (rule.hasNonNull("certificate_id") && !rule.get("certificate_id").asText().isEmpty()) {
         used.add(rule.get("certificate_id").asText());

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
@@ -24,7 +25,7 @@ class DnsimpleCertificateSourceTest {
   private final TestPki.Ca root = TestPki.root("Test Root CA");
   private final TestPki.Ca issuing = root.intermediate("Test Issuing CA");
   private final CertificateBundle bought = issuing.leaf(List.of("www.example.com", "example.com"));
-  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+  private final FakeTime time = new FakeTime(Instant.parse("2026-11-25T10:00:00Z"));
   private FakeDnsimple fake;
   private DnsimpleTestServer dnsimple;
   private DnsimpleCertificateSource source;

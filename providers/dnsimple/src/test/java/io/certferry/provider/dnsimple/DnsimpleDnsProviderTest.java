@@ -3,6 +3,7 @@ package io.certferry.provider.dnsimple;
 import io.certferry.core.testing.FakeTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.certferry.core.dns.DnsException;
 import io.certferry.core.dns.DnsRecordHandle;
 import mockwebserver3.RecordedRequest;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DnsimpleDnsProviderTest {
   private static final long ACCOUNT = 1010;
   private final ObjectMapper json = new ObjectMapper();
-  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+  private final FakeTime time = new FakeTime(Instant.parse("2026-11-25T10:00:00Z"));
   private DnsimpleTestServer dnsimple;
 
   private DnsimpleDnsProvider provider(FakeDnsimple fake, Long account, boolean confirm) throws IOException {
@@ -177,7 +179,7 @@ class DnsimpleDnsProviderTest {
     FakeDnsimple fake = new FakeDnsimple(ACCOUNT, true).zone("example.com");
     DnsimpleDnsProvider p = provider(fake, ACCOUNT, false);
     DnsRecordHandle h = p.createTxt("_acme-challenge.example.com", "ours");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) fake.records("example.com").get(0)).put("content", "\"theirs\"");
+    ((ObjectNode) fake.records("example.com").get(0)).put("content", "\"theirs\"");
 
     assertThatThrownBy(() -> p.delete(h)).isInstanceOf(DnsException.class)
         .hasMessageContaining("no longer holds the challenge value");

@@ -29,6 +29,8 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.cert.CertPathValidator;
@@ -37,6 +39,7 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +61,7 @@ class DnsimpleEndToEndTest {
   private static X509Certificate pebbleServerCa;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<String> progress = new CopyOnWriteArrayList<>();
-  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+  private final FakeTime time = new FakeTime(Instant.parse("2026-11-25T10:00:00Z"));
   private FakeDnsimple fake;
   private DnsimpleTestServer dnsimple;
   private long foreignRecord;
@@ -179,8 +182,8 @@ class DnsimpleEndToEndTest {
   private static JsonNode body(String text) {
     try {
       return JSON.readTree(text);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
 
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** Every DNSimple error answer becomes one message that names what to fix, and never the token. */
 class DnsimpleErrorsTest {
   private static final long ACCOUNT = 1010;
-  private final FakeTime time = new FakeTime(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+  private final FakeTime time = new FakeTime(Instant.parse("2026-11-25T10:00:00Z"));
   private DnsimpleTestServer dnsimple;
   private FakeDnsimple fake;
 

@@ -9,6 +9,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,8 +21,12 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.certferry.core.dns.ChallTestSrvDnsProvider;
+import io.certferry.core.dns.DnsException;
+import io.certferry.core.dns.DnsRecordHandle;
 
 /**
  * A DNSimple API v2 fake for MockWebServer: an account with zones, records and bought certificates.
@@ -90,12 +95,12 @@ public final class FakeDnsimple extends Dispatcher {
    * list per name and clears it whole, so after a delete the name's remaining records are set again.
    * {@code served} maps a created value to what DNS answers (a test of a wrong value changes it).
    */
-  public void mirrorInto(io.certferry.core.dns.ChallTestSrvDnsProvider dns, List<String> zones,
-                         java.util.function.UnaryOperator<String> served) {
+  public void mirrorInto(ChallTestSrvDnsProvider dns, List<String> zones,
+                         UnaryOperator<String> served) {
     onTxt((fqdn, value) -> setTxt(dns, fqdn, served.apply(value)), (fqdn, value) -> {
       try {
-        dns.delete(new io.certferry.core.dns.DnsRecordHandle(fqdn, value, "", ""));
-      } catch (io.certferry.core.dns.DnsException e) {
+        dns.delete(new DnsRecordHandle(fqdn, value, "", ""));
+      } catch (DnsException e) {
         throw new IllegalStateException(e);
       }
       for (String zone : zones) {
@@ -109,10 +114,10 @@ public final class FakeDnsimple extends Dispatcher {
     });
   }
 
-  private static void setTxt(io.certferry.core.dns.ChallTestSrvDnsProvider dns, String fqdn, String value) {
+  private static void setTxt(ChallTestSrvDnsProvider dns, String fqdn, String value) {
     try {
       dns.createTxt(fqdn, value);
-    } catch (io.certferry.core.dns.DnsException e) {
+    } catch (DnsException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -327,7 +332,7 @@ public final class FakeDnsimple extends Dispatcher {
   static MockResponse json(int code, String body) {
     return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json")
         .addHeader("X-RateLimit-Limit", "2400").addHeader("X-RateLimit-Remaining", "2399")
-        .addHeader("X-RateLimit-Reset", String.valueOf(java.time.Instant.now().getEpochSecond() + 3600))
+        .addHeader("X-RateLimit-Reset", String.valueOf(Instant.now().getEpochSecond() + 3600))
         .body(body).build();
   }
 }

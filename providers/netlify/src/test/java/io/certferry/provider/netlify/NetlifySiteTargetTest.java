@@ -1,5 +1,6 @@
 package io.certferry.provider.netlify;
 
+import io.certferry.core.x509.KeyType;
 import io.certferry.core.x509.PemWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,7 +134,7 @@ class NetlifySiteTargetTest {
   void aRenewedCertificateReplacesTheOldOne() throws Exception {
     DeployTarget target = target(settings(SITE), TOKEN);
     target.deploy(bundle);
-    CertificateBundle renewed = CA.leaf(List.of("docs.example.org", "www.docs.example.org"), io.certferry.core.x509.KeyType.EC_P256,
+    CertificateBundle renewed = CA.leaf(List.of("docs.example.org", "www.docs.example.org"), KeyType.EC_P256,
         bundle.notBefore(), bundle.notAfter().plusSeconds(86400));
 
     assertThat(target.deploy(renewed).changed()).isTrue();

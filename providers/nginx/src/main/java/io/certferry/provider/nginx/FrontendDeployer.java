@@ -4,6 +4,7 @@ import io.certferry.core.Sleeper;
 import io.certferry.core.CertificateBundle;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +95,7 @@ final class FrontendDeployer {
       } else {
         keepPrevious(host, oldCert, oldKey);
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return FrontendOutcome.failed(f.name(), Optional.empty(), "could not read or keep the previous certificate on "
           + host.describe() + ": " + e.getMessage() + "; nothing was changed", true);
     }
@@ -122,7 +123,7 @@ final class FrontendDeployer {
     try {
       return host.read(path);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.testing.TestPki;
 
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ class FrontendProveTest {
   private final List<Duration> sleeps = new ArrayList<>();
   private final Clock clock = new Clock() {
     @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+    @Override public Clock withZone(ZoneId zone) { return this; }
     @Override public Instant instant() { return now; }
   };
   private final Sleeper sleeper = d -> {
@@ -82,7 +84,7 @@ class FrontendProveTest {
 
   @Test
   void anUnreachableEndpointCountsAsNotServedAndIsNamed() {
-    FrontendDeployer d = deployer(frontend(List.of("a.test")), (h, p, n) -> { throw new java.net.ConnectException("Connection refused"); });
+    FrontendDeployer d = deployer(frontend(List.of("a.test")), (h, p, n) -> { throw new ConnectException("Connection refused"); });
 
     assertThat(d.prove(List.of("a.test"), "new")).get().asString()
         .contains("serves nothing (Connection refused) for a.test");

@@ -13,12 +13,15 @@ import io.certferry.core.deploy.DeployReceipt;
 import io.certferry.core.deploy.VerifyResult;
 import io.certferry.core.testing.TestPki;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +41,7 @@ class NginxLocalDeployTest {
   @TempDir Path tmp;
   private NginxProcess nginx;
   private CertificateBundle oldBundle;
-  private final List<AutoCloseable> extra = new java.util.ArrayList<>();
+  private final List<AutoCloseable> extra = new ArrayList<>();
 
   @BeforeAll
   static void pki() {
@@ -196,10 +199,10 @@ class NginxLocalDeployTest {
       try {
         // passes only when both frontends are being deployed at the same time
         if (!bothOpen.await(10, TimeUnit.SECONDS)) {
-          throw new java.io.IOException("frontends were deployed one after the other, not in parallel");
+          throw new IOException("frontends were deployed one after the other, not in parallel");
         }
       } catch (InterruptedException ie) {
-        throw new java.io.InterruptedIOException("interrupted");
+        throw new InterruptedIOException("interrupted");
       }
       return HostOpener.DEFAULT.open(f);
     }).build();

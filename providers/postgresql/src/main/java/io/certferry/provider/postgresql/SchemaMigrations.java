@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
@@ -35,7 +36,7 @@ final class SchemaMigrations {
 
   /** Applies what is missing; returns the versions applied now (empty when the schema was current). */
   static List<Integer> apply(Database db) {
-    List<Integer> applied = new java.util.ArrayList<>();
+    List<Integer> applied = new ArrayList<>();
     for (int i = 0; i < FILES.size(); i++) {
       int version = i + 1;
       String file = FILES.get(i);

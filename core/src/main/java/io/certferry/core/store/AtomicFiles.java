@@ -75,17 +75,8 @@ final class AtomicFiles {
 
   /** Replaces {@code target} atomically with {@code content}. */
   void write(Path target, byte[] content, Set<PosixFilePermission> perms) throws IOException {
-    Path dir = target.getParent();
-    Path temp = tempName(dir, target.getFileName().toString());
-    try {
-      writeNew(temp, content, perms);
-      steps.before("rename", target);
-      move(temp, target);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
-    fsyncDirectory(dir);
+    replaceRecord(target, content, perms);
+    fsyncDirectory(target.getParent());
   }
 
   /**

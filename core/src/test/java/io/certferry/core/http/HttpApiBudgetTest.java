@@ -118,6 +118,17 @@ class HttpApiBudgetTest {
   }
 
   @Test
+  void anAccountsLimiterKeepsAFewOfALargeLimitsPermitsBack() {
+    SlidingWindowLimiter minute = SlidingWindowLimiter.perAccount("https://api.example#headroom", 250,
+        Duration.ofMinutes(1));
+    Instant t = Instant.parse("2026-01-01T12:00:00Z");
+    for (int i = 0; i < 240; i++) {
+      assertThat(minute.reserve(t)).as("request " + (i + 1)).isZero();
+    }
+    assertThat(minute.reserve(t)).as("the 241st of DigitalOcean's 250 a minute").isEqualTo(Duration.ofSeconds(62));
+  }
+
+  @Test
   void everyClientOfAnAccountSharesItsLimiter() {
     SlidingWindowLimiter a = SlidingWindowLimiter.perAccount("https://api.example#abc", 250, Duration.ofMinutes(1));
     assertThat(SlidingWindowLimiter.perAccount("https://api.example#abc", 250, Duration.ofMinutes(1))).isSameAs(a);

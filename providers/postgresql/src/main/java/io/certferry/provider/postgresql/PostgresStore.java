@@ -5,6 +5,7 @@ import static io.certferry.core.store.FileStore.checkName;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.certferry.core.CertificateBundle;
+import io.certferry.core.store.CertificateStore;
 import io.certferry.core.store.Deployments;
 import io.certferry.core.store.FleetStore;
 import io.certferry.core.store.KeyEncryptingStore;

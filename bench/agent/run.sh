@@ -22,7 +22,8 @@ rm -rf "$OUT" && mkdir -p "$OUT/state"
 bench_need java=openjdk-17-jdk-headless mvn=maven /usr/bin/time=time
 echo "bench: building (mvn -DskipTests package)" >&2
 bench_mvn -DskipTests package
-JAVA=(java -Xmx256m -XX:+UseSerialGC -cp "$W/agent/target/certferry.jar:$W/agent/target/test-classes" io.certferry.agent.Main)
+# The systemd unit's flags (packaging/certferry.service).
+JAVA=(java -Xms16m -Xmx256m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -cp "$W/agent/target/certferry.jar:$W/agent/target/test-classes" io.certferry.agent.Main)
 
 CFG="$OUT/bench.yaml"
 {
@@ -80,7 +81,7 @@ idle="$(awk '/VmHWM/ { hwm = $2 } /VmRSS/ { rss = $2 } END { printf "%d MiB peak
 {
   echo "## Agent: $CERTS certificates x 3 targets at 50 ms per call, parallelism $PAR"
   echo
-  echo "Command: \`bench/agent/run.sh $CERTS $PAR\` (JVM: -Xmx256m -XX:+UseSerialGC)"
+  echo "Command: \`bench/agent/run.sh $CERTS $PAR\` (JVM: -Xms16m -Xmx256m -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1)"
   echo
   echo "| measure | result |"
   echo "| --- | --- |"

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.certferry.agent.Environment;
-import io.certferry.agent.Main;
+import io.certferry.agent.testing.CliRun;
 import io.certferry.core.CertificateBundle;
 import io.certferry.core.ReferenceSecrets;
 import io.certferry.core.testing.ContractValidatingDispatcher;
@@ -18,12 +18,11 @@ import io.certferry.provider.digitalocean.FakeDigitalOcean;
 import io.certferry.provider.netlify.FakeNetlify;
 import io.certferry.provider.nginx.NginxProcess;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
@@ -86,45 +85,23 @@ class DiscoverCommandTest {
     netlifyContract.assertNoViolations();
   }
 
-  record Run(int code, String out, String err) {
-    @Override
-    public String toString() { return "exit " + code + "\n" + out + err; }
-  }
-
-  Run certferry(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Environment env = Environment.system().withSecrets(ReferenceSecrets.withEnvironment(
-        Map.of("DO_TOKEN", DO_TOKEN, "NETLIFY_TOKEN", NETLIFY_TOKEN)));
-    int code = Main.commandLine(env).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Run(code, out.toString(), err.toString());
+  CliRun certferry(String... args) {
+    return CliRun.of(Environment.system().withSecrets(ReferenceSecrets.withEnvironment(
+        Map.of("DO_TOKEN", DO_TOKEN, "NETLIFY_TOKEN", NETLIFY_TOKEN))), args);
   }
 
   Path config(String doToken) throws Exception {
     Path cfg = tmp.resolve("agent.yaml");
-    Files.writeString(cfg, String.join("\n",
+    List<String> lines = new ArrayList<>(List.of(
         "store: " + tmp.resolve("store"),
         "http: {enabled: false}",
         "certificates:",
         "  - name: www",
         "    domains: [a.test, www.a.test]",
-        "    issuer: {type: local}",
-        "    targets:",
-        "      - {id: files, type: directory, path: " + tmp.resolve("out") + "}",
-        "      - {id: lb, type: digitalocean-lb, token: '" + doToken + "', loadBalancerId: " + LB + ", apiUrl: '"
-            + doServer.url("/").toString().replaceAll("/$", "") + "', verify: false}",
-        "      - {id: docs, type: netlify, token: '${env:NETLIFY_TOKEN}', siteId: " + SITE + ", apiUrl: '"
-            + netlifyServer.url("/api/v1") + "', verify: false}",
-        "      - id: web",
-        "        type: nginx",
-        "        certificatePath: " + nginx.certificate(),
-        "        keyPath: " + nginx.key(),
-        "        testCommand: " + nginx.command("-t"),
-        "        reloadCommand: " + nginx.command("-s reload"),
-        "        address: 127.0.0.1:" + nginx.port(),
-        "        serverNames: [a.test]",
-        "      - {id: hook, type: exec, command: 'true'}",
-        ""));
+        "    issuer: {type: local}"));
+    lines.addAll(TargetsYaml.all(tmp.resolve("out"), doToken, LB, doServer, SITE, netlifyServer, nginx));
+    lines.add("");
+    Files.writeString(cfg, String.join("\n", lines));
     return cfg;
   }
 
@@ -132,7 +109,7 @@ class DiscoverCommandTest {
   void beforeTheFirstDeployEveryPlaceTheBoughtCertificateSitsIsListed() throws Exception {
     Path cfg = config("${env:DO_TOKEN}");
 
-    Run r = certferry("discover", "--config", cfg.toString());
+    CliRun r = certferry("discover", "--config", cfg.toString());
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains(
@@ -154,10 +131,10 @@ class DiscoverCommandTest {
   @Test
   void afterADeployEachTargetServesTheCurrentCertferryVersionAndJsonSaysSo() throws Exception {
     Path cfg = config("${env:DO_TOKEN}");
-    Run once = certferry("run", "--once", "--config", cfg.toString());
+    CliRun once = certferry("run", "--once", "--config", cfg.toString());
     assertThat(once.code()).as(once.toString()).isZero();
 
-    Run r = certferry("discover", "--json", "--config", cfg.toString());
+    CliRun r = certferry("discover", "--json", "--config", cfg.toString());
 
     assertThat(r.code()).as(r.toString()).isZero();
     JsonNode all = new ObjectMapper().readTree(r.out());
@@ -176,7 +153,7 @@ class DiscoverCommandTest {
     digitalOcean.certificates.clear();
     Path cfg = config("${env:NETLIFY_TOKEN}"); // the wrong account's token
 
-    Run r = certferry("discover", "--config", cfg.toString());
+    CliRun r = certferry("discover", "--config", cfg.toString());
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("www -> lb: could not be asked: DigitalOcean: cannot read load balancer " + LB)

@@ -112,7 +112,7 @@ class DoctorCommandTest {
 
   private Path config(String doToken, String profile) throws Exception {
     Path cfg = tmp.resolve("agent.yaml");
-    Files.writeString(cfg, String.join("\n",
+    List<String> lines = new ArrayList<>(List.of(
         "store: " + tmp.resolve("store"),
         "http: {enabled: false}",
         "certificates:",
@@ -125,23 +125,10 @@ class DoctorCommandTest {
         "      agreeTos: true",
         "      profile: " + profile,
         "      eab: {keyId: " + KID + ", hmacKey: '${env:EAB_HMAC}'}",
-        "      http: {port: 80}",
-        "    targets:",
-        "      - {id: files, type: directory, path: " + tmp.resolve("out") + "}",
-        "      - {id: lb, type: digitalocean-lb, token: '" + doToken + "', loadBalancerId: " + LB + ", apiUrl: '"
-            + doServer.url("/").toString().replaceAll("/$", "") + "', verify: false}",
-        "      - {id: docs, type: netlify, token: '${env:NETLIFY_TOKEN}', siteId: " + SITE + ", apiUrl: '"
-            + netlifyServer.url("/api/v1") + "', verify: false}",
-        "      - id: web",
-        "        type: nginx",
-        "        certificatePath: " + nginx.certificate(),
-        "        keyPath: " + nginx.key(),
-        "        testCommand: " + nginx.command("-t"),
-        "        reloadCommand: " + nginx.command("-s reload"),
-        "        address: 127.0.0.1:" + nginx.port(),
-        "        serverNames: [a.test]",
-        "      - {id: hook, type: exec, command: 'true'}",
-        ""));
+        "      http: {port: 80}"));
+    lines.addAll(TargetsYaml.all(tmp.resolve("out"), doToken, LB, doServer, SITE, netlifyServer, nginx));
+    lines.add("");
+    Files.writeString(cfg, String.join("\n", lines));
     return cfg;
   }
 

@@ -167,8 +167,7 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public ReconcileReport reconcile() throws InterruptedException {
-    List<ManagedCertificate> all = List.copyOf(certificates.values());
-    Passes.start(all);
+    List<ManagedCertificate> all = passOverAll();
     return reconciler.reconcile(all, watched);
   }
 
@@ -182,8 +181,7 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public ReconcilePlan plan() throws InterruptedException {
-    List<ManagedCertificate> all = List.copyOf(certificates.values());
-    Passes.start(all);
+    List<ManagedCertificate> all = passOverAll();
     return reconciler.plan(all, watched);
   }
 
@@ -211,8 +209,7 @@ public final class CertManager implements AutoCloseable {
    * @since 0.1
    */
   public List<TargetDiscovery> discover() throws InterruptedException {
-    List<ManagedCertificate> all = List.copyOf(certificates.values());
-    Passes.start(all);
+    List<ManagedCertificate> all = passOverAll();
     return Discovery.run(store, all, certExecutor);
   }
 
@@ -366,6 +363,13 @@ public final class CertManager implements AutoCloseable {
       return store.watchRecord(name).map(r -> WatchPass.status(r, now));
     }
     return Optional.of(StatusReader.read(store, name, now));
+  }
+
+  /** Every certificate, with their targets told that a pass begins (what they read in the last one is read again). */
+  private List<ManagedCertificate> passOverAll() {
+    List<ManagedCertificate> all = List.copyOf(certificates.values());
+    Passes.start(all);
+    return all;
   }
 
   private ManagedCertificate certificate(String name) {

@@ -21,4 +21,4 @@ fi
 
 # shellcheck disable=SC2086  # CERTFERRY_JAVA_OPTS and cds_opts are lists of flags on purpose
 exec java ${CERTFERRY_JAVA_OPTS:-} $cds_opts -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 \
-  -Xms16m -Xmx160m -XX:MaxMetaspaceSize=96m -jar "$jar" "$@"
+  -Xms64m -Xmx160m -XX:MaxMetaspaceSize=96m -jar "$jar" "$@"

@@ -29,7 +29,7 @@ echo "bench: building (mvn -DskipTests package)" >&2
 bench_mvn -DskipTests package
 cp="agent/target/certferry.jar:agent/target/test-classes:core/target/test-classes"
 # The launcher's JVM flags (./certferry), so the floor differs from `list` only in what it runs.
-launcher_flags="-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xms16m -Xmx160m -XX:MaxMetaspaceSize=96m"
+launcher_flags="-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xms64m -Xmx160m -XX:MaxMetaspaceSize=96m"
 
 generate() { # COUNT STORE CERTBOT_DIR
   if [[ ! -f "$2/.complete" ]]; then

@@ -12,9 +12,10 @@ import java.util.Optional;
  * The training run of the launchers' class-data sharing archive: {@code java
  * -XX:ArchiveClassesAtExit=A -cp certferry.jar io.certferry.agent.ClassDataTraining DIR}. A dynamic
  * archive holds the classes one JVM loaded, so this JVM runs, in a scratch folder, what short commands
- * load: {@code list} on an empty store, {@code check-config}, and {@code run --once} over a config with a
+ * load: {@code list} on an empty store, {@code check-config}, {@code run --once} over a config with a
  * local-CA certificate to a folder and an ACME certificate whose CA does not answer (the engine, the
- * store, the deployer, YAML, Bouncy Castle, acme4j's session and HTTP client). Nothing outside DIR is
+ * store, the deployer, YAML, Bouncy Castle, acme4j's session and HTTP client), and {@code list} over what
+ * that run stored (the store's readers and the JSON views). Nothing outside DIR is
  * touched and nothing is contacted but a closed loopback port. Its output goes nowhere; the commands'
  * exit codes do not matter (the ACME one fails by design).
  */
@@ -58,6 +59,7 @@ public final class ClassDataTraining {
       run("list", "--json", "--store", dir.resolve("empty").toString());
       run("check-config", "--config", config.toString());
       run("run", "--once", "--config", config.toString());
+      run("list", "--json", "--store", dir.resolve("store").toString()); // what run --once stored: list's reads
     } finally {
       System.setOut(out);
       System.setErr(err);

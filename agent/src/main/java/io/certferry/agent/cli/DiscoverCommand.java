@@ -38,7 +38,7 @@ public final class DiscoverCommand extends StoreCommand {
       all = manager.discover();
     }
     if (json) {
-      out().println(Json.MAPPER.writeValueAsString(json(all)));
+      Json.print(out(), json(all));
     } else {
       all.forEach(d -> print(d, out()));
     }

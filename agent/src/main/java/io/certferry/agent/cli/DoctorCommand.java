@@ -80,7 +80,7 @@ public final class DoctorCommand extends StoreCommand {
       throw new UsageError(e.getMessage());
     }
     if (json) {
-      out().println(Json.MAPPER.writeValueAsString(json(report)));
+      Json.print(out(), json(report));
     } else {
       print(report, out());
     }

@@ -18,7 +18,7 @@ public final class ListCommand extends StoreCommand {
   protected int run() throws Exception {
     List<LineageStatus> all = LineageStatus.of(CertManager.status(openStore(), env().clock().instant()));
     if (json) {
-      out().println(Json.MAPPER.writeValueAsString(all));
+      Json.print(out(), all);
     } else if (all.isEmpty()) {
       out().println("No certificates in " + storeName() + " yet; add one with `certferry csr` and "
           + "`certferry import`, or `certferry issue`.");

@@ -47,7 +47,7 @@ public final class ShowCommand extends StoreCommand {
             .put("storedAt", v.storedAt().toString()).put("source", v.source());
       }
       node.put("pendingKey", store.pendingKey(name).isPresent());
-      out().println(Json.MAPPER.writeValueAsString(node));
+      Json.print(out(), node);
     } else {
       printHuman(s, versions, out());
     }

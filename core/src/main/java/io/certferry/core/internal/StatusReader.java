@@ -31,10 +31,16 @@ public final class StatusReader {
   private StatusReader() {}
 
   /** Soonest-expiring first; lineages without a certificate last, by name. */
-  public static final Comparator<CertificateStatus> SOONEST_FIRST = Comparator
-      .comparing((CertificateStatus s) -> s.current().map(StoredVersion::notAfter).orElse(null),
-          Comparator.nullsLast(Comparator.naturalOrder()))
-      .thenComparing(CertificateStatus::name);
+  public static final Comparator<CertificateStatus> SOONEST_FIRST = (a, b) -> {
+    Instant x = notAfter(a);
+    Instant y = notAfter(b);
+    int byExpiry = x == null ? (y == null ? 0 : 1) : y == null ? -1 : x.compareTo(y);
+    return byExpiry != 0 ? byExpiry : a.name().compareTo(b.name());
+  };
+
+  private static Instant notAfter(CertificateStatus s) {
+    return s.current().isPresent() ? s.current().get().notAfter() : null;
+  }
 
   /**
    * Every lineage of the store at {@code now}, soonest-expiring first, from {@link CertificateStore#summaries()}: one
@@ -42,7 +48,7 @@ public final class StatusReader {
    * a record of.
    */
   public static List<CertificateStatus> all(CertificateStore store, Instant now) {
-    List<CertificateStatus> out = new ArrayList<>(store.summaries().stream().map(s -> of(s, now)).toList());
+    List<CertificateStatus> out = new ArrayList<>(store.summaries().parallelStream().map(s -> of(s, now)).toList());
     store.watchRecords().forEach(r -> out.add(WatchPass.status(r, now)));
     out.sort(SOONEST_FIRST);
     return out;

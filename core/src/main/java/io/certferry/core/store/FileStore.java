@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.PrivateKey;
@@ -130,7 +131,7 @@ public final class FileStore implements CertificateStore {
   @Override
   public Optional<LineageSpec> spec(String name) {
     Path f = lineage(name).resolve("spec.json");
-    return Files.exists(f) ? Optional.of(StoreJson.read(f, LineageSpec.class)) : Optional.empty();
+    return readIfPresent(f).map(json -> StoreJson.readSpec(json, f.toString()));
   }
 
   @Override
@@ -213,7 +214,7 @@ public final class FileStore implements CertificateStore {
   @Override
   public Deployments deployments(String name) {
     Path f = lineage(name).resolve("deployments.json");
-    return Files.exists(f) ? StoreJson.read(f, Deployments.class) : Deployments.empty();
+    return readIfPresent(f).map(json -> StoreJson.read(json, Deployments.class, f.toString())).orElseGet(() -> Deployments.empty());
   }
 
   @Override
@@ -224,7 +225,7 @@ public final class FileStore implements CertificateStore {
   @Override
   public LineageState state(String name) {
     Path f = lineage(name).resolve("state.json");
-    return Files.exists(f) ? StoreJson.read(f, LineageState.class) : LineageState.empty();
+    return readIfPresent(f).map(json -> StoreJson.read(json, LineageState.class, f.toString())).orElseGet(() -> LineageState.empty());
   }
 
   @Override
@@ -309,6 +310,17 @@ public final class FileStore implements CertificateStore {
   static byte[] readBytes(Path f) {
     try {
       return Files.readAllBytes(f);
+    } catch (IOException e) {
+      throw new StoreException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The file's bytes, or empty when it does not exist (one open, where exists-then-read costs two calls). */
+  static Optional<byte[]> readIfPresent(Path f) {
+    try {
+      return Optional.of(Files.readAllBytes(f));
+    } catch (NoSuchFileException absent) {
+      return Optional.empty();
     } catch (IOException e) {
       throw new StoreException("cannot read " + f + ": " + e.getMessage(), e);
     }

@@ -56,7 +56,7 @@ public final class StoreDocuments {
    *
    * @since 0.1
    */
-  public static LineageSpec spec(byte[] json, String where) { return StoreJson.read(json, LineageSpec.class, where); }
+  public static LineageSpec spec(byte[] json, String where) { return StoreJson.readSpec(json, where); }
 
   /**
    * Reads a lineage's {@code state.json}; {@code where} names it in errors.

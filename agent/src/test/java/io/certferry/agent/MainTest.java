@@ -2,10 +2,19 @@ package io.certferry.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.ref.Reference;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,5 +57,30 @@ class MainTest {
     // the CLI's own handler answers (a one-line reason and the usage exit code), not picocli's stack trace
     assertThat(broken.execute("list", "--store", notAFolder.toString())).isNotZero();
     assertThat(err.toString()).contains(notAFolder.toString()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void anIdleJdkHttpClientsSelectorThreadIsEndedBeforeExit() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      URI nobody = URI.create("http://127.0.0.1:" + closed.getLocalPort() + "/");
+      closed.close(); // a refused connection is enough to start the client's selector thread
+      try {
+        client.send(HttpRequest.newBuilder(nobody).build(), HttpResponse.BodyHandlers.discarding());
+      } catch (IOException refused) {
+        // expected: nothing listens there
+      }
+    }
+    assertThat(selectors()).isNotEmpty();
+
+    Main.stopIdleNetworkThreads();
+
+    assertThat(selectors()).isEmpty();
+    Reference.reachabilityFence(client); // its selector ended because it was told to, not because it was collected
+  }
+
+  private static List<Thread> selectors() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().matches("HttpClient-\\d+-SelectorManager")).toList();
   }
 }

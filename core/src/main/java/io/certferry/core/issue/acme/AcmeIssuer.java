@@ -83,6 +83,7 @@ public final class AcmeIssuer implements Issuer, Revoker, AutoCloseable {
     this.orders = new AcmeOrders(b.directory, b.accountName, solvers, new Poller(b.pollSchedule, b.clock, b.sleeper),
         b.clock, b.progress);
     this.ari = AriClient.builder().clock(b.clock).extraTrustAnchors(b.serverCa).build();
+    AcmeWarmUp.start();
   }
 
   /**

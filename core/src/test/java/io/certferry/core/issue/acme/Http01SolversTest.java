@@ -63,6 +63,24 @@ class Http01SolversTest {
   }
 
   @Test
+  void stopIdleServersEndsTheLingerButSparesAServerWithAChallengePending() throws Exception {
+    int idlePort = PebbleServer.freePort();
+    int busyPort = PebbleServer.freePort();
+    Http01StandaloneSolver idle = new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", idlePort));
+    Http01StandaloneSolver busy = new Http01StandaloneSolver(new InetSocketAddress("127.0.0.1", busyPort));
+    idle.prepare(PendingChallenge.http01("a.example", "tokA", "tokA.thumb"), l -> {}).cleanup(l -> {});
+    busy.prepare(PendingChallenge.http01("b.example", "tokB", "tokB.thumb"), l -> {});
+    assertThat(portFree(idlePort)).as("lingering for the next order").isFalse();
+
+    Http01StandaloneSolver.stopIdleServers();
+
+    assertThat(portFree(idlePort)).isTrue();
+    assertThat(get(busyPort, "/.well-known/acme-challenge/tokB").body()).isEqualTo("tokB.thumb");
+    busy.close();
+    assertThat(portFree(busyPort)).isTrue();
+  }
+
+  @Test
   void solversOnOneAddressShareTheServer() throws Exception {
     // The agent issues several certificates at once, each through its own issuer, all on port 80.
     int port = PebbleServer.freePort();

@@ -98,5 +98,33 @@ class StoreJsonTest {
         .hasMessageEndingWith("); restore it from a backup or remove the lineage");
   }
 
+  @Test
+  void aVersionReadsBackAsItWasWrittenAndSkipsWhatANewerWriterAdded() {
+    StoredVersion v = new StoredVersion(3, "acme", List.of("shop.example", "www.shop.example"),
+        Instant.parse("2026-12-01T09:30:00Z"), Instant.parse("2027-03-01T09:30:00Z"), "7f7c04a4", "a5d2ac75",
+        "CN=R13,O=Let's Encrypt,C=US", "ec-p256", Instant.parse("2026-12-01T09:31:02.123456789Z"),
+        Map.of("issuer", "https://acme.example/dir", "ariCertId", "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE"));
+    assertThat(StoreJson.readVersion(StoreJson.write(v), "meta.json")).isEqualTo(v);
+
+    StoredVersion newer = StoreJson.readVersion(json("""
+        {"number": 1, "future": {"nested": [1, {"deep": true}]}, "source": "local", "domains": ["a.example"],
+         "notBefore": "2026-12-01T00:00:00Z", "notAfter": "2027-12-01T00:00:00Z", "laterList": [[1], [2]],
+         "serial": 12345, "details": {"n": 7}}"""), "meta.json");
+    assertThat(newer.number()).isEqualTo(1);
+    assertThat(newer.domains()).containsExactly("a.example");
+    assertThat(newer.serial()).isEqualTo("12345");
+    assertThat(newer.details()).containsExactly(Map.entry("n", "7"));
+    assertThat(newer.sha256()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"source\": \"acme\"}", "{\"number\": null}", "[1]", "{\"number\": 1, \"notAfter\": \"soon\"}",
+      "{\"number\": 1, \"domains\": [", ""})
+  void aVersionItCannotReadIsAStoreErrorNamingTheFile(String text) {
+    assertThatThrownBy(() -> StoreJson.readVersion(json(text), "/var/lib/certferry/certs/shop/versions/1/meta.json"))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("/var/lib/certferry/certs/shop/versions/1/meta.json: unreadable StoredVersion (");
+  }
+
   private static byte[] json(String text) { return text.getBytes(StandardCharsets.UTF_8); }
 }

@@ -46,14 +46,14 @@ class PollerTest {
   private final List<String> progress = new ArrayList<>();
 
   @Test
-  void backsOffExponentiallyFrom20msToTheCap() throws Exception {
+  void backsOffExponentiallyFrom10msToTheCap() throws Exception {
     Scripted r = new Scripted(Status.PENDING, Status.PENDING, Status.PENDING, Status.PENDING, Status.PENDING,
         Status.PENDING, Status.PENDING, Status.PENDING, Status.PENDING, Status.PENDING, Status.VALID);
     Status s = new Poller(PollSchedule.DEFAULT, time, time).await(r, Set.of(Status.VALID), "authz", progress::add);
     assertThat(s).isEqualTo(Status.VALID);
     assertThat(r.fetches).isEqualTo(11);
     assertThat(time.sleeps()).extracting(Duration::toMillis)
-        .containsExactly(20L, 40L, 80L, 160L, 320L, 640L, 1280L, 2560L, 3000L, 3000L);
+        .containsExactly(10L, 20L, 40L, 80L, 160L, 320L, 640L, 1280L, 2560L, 3000L);
   }
 
   @Test
@@ -70,7 +70,7 @@ class PollerTest {
     r.retryAfters.add(Optional.empty());
     new Poller(PollSchedule.DEFAULT, time, time).await(r, Set.of(Status.VALID), "order", progress::add);
     // 7 s from Retry-After, then the schedule resumes at its second step
-    assertThat(time.sleeps()).extracting(Duration::toMillis).containsExactly(7000L, 40L);
+    assertThat(time.sleeps()).extracting(Duration::toMillis).containsExactly(7000L, 20L);
     assertThat(progress).anyMatch(l -> l.contains("waiting 7.0 s for the CA") && l.contains("processing"));
   }
 

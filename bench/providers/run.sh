@@ -30,8 +30,10 @@ OUT=bench/out/providers
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 bench_need java=openjdk-17-jdk-headless mvn=maven curl=curl /usr/bin/time=time
-echo "bench: building (mvn -DskipTests package)" >&2
-bench_mvn -DskipTests package
+# install, not package: the classpath below is resolved for the agent alone, and its providers' test jars
+# (the fakes) must then come from the local repository; on a fresh machine they are not there otherwise.
+echo "bench: building (mvn install -DskipTests)" >&2
+bench_mvn install -DskipTests
 # A copy of what runs, so a build started meanwhile (target/ rewritten) cannot change it between passes.
 mkdir -p "$OUT/lib"
 cp agent/target/certferry.jar providers/digitalocean/target/certferry-provider-digitalocean-*-tests.jar \
